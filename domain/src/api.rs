@@ -1,0 +1,129 @@
+//! Types of the HTTP API, shared by the server (which writes them) and the
+//! frontend (which reads them). `docs/api.md` describes the endpoints.
+
+use serde::{Deserialize, Serialize};
+
+/// Default number of parcels in one `GET /api/parcels` answer.
+pub const DEFAULT_PARCEL_LIMIT: u32 = 2_000;
+/// Largest `limit` accepted by `GET /api/parcels`.
+pub const MAX_PARCEL_LIMIT: u32 = 10_000;
+
+/// The one shape of every error answer: `{"error": {...}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorDetail {
+    /// Machine-readable kind: `invalid_parameter`, `not_found`, `unavailable`, `internal`.
+    pub code: String,
+    /// One sentence for people.
+    pub message: String,
+    /// The request parameter at fault, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+}
+
+/// Where a parcel stands in the sale programme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ParcelStatus {
+    /// Offered in an open round.
+    Available,
+    /// An application for it is being processed.
+    Pending,
+    /// Sold through the programme.
+    Sold,
+    /// Not offered.
+    NotForSale,
+}
+
+/// Properties of a parcel Feature.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ParcelProperties {
+    /// Normalised identifier: 14 digits for Cook County PINs.
+    pub pin: String,
+    /// Street address, when the source had one.
+    pub address: Option<String>,
+    /// Area in square feet, rounded.
+    pub area_sqft: i64,
+    pub status: ParcelStatus,
+}
+
+/// One parcel as an RFC 7946 Feature.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ParcelFeature {
+    /// Always `"Feature"`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The parcel's PIN.
+    pub id: String,
+    /// A GeoJSON MultiPolygon in longitude/latitude.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub geometry: serde_json::Value,
+    pub properties: ParcelProperties,
+}
+
+/// The parcels in a bounding box, as an RFC 7946 FeatureCollection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ParcelCollection {
+    /// Always `"FeatureCollection"`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub features: Vec<ParcelFeature>,
+    /// How many parcels intersect the box.
+    pub number_matched: u64,
+    /// How many parcels this answer holds.
+    pub number_returned: u64,
+    /// True when `limit` cut the answer (`numberReturned < numberMatched`).
+    pub truncated: bool,
+    /// The limit that applied.
+    pub limit: u32,
+}
+
+/// Answer of `GET /api/health`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Health {
+    /// `"ok"`.
+    pub status: String,
+    /// `"reachable"`.
+    pub database: String,
+    /// PostGIS's own version string.
+    pub postgis_version: String,
+    /// The version of sidelot answering.
+    pub version: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_are_written_in_snake_case() {
+        let json = serde_json::to_string(&ParcelStatus::NotForSale).unwrap();
+        assert_eq!(json, "\"not_for_sale\"");
+    }
+
+    #[test]
+    fn an_error_without_parameter_omits_the_field() {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: "not_found".into(),
+                message: "No parcel has PIN 13333180190000.".into(),
+                parameter: None,
+            },
+        };
+        let json = serde_json::to_value(&body).unwrap();
+        assert_eq!(json["error"]["code"], "not_found");
+        assert!(json["error"].get("parameter").is_none());
+    }
+}

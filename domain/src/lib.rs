@@ -1,0 +1,11 @@
+//! Pure rules and API types of sidelot, shared by the server and the frontend.
+//!
+//! Nothing here does I/O; everything compiles for native targets and for
+//! `wasm32-unknown-unknown`.
+
+pub mod api;
+pub mod bbox;
+pub mod pin;
+
+pub use bbox::{BBox, BBoxError};
+pub use pin::{Pin, PinError, PinFormat};

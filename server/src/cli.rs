@@ -1,0 +1,270 @@
+//! The `sidelot` command line.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use sidelot_domain::PinFormat;
+
+use crate::db;
+use crate::http::{self, AppState};
+use crate::import::{self, FieldChoice, ImportOptions};
+use crate::sample::{self, SampleOptions};
+
+/// sidelot: a city's vacant lots, sold to the neighbours who live beside them.
+#[derive(Debug, Parser)]
+#[command(name = "sidelot", version, propagate_version = true)]
+pub struct Cli {
+    /// PostgreSQL/PostGIS URL. Without it (and without DATABASE_URL), the
+    /// project's local cluster started by `make db-start` is used.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the portal and its API (applies pending migrations first).
+    Serve {
+        /// Address and port to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080", env = "SIDELOT_BIND")]
+        bind: SocketAddr,
+        /// How PINs in URLs are read: `cook` (Cook County, 14 digits) or `any`.
+        #[arg(long, default_value = "cook", env = "SIDELOT_PIN_FORMAT")]
+        pin_format: PinFormat,
+    },
+    /// Apply pending database migrations (they are built into the binary).
+    Migrate,
+    /// Load data files into the database.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Write a deterministic synthetic neighbourhood as a shapefile in
+    /// EPSG:3435, for demos, tests and benchmarks.
+    Sample {
+        /// How many parcels (a few hundred to millions).
+        #[arg(long, default_value_t = 600)]
+        parcels: u64,
+        /// Seed of the generator: the same seed and size give the same files.
+        #[arg(long, default_value_t = 2016)]
+        seed: u64,
+        /// Folder to write into.
+        #[arg(long, default_value = "gis-data/sample")]
+        out: PathBuf,
+        /// File name without extension.
+        #[arg(long, default_value = "sidelot_sample")]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Import parcels from a Shapefile (.shp with .shx, .dbf, .prj), a .zip
+    /// holding one, or a GeoJSON FeatureCollection. Reprojects to EPSG:4326,
+    /// upserts by PIN, and reports every record it refuses. One transaction:
+    /// on any failure, or Ctrl-C, the parcels stay as they were.
+    Parcels(ImportParcelsArgs),
+}
+
+#[derive(Debug, Args)]
+struct ImportParcelsArgs {
+    /// The file to import.
+    path: PathBuf,
+    /// Coordinate system of the file (`EPSG:3435`, or WKT), overriding its .prj.
+    #[arg(long)]
+    source_crs: Option<String>,
+    /// Column holding the PIN (detected otherwise: PIN14, PIN, PIN_NBR, ...).
+    #[arg(long)]
+    pin_field: Option<String>,
+    /// `cook`: Cook County PINs (14 digits, or 10 completed with 0000);
+    /// `any`: identifiers kept as given.
+    #[arg(long, default_value = "cook")]
+    pin_format: PinFormat,
+    /// Column holding the whole street address.
+    #[arg(long)]
+    address_field: Option<String>,
+    /// Column holding the house number.
+    #[arg(long)]
+    house_number_field: Option<String>,
+    /// Column holding the street direction (N, S, E, W).
+    #[arg(long)]
+    street_dir_field: Option<String>,
+    /// Column holding the street name.
+    #[arg(long)]
+    street_name_field: Option<String>,
+    /// Column holding the street type (ST, AVE, ...).
+    #[arg(long)]
+    street_type_field: Option<String>,
+    /// Write the import report (counts, CRS, SHA-256, every reject) as JSON.
+    #[arg(long)]
+    report: Option<PathBuf>,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let filter = match cli.command {
+        Command::Serve { .. } => "sidelot_server=info,tower_http=info",
+        _ => "sidelot_server=warn",
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter)),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("sidelot: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("sidelot: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(url: Option<String>, max_connections: u32) -> anyhow::Result<sqlx::PgPool> {
+    let db = db::resolve(url)?;
+    let pool = db::connect(&db, max_connections).await?;
+    db::migrate(&pool).await?;
+    Ok(pool)
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve { bind, pin_format } => {
+            let pool = open(cli.database_url, 16).await?;
+            http::serve(AppState { pool, pin_format }, bind).await?;
+        }
+        Command::Migrate => {
+            open(cli.database_url, 1).await?;
+            println!("sidelot: the database is up to date");
+        }
+        Command::Sample {
+            parcels,
+            seed,
+            out,
+            name,
+        } => {
+            let summary = tokio::task::spawn_blocking(move || {
+                sample::write_sample(&SampleOptions {
+                    parcels,
+                    seed,
+                    out_dir: out,
+                    name,
+                })
+            })
+            .await??;
+            println!(
+                "sidelot: wrote {} ({} parcels in {} blocks, {} city-owned vacant lots; EPSG:3435)",
+                summary.shp.display(),
+                summary.parcels,
+                summary.blocks,
+                summary.city_owned_vacant
+            );
+        }
+        Command::Import(ImportCommand::Parcels(args)) => {
+            return import_parcels(cli.database_url, args).await;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn actor() -> String {
+    std::env::var("SIDELOT_ACTOR")
+        .or_else(|_| std::env::var("USER"))
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} {msg:18} [{bar:30}] {human_pos}/{human_len} records ({per_sec}, {eta} left)",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+async fn import_parcels(url: Option<String>, args: ImportParcelsArgs) -> anyhow::Result<ExitCode> {
+    let pool = open(url, 2).await?;
+    let opts = ImportOptions {
+        path: args.path,
+        source_crs: args.source_crs,
+        fields: FieldChoice {
+            pin: args.pin_field,
+            house_number: args.house_number_field,
+            street_dir: args.street_dir_field,
+            street_name: args.street_name_field,
+            street_type: args.street_type_field,
+            address: args.address_field,
+        },
+        pin_format: args.pin_format,
+        actor: actor(),
+    };
+    let bar = progress_bar();
+    let outcome = tokio::select! {
+        r = import::import_parcels(&pool, &opts, &bar) => Some(r),
+        _ = tokio::signal::ctrl_c() => None,
+    };
+    bar.finish_and_clear();
+    let failure = match outcome {
+        Some(Ok(report)) => {
+            println!("{}", report.summary);
+            for reject in report.rejects.iter().take(20) {
+                println!(
+                    "  rejected record {}{}: {}",
+                    reject.record_no,
+                    reject
+                        .pin
+                        .as_deref()
+                        .map(|p| format!(" (PIN {p})"))
+                        .unwrap_or_default(),
+                    reject.reason
+                );
+            }
+            if report.rejects.len() > 20 {
+                println!(
+                    "  ... and {} more rejects{}",
+                    report.rejects.len() - 20,
+                    if args.report.is_some() { " (all in the report)" } else { " (--report FILE lists them all)" }
+                );
+            }
+            if let Some(path) = &args.report {
+                let json = serde_json::to_vec_pretty(&report)?;
+                std::fs::write(path, json)
+                    .map_err(|e| anyhow::anyhow!("cannot write the report {}: {e}", path.display()))?;
+                println!("Report written to {}.", path.display());
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(Err(e)) => (e.to_string(), ExitCode::FAILURE),
+        None => (
+            "interrupted (Ctrl-C): nothing was changed".to_owned(),
+            ExitCode::from(130),
+        ),
+    };
+    let (message, code) = failure;
+    eprintln!("sidelot: import failed: {message}");
+    eprintln!("sidelot: the parcels are as they were before this import.");
+    match import::record_failure(&pool, &opts, &message).await {
+        Ok(id) => eprintln!("sidelot: recorded as failed import #{id}."),
+        Err(e) => tracing::warn!(error = %e, "could not record the failed import"),
+    }
+    if let Some(path) = &args.report {
+        let json = serde_json::json!({"status": "failed", "file_name": opts.path.display().to_string(), "error": message});
+        std::fs::write(path, serde_json::to_vec_pretty(&json)?).ok();
+    }
+    Ok(code)
+}

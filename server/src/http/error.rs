@@ -1,0 +1,68 @@
+//! The one error type of the HTTP API and its one JSON shape.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use sidelot_domain::api::{ErrorBody, ErrorDetail};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// A request parameter is wrong; the message says how.
+    #[error("{parameter}: {message}")]
+    BadParameter { parameter: String, message: String },
+    #[error("{0}")]
+    NotFound(String),
+    /// A dependency (the database) cannot answer right now.
+    #[error("{0}")]
+    Unavailable(String),
+    /// Our fault: logged, answered with an opaque message.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn bad(parameter: &str, message: impl Into<String>) -> ApiError {
+        ApiError::BadParameter {
+            parameter: parameter.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        ApiError::Internal(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, parameter) = match &self {
+            ApiError::BadParameter { parameter, .. } => {
+                (StatusCode::BAD_REQUEST, "invalid_parameter", Some(parameter.clone()))
+            }
+            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", None),
+            ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", None),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", None),
+        };
+        let message = match &self {
+            ApiError::Internal(e) => {
+                tracing::error!(error = %e, "request failed");
+                "Something went wrong on our side. Please try again later.".to_owned()
+            }
+            ApiError::Unavailable(m) => {
+                tracing::warn!(error = %m, "dependency unavailable");
+                "The parcel database cannot be reached right now.".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: code.to_owned(),
+                message,
+                parameter,
+            },
+        };
+        (status, Json(body)).into_response()
+    }
+}

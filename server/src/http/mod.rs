@@ -1,0 +1,82 @@
+//! The HTTP API: one router, built by [`app`], used by `sidelot serve` and
+//! by the tests alike.
+
+mod error;
+mod health;
+mod openapi;
+mod parcels;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::OriginalUri;
+use axum::http::StatusCode;
+use sidelot_domain::PinFormat;
+use sqlx::PgPool;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::ApiError;
+pub use openapi::ApiDoc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    /// How PINs in URLs are read.
+    pub pin_format: PinFormat,
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .merge(parcels::router())
+        .merge(health::router())
+        .merge(openapi::router())
+        .fallback(api_not_found);
+    Router::new()
+        .nest("/api", api)
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn api_not_found(OriginalUri(uri): OriginalUri) -> (StatusCode, ApiError) {
+    (
+        StatusCode::NOT_FOUND,
+        ApiError::NotFound(format!("There is no API endpoint {}.", uri.path())),
+    )
+}
+
+/// Serves until Ctrl-C or SIGTERM.
+pub async fn serve(state: AppState, bind: SocketAddr) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
+    let local = listener.local_addr()?;
+    println!("sidelot is serving on http://{local} (API under http://{local}/api); Ctrl-C stops it");
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

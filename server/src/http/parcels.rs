@@ -1,0 +1,153 @@
+//! `GET /api/parcels?bbox=...` and `GET /api/parcels/{pin}`.
+//!
+//! PostGIS writes the GeoJSON itself (`ST_AsGeoJSON` + `json_agg`): faster
+//! and smaller than decoding geometry into Rust and encoding it again.
+
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+use sidelot_domain::api::{DEFAULT_PARCEL_LIMIT, MAX_PARCEL_LIMIT};
+use sidelot_domain::{BBox, Pin};
+
+use super::{ApiError, AppState};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/parcels", get(list))
+        .route("/parcels/{pin}", get(one))
+}
+
+/// Decimal places of coordinates in answers: 7 is about 1 cm.
+const COORDINATE_DIGITS: i32 = 7;
+
+const GEOJSON: &str = "application/geo+json";
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// `minLon,minLat,maxLon,maxLat` in degrees (EPSG:4326); at most
+    /// 0.1 square degrees.
+    #[param(example = "-87.775,41.875,-87.765,41.885")]
+    bbox: Option<String>,
+    /// How many parcels to return: 1 to 10000, default 2000.
+    limit: Option<String>,
+}
+
+fn parse_limit(raw: Option<&str>) -> Result<u32, ApiError> {
+    let Some(raw) = raw else {
+        return Ok(DEFAULT_PARCEL_LIMIT);
+    };
+    let n: i64 = raw.trim().parse().map_err(|_| {
+        ApiError::bad("limit", format!("{raw:?} is not a whole number"))
+    })?;
+    if !(1..=i64::from(MAX_PARCEL_LIMIT)).contains(&n) {
+        return Err(ApiError::bad(
+            "limit",
+            format!("{n} is out of range: use 1 to {MAX_PARCEL_LIMIT}"),
+        ));
+    }
+    Ok(n as u32)
+}
+
+/// Parcels intersecting a bounding box, as a GeoJSON FeatureCollection.
+#[utoipa::path(
+    get, path = "/api/parcels", tag = "parcels",
+    params(ListParams),
+    responses(
+        (status = 200, description = "Parcels in the box, ordered by PIN; `truncated` says whether `limit` cut the answer",
+         body = sidelot_domain::api::ParcelCollection, content_type = "application/geo+json"),
+        (status = 400, description = "A parameter is wrong", body = sidelot_domain::api::ErrorBody),
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    params: Result<Query<ListParams>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(params) = params.map_err(|e| ApiError::bad("query", e.body_text()))?;
+    let raw_bbox = params
+        .bbox
+        .as_deref()
+        .ok_or_else(|| ApiError::bad("bbox", "is required: minLon,minLat,maxLon,maxLat"))?;
+    let bbox = BBox::parse(raw_bbox).map_err(|e| ApiError::bad("bbox", e.to_string()))?;
+    let limit = parse_limit(params.limit.as_deref())?;
+    let row = sqlx::query!(
+        r#"
+        with hits as (
+            select v.pin, v.address, v.area_sqft, v.status, v.geom
+              from parcel_view v
+             where ST_Intersects(v.geom, ST_MakeEnvelope($1, $2, $3, $4, 4326))
+        ), page as (
+            select * from hits order by pin limit $5
+        )
+        select (select count(*) from hits) as "matched!",
+               (select count(*) from page) as "returned!",
+               coalesce((select json_agg(json_build_object(
+                    'type', 'Feature',
+                    'id', pin,
+                    'geometry', ST_AsGeoJSON(geom, $6)::json,
+                    'properties', json_build_object(
+                        'pin', pin, 'address', address,
+                        'area_sqft', area_sqft, 'status', status)) order by pin)
+                  from page), '[]')::text as "features!"
+        "#,
+        bbox.min_lon,
+        bbox.min_lat,
+        bbox.max_lon,
+        bbox.max_lat,
+        i64::from(limit),
+        COORDINATE_DIGITS
+    )
+    .fetch_one(&state.pool)
+    .await?;
+    let body = format!(
+        r#"{{"type":"FeatureCollection","numberMatched":{},"numberReturned":{},"truncated":{},"limit":{},"features":{}}}"#,
+        row.matched,
+        row.returned,
+        row.returned < row.matched,
+        limit,
+        row.features
+    );
+    Ok(([(header::CONTENT_TYPE, GEOJSON)], body).into_response())
+}
+
+/// One parcel, as a GeoJSON Feature.
+#[utoipa::path(
+    get, path = "/api/parcels/{pin}", tag = "parcels",
+    params(("pin" = String, Path, description = "The PIN, dashed (13-33-318-019-0000) or plain")),
+    responses(
+        (status = 200, description = "The parcel", body = sidelot_domain::api::ParcelFeature,
+         content_type = "application/geo+json"),
+        (status = 400, description = "Not a PIN", body = sidelot_domain::api::ErrorBody),
+        (status = 404, description = "No parcel has this PIN", body = sidelot_domain::api::ErrorBody),
+    )
+)]
+pub async fn one(
+    State(state): State<AppState>,
+    pin: Result<Path<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let Path(raw) = pin.map_err(|e| ApiError::bad("pin", e.body_text()))?;
+    let pin = Pin::parse(&raw, state.pin_format).map_err(|e| ApiError::bad("pin", e.to_string()))?;
+    let feature = sqlx::query_scalar!(
+        r#"
+        select json_build_object(
+                 'type', 'Feature',
+                 'id', pin,
+                 'geometry', ST_AsGeoJSON(geom, $2)::json,
+                 'properties', json_build_object(
+                     'pin', pin, 'address', address,
+                     'area_sqft', area_sqft, 'status', status))::text as "feature!"
+          from parcel_view
+         where pin = $1
+        "#,
+        pin.as_str(),
+        COORDINATE_DIGITS
+    )
+    .fetch_optional(&state.pool)
+    .await?
+    .ok_or_else(|| ApiError::NotFound(format!("No parcel has PIN {}.", pin.dashed())))?;
+    Ok(([(header::CONTENT_TYPE, GEOJSON)], feature).into_response())
+}

@@ -1,0 +1,273 @@
+//! Geometry between reading and staging: rings assembled into polygons,
+//! reprojected to EPSG:4326, checked, and written as EWKB.
+
+use geo_types::{Coord, LineString, MultiPolygon, Polygon};
+use proj::Proj;
+
+/// SRID of everything stored.
+pub const SRID: u32 = 4326;
+
+/// A ring as read: its vertices and whether the source calls it an outer ring.
+pub struct Ring {
+    pub outer: bool,
+    pub coords: Vec<Coord<f64>>,
+}
+
+/// Builds polygons from rings. Each hole goes to the outer ring that
+/// contains it; a "hole" inside no outer ring (a ring wound the wrong way)
+/// becomes a polygon of its own, which the database check then validates.
+pub fn assemble(rings: Vec<Ring>) -> MultiPolygon<f64> {
+    let (outers, inners): (Vec<Ring>, Vec<Ring>) = rings.into_iter().partition(|r| r.outer);
+    let mut polygons: Vec<(LineString<f64>, Vec<LineString<f64>>)> = outers
+        .into_iter()
+        .map(|r| (LineString::from(r.coords), Vec::new()))
+        .collect();
+    for inner in inners {
+        let probe = inner.coords.first().copied();
+        let host = probe.and_then(|p| {
+            polygons
+                .iter()
+                .position(|(outer, _)| contains(&outer.0, p))
+        });
+        match host {
+            Some(i) => polygons[i].1.push(LineString::from(inner.coords)),
+            None => polygons.push((LineString::from(inner.coords), Vec::new())),
+        }
+    }
+    MultiPolygon(
+        polygons
+            .into_iter()
+            .map(|(exterior, holes)| Polygon::new(exterior, holes))
+            .collect(),
+    )
+}
+
+/// Even-odd point in ring test.
+fn contains(ring: &[Coord<f64>], p: Coord<f64>) -> bool {
+    let mut inside = false;
+    let n = ring.len();
+    if n < 3 {
+        return false;
+    }
+    let mut j = n - 1;
+    for i in 0..n {
+        let (a, b) = (ring[i], ring[j]);
+        if (a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
+}
+
+/// Drops rings too short to be rings (fewer than 4 vertices once closed)
+/// and polygons left without an exterior. Returns whether anything was dropped.
+pub fn drop_degenerate(mp: &mut MultiPolygon<f64>) -> bool {
+    let before: usize = mp.0.iter().map(|p| 1 + p.interiors().len()).sum();
+    let polygons = std::mem::take(&mut mp.0);
+    for polygon in polygons {
+        let (exterior, interiors) = polygon.into_inner();
+        if exterior.0.len() < 4 {
+            continue;
+        }
+        let holes: Vec<LineString<f64>> = interiors.into_iter().filter(|r| r.0.len() >= 4).collect();
+        mp.0.push(Polygon::new(exterior, holes));
+    }
+    let after: usize = mp.0.iter().map(|p| 1 + p.interiors().len()).sum();
+    before != after
+}
+
+/// A coordinate that does not lie in longitude/latitude range.
+#[derive(Debug, thiserror::Error)]
+#[error("coordinate ({x}, {y}) is not a longitude/latitude")]
+pub struct OutOfRange {
+    pub x: f64,
+    pub y: f64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CrsError {
+    #[error("PROJ does not understand the coordinate system {label}: {reason}")]
+    Unknown { label: String, reason: String },
+    #[error("converting coordinates failed: {0}")]
+    Convert(String),
+}
+
+/// Converts source coordinates to longitude/latitude.
+pub struct Reprojector {
+    proj: Option<Proj>,
+}
+
+impl Reprojector {
+    /// No conversion: the source already is EPSG:4326.
+    pub fn identity() -> Reprojector {
+        Reprojector { proj: None }
+    }
+
+    /// From any CRS PROJ understands (`EPSG:NNNN`, OGC or ESRI WKT, PROJJSON).
+    pub fn new(definition: &str, label: &str) -> Result<Reprojector, CrsError> {
+        let proj = Proj::new_known_crs(definition, "EPSG:4326", None).map_err(|e| {
+            CrsError::Unknown {
+                label: label.to_owned(),
+                reason: e.to_string(),
+            }
+        })?;
+        Ok(Reprojector { proj: Some(proj) })
+    }
+
+    /// Converts every vertex in place, then checks the result is lon/lat.
+    pub fn apply(&self, mp: &mut MultiPolygon<f64>) -> Result<(), GeometryError> {
+        let mut failure: Option<GeometryError> = None;
+        for polygon in &mut mp.0 {
+            let mut convert = |ring: &mut LineString<f64>| {
+                if failure.is_some() {
+                    return;
+                }
+                if let Some(proj) = &self.proj
+                    && let Err(e) = proj.convert_array(&mut ring.0)
+                {
+                    failure = Some(GeometryError::Crs(CrsError::Convert(e.to_string())));
+                    return;
+                }
+                if let Some(c) = ring.0.iter().find(|c| !in_lon_lat_range(c)) {
+                    failure = Some(GeometryError::OutOfRange(OutOfRange { x: c.x, y: c.y }));
+                }
+            };
+            polygon.exterior_mut(&mut convert);
+            polygon.interiors_mut(|rings| rings.iter_mut().for_each(&mut convert));
+        }
+        failure.map_or(Ok(()), Err)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum GeometryError {
+    #[error(transparent)]
+    Crs(#[from] CrsError),
+    #[error(transparent)]
+    OutOfRange(#[from] OutOfRange),
+}
+
+pub fn in_lon_lat_range(c: &Coord<f64>) -> bool {
+    c.x.is_finite() && c.y.is_finite() && c.x.abs() <= 180.0 && c.y.abs() <= 90.0
+}
+
+/// Appends the EWKB (little-endian, with SRID 4326) of `mp`, hex-encoded.
+pub fn push_ewkb_hex(out: &mut Vec<u8>, mp: &MultiPolygon<f64>) {
+    let mut wkb = Vec::with_capacity(64);
+    write_ewkb(&mut wkb, mp);
+    push_hex(out, &wkb);
+}
+
+/// The EWKB of `mp`: MultiPolygon with SRID 4326, little-endian.
+pub fn write_ewkb(out: &mut Vec<u8>, mp: &MultiPolygon<f64>) {
+    const MULTIPOLYGON: u32 = 6;
+    const POLYGON: u32 = 3;
+    const HAS_SRID: u32 = 0x2000_0000;
+    let len = |n: usize| u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes();
+    out.push(1);
+    out.extend_from_slice(&(MULTIPOLYGON | HAS_SRID).to_le_bytes());
+    out.extend_from_slice(&SRID.to_le_bytes());
+    out.extend_from_slice(&len(mp.0.len()));
+    for polygon in &mp.0 {
+        out.push(1);
+        out.extend_from_slice(&POLYGON.to_le_bytes());
+        out.extend_from_slice(&len(1 + polygon.interiors().len()));
+        for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+            out.extend_from_slice(&len(ring.0.len()));
+            for c in &ring.0 {
+                out.extend_from_slice(&c.x.to_le_bytes());
+                out.extend_from_slice(&c.y.to_le_bytes());
+            }
+        }
+    }
+}
+
+pub fn push_hex(out: &mut Vec<u8>, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)]);
+        out.push(DIGITS[usize::from(b & 0x0f)]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo_types::coord;
+
+    fn square(x: f64, y: f64, size: f64, outer: bool) -> Ring {
+        let mut coords = vec![
+            coord! {x: x, y: y},
+            coord! {x: x, y: y + size},
+            coord! {x: x + size, y: y + size},
+            coord! {x: x + size, y: y},
+            coord! {x: x, y: y},
+        ];
+        if !outer {
+            coords.reverse();
+        }
+        Ring { outer, coords }
+    }
+
+    #[test]
+    fn holes_go_to_the_polygon_that_contains_them() {
+        let mp = assemble(vec![
+            square(0.0, 0.0, 10.0, true),
+            square(20.0, 0.0, 10.0, true),
+            square(22.0, 2.0, 2.0, false),
+        ]);
+        assert_eq!(mp.0.len(), 2);
+        assert_eq!(mp.0[0].interiors().len(), 0);
+        assert_eq!(mp.0[1].interiors().len(), 1);
+    }
+
+    #[test]
+    fn a_hole_outside_every_polygon_becomes_a_polygon() {
+        let mp = assemble(vec![square(0.0, 0.0, 1.0, false)]);
+        assert_eq!(mp.0.len(), 1);
+    }
+
+    #[test]
+    fn degenerate_rings_are_dropped_and_reported() {
+        let mut mp = assemble(vec![square(0.0, 0.0, 1.0, true)]);
+        assert!(!drop_degenerate(&mut mp));
+        let mut bad = MultiPolygon(vec![Polygon::new(
+            LineString::from(vec![(0.0, 0.0), (1.0, 1.0)]),
+            vec![],
+        )]);
+        assert!(drop_degenerate(&mut bad));
+        assert!(bad.0.is_empty());
+    }
+
+    #[test]
+    fn ewkb_has_the_srid_flag_and_every_vertex() {
+        let mp = assemble(vec![square(1.0, 2.0, 1.0, true)]);
+        let mut out = Vec::new();
+        write_ewkb(&mut out, &mp);
+        assert_eq!(out.len(), 1 + 4 + 4 + 4 + (1 + 4 + 4) + 4 + 5 * 16);
+        assert_eq!(&out[1..5], &0x2000_0006u32.to_le_bytes());
+        assert_eq!(&out[5..9], &4326u32.to_le_bytes());
+        let mut hex = Vec::new();
+        push_hex(&mut hex, &[0x01, 0xab]);
+        assert_eq!(hex, b"01ab");
+    }
+
+    #[test]
+    fn illinois_east_feet_become_chicago_lon_lat() {
+        let r = Reprojector::new("EPSG:3435", "EPSG:3435").unwrap();
+        // A point in Austin, Chicago, in US survey feet.
+        let mut mp = assemble(vec![square(1_140_000.0, 1_900_000.0, 100.0, true)]);
+        r.apply(&mut mp).unwrap();
+        let c = mp.0[0].exterior().0[0];
+        assert!((c.x + 87.77).abs() < 0.05 && (c.y - 41.88).abs() < 0.05, "{c:?}");
+    }
+
+    #[test]
+    fn projected_coordinates_without_a_crs_are_out_of_range() {
+        let mut mp = assemble(vec![square(1_140_000.0, 1_900_000.0, 100.0, true)]);
+        let err = Reprojector::identity().apply(&mut mp).unwrap_err();
+        assert!(matches!(err, GeometryError::OutOfRange(_)));
+    }
+}

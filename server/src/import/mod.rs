@@ -1,0 +1,379 @@
+//! `sidelot import parcels`: load a city's parcels from the files GIS
+//! analysts have (Shapefile, zipped Shapefile, GeoJSON), in whatever
+//! coordinate system, into `parcels`, in one transaction.
+//!
+//! The flow: open and fingerprint the file; pick the coordinate system;
+//! stream records on a blocking thread (read, reproject, encode) into a
+//! `COPY` of a temporary staging table; let PostGIS find duplicates and
+//! repair invalid geometry; upsert what changed; record the import.
+
+mod archive;
+pub mod dbf;
+mod geojson;
+mod geometry;
+mod merge;
+mod report;
+mod shp;
+mod source;
+mod stage;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use indicatif::ProgressBar;
+use sha2::{Digest, Sha256};
+use sidelot_domain::PinFormat;
+use sqlx::PgPool;
+use tokio::sync::mpsc;
+
+pub use merge::Counts;
+pub use report::{FileDigest, ImportReport, Reject};
+pub use source::{FieldChoice, FieldMap};
+
+use geometry::Reprojector;
+use source::Record;
+
+/// What `sidelot import parcels` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    pub path: PathBuf,
+    /// Overrides the file's own coordinate system (`EPSG:3435`, WKT, ...).
+    pub source_crs: Option<String>,
+    pub fields: FieldChoice,
+    pub pin_format: PinFormat,
+    /// Who ran the import (the operating-system user on the command line).
+    pub actor: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// Something about the input: said in words for the analyst.
+    #[error("{0}")]
+    File(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ImportError {
+    pub fn file(message: impl Into<String>) -> ImportError {
+        ImportError::File(message.into())
+    }
+}
+
+/// Bytes of COPY data sent at a time.
+const CHUNK: usize = 1 << 20;
+
+enum Layer {
+    Shapefile(shp::Shapefile),
+    GeoJson(PathBuf),
+}
+
+/// An input opened and fingerprinted, with its coordinate system decided.
+struct Prepared {
+    layer: Layer,
+    /// Keeps an unpacked archive on disk while the import runs.
+    _unpacked: Option<archive::Unpacked>,
+    files: Vec<FileDigest>,
+    crs_label: String,
+    crs_definition: Option<String>,
+}
+
+fn sha256_file(path: &Path) -> Result<FileDigest, ImportError> {
+    let mut file = std::fs::File::open(path)
+        .map_err(|e| ImportError::file(format!("{}: {e}", path.display())))?;
+    let mut hasher = Sha256::new();
+    let bytes = std::io::copy(&mut file, &mut hasher)
+        .map_err(|e| ImportError::file(format!("{}: {e}", path.display())))?;
+    Ok(FileDigest {
+        name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        bytes,
+        sha256: hex::encode(hasher.finalize()),
+    })
+}
+
+fn extension(path: &Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// The name a WKT gives its coordinate system (its first quoted string).
+fn wkt_name(wkt: &str) -> Option<&str> {
+    let start = wkt.find('"')? + 1;
+    let len = wkt[start..].find('"')?;
+    Some(&wkt[start..start + len])
+}
+
+fn prepare(opts: &ImportOptions) -> Result<Prepared, ImportError> {
+    let path = &opts.path;
+    if !path.exists() {
+        return Err(ImportError::file(format!("{} does not exist", path.display())));
+    }
+    let (layer_path, unpacked, mut files) = match extension(path).as_str() {
+        "zip" => {
+            let digest = sha256_file(path)?;
+            let unpacked = archive::unpack(path)?;
+            (unpacked.layer.clone(), Some(unpacked), vec![digest])
+        }
+        "shp" | "geojson" | "json" => (path.clone(), None, Vec::new()),
+        other => {
+            return Err(ImportError::file(format!(
+                "{}: sidelot imports .shp (with .shx, .dbf, .prj), .zip holding one, or .geojson, not {:?}",
+                path.display(),
+                other
+            )));
+        }
+    };
+    let layer = if extension(&layer_path) == "shp" {
+        Layer::Shapefile(shp::Shapefile::locate(&layer_path)?)
+    } else {
+        Layer::GeoJson(layer_path.clone())
+    };
+    if unpacked.is_none() {
+        let paths = match &layer {
+            Layer::Shapefile(s) => s.files(),
+            Layer::GeoJson(p) => vec![p.clone()],
+        };
+        files = paths.iter().map(|p| sha256_file(p)).collect::<Result<_, _>>()?;
+    }
+    let (crs_label, crs_definition) = match (&opts.source_crs, &layer) {
+        (Some(crs), _) => (format!("{crs} (from --source-crs)"), Some(crs.clone())),
+        (None, Layer::GeoJson(_)) => ("EPSG:4326 (GeoJSON is longitude/latitude)".into(), None),
+        (None, Layer::Shapefile(s)) => match s.prj_text()? {
+            Some(wkt) => {
+                let name = wkt_name(&wkt).unwrap_or("unnamed").to_owned();
+                (format!("{name} (from the .prj)"), Some(wkt))
+            }
+            None => {
+                let extent = shp::ShapefileReader::open(s)?.extent;
+                let [x0, y0, x1, y1] = extent;
+                let lon_lat = [x0, x1].iter().all(|x| x.abs() <= 180.0)
+                    && [y0, y1].iter().all(|y| y.abs() <= 90.0);
+                if !lon_lat {
+                    return Err(ImportError::file(format!(
+                        "{} has no .prj, and its coordinates (x {x0:.1} to {x1:.1}, y {y0:.1} to {y1:.1}) \
+                         are not longitudes/latitudes: give its coordinate system with --source-crs EPSG:NNNN",
+                        s.shp.display()
+                    )));
+                }
+                (
+                    "EPSG:4326 (assumed: no .prj, and the coordinates are longitudes/latitudes)".into(),
+                    None,
+                )
+            }
+        },
+    };
+    Ok(Prepared {
+        layer,
+        _unpacked: unpacked,
+        files,
+        crs_label,
+        crs_definition,
+    })
+}
+
+/// What the reading thread found.
+struct Produced {
+    records_read: u64,
+    field_map: Option<FieldMap>,
+}
+
+/// Reads, reprojects and encodes every record, sending COPY chunks.
+fn produce(
+    prepared: &Prepared,
+    opts: &ImportOptions,
+    tx: mpsc::Sender<Vec<u8>>,
+    progress: &ProgressBar,
+) -> Result<Produced, ImportError> {
+    let reprojector = match &prepared.crs_definition {
+        Some(def) => Reprojector::new(def, &prepared.crs_label)
+            .map_err(|e| ImportError::file(e.to_string()))?,
+        None => Reprojector::identity(),
+    };
+    let mut stager = stage::Stager::new(
+        &opts.fields,
+        opts.pin_format,
+        &reprojector,
+        &prepared.crs_label,
+    );
+    let mut buf = Vec::with_capacity(CHUNK + 64 * 1024);
+    let mut sink = |record: Record| -> Result<(), ImportError> {
+        stager.stage(record, &mut buf)?;
+        progress.inc(1);
+        if buf.len() >= CHUNK {
+            let full = std::mem::replace(&mut buf, Vec::with_capacity(CHUNK + 64 * 1024));
+            tx.blocking_send(full)
+                .map_err(|_| ImportError::Internal("the database stopped taking rows".into()))?;
+        }
+        Ok(())
+    };
+    match &prepared.layer {
+        Layer::Shapefile(parts) => {
+            let reader = shp::ShapefileReader::open(parts)?;
+            progress.set_length(reader.record_count);
+            reader.for_each(&mut sink)?;
+        }
+        Layer::GeoJson(path) => geojson::for_each(path, &mut sink)?,
+    }
+    if !buf.is_empty() {
+        tx.blocking_send(buf)
+            .map_err(|_| ImportError::Internal("the database stopped taking rows".into()))?;
+    }
+    Ok(Produced {
+        records_read: stager.records_read,
+        field_map: stager.field_map,
+    })
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ImportError> + Send + 'static,
+) -> Result<T, ImportError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ImportError::Internal(format!("a worker thread failed: {e}")))?
+}
+
+/// Imports parcels in one transaction: on any error nothing is written.
+pub async fn import_parcels(
+    pool: &PgPool,
+    opts: &ImportOptions,
+    progress: &ProgressBar,
+) -> Result<ImportReport, ImportError> {
+    let started_at = chrono::Utc::now();
+    let clock = Instant::now();
+    progress.set_message("reading");
+    let prepared = {
+        let opts = opts.clone();
+        blocking(move || prepare(&opts)).await?
+    };
+    let main = prepared
+        .files
+        .first()
+        .cloned()
+        .ok_or_else(|| ImportError::Internal("no file fingerprinted".into()))?;
+    let file_name = opts.path.display().to_string();
+    let options_json = serde_json::json!({
+        "pin_format": opts.pin_format,
+        "fields": opts.fields,
+        "source_crs": opts.source_crs,
+    });
+    let files_json = serde_json::to_value(&prepared.files)
+        .map_err(|e| ImportError::Internal(e.to_string()))?;
+
+    let mut tx = pool.begin().await?;
+    let import_id = sqlx::query_scalar!(
+        r#"
+        insert into imports (kind, file_name, sha256, files, source_crs, options, actor, started_at, status)
+        values ('parcels', $1, $2, $3, $4, $5, $6, $7, 'succeeded')
+        returning id
+        "#,
+        file_name,
+        main.sha256,
+        files_json,
+        prepared.crs_label,
+        options_json,
+        opts.actor,
+        started_at
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    merge::create_staging(&mut tx).await?;
+
+    let mut copy = tx.copy_in_raw(stage::COPY_STATEMENT).await?;
+    let (sender, mut receiver) = mpsc::channel::<Vec<u8>>(4);
+    let producer = {
+        let opts = opts.clone();
+        let progress = progress.clone();
+        tokio::task::spawn_blocking(move || {
+            let result = produce(&prepared, &opts, sender, &progress);
+            (result, prepared)
+        })
+    };
+    let mut send_error = None;
+    while let Some(chunk) = receiver.recv().await {
+        if let Err(e) = copy.send(chunk).await {
+            send_error = Some(e);
+            break;
+        }
+    }
+    drop(receiver);
+    let (produced, prepared) = producer
+        .await
+        .map_err(|e| ImportError::Internal(format!("the reading thread failed: {e}")))?;
+    if let Some(e) = send_error {
+        return Err(e.into());
+    }
+    let produced = match produced {
+        Ok(p) => p,
+        Err(e) => {
+            copy.abort("the import stopped").await.ok();
+            return Err(e);
+        }
+    };
+    copy.finish().await?;
+
+    progress.set_message("checking geometry");
+    merge::check(&mut tx).await?;
+    progress.set_message("merging");
+    let (inserted, updated) = merge::upsert(&mut tx, import_id).await?;
+    let counts = merge::finish(&mut tx, import_id, inserted, updated).await?;
+    let rejects = report::rejects(&mut tx, import_id).await?;
+    let identical_to = sqlx::query_scalar!(
+        r#"select max(id) from imports
+            where sha256 = $1 and status = 'succeeded' and id < $2 and kind = 'parcels'"#,
+        main.sha256,
+        import_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    debug_assert_eq!(counts.records_read as u64, produced.records_read);
+
+    Ok(ImportReport::new(report::Parts {
+        import_id,
+        file_name,
+        sha256: main.sha256,
+        files: prepared.files,
+        source_crs: prepared.crs_label,
+        pin_format: opts.pin_format,
+        fields: produced.field_map,
+        counts,
+        rejects,
+        identical_to,
+        started_at,
+        duration: clock.elapsed(),
+    }))
+}
+
+/// Records an import that failed, so that the history shows it too.
+pub async fn record_failure(
+    pool: &PgPool,
+    opts: &ImportOptions,
+    error: &str,
+) -> Result<i64, sqlx::Error> {
+    let path = opts.path.clone();
+    let sha = tokio::task::spawn_blocking(move || sha256_file(&path).ok().map(|d| d.sha256))
+        .await
+        .ok()
+        .flatten();
+    sqlx::query_scalar!(
+        r#"
+        insert into imports (kind, file_name, sha256, actor, status, error, finished_at, source_crs)
+        values ('parcels', $1, $2, $3, 'failed', $4, now(), $5)
+        returning id
+        "#,
+        opts.path.display().to_string(),
+        sha,
+        opts.actor,
+        error,
+        opts.source_crs
+    )
+    .fetch_one(pool)
+    .await
+}

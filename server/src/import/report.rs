@@ -1,0 +1,150 @@
+//! What an import did, for the terminal and for `--report FILE` (JSON).
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sidelot_domain::PinFormat;
+use sqlx::PgConnection;
+
+use super::merge::Counts;
+use super::source::FieldMap;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileDigest {
+    pub name: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// One refused record.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reject {
+    pub record_no: i64,
+    /// The PIN as normalised, or as the file held it when it was not one.
+    pub pin: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub import_id: i64,
+    pub status: &'static str,
+    pub file_name: String,
+    pub sha256: String,
+    pub files: Vec<FileDigest>,
+    pub source_crs: String,
+    pub pin_format: PinFormat,
+    /// The columns used.
+    pub fields: Option<FieldMap>,
+    #[serde(flatten)]
+    pub counts: Counts,
+    /// An earlier successful import of a file with the same SHA-256.
+    pub identical_to_import: Option<i64>,
+    pub started_at: DateTime<Utc>,
+    pub duration_ms: u128,
+    /// Peak resident memory of the importing process, where the system says.
+    pub peak_rss_bytes: Option<u64>,
+    pub summary: String,
+    pub rejects: Vec<Reject>,
+}
+
+pub struct Parts {
+    pub import_id: i64,
+    pub file_name: String,
+    pub sha256: String,
+    pub files: Vec<FileDigest>,
+    pub source_crs: String,
+    pub pin_format: PinFormat,
+    pub fields: Option<FieldMap>,
+    pub counts: Counts,
+    pub rejects: Vec<Reject>,
+    pub identical_to: Option<i64>,
+    pub started_at: DateTime<Utc>,
+    pub duration: Duration,
+}
+
+impl ImportReport {
+    pub fn new(p: Parts) -> ImportReport {
+        let c = p.counts;
+        let what = if c.inserted == 0 && c.updated == 0 {
+            "no changes".to_owned()
+        } else {
+            format!("{} inserted, {} updated", group(c.inserted), group(c.updated))
+        };
+        let mut summary = format!(
+            "Import #{} of {}: {} records read; {what}, {} unchanged, {} rejected, {} repaired ({:.1} s).",
+            p.import_id,
+            p.file_name,
+            group(c.records_read),
+            group(c.unchanged),
+            group(c.rejected),
+            group(c.repaired),
+            p.duration.as_secs_f64()
+        );
+        if let Some(earlier) = p.identical_to {
+            summary.push_str(&format!(" The same file was imported before, as import #{earlier}."));
+        }
+        ImportReport {
+            import_id: p.import_id,
+            status: "succeeded",
+            file_name: p.file_name,
+            sha256: p.sha256,
+            files: p.files,
+            source_crs: p.source_crs,
+            pin_format: p.pin_format,
+            fields: p.fields,
+            counts: c,
+            identical_to_import: p.identical_to,
+            started_at: p.started_at,
+            duration_ms: p.duration.as_millis(),
+            peak_rss_bytes: peak_rss_bytes(),
+            summary,
+            rejects: p.rejects,
+        }
+    }
+}
+
+/// 21844 -> "21,844".
+pub fn group(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// VmHWM of this process (Linux), in bytes.
+pub fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+pub async fn rejects(conn: &mut PgConnection, import_id: i64) -> Result<Vec<Reject>, sqlx::Error> {
+    sqlx::query_as!(
+        Reject,
+        "select record_no, pin, reason from import_rejects where import_id = $1 order by record_no",
+        import_id
+    )
+    .fetch_all(conn)
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(group(0), "0");
+        assert_eq!(group(999), "999");
+        assert_eq!(group(21_844), "21,844");
+        assert_eq!(group(1_000_000), "1,000,000");
+    }
+}

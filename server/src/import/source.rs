@@ -1,0 +1,340 @@
+//! What every input format yields: numbered records with a geometry and
+//! named attribute values, and how the columns that matter are found.
+
+use std::sync::Arc;
+
+use geo_types::MultiPolygon;
+use serde_json::{Map, Number};
+
+/// An attribute value as the source holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Text(String),
+    /// The exact text of a number (never parsed through a float).
+    Number(String),
+    /// A numeric field holding only `*`: the value did not fit.
+    Overflow(String),
+    Bool(bool),
+    /// Anything else (nested JSON in GeoJSON properties).
+    Json(serde_json::Value),
+}
+
+impl Value {
+    /// The value as text for an address part, if it has one.
+    pub fn as_text(&self) -> Option<String> {
+        match self {
+            Value::Text(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
+            Value::Number(n) => Some(strip_zero_fraction(n).to_owned()),
+            Value::Json(serde_json::Value::String(s)) => {
+                Some(s.trim().to_owned()).filter(|s| !s.is_empty())
+            }
+            Value::Json(serde_json::Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+
+    /// The value for the parcel's `source` JSON, numbers kept exact where
+    /// JSON allows.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Value::Null | Value::Overflow(_) => serde_json::Value::Null,
+            // PostgreSQL's jsonb cannot hold NUL characters.
+            Value::Text(s) => serde_json::Value::String(s.replace('\0', "")),
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Json(v) => v.clone(),
+            Value::Number(n) => number_json(n),
+        }
+    }
+}
+
+fn strip_zero_fraction(n: &str) -> &str {
+    match n.split_once('.') {
+        Some((int, frac)) if frac.bytes().all(|b| b == b'0') => int,
+        _ => n,
+    }
+}
+
+fn number_json(text: &str) -> serde_json::Value {
+    let t = strip_zero_fraction(text.trim());
+    if let Ok(i) = t.parse::<i64>() {
+        return serde_json::Value::Number(i.into());
+    }
+    if let Ok(u) = t.parse::<u64>() {
+        return serde_json::Value::Number(u.into());
+    }
+    match t.parse::<f64>().ok().and_then(Number::from_f64) {
+        Some(n) if n.to_string() == t => serde_json::Value::Number(n),
+        // Keep what a float would change as text.
+        _ => serde_json::Value::String(text.trim().to_owned()),
+    }
+}
+
+/// A record's geometry as read, before any reprojection.
+#[derive(Debug, Clone)]
+pub enum RecordGeometry {
+    Polygons(MultiPolygon<f64>),
+    /// No geometry at all (a null shape, `"geometry": null`).
+    Null,
+    /// A geometry of another kind, named.
+    Other(String),
+}
+
+/// One record of the source.
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// 1-based position in the file.
+    pub record_no: u64,
+    pub geometry: RecordGeometry,
+    /// Attribute names; shared by all records of a shapefile.
+    pub names: Arc<[String]>,
+    pub values: Vec<Value>,
+    /// Why the source itself refuses the record (a deleted .dbf row).
+    pub problem: Option<String>,
+}
+
+impl Record {
+    pub fn source_json(&self) -> serde_json::Value {
+        let mut map = Map::new();
+        for (name, value) in self.names.iter().zip(&self.values) {
+            map.insert(name.clone(), value.to_json());
+        }
+        serde_json::Value::Object(map)
+    }
+}
+
+/// Columns a user may name on the command line; `None` means "detect".
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct FieldChoice {
+    pub pin: Option<String>,
+    pub house_number: Option<String>,
+    pub street_dir: Option<String>,
+    pub street_name: Option<String>,
+    pub street_type: Option<String>,
+    pub address: Option<String>,
+}
+
+/// The columns used, by name, once resolved against the source's fields.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct FieldMap {
+    pub pin: String,
+    pub house_number: Option<String>,
+    pub street_dir: Option<String>,
+    pub street_name: Option<String>,
+    pub street_type: Option<String>,
+    pub address: Option<String>,
+}
+
+/// Names tried, in order, when a column is not named.
+const PIN_NAMES: &[&str] = &[
+    "pin14", "pin", "pin_14", "pin_nbr", "pin_number", "parcel_id", "parcelid", "parcel_pin",
+    "parcel_num", "parcelnum", "apn", "pin10", "display_pi", "display_pin",
+];
+const HOUSE_NUMBER_NAMES: &[&str] = &[
+    "house_no", "house_num", "housenum", "house_number", "addr_no", "addrno", "addr_num",
+    "address_no", "street_num", "street_no", "st_num", "stnum", "low_address", "addr_low",
+];
+const STREET_DIR_NAMES: &[&str] = &[
+    "street_dir", "st_dir", "stdir", "pre_dir", "predir", "street_direction", "dir",
+];
+const STREET_NAME_NAMES: &[&str] = &["street_nam", "street_name", "st_name", "stname", "street"];
+const STREET_TYPE_NAMES: &[&str] = &[
+    "street_typ", "street_type", "st_type", "sttype", "street_suf", "suffix", "type",
+];
+const ADDRESS_NAMES: &[&str] = &[
+    "address", "site_addr", "siteaddr", "full_addr", "fulladdr", "full_address", "prop_addr",
+    "property_address", "addr",
+];
+
+/// A named column that the source does not have.
+#[derive(Debug, thiserror::Error)]
+pub enum FieldError {
+    #[error("the source has no field {wanted:?} (for {role}); its fields are: {available}")]
+    Missing {
+        wanted: String,
+        role: &'static str,
+        available: String,
+    },
+    #[error(
+        "no PIN field found among {available}; name the column holding parcel identifiers with --pin-field"
+    )]
+    NoPin { available: String },
+}
+
+fn find(names: &[String], wanted: &str) -> Option<String> {
+    names
+        .iter()
+        .find(|n| n.eq_ignore_ascii_case(wanted))
+        .cloned()
+}
+
+impl FieldChoice {
+    /// Resolves the choice against a source's field names.
+    pub fn resolve(&self, names: &[String]) -> Result<FieldMap, FieldError> {
+        let available = || {
+            if names.is_empty() {
+                "(none)".to_owned()
+            } else {
+                names.join(", ")
+            }
+        };
+        let pick = |chosen: &Option<String>,
+                    candidates: &[&str],
+                    role: &'static str|
+         -> Result<Option<String>, FieldError> {
+            match chosen {
+                Some(name) => find(names, name).map(Some).ok_or_else(|| FieldError::Missing {
+                    wanted: name.clone(),
+                    role,
+                    available: available(),
+                }),
+                None => Ok(candidates.iter().find_map(|c| find(names, c))),
+            }
+        };
+        let pin = pick(&self.pin, PIN_NAMES, "--pin-field")?.ok_or_else(|| FieldError::NoPin {
+            available: available(),
+        })?;
+        Ok(FieldMap {
+            pin,
+            house_number: pick(&self.house_number, HOUSE_NUMBER_NAMES, "--house-number-field")?,
+            street_dir: pick(&self.street_dir, STREET_DIR_NAMES, "--street-dir-field")?,
+            street_name: pick(&self.street_name, STREET_NAME_NAMES, "--street-name-field")?,
+            street_type: pick(&self.street_type, STREET_TYPE_NAMES, "--street-type-field")?,
+            address: pick(&self.address, ADDRESS_NAMES, "--address-field")?,
+        })
+    }
+}
+
+/// Column positions of a [`FieldMap`] in one schema.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    names: Arc<[String]>,
+    pub pin: Option<usize>,
+    pub house_number: Option<usize>,
+    pub street_dir: Option<usize>,
+    pub street_name: Option<usize>,
+    pub street_type: Option<usize>,
+    pub address: Option<usize>,
+}
+
+impl Columns {
+    pub fn new(map: &FieldMap, names: Arc<[String]>) -> Columns {
+        let pos = |n: &Option<String>| {
+            n.as_ref()
+                .and_then(|n| names.iter().position(|x| x.eq_ignore_ascii_case(n)))
+        };
+        Columns {
+            pin: pos(&Some(map.pin.clone())),
+            house_number: pos(&map.house_number),
+            street_dir: pos(&map.street_dir),
+            street_name: pos(&map.street_name),
+            street_type: pos(&map.street_type),
+            address: pos(&map.address),
+            names,
+        }
+    }
+
+    /// True when these positions were computed for `names`.
+    pub fn fits(&self, names: &Arc<[String]>) -> bool {
+        Arc::ptr_eq(&self.names, names) || *self.names == **names
+    }
+}
+
+/// The address parts of a record, and the address composed from them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Address {
+    pub house_number: Option<String>,
+    pub street_dir: Option<String>,
+    pub street_name: Option<String>,
+    pub street_type: Option<String>,
+    pub full: Option<String>,
+}
+
+impl Address {
+    pub fn of(record: &Record, cols: &Columns) -> Address {
+        let get = |i: Option<usize>| i.and_then(|i| record.values.get(i)).and_then(Value::as_text);
+        let mut a = Address {
+            house_number: get(cols.house_number),
+            street_dir: get(cols.street_dir),
+            street_name: get(cols.street_name),
+            street_type: get(cols.street_type),
+            full: get(cols.address),
+        };
+        if a.full.is_none() && a.street_name.is_some() {
+            let parts = [&a.house_number, &a.street_dir, &a.street_name, &a.street_type];
+            let joined: Vec<&str> = parts.iter().filter_map(|p| p.as_deref()).collect();
+            a.full = Some(joined.join(" "));
+        }
+        a
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn common_columns_are_detected_case_insensitively() {
+        let n = names(&["DISPLAY_PI", "PIN14", "STREET_NUM", "DIR", "STREET_NAM", "TYPE", "WARD"]);
+        let map = FieldChoice::default().resolve(&n).unwrap();
+        assert_eq!(map.pin, "PIN14");
+        assert_eq!(map.house_number.as_deref(), Some("STREET_NUM"));
+        assert_eq!(map.street_dir.as_deref(), Some("DIR"));
+        assert_eq!(map.street_name.as_deref(), Some("STREET_NAM"));
+        assert_eq!(map.street_type.as_deref(), Some("TYPE"));
+        assert_eq!(map.address, None);
+    }
+
+    #[test]
+    fn a_named_column_that_does_not_exist_is_an_error_listing_the_fields() {
+        let n = names(&["PIN14", "WARD"]);
+        let choice = FieldChoice {
+            pin: Some("PARCEL".into()),
+            ..Default::default()
+        };
+        let err = choice.resolve(&n).unwrap_err().to_string();
+        assert!(err.contains("\"PARCEL\"") && err.contains("PIN14, WARD"), "{err}");
+        let err = FieldChoice::default().resolve(&names(&["WARD"])).unwrap_err();
+        assert!(err.to_string().contains("--pin-field"));
+    }
+
+    #[test]
+    fn an_address_is_composed_from_its_parts() {
+        let n: Arc<[String]> = names(&["PIN", "STREET_NUM", "DIR", "STREET_NAM", "TYPE"]).into();
+        let map = FieldChoice::default().resolve(&n).unwrap();
+        let cols = Columns::new(&map, n.clone());
+        let record = Record {
+            record_no: 1,
+            geometry: RecordGeometry::Null,
+            names: n,
+            values: vec![
+                Value::Text("1".into()),
+                Value::Number("5312".into()),
+                Value::Text("W".into()),
+                Value::Text("VAN BUREN".into()),
+                Value::Text("ST".into()),
+            ],
+            problem: None,
+        };
+        assert_eq!(
+            Address::of(&record, &cols).full.as_deref(),
+            Some("5312 W VAN BUREN ST")
+        );
+    }
+
+    #[test]
+    fn numbers_stay_exact_in_the_source_json() {
+        assert_eq!(Value::Number("16054090380000".into()).to_json(), serde_json::json!(16054090380000_i64));
+        assert_eq!(Value::Number("3.25".into()).to_json(), serde_json::json!(3.25));
+        assert_eq!(Value::Number("12.000".into()).to_json(), serde_json::json!(12));
+        assert_eq!(
+            Value::Number("41.9114896648959123".into()).to_json(),
+            serde_json::json!("41.9114896648959123")
+        );
+        assert_eq!(Value::Overflow("****".into()).to_json(), serde_json::Value::Null);
+    }
+}

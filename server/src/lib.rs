@@ -1,0 +1,8 @@
+//! The sidelot server: HTTP API, database access, imports, sample data and
+//! the `sidelot` command line.
+
+pub mod cli;
+pub mod db;
+pub mod http;
+pub mod import;
+pub mod sample;

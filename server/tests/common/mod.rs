@@ -1,0 +1,105 @@
+//! Shared by the server's integration tests: real files, a real PostGIS
+//! database per test (from `#[sqlx::test]`), the real router.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use indicatif::ProgressBar;
+use sidelot_domain::PinFormat;
+use sidelot_server::http::{AppState, app};
+use sidelot_server::import::{FieldChoice, ImportError, ImportOptions, ImportReport, import_parcels};
+use sidelot_server::sample::{SampleOptions, write_sample};
+use sqlx::PgPool;
+use tower::ServiceExt;
+
+/// `../shared/gis` beside the project, when this machine has it.
+pub fn shared_gis() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/gis");
+    if dir.join("chicago-austin/austin_lots.shp").is_file() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "\n*** SKIPPED: {} is absent; this test needs the real Chicago parcels ***\n",
+            dir.display()
+        );
+        None
+    }
+}
+
+pub fn austin(file: &str) -> Option<PathBuf> {
+    shared_gis().map(|d| d.join("chicago-austin").join(file))
+}
+
+pub fn options(path: &Path, pin_field: Option<&str>) -> ImportOptions {
+    ImportOptions {
+        path: path.to_owned(),
+        source_crs: None,
+        fields: FieldChoice {
+            pin: pin_field.map(str::to_owned),
+            ..FieldChoice::default()
+        },
+        pin_format: PinFormat::Cook,
+        actor: "test".into(),
+    }
+}
+
+pub async fn import(pool: &PgPool, opts: &ImportOptions) -> Result<ImportReport, ImportError> {
+    import_parcels(pool, opts, &ProgressBar::hidden()).await
+}
+
+/// A generated neighbourhood of `parcels` lots in a fresh temporary folder.
+pub fn sample(parcels: u64) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = write_sample(&SampleOptions {
+        parcels,
+        seed: 7,
+        out_dir: dir.path().to_owned(),
+        name: "hood".into(),
+    })
+    .unwrap();
+    (dir, summary.shp)
+}
+
+/// Everything that identifies the stored parcels, to compare before/after.
+pub async fn fingerprint(pool: &PgPool) -> (i64, String) {
+    sqlx::query_as::<_, (i64, String)>(
+        "select count(*), coalesce(md5(string_agg(pin || ST_AsEWKT(geom) || content_hash::text || updated_at::text, ',' order by pin)), '') from parcels",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub json: serde_json::Value,
+}
+
+pub async fn get(pool: &PgPool, uri: &str) -> Answer {
+    let state = AppState {
+        pool: pool.clone(),
+        pin_format: PinFormat::Cook,
+    };
+    let response = app(state)
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let json = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|e| panic!("{uri} answered non-JSON ({e}): {}", String::from_utf8_lossy(&bytes)));
+    Answer {
+        status,
+        content_type,
+        json,
+    }
+}

@@ -1,0 +1,248 @@
+//! Bad files and bad records: each gets a clear error or reject, and a
+//! failed import leaves the stored parcels exactly as they were.
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use common::*;
+use sqlx::PgPool;
+
+/// Loads a baseline neighbourhood, then tries `bad`; the error must
+/// mention every one of `words`, and nothing may change.
+async fn refused(pool: &PgPool, bad: &Path, words: &[&str]) {
+    let (_dir, good) = sample(300);
+    import(pool, &options(&good, None)).await.unwrap();
+    let before = fingerprint(pool).await;
+    let imports_before: i64 = sqlx::query_scalar("select count(*) from imports")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+
+    let err = import(pool, &options(bad, None)).await.unwrap_err().to_string();
+
+    for word in words {
+        assert!(err.contains(word), "error {err:?} should mention {word:?}");
+    }
+    assert_eq!(fingerprint(pool).await, before, "a failed import changed parcels");
+    let imports_after: i64 = sqlx::query_scalar("select count(*) from imports")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(imports_after, imports_before, "a failed import left its record behind");
+}
+
+/// The sample's files, copied into `dir` under `name`.
+fn copy_sample(dir: &Path, parcels: u64, name: &str) -> PathBuf {
+    let (src_dir, shp) = sample(parcels);
+    for ext in ["shp", "shx", "dbf", "prj", "cpg"] {
+        std::fs::copy(shp.with_extension(ext), dir.join(format!("{name}.{ext}"))).unwrap();
+    }
+    drop(src_dir);
+    dir.join(format!("{name}.shp"))
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn a_truncated_shp_is_refused(pool: PgPool) {
+    let dir = tempfile::tempdir().unwrap();
+    let shp = copy_sample(dir.path(), 300, "cut");
+    let len = std::fs::metadata(&shp).unwrap().len();
+    std::fs::OpenOptions::new().write(true).open(&shp).unwrap().set_len(len * 2 / 3).unwrap();
+    refused(&pool, &shp, &["cut.shp", "truncated"]).await;
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn a_corrupt_record_near_the_end_leaves_earlier_parcels_untouched(pool: PgPool) {
+    // A bigger file whose first 300 records update the baseline's parcels.
+    let dir = tempfile::tempdir().unwrap();
+    let shp = copy_sample(dir.path(), 1_000, "late");
+    let mut bytes = std::fs::read(&shp).unwrap();
+    // The last record's shape type (after its 8-byte header): no such type.
+    let shx = std::fs::read(shp.with_extension("shx")).unwrap();
+    let last = shx.len() - 8;
+    let offset = 2 * u32::from_be_bytes(shx[last..last + 4].try_into().unwrap()) as usize;
+    bytes[offset + 8..offset + 12].copy_from_slice(&77u32.to_le_bytes());
+    std::fs::write(&shp, bytes).unwrap();
+    refused(&pool, &shp, &["record 1000"]).await;
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn a_shapefile_without_its_dbf_is_refused(pool: PgPool) {
+    let dir = tempfile::tempdir().unwrap();
+    let shp = copy_sample(dir.path(), 50, "nodbf");
+    std::fs::remove_file(shp.with_extension("dbf")).unwrap();
+    refused(&pool, &shp, &["no .dbf"]).await;
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn projected_coordinates_without_a_prj_are_refused(pool: PgPool) {
+    let dir = tempfile::tempdir().unwrap();
+    let shp = copy_sample(dir.path(), 50, "noprj");
+    std::fs::remove_file(shp.with_extension("prj")).unwrap();
+    refused(&pool, &shp, &["no .prj", "not longitudes/latitudes", "--source-crs"]).await;
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn without_a_prj_the_source_crs_option_makes_it_work(pool: PgPool) {
+    let dir = tempfile::tempdir().unwrap();
+    let shp = copy_sample(dir.path(), 50, "noprj");
+    std::fs::remove_file(shp.with_extension("prj")).unwrap();
+    let mut opts = options(&shp, None);
+    opts.source_crs = Some("EPSG:3435".into());
+
+    let report = import(&pool, &opts).await.unwrap();
+
+    assert_eq!(report.counts.inserted, 50);
+    assert!(report.source_crs.starts_with("EPSG:3435"));
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn a_zip_of_junk_is_refused(pool: PgPool) {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = write(dir.path(), "parcels.zip", b"this is not a zip archive at all");
+    refused(&pool, &zip, &["parcels.zip", "not a readable zip"]).await;
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn a_zip_with_parent_paths_is_refused_before_anything_is_unpacked(pool: PgPool) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("evil.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default();
+    zip.start_file("../../escaped.shp", opts).unwrap();
+    zip.write_all(b"x").unwrap();
+    zip.finish().unwrap();
+
+    refused(&pool, &path, &["outside the archive", "../../escaped.shp"]).await;
+    assert!(!dir.path().join("../escaped.shp").exists());
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn a_zipped_shapefile_imports_like_the_shapefile(pool: PgPool) {
+    let (_src, shp) = sample(120);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hood.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    for ext in ["shp", "shx", "dbf", "prj", "cpg"] {
+        zip.start_file(format!("hood/hood.{ext}"), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(&std::fs::read(shp.with_extension(ext)).unwrap()).unwrap();
+    }
+    zip.finish().unwrap();
+
+    let zipped = import(&pool, &options(&path, None)).await.unwrap();
+    let plain = import(&pool, &options(&shp, None)).await.unwrap();
+
+    assert_eq!(zipped.counts.inserted, 120);
+    assert_eq!(plain.counts.unchanged, 120, "the same records, read from the zip or not");
+    assert_eq!(zipped.files.len(), 1);
+    assert_eq!(zipped.files[0].name, "hood.zip");
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn geojson_that_is_not_a_feature_collection_is_refused(pool: PgPool) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "one.geojson",
+        br#"{"type":"Feature","properties":{"pin":"16-16-104-011"},"geometry":null}"#,
+    );
+    refused(&pool, &path, &["GeoJSON Feature", "FeatureCollection"]).await;
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn geojson_with_coordinates_out_of_range_is_refused(pool: PgPool) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "feet.geojson",
+        br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"pin":"16-16-104-011-0000"},
+            "geometry":{"type":"Polygon","coordinates":[[[1140000,1900000],[1140000,1900100],[1140100,1900100],[1140000,1900000]]]}}]}"#,
+    );
+    refused(&pool, &path, &["record 1", "not a longitude/latitude"]).await;
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn files_of_other_kinds_and_missing_files_are_refused(pool: PgPool) {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write(dir.path(), "lots.csv", b"pin\n1\n");
+    refused(&pool, &csv, &[".shp", ".zip", ".geojson"]).await;
+    refused(&pool, &dir.path().join("nothing.shp"), &["does not exist"]).await;
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn bad_records_are_rejected_one_by_one_with_their_number_and_reason(pool: PgPool) {
+    let dir = tempfile::tempdir().unwrap();
+    let square = r#"{"type":"Polygon","coordinates":[[[-87.75,41.88],[-87.75,41.8801],[-87.7499,41.8801],[-87.7499,41.88],[-87.75,41.88]]]}"#;
+    let bowtie = r#"{"type":"Polygon","coordinates":[[[-87.76,41.88],[-87.7599,41.8801],[-87.7599,41.88],[-87.76,41.8801],[-87.76,41.88]]]}"#;
+    let text = format!(
+        r#"{{"type":"FeatureCollection","features":[
+        {{"type":"Feature","properties":{{"PIN":"16-16-104-011-0000","ADDRESS":"5421 W Monroe St"}},"geometry":{square}}},
+        {{"type":"Feature","properties":{{"PIN":"16-16-104-012"}},"geometry":{bowtie}}},
+        {{"type":"Feature","properties":{{"PIN":"16-16-104-013-0000"}},"geometry":null}},
+        {{"type":"Feature","properties":{{"PIN":"16-16-104-014-0000"}},"geometry":{{"type":"Point","coordinates":[-87.7,41.8]}}}},
+        {{"type":"Feature","properties":{{"PIN":"not a pin"}},"geometry":{square}}},
+        {{"type":"Feature","properties":{{}},"geometry":{square}}},
+        {{"type":"Feature","properties":{{"PIN":"16161040110000"}},"geometry":{square}}},
+        {{"type":"Feature","properties":{{"PIN":"16-16-104-015-0000"}},"geometry":{{"type":"Polygon","coordinates":[]}}}}
+    ]}}"#
+    );
+    let path = write(dir.path(), "mixed.geojson", text.as_bytes());
+
+    let report = import(&pool, &options(&path, None)).await.unwrap();
+
+    assert_eq!(report.counts.records_read, 8);
+    assert_eq!(report.counts.inserted, 2);
+    assert_eq!(report.counts.repaired, 1, "the bow-tie is repaired");
+    let reasons: Vec<(i64, &str)> = report.rejects.iter().map(|r| (r.record_no, r.reason.as_str())).collect();
+    let expect = [
+        (3, "has no geometry"),
+        (4, "its geometry is a Point, not a polygon"),
+        (5, "is not a Cook County PIN"),
+        (6, "PIN: the PIN is empty"),
+        (7, "repeats record 1"),
+        (8, "its geometry is empty"),
+    ];
+    assert_eq!(reasons.len(), expect.len(), "{reasons:?}");
+    for ((no, reason), (want_no, want)) in reasons.iter().zip(expect) {
+        assert_eq!(*no, want_no);
+        assert!(reason.contains(want), "record {no}: {reason:?} should say {want:?}");
+    }
+    let (valid, multi, address): (bool, bool, Option<String>) = sqlx::query_as(
+        "select bool_and(ST_IsValid(geom)), bool_and(GeometryType(geom) = 'MULTIPOLYGON'),
+                max(address) from parcels",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(valid && multi);
+    assert_eq!(address.as_deref(), Some("5421 W Monroe St"));
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn other_jurisdictions_identifiers_come_in_with_pin_format_any(pool: PgPool) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "apn.geojson",
+        br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"APN":"R-0042/7b"},
+            "geometry":{"type":"Polygon","coordinates":[[[-87.75,41.88],[-87.75,41.8801],[-87.7499,41.8801],[-87.75,41.88]]]}}]}"#,
+    );
+    let mut opts = options(&path, None);
+    let cook = import(&pool, &opts).await.unwrap();
+    assert_eq!(cook.counts.rejected, 1);
+    opts.pin_format = sidelot_domain::PinFormat::Any;
+
+    let any = import(&pool, &opts).await.unwrap();
+
+    assert_eq!(any.counts.inserted, 1);
+    let pin: String = sqlx::query_scalar("select pin from parcels").fetch_one(&pool).await.unwrap();
+    assert_eq!(pin, "R-0042/7b");
+}

@@ -1,0 +1,213 @@
+//! The real `sidelot` binary: its commands, its sample data, imports that
+//! are killed or interrupted, and the server over real HTTP.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use sidelot_e2e::*;
+use sqlx::PgPool;
+
+fn database_url(pool: &PgPool) -> String {
+    url_for_database(pool.connect_options().get_database().expect("a test database"))
+}
+
+async fn fingerprint(pool: &PgPool) -> (i64, String) {
+    sqlx::query_as::<_, (i64, String)>(
+        "select count(*), coalesce(md5(string_agg(pin || ST_AsEWKT(geom) || updated_at::text, ',' order by pin)), '') from parcels",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+fn write_sample(dir: &Path, parcels: u64, name: &str) -> String {
+    let out = Command::new(sidelot_bin())
+        .args(["sample", "--parcels", &parcels.to_string(), "--name", name, "--out"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    dir.join(format!("{name}.shp")).to_string_lossy().into_owned()
+}
+
+#[test]
+fn help_explains_every_command() {
+    let out = Command::new(sidelot_bin()).arg("--help").output().unwrap();
+    let help = text(&out.stdout);
+    for command in ["serve", "migrate", "import", "sample"] {
+        assert!(help.contains(command), "--help should list {command}:\n{help}");
+    }
+    let out = Command::new(sidelot_bin()).args(["import", "parcels", "--help"]).output().unwrap();
+    let help = text(&out.stdout);
+    for option in ["--source-crs", "--pin-field", "--pin-format", "--report", "--address-field", "--database-url"] {
+        assert!(help.contains(option), "import parcels --help should explain {option}:\n{help}");
+    }
+}
+
+#[test]
+fn the_committed_sample_is_what_sidelot_sample_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    write_sample(dir.path(), 600, "sidelot_sample");
+    let committed = project_root().join("gis-data/sample");
+    for ext in ["shp", "shx", "dbf", "prj", "cpg"] {
+        let name = format!("sidelot_sample.{ext}");
+        let fresh = std::fs::read(dir.path().join(&name)).unwrap();
+        let kept = std::fs::read(committed.join(&name))
+            .unwrap_or_else(|e| panic!("gis-data/sample/{name}: {e} (regenerate with make sample)"));
+        assert!(fresh == kept, "gis-data/sample/{name} differs from what `sidelot sample` writes now: run make sample");
+    }
+}
+
+#[sqlx::test(migrations = false)]
+async fn an_import_reports_to_the_terminal_and_to_a_json_file(pool: PgPool) {
+    let url = database_url(&pool);
+    let dir = tempfile::tempdir().unwrap();
+    let shp = write_sample(dir.path(), 250, "hood");
+    let report = dir.path().join("report.json");
+
+    let out = sidelot(&url, &["import", "parcels", &shp, "--report", report.to_str().unwrap()]);
+
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("250 records read; 250 inserted, 0 updated"), "{stdout}");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(json["inserted"], 250);
+    assert_eq!(json["sha256"].as_str().unwrap().len(), 64);
+    assert!(json["source_crs"].as_str().unwrap().contains("Illinois_East"));
+    let who: String = sqlx::query_scalar("select actor from imports").fetch_one(&pool).await.unwrap();
+    assert_eq!(who, "e2e");
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_failed_import_exits_non_zero_says_why_and_is_recorded(pool: PgPool) {
+    let url = database_url(&pool);
+    let dir = tempfile::tempdir().unwrap();
+    let shp = write_sample(dir.path(), 20, "hood");
+    std::fs::remove_file(dir.path().join("hood.dbf")).unwrap();
+
+    let out = sidelot(&url, &["import", "parcels", &shp]);
+
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("no .dbf") && stderr.contains("as they were"), "{stderr}");
+    let (status, error): (String, String) =
+        sqlx::query_as("select status, error from imports").fetch_one(&pool).await.unwrap();
+    assert_eq!(status, "failed");
+    assert!(error.contains("no .dbf"));
+}
+
+/// Starts an import of `shp` and sends `signal` once PostgreSQL reports
+/// rows arriving through COPY.
+async fn interrupt_mid_import(pool: &PgPool, url: &str, shp: &str, signal: &str) -> std::process::ExitStatus {
+    let mut child = Command::new(sidelot_bin())
+        .args(["import", "parcels", shp])
+        .env("DATABASE_URL", url)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let db = pool.connect_options().get_database().unwrap().to_owned();
+    let started = Instant::now();
+    loop {
+        let copied: Option<i64> = sqlx::query_scalar(
+            "select tuples_processed from pg_stat_progress_copy c join pg_database d on d.oid = c.datid where d.datname = $1",
+        )
+        .bind(&db)
+        .fetch_optional(pool)
+        .await
+        .unwrap();
+        if copied.is_some_and(|n| n > 1_000) {
+            break;
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the import ended ({status}) before it could be interrupted");
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "the import never started copying");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
+    child.wait().unwrap()
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_killed_import_leaves_the_earlier_parcels_exactly_as_they_were(pool: PgPool) {
+    let url = database_url(&pool);
+    let dir = tempfile::tempdir().unwrap();
+    let small = write_sample(dir.path(), 300, "small");
+    let big = write_sample(dir.path(), 150_000, "big");
+    assert!(sidelot(&url, &["import", "parcels", &small]).status.success());
+    let before = fingerprint(&pool).await;
+
+    let status = interrupt_mid_import(&pool, &url, &big, "-KILL").await;
+
+    assert!(!status.success());
+    assert_eq!(fingerprint(&pool).await, before);
+    let imports: i64 = sqlx::query_scalar("select count(*) from imports").fetch_one(&pool).await.unwrap();
+    assert_eq!(imports, 1, "only the first import is on record");
+}
+
+#[sqlx::test(migrations = false)]
+async fn ctrl_c_stops_an_import_changes_nothing_and_records_the_interruption(pool: PgPool) {
+    let url = database_url(&pool);
+    let dir = tempfile::tempdir().unwrap();
+    let small = write_sample(dir.path(), 300, "small");
+    let big = write_sample(dir.path(), 150_000, "big");
+    assert!(sidelot(&url, &["import", "parcels", &small]).status.success());
+    let before = fingerprint(&pool).await;
+
+    let status = interrupt_mid_import(&pool, &url, &big, "-INT").await;
+
+    assert_eq!(status.code(), Some(130));
+    assert_eq!(fingerprint(&pool).await, before);
+    let last: (String, String) = sqlx::query_as("select status, error from imports order by id desc limit 1")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(last.0, "failed");
+    assert!(last.1.contains("interrupted"), "{}", last.1);
+}
+
+#[sqlx::test(migrations = false)]
+async fn serve_migrates_then_answers_over_http_and_stops_on_sigterm(pool: PgPool) {
+    let url = database_url(&pool);
+    let dir = tempfile::tempdir().unwrap();
+    let shp = write_sample(dir.path(), 100, "hood");
+    assert!(sidelot(&url, &["import", "parcels", &shp]).status.success());
+    let mut child = tokio::process::Command::new(sidelot_bin())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("DATABASE_URL", &url)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut stdout = tokio::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    use tokio::io::AsyncBufReadExt;
+    tokio::time::timeout(Duration::from_secs(30), stdout.read_line(&mut line))
+        .await
+        .expect("serve says where it listens")
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+
+    let (status, body) = http_get(&addr, "/api/health").await;
+    assert_eq!(status, 200, "{body}");
+    let pin: String = sqlx::query_scalar("select min(pin) from parcels").fetch_one(&pool).await.unwrap();
+    let (status, body) = http_get(&addr, &format!("/api/parcels/{pin}")).await;
+    assert_eq!(status, 200, "{body}");
+    let feature: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(feature["properties"]["pin"], pin.as_str());
+    let (status, body) = http_get(&addr, "/api/parcels?bbox=1,2,3").await;
+    assert_eq!(status, 400);
+    assert!(body.contains("\"parameter\":\"bbox\""), "{body}");
+
+    Command::new("kill").args(["-TERM", &child.id().unwrap().to_string()]).status().unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(15), child.wait()).await.unwrap().unwrap();
+    assert!(status.success(), "serve should stop cleanly on SIGTERM: {status}");
+}
