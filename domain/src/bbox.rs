@@ -25,7 +25,9 @@ pub enum BBoxError {
     NotANumber { name: &'static str, value: String },
     #[error("{name} must be a finite number, got {value}")]
     NotFinite { name: &'static str, value: String },
-    #[error("{name} = {value} is out of range: longitudes lie in [-180, 180], latitudes in [-90, 90]")]
+    #[error(
+        "{name} = {value} is out of range: longitudes lie in [-180, 180], latitudes in [-90, 90]"
+    )]
     OutOfRange { name: &'static str, value: f64 },
     #[error("{min_name} ({min}) must be less than {max_name} ({max})")]
     Inverted {
@@ -145,11 +147,17 @@ mod tests {
         ));
         assert!(matches!(
             BBox::parse("-87.7,41.8,-87.8,41.9"),
-            Err(BBoxError::Inverted { min_name: "minLon", .. })
+            Err(BBoxError::Inverted {
+                min_name: "minLon",
+                ..
+            })
         ));
         assert!(matches!(
             BBox::parse("-87.8,41.9,-87.7,41.9"),
-            Err(BBoxError::Inverted { min_name: "minLat", .. })
+            Err(BBoxError::Inverted {
+                min_name: "minLat",
+                ..
+            })
         ));
         assert!(matches!(
             BBox::parse("-88,41,-87,42"),

@@ -36,7 +36,9 @@ impl FromStr for PinFormat {
         match s.trim().to_ascii_lowercase().as_str() {
             "cook" => Ok(PinFormat::Cook),
             "any" => Ok(PinFormat::Any),
-            other => Err(format!("unknown PIN format {other:?}: use \"cook\" or \"any\"")),
+            other => Err(format!(
+                "unknown PIN format {other:?}: use \"cook\" or \"any\""
+            )),
         }
     }
 }
@@ -251,7 +253,10 @@ mod tests {
 
     #[test]
     fn surrounding_blanks_are_ignored() {
-        assert_eq!(cook("  16054090380000 ").unwrap().as_str(), "16054090380000");
+        assert_eq!(
+            cook("  16054090380000 ").unwrap().as_str(),
+            "16054090380000"
+        );
     }
 
     #[test]
@@ -275,7 +280,10 @@ mod tests {
     #[test]
     fn empty_overflow_and_zero_pins_are_refused_with_their_own_reason() {
         assert_eq!(cook("   "), Err(PinError::Empty));
-        assert!(matches!(cook("****************"), Err(PinError::Overflow(_))));
+        assert!(matches!(
+            cook("****************"),
+            Err(PinError::Overflow(_))
+        ));
         assert!(matches!(cook("00000000000000"), Err(PinError::AllZeros(_))));
     }
 
@@ -289,8 +297,14 @@ mod tests {
         // A 10-digit PIN likewise, then completed with its unit.
         assert_eq!(n("105409038").unwrap().as_str(), "01054090380000");
         assert!(matches!(n("***********"), Err(PinError::Overflow(_))));
-        assert!(matches!(n("1.6054090380000E13"), Err(PinError::NotANumber(_))));
-        assert!(matches!(n("16054090380000.5"), Err(PinError::NotANumber(_))));
+        assert!(matches!(
+            n("1.6054090380000E13"),
+            Err(PinError::NotANumber(_))
+        ));
+        assert!(matches!(
+            n("16054090380000.5"),
+            Err(PinError::NotANumber(_))
+        ));
         assert!(matches!(n("-16054090380000"), Err(PinError::NotANumber(_))));
     }
 
@@ -301,10 +315,18 @@ mod tests {
         assert_eq!(pin.dashed(), "R-0042/7b");
         assert_eq!(pin.tax_block(), None);
         assert_eq!(Pin::parse("", PinFormat::Any), Err(PinError::Empty));
-        assert_eq!(Pin::parse("a\u{7}b", PinFormat::Any), Err(PinError::ControlCharacter));
-        assert_eq!(Pin::parse(&"x".repeat(65), PinFormat::Any), Err(PinError::TooLong));
         assert_eq!(
-            Pin::from_number_text("0042", PinFormat::Any).unwrap().as_str(),
+            Pin::parse("a\u{7}b", PinFormat::Any),
+            Err(PinError::ControlCharacter)
+        );
+        assert_eq!(
+            Pin::parse(&"x".repeat(65), PinFormat::Any),
+            Err(PinError::TooLong)
+        );
+        assert_eq!(
+            Pin::from_number_text("0042", PinFormat::Any)
+                .unwrap()
+                .as_str(),
             "0042"
         );
     }

@@ -116,7 +116,10 @@ pub fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("sidelot: cannot start: {e}");
@@ -238,13 +241,18 @@ async fn import_parcels(url: Option<String>, args: ImportParcelsArgs) -> anyhow:
                 println!(
                     "  ... and {} more rejects{}",
                     report.rejects.len() - 20,
-                    if args.report.is_some() { " (all in the report)" } else { " (--report FILE lists them all)" }
+                    if args.report.is_some() {
+                        " (all in the report)"
+                    } else {
+                        " (--report FILE lists them all)"
+                    }
                 );
             }
             if let Some(path) = &args.report {
                 let json = serde_json::to_vec_pretty(&report)?;
-                std::fs::write(path, json)
-                    .map_err(|e| anyhow::anyhow!("cannot write the report {}: {e}", path.display()))?;
+                std::fs::write(path, json).map_err(|e| {
+                    anyhow::anyhow!("cannot write the report {}: {e}", path.display())
+                })?;
                 println!("Report written to {}.", path.display());
             }
             return Ok(ExitCode::SUCCESS);

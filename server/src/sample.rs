@@ -38,11 +38,46 @@ const STREET_M: f64 = 20.0;
 const ALLEY_M: f64 = 5.0;
 
 const STREETS: &[&str] = &[
-    "WASHINGTON", "MADISON", "MONROE", "ADAMS", "JACKSON", "VAN BUREN", "CONGRESS", "HARRISON",
-    "FLOURNOY", "LEXINGTON", "POLK", "ARTHINGTON", "FILLMORE", "TAYLOR", "ROOSEVELT", "GLADYS",
-    "WILCOX", "FULTON", "WALNUT", "LAKE", "OHIO", "ERIE", "HURON", "SUPERIOR", "CHICAGO", "IOWA",
-    "RICE", "AUGUSTA", "CORTEZ", "THOMAS", "CRYSTAL", "HIRSCH", "POTOMAC", "LE MOYNE",
-    "KAMERLING", "GRAND", "DIVISION", "NORTH", "CONCORD", "WABANSIA",
+    "WASHINGTON",
+    "MADISON",
+    "MONROE",
+    "ADAMS",
+    "JACKSON",
+    "VAN BUREN",
+    "CONGRESS",
+    "HARRISON",
+    "FLOURNOY",
+    "LEXINGTON",
+    "POLK",
+    "ARTHINGTON",
+    "FILLMORE",
+    "TAYLOR",
+    "ROOSEVELT",
+    "GLADYS",
+    "WILCOX",
+    "FULTON",
+    "WALNUT",
+    "LAKE",
+    "OHIO",
+    "ERIE",
+    "HURON",
+    "SUPERIOR",
+    "CHICAGO",
+    "IOWA",
+    "RICE",
+    "AUGUSTA",
+    "CORTEZ",
+    "THOMAS",
+    "CRYSTAL",
+    "HIRSCH",
+    "POTOMAC",
+    "LE MOYNE",
+    "KAMERLING",
+    "GRAND",
+    "DIVISION",
+    "NORTH",
+    "CONCORD",
+    "WABANSIA",
 ];
 const STREET_TYPES: &[&str] = &["ST", "AVE", "BLVD", "PL"];
 
@@ -132,13 +167,41 @@ pub fn write_sample(opts: &SampleOptions) -> anyhow::Result<SampleSummary> {
     let mut table = DbfWriter::new(
         BufWriter::new(File::create(with_ext("dbf"))?),
         vec![
-            FieldSpec { name: "PIN14", kind: b'N', length: 19 },
-            FieldSpec { name: "HOUSE_NO", kind: b'N', length: 6 },
-            FieldSpec { name: "STREET_DIR", kind: b'C', length: 1 },
-            FieldSpec { name: "STREET_NAM", kind: b'C', length: 16 },
-            FieldSpec { name: "STREET_TYP", kind: b'C', length: 4 },
-            FieldSpec { name: "LAND_USE", kind: b'C', length: 12 },
-            FieldSpec { name: "CITY_OWNED", kind: b'L', length: 1 },
+            FieldSpec {
+                name: "PIN14",
+                kind: b'N',
+                length: 19,
+            },
+            FieldSpec {
+                name: "HOUSE_NO",
+                kind: b'N',
+                length: 6,
+            },
+            FieldSpec {
+                name: "STREET_DIR",
+                kind: b'C',
+                length: 1,
+            },
+            FieldSpec {
+                name: "STREET_NAM",
+                kind: b'C',
+                length: 16,
+            },
+            FieldSpec {
+                name: "STREET_TYP",
+                kind: b'C',
+                length: 4,
+            },
+            FieldSpec {
+                name: "LAND_USE",
+                kind: b'C',
+                length: 12,
+            },
+            FieldSpec {
+                name: "CITY_OWNED",
+                kind: b'L',
+                length: 1,
+            },
         ],
     )?;
     std::fs::write(with_ext("prj"), EPSG_3435_ESRI_WKT)?;
@@ -246,7 +309,11 @@ fn write_lot(
         Some("W"),
         Some(lot.street_name),
         Some(lot.street_type),
-        Some(if lot.city_owned_vacant { "VACANT" } else { "RESIDENTIAL" }),
+        Some(if lot.city_owned_vacant {
+            "VACANT"
+        } else {
+            "RESIDENTIAL"
+        }),
         Some(if lot.city_owned_vacant { "T" } else { "F" }),
     ])?;
     Ok(())

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests: a failed expectation is a failed test"
+)]
 //! The HTTP API through the real router, on a real PostGIS loaded with a
 //! generated neighbourhood.
 
@@ -38,7 +43,11 @@ async fn parcels_in_a_bbox_are_exactly_those_postgis_counts(pool: PgPool) {
     .fetch_all(&pool)
     .await
     .unwrap();
-    assert!(expected.len() > 20 && expected.len() < 400, "{}", expected.len());
+    assert!(
+        expected.len() > 20 && expected.len() < 400,
+        "{}",
+        expected.len()
+    );
 
     let answer = get(&pool, &format!("/api/parcels?bbox={a},{b},{c},{d}")).await;
 
@@ -60,8 +69,14 @@ async fn parcels_in_a_bbox_are_exactly_those_postgis_counts(pool: PgPool) {
     let typed: sidelot_domain::api::ParcelCollection = serde_json::from_value(fc).unwrap();
     let first = &typed.features[0];
     assert_eq!(first.geometry["type"], "MultiPolygon");
-    assert_eq!(first.properties.status, sidelot_domain::api::ParcelStatus::NotForSale);
-    assert!(first.properties.area_sqft > 700, "lots are at least 7 m x 28 m");
+    assert_eq!(
+        first.properties.status,
+        sidelot_domain::api::ParcelStatus::NotForSale
+    );
+    assert!(
+        first.properties.area_sqft > 700,
+        "lots are at least 7 m x 28 m"
+    );
     assert!(first.properties.address.as_deref().unwrap().contains(" W "));
 }
 
@@ -70,7 +85,9 @@ async fn a_limit_cuts_the_answer_and_says_so(pool: PgPool) {
     loaded(&pool).await;
     let (a, b, c, d) = inner_bbox(&pool).await;
 
-    let fc = get(&pool, &format!("/api/parcels?bbox={a},{b},{c},{d}&limit=5")).await.json;
+    let fc = get(&pool, &format!("/api/parcels?bbox={a},{b},{c},{d}&limit=5"))
+        .await
+        .json;
 
     assert_eq!(fc["numberReturned"], 5);
     assert!(fc["numberMatched"].as_u64().unwrap() > 5);
@@ -82,7 +99,9 @@ async fn a_limit_cuts_the_answer_and_says_so(pool: PgPool) {
 async fn an_empty_area_answers_an_empty_collection(pool: PgPool) {
     loaded(&pool).await;
 
-    let fc = get(&pool, "/api/parcels?bbox=2.34,48.85,2.35,48.86").await.json;
+    let fc = get(&pool, "/api/parcels?bbox=2.34,48.85,2.35,48.86")
+        .await
+        .json;
 
     assert_eq!(fc["features"], serde_json::json!([]));
     assert_eq!(fc["numberMatched"], 0);
@@ -94,20 +113,68 @@ async fn every_bad_parameter_gets_a_400_naming_it(pool: PgPool) {
         ("/api/parcels", "bbox", "required"),
         ("/api/parcels?bbox=", "bbox", "four comma-separated numbers"),
         ("/api/parcels?bbox=1,2,3", "bbox", "got 3 value"),
-        ("/api/parcels?bbox=a,41,-87,42", "bbox", "minLon is not a number"),
-        ("/api/parcels?bbox=-87.8,NaN,-87.7,41.9", "bbox", "minLat must be a finite number"),
-        ("/api/parcels?bbox=-87.8,41.8,-87.7,inf", "bbox", "maxLat must be a finite number"),
-        ("/api/parcels?bbox=-87.8,41.8,-87.7,95", "bbox", "maxLat = 95 is out of range"),
-        ("/api/parcels?bbox=-187.8,41.8,-87.7,41.9", "bbox", "minLon = -187.8 is out of range"),
-        ("/api/parcels?bbox=-87.7,41.8,-87.8,41.9", "bbox", "minLon (-87.7) must be less than maxLon"),
-        ("/api/parcels?bbox=-87.8,41.9,-87.7,41.8", "bbox", "minLat (41.9) must be less than maxLat"),
+        (
+            "/api/parcels?bbox=a,41,-87,42",
+            "bbox",
+            "minLon is not a number",
+        ),
+        (
+            "/api/parcels?bbox=-87.8,NaN,-87.7,41.9",
+            "bbox",
+            "minLat must be a finite number",
+        ),
+        (
+            "/api/parcels?bbox=-87.8,41.8,-87.7,inf",
+            "bbox",
+            "maxLat must be a finite number",
+        ),
+        (
+            "/api/parcels?bbox=-87.8,41.8,-87.7,95",
+            "bbox",
+            "maxLat = 95 is out of range",
+        ),
+        (
+            "/api/parcels?bbox=-187.8,41.8,-87.7,41.9",
+            "bbox",
+            "minLon = -187.8 is out of range",
+        ),
+        (
+            "/api/parcels?bbox=-87.7,41.8,-87.8,41.9",
+            "bbox",
+            "minLon (-87.7) must be less than maxLon",
+        ),
+        (
+            "/api/parcels?bbox=-87.8,41.9,-87.7,41.8",
+            "bbox",
+            "minLat (41.9) must be less than maxLat",
+        ),
         ("/api/parcels?bbox=-88,41,-87,42", "bbox", "zoom in"),
-        ("/api/parcels?bbox=-87.8,41.8,-87.79,41.81&limit=0", "limit", "out of range"),
-        ("/api/parcels?bbox=-87.8,41.8,-87.79,41.81&limit=10001", "limit", "use 1 to 10000"),
-        ("/api/parcels?bbox=-87.8,41.8,-87.79,41.81&limit=ten", "limit", "not a whole number"),
-        ("/api/parcels?bbox=-87.8,41.8,-87.79,41.81&limit=2.5", "limit", "not a whole number"),
+        (
+            "/api/parcels?bbox=-87.8,41.8,-87.79,41.81&limit=0",
+            "limit",
+            "out of range",
+        ),
+        (
+            "/api/parcels?bbox=-87.8,41.8,-87.79,41.81&limit=10001",
+            "limit",
+            "use 1 to 10000",
+        ),
+        (
+            "/api/parcels?bbox=-87.8,41.8,-87.79,41.81&limit=ten",
+            "limit",
+            "not a whole number",
+        ),
+        (
+            "/api/parcels?bbox=-87.8,41.8,-87.79,41.81&limit=2.5",
+            "limit",
+            "not a whole number",
+        ),
         ("/api/parcels/12345", "pin", "is not a Cook County PIN"),
-        ("/api/parcels/16-16-104-011-000X", "pin", "is not a Cook County PIN"),
+        (
+            "/api/parcels/16-16-104-011-000X",
+            "pin",
+            "is not a Cook County PIN",
+        ),
         ("/api/parcels/00000000000000", "pin", "all zeros"),
     ];
     for (uri, parameter, words) in cases {
@@ -117,17 +184,26 @@ async fn every_bad_parameter_gets_a_400_naming_it(pool: PgPool) {
         assert_eq!(error["code"], "invalid_parameter", "{uri}");
         assert_eq!(error["parameter"], parameter, "{uri}");
         let message = error["message"].as_str().unwrap();
-        assert!(message.contains(words), "{uri}: {message:?} should say {words:?}");
+        assert!(
+            message.contains(words),
+            "{uri}: {message:?} should say {words:?}"
+        );
     }
 }
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
 async fn one_parcel_by_dashed_or_plain_pin_and_404_for_an_unknown_one(pool: PgPool) {
     loaded(&pool).await;
-    let pin: String = sqlx::query_scalar("select min(pin) from parcels").fetch_one(&pool).await.unwrap();
+    let pin: String = sqlx::query_scalar("select min(pin) from parcels")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     let dashed = sidelot_domain::pin::dashed(&pin);
 
-    for uri in [format!("/api/parcels/{pin}"), format!("/api/parcels/{dashed}")] {
+    for uri in [
+        format!("/api/parcels/{pin}"),
+        format!("/api/parcels/{dashed}"),
+    ] {
         let answer = get(&pool, &uri).await;
         assert_eq!(answer.status, StatusCode::OK, "{uri}");
         assert_eq!(answer.json["type"], "Feature");
@@ -137,14 +213,24 @@ async fn one_parcel_by_dashed_or_plain_pin_and_404_for_an_unknown_one(pool: PgPo
     let missing = get(&pool, "/api/parcels/99-99-999-999-9999").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_eq!(missing.json["error"]["code"], "not_found");
-    assert!(missing.json["error"]["message"].as_str().unwrap().contains("99-99-999-999-9999"));
+    assert!(
+        missing.json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("99-99-999-999-9999")
+    );
 }
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
 async fn unknown_api_paths_answer_404_in_the_same_shape(pool: PgPool) {
     let answer = get(&pool, "/api/nothing-here").await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
-    assert!(answer.json["error"]["message"].as_str().unwrap().contains("/api/nothing-here"));
+    assert!(
+        answer.json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("/api/nothing-here")
+    );
 }
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
@@ -152,7 +238,14 @@ async fn health_reports_the_postgis_version(pool: PgPool) {
     let answer = get(&pool, "/api/health").await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.json["database"], "reachable");
-    assert!(answer.json["postgis_version"].as_str().unwrap().starts_with('3'), "{}", answer.json);
+    assert!(
+        answer.json["postgis_version"]
+            .as_str()
+            .unwrap()
+            .starts_with('3'),
+        "{}",
+        answer.json
+    );
 }
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
@@ -171,7 +264,9 @@ async fn the_openapi_document_is_3_1_and_describes_every_endpoint(pool: PgPool) 
     for path in ["/api/parcels", "/api/parcels/{pin}", "/api/health"] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing");
     }
-    let params = doc["paths"]["/api/parcels"]["get"]["parameters"].as_array().unwrap();
+    let params = doc["paths"]["/api/parcels"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
     let names: Vec<&str> = params.iter().map(|p| p["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["bbox", "limit"]);
 }
@@ -183,7 +278,10 @@ async fn answers_are_compressed_for_clients_that_accept_it(pool: PgPool) {
     use tower::ServiceExt;
     loaded(&pool).await;
     let (a, b, c, d) = inner_bbox(&pool).await;
-    let state = sidelot_server::http::AppState { pool: pool.clone(), pin_format: sidelot_domain::PinFormat::Cook };
+    let state = sidelot_server::http::AppState {
+        pool: pool.clone(),
+        pin_format: sidelot_domain::PinFormat::Cook,
+    };
     let response = sidelot_server::http::app(state)
         .oneshot(
             Request::get(format!("/api/parcels?bbox={a},{b},{c},{d}"))

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests: a failed expectation is a failed test"
+)]
 //! Importing the real Austin (Chicago) parcels from ../shared/gis.
 
 mod common;
@@ -9,14 +14,23 @@ use sqlx::PgPool;
 async fn austin_with_pin14_stores_21841_parcels_with_exact_pins_and_rejects_the_3_overflows(
     pool: PgPool,
 ) {
-    let Some(shp) = austin("austin_lots.shp") else { return };
+    let Some(shp) = austin("austin_lots.shp") else {
+        return;
+    };
 
     let report = import(&pool, &options(&shp, Some("PIN14"))).await.unwrap();
 
     assert_eq!(report.counts.records_read, 21_844);
     assert_eq!(report.counts.inserted, 21_841);
     assert_eq!(report.counts.rejected, 3);
-    assert!(report.rejects.iter().all(|r| r.reason.contains("overflow marker")), "{:?}", report.rejects);
+    assert!(
+        report
+            .rejects
+            .iter()
+            .all(|r| r.reason.contains("overflow marker")),
+        "{:?}",
+        report.rejects
+    );
     let (stored, fourteen_digits, equal_to_source, multi): (i64, i64, i64, i64) = sqlx::query_as(
         "select count(*),
                 count(*) filter (where pin ~ '^[0-9]{14}$'),
@@ -42,7 +56,9 @@ async fn austin_with_pin14_stores_21841_parcels_with_exact_pins_and_rejects_the_
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
 async fn austin_with_display_pi_stores_all_21844_and_a_reimport_changes_nothing(pool: PgPool) {
-    let Some(shp) = austin("austin_lots.shp") else { return };
+    let Some(shp) = austin("austin_lots.shp") else {
+        return;
+    };
     let opts = options(&shp, Some("DISPLAY_PI"));
 
     let first = import(&pool, &opts).await.unwrap();
@@ -67,19 +83,32 @@ async fn austin_with_display_pi_stores_all_21844_and_a_reimport_changes_nothing(
 }
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
-async fn austin_in_illinois_east_feet_lands_within_a_centimetre_of_the_wgs84_original(pool: PgPool) {
-    let (Some(wgs84), Some(feet)) = (austin("austin_lots.shp"), austin("austin_lots_3435.shp")) else {
+async fn austin_in_illinois_east_feet_lands_within_a_centimetre_of_the_wgs84_original(
+    pool: PgPool,
+) {
+    let (Some(wgs84), Some(feet)) = (austin("austin_lots.shp"), austin("austin_lots_3435.shp"))
+    else {
         return;
     };
-    import(&pool, &options(&wgs84, Some("DISPLAY_PI"))).await.unwrap();
+    import(&pool, &options(&wgs84, Some("DISPLAY_PI")))
+        .await
+        .unwrap();
     sqlx::query("create table original as select pin, geom from parcels")
         .execute(&pool)
         .await
         .unwrap();
 
-    let report = import(&pool, &options(&feet, Some("DISPLAY_PI"))).await.unwrap();
+    let report = import(&pool, &options(&feet, Some("DISPLAY_PI")))
+        .await
+        .unwrap();
 
-    assert!(report.source_crs.contains("NAD_1983_StatePlane_Illinois_East"), "{}", report.source_crs);
+    assert!(
+        report
+            .source_crs
+            .contains("NAD_1983_StatePlane_Illinois_East"),
+        "{}",
+        report.source_crs
+    );
     assert_eq!(report.counts.rejected, 0);
     // Compare in metres (UTM 16N), vertex by vertex (Hausdorff).
     let (matched, worst_m): (i64, f64) = sqlx::query_as(
@@ -95,14 +124,19 @@ async fn austin_in_illinois_east_feet_lands_within_a_centimetre_of_the_wgs84_ori
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
 async fn a_source_crs_override_wins_over_the_prj(pool: PgPool) {
-    let Some(feet) = austin("austin_lots_3435.shp") else { return };
+    let Some(feet) = austin("austin_lots_3435.shp") else {
+        return;
+    };
     let mut opts = options(&feet, Some("DISPLAY_PI"));
     // Reading Illinois East feet as if they were lon/lat must fail loudly.
     opts.source_crs = Some("EPSG:4326".into());
 
     let err = import(&pool, &opts).await.unwrap_err().to_string();
 
-    assert!(err.contains("not a longitude/latitude") && err.contains("--source-crs"), "{err}");
+    assert!(
+        err.contains("not a longitude/latitude") && err.contains("--source-crs"),
+        "{err}"
+    );
     assert_eq!(fingerprint(&pool).await.0, 0);
 }
 
@@ -130,7 +164,11 @@ async fn real_sold_lots_import_from_geojson_with_dashed_pins(pool: PgPool) {
     }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sold.geojson");
-    std::fs::write(&path, serde_json::json!({"type": "FeatureCollection", "features": features}).to_string()).unwrap();
+    std::fs::write(
+        &path,
+        serde_json::json!({"type": "FeatureCollection", "features": features}).to_string(),
+    )
+    .unwrap();
 
     let report = import(&pool, &options(&path, None)).await.unwrap();
 
@@ -150,5 +188,12 @@ async fn real_sold_lots_import_from_geojson_with_dashed_pins(pool: PgPool) {
     .unwrap();
     assert_eq!(faithful, report.counts.inserted);
     assert!(report.counts.rejected > 0);
-    assert!(report.rejects.iter().all(|r| r.reason.contains("repeats record")), "{:?}", report.rejects);
+    assert!(
+        report
+            .rejects
+            .iter()
+            .all(|r| r.reason.contains("repeats record")),
+        "{:?}",
+        report.rejects
+    );
 }

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests: a failed expectation is a failed test"
+)]
 //! Bad files and bad records: each gets a clear error or reject, and a
 //! failed import leaves the stored parcels exactly as they were.
 
@@ -20,17 +25,27 @@ async fn refused(pool: &PgPool, bad: &Path, words: &[&str]) {
         .await
         .unwrap();
 
-    let err = import(pool, &options(bad, None)).await.unwrap_err().to_string();
+    let err = import(pool, &options(bad, None))
+        .await
+        .unwrap_err()
+        .to_string();
 
     for word in words {
         assert!(err.contains(word), "error {err:?} should mention {word:?}");
     }
-    assert_eq!(fingerprint(pool).await, before, "a failed import changed parcels");
+    assert_eq!(
+        fingerprint(pool).await,
+        before,
+        "a failed import changed parcels"
+    );
     let imports_after: i64 = sqlx::query_scalar("select count(*) from imports")
         .fetch_one(pool)
         .await
         .unwrap();
-    assert_eq!(imports_after, imports_before, "a failed import left its record behind");
+    assert_eq!(
+        imports_after, imports_before,
+        "a failed import left its record behind"
+    );
 }
 
 /// The sample's files, copied into `dir` under `name`.
@@ -54,7 +69,12 @@ async fn a_truncated_shp_is_refused(pool: PgPool) {
     let dir = tempfile::tempdir().unwrap();
     let shp = copy_sample(dir.path(), 300, "cut");
     let len = std::fs::metadata(&shp).unwrap().len();
-    std::fs::OpenOptions::new().write(true).open(&shp).unwrap().set_len(len * 2 / 3).unwrap();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&shp)
+        .unwrap()
+        .set_len(len * 2 / 3)
+        .unwrap();
     refused(&pool, &shp, &["cut.shp", "truncated"]).await;
 }
 
@@ -86,7 +106,12 @@ async fn projected_coordinates_without_a_prj_are_refused(pool: PgPool) {
     let dir = tempfile::tempdir().unwrap();
     let shp = copy_sample(dir.path(), 50, "noprj");
     std::fs::remove_file(shp.with_extension("prj")).unwrap();
-    refused(&pool, &shp, &["no .prj", "not longitudes/latitudes", "--source-crs"]).await;
+    refused(
+        &pool,
+        &shp,
+        &["no .prj", "not longitudes/latitudes", "--source-crs"],
+    )
+    .await;
 }
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
@@ -106,7 +131,11 @@ async fn without_a_prj_the_source_crs_option_makes_it_work(pool: PgPool) {
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
 async fn a_zip_of_junk_is_refused(pool: PgPool) {
     let dir = tempfile::tempdir().unwrap();
-    let zip = write(dir.path(), "parcels.zip", b"this is not a zip archive at all");
+    let zip = write(
+        dir.path(),
+        "parcels.zip",
+        b"this is not a zip archive at all",
+    );
     refused(&pool, &zip, &["parcels.zip", "not a readable zip"]).await;
 }
 
@@ -131,9 +160,13 @@ async fn a_zipped_shapefile_imports_like_the_shapefile(pool: PgPool) {
     let path = dir.path().join("hood.zip");
     let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
     for ext in ["shp", "shx", "dbf", "prj", "cpg"] {
-        zip.start_file(format!("hood/hood.{ext}"), zip::write::SimpleFileOptions::default())
+        zip.start_file(
+            format!("hood/hood.{ext}"),
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        zip.write_all(&std::fs::read(shp.with_extension(ext)).unwrap())
             .unwrap();
-        zip.write_all(&std::fs::read(shp.with_extension(ext)).unwrap()).unwrap();
     }
     zip.finish().unwrap();
 
@@ -141,7 +174,10 @@ async fn a_zipped_shapefile_imports_like_the_shapefile(pool: PgPool) {
     let plain = import(&pool, &options(&shp, None)).await.unwrap();
 
     assert_eq!(zipped.counts.inserted, 120);
-    assert_eq!(plain.counts.unchanged, 120, "the same records, read from the zip or not");
+    assert_eq!(
+        plain.counts.unchanged, 120,
+        "the same records, read from the zip or not"
+    );
     assert_eq!(zipped.files.len(), 1);
     assert_eq!(zipped.files[0].name, "hood.zip");
 }
@@ -201,7 +237,11 @@ async fn bad_records_are_rejected_one_by_one_with_their_number_and_reason(pool: 
     assert_eq!(report.counts.records_read, 8);
     assert_eq!(report.counts.inserted, 2);
     assert_eq!(report.counts.repaired, 1, "the bow-tie is repaired");
-    let reasons: Vec<(i64, &str)> = report.rejects.iter().map(|r| (r.record_no, r.reason.as_str())).collect();
+    let reasons: Vec<(i64, &str)> = report
+        .rejects
+        .iter()
+        .map(|r| (r.record_no, r.reason.as_str()))
+        .collect();
     let expect = [
         (3, "has no geometry"),
         (4, "its geometry is a Point, not a polygon"),
@@ -213,7 +253,10 @@ async fn bad_records_are_rejected_one_by_one_with_their_number_and_reason(pool: 
     assert_eq!(reasons.len(), expect.len(), "{reasons:?}");
     for ((no, reason), (want_no, want)) in reasons.iter().zip(expect) {
         assert_eq!(*no, want_no);
-        assert!(reason.contains(want), "record {no}: {reason:?} should say {want:?}");
+        assert!(
+            reason.contains(want),
+            "record {no}: {reason:?} should say {want:?}"
+        );
     }
     let (valid, multi, address): (bool, bool, Option<String>) = sqlx::query_as(
         "select bool_and(ST_IsValid(geom)), bool_and(GeometryType(geom) = 'MULTIPOLYGON'),
@@ -243,6 +286,9 @@ async fn other_jurisdictions_identifiers_come_in_with_pin_format_any(pool: PgPoo
     let any = import(&pool, &opts).await.unwrap();
 
     assert_eq!(any.counts.inserted, 1);
-    let pin: String = sqlx::query_scalar("select pin from parcels").fetch_one(&pool).await.unwrap();
+    let pin: String = sqlx::query_scalar("select pin from parcels")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(pin, "R-0042/7b");
 }

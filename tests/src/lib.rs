@@ -1,4 +1,8 @@
-#![allow(clippy::expect_used, clippy::unwrap_used, reason = "test support: a failed expectation is a failed test")]
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "test support: a failed expectation is a failed test"
+)]
 //! Helpers for sidelot's end-to-end tests, which drive the real `sidelot`
 //! binary against a real PostGIS database and real files.
 
@@ -62,7 +66,9 @@ pub fn text(bytes: &[u8]) -> String {
 /// A tiny HTTP/1.1 GET over loopback, returning (status, body).
 pub async fn http_get(addr: &str, path: &str) -> (u16, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connects");
+    let mut stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("connects");
     let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await.expect("sends");
     let mut raw = Vec::new();
@@ -74,7 +80,10 @@ pub async fn http_get(addr: &str, path: &str) -> (u16, String) {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
         dechunk(body)
     } else {
         body.to_owned()

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests: a failed expectation is a failed test"
+)]
 //! The real `sidelot` binary: its commands, its sample data, imports that
 //! are killed or interrupted, and the server over real HTTP.
 
@@ -9,7 +14,11 @@ use sidelot_e2e::*;
 use sqlx::PgPool;
 
 fn database_url(pool: &PgPool) -> String {
-    url_for_database(pool.connect_options().get_database().expect("a test database"))
+    url_for_database(
+        pool.connect_options()
+            .get_database()
+            .expect("a test database"),
+    )
 }
 
 async fn fingerprint(pool: &PgPool) -> (i64, String) {
@@ -23,12 +32,21 @@ async fn fingerprint(pool: &PgPool) -> (i64, String) {
 
 fn write_sample(dir: &Path, parcels: u64, name: &str) -> String {
     let out = Command::new(sidelot_bin())
-        .args(["sample", "--parcels", &parcels.to_string(), "--name", name, "--out"])
+        .args([
+            "sample",
+            "--parcels",
+            &parcels.to_string(),
+            "--name",
+            name,
+            "--out",
+        ])
         .arg(dir)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
-    dir.join(format!("{name}.shp")).to_string_lossy().into_owned()
+    dir.join(format!("{name}.shp"))
+        .to_string_lossy()
+        .into_owned()
 }
 
 #[test]
@@ -36,12 +54,28 @@ fn help_explains_every_command() {
     let out = Command::new(sidelot_bin()).arg("--help").output().unwrap();
     let help = text(&out.stdout);
     for command in ["serve", "migrate", "import", "sample"] {
-        assert!(help.contains(command), "--help should list {command}:\n{help}");
+        assert!(
+            help.contains(command),
+            "--help should list {command}:\n{help}"
+        );
     }
-    let out = Command::new(sidelot_bin()).args(["import", "parcels", "--help"]).output().unwrap();
+    let out = Command::new(sidelot_bin())
+        .args(["import", "parcels", "--help"])
+        .output()
+        .unwrap();
     let help = text(&out.stdout);
-    for option in ["--source-crs", "--pin-field", "--pin-format", "--report", "--address-field", "--database-url"] {
-        assert!(help.contains(option), "import parcels --help should explain {option}:\n{help}");
+    for option in [
+        "--source-crs",
+        "--pin-field",
+        "--pin-format",
+        "--report",
+        "--address-field",
+        "--database-url",
+    ] {
+        assert!(
+            help.contains(option),
+            "import parcels --help should explain {option}:\n{help}"
+        );
     }
 }
 
@@ -53,9 +87,13 @@ fn the_committed_sample_is_what_sidelot_sample_writes() {
     for ext in ["shp", "shx", "dbf", "prj", "cpg"] {
         let name = format!("sidelot_sample.{ext}");
         let fresh = std::fs::read(dir.path().join(&name)).unwrap();
-        let kept = std::fs::read(committed.join(&name))
-            .unwrap_or_else(|e| panic!("gis-data/sample/{name}: {e} (regenerate with make sample)"));
-        assert!(fresh == kept, "gis-data/sample/{name} differs from what `sidelot sample` writes now: run make sample");
+        let kept = std::fs::read(committed.join(&name)).unwrap_or_else(|e| {
+            panic!("gis-data/sample/{name}: {e} (regenerate with make sample)")
+        });
+        assert!(
+            fresh == kept,
+            "gis-data/sample/{name} differs from what `sidelot sample` writes now: run make sample"
+        );
     }
 }
 
@@ -66,16 +104,36 @@ async fn an_import_reports_to_the_terminal_and_to_a_json_file(pool: PgPool) {
     let shp = write_sample(dir.path(), 250, "hood");
     let report = dir.path().join("report.json");
 
-    let out = sidelot(&url, &["import", "parcels", &shp, "--report", report.to_str().unwrap()]);
+    let out = sidelot(
+        &url,
+        &[
+            "import",
+            "parcels",
+            &shp,
+            "--report",
+            report.to_str().unwrap(),
+        ],
+    );
 
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("250 records read; 250 inserted, 0 updated"), "{stdout}");
+    assert!(
+        stdout.contains("250 records read; 250 inserted, 0 updated"),
+        "{stdout}"
+    );
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     assert_eq!(json["inserted"], 250);
     assert_eq!(json["sha256"].as_str().unwrap().len(), 64);
-    assert!(json["source_crs"].as_str().unwrap().contains("Illinois_East"));
-    let who: String = sqlx::query_scalar("select actor from imports").fetch_one(&pool).await.unwrap();
+    assert!(
+        json["source_crs"]
+            .as_str()
+            .unwrap()
+            .contains("Illinois_East")
+    );
+    let who: String = sqlx::query_scalar("select actor from imports")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(who, "e2e");
 }
 
@@ -90,16 +148,26 @@ async fn a_failed_import_exits_non_zero_says_why_and_is_recorded(pool: PgPool) {
 
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("no .dbf") && stderr.contains("as they were"), "{stderr}");
-    let (status, error): (String, String) =
-        sqlx::query_as("select status, error from imports").fetch_one(&pool).await.unwrap();
+    assert!(
+        stderr.contains("no .dbf") && stderr.contains("as they were"),
+        "{stderr}"
+    );
+    let (status, error): (String, String) = sqlx::query_as("select status, error from imports")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(status, "failed");
     assert!(error.contains("no .dbf"));
 }
 
 /// Starts an import of `shp` and sends `signal` once PostgreSQL reports
 /// rows arriving through COPY.
-async fn interrupt_mid_import(pool: &PgPool, url: &str, shp: &str, signal: &str) -> std::process::ExitStatus {
+async fn interrupt_mid_import(
+    pool: &PgPool,
+    url: &str,
+    shp: &str,
+    signal: &str,
+) -> std::process::ExitStatus {
     let mut child = Command::new(sidelot_bin())
         .args(["import", "parcels", shp])
         .env("DATABASE_URL", url)
@@ -123,10 +191,16 @@ async fn interrupt_mid_import(pool: &PgPool, url: &str, shp: &str, signal: &str)
         if let Some(status) = child.try_wait().unwrap() {
             panic!("the import ended ({status}) before it could be interrupted");
         }
-        assert!(started.elapsed() < Duration::from_secs(120), "the import never started copying");
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the import never started copying"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
+    Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
     child.wait().unwrap()
 }
 
@@ -136,14 +210,21 @@ async fn a_killed_import_leaves_the_earlier_parcels_exactly_as_they_were(pool: P
     let dir = tempfile::tempdir().unwrap();
     let small = write_sample(dir.path(), 300, "small");
     let big = write_sample(dir.path(), 150_000, "big");
-    assert!(sidelot(&url, &["import", "parcels", &small]).status.success());
+    assert!(
+        sidelot(&url, &["import", "parcels", &small])
+            .status
+            .success()
+    );
     let before = fingerprint(&pool).await;
 
     let status = interrupt_mid_import(&pool, &url, &big, "-KILL").await;
 
     assert!(!status.success());
     assert_eq!(fingerprint(&pool).await, before);
-    let imports: i64 = sqlx::query_scalar("select count(*) from imports").fetch_one(&pool).await.unwrap();
+    let imports: i64 = sqlx::query_scalar("select count(*) from imports")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(imports, 1, "only the first import is on record");
 }
 
@@ -153,17 +234,22 @@ async fn ctrl_c_stops_an_import_changes_nothing_and_records_the_interruption(poo
     let dir = tempfile::tempdir().unwrap();
     let small = write_sample(dir.path(), 300, "small");
     let big = write_sample(dir.path(), 150_000, "big");
-    assert!(sidelot(&url, &["import", "parcels", &small]).status.success());
+    assert!(
+        sidelot(&url, &["import", "parcels", &small])
+            .status
+            .success()
+    );
     let before = fingerprint(&pool).await;
 
     let status = interrupt_mid_import(&pool, &url, &big, "-INT").await;
 
     assert_eq!(status.code(), Some(130));
     assert_eq!(fingerprint(&pool).await, before);
-    let last: (String, String) = sqlx::query_as("select status, error from imports order by id desc limit 1")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let last: (String, String) =
+        sqlx::query_as("select status, error from imports order by id desc limit 1")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(last.0, "failed");
     assert!(last.1.contains("interrupted"), "{}", last.1);
 }
@@ -198,7 +284,10 @@ async fn serve_migrates_then_answers_over_http_and_stops_on_sigterm(pool: PgPool
 
     let (status, body) = http_get(&addr, "/api/health").await;
     assert_eq!(status, 200, "{body}");
-    let pin: String = sqlx::query_scalar("select min(pin) from parcels").fetch_one(&pool).await.unwrap();
+    let pin: String = sqlx::query_scalar("select min(pin) from parcels")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     let (status, body) = http_get(&addr, &format!("/api/parcels/{pin}")).await;
     assert_eq!(status, 200, "{body}");
     let feature: serde_json::Value = serde_json::from_str(&body).unwrap();
@@ -207,7 +296,16 @@ async fn serve_migrates_then_answers_over_http_and_stops_on_sigterm(pool: PgPool
     assert_eq!(status, 400);
     assert!(body.contains("\"parameter\":\"bbox\""), "{body}");
 
-    Command::new("kill").args(["-TERM", &child.id().unwrap().to_string()]).status().unwrap();
-    let status = tokio::time::timeout(Duration::from_secs(15), child.wait()).await.unwrap().unwrap();
-    assert!(status.success(), "serve should stop cleanly on SIGTERM: {status}");
+    Command::new("kill")
+        .args(["-TERM", &child.id().unwrap().to_string()])
+        .status()
+        .unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(15), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        status.success(),
+        "serve should stop cleanly on SIGTERM: {status}"
+    );
 }

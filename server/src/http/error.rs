@@ -38,9 +38,11 @@ impl From<sqlx::Error> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, parameter) = match &self {
-            ApiError::BadParameter { parameter, .. } => {
-                (StatusCode::BAD_REQUEST, "invalid_parameter", Some(parameter.clone()))
-            }
+            ApiError::BadParameter { parameter, .. } => (
+                StatusCode::BAD_REQUEST,
+                "invalid_parameter",
+                Some(parameter.clone()),
+            ),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", None),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", None),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", None),

@@ -27,7 +27,11 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
     let short = version
         .split_whitespace()
         .next()
-        .map(|s| s.trim_start_matches("POSTGIS=").trim_matches('"').to_owned())
+        .map(|s| {
+            s.trim_start_matches("POSTGIS=")
+                .trim_matches('"')
+                .to_owned()
+        })
         .unwrap_or(version);
     Ok(Json(Health {
         status: "ok".into(),

@@ -53,7 +53,9 @@ pub async fn serve(state: AppState, bind: SocketAddr) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
     let local = listener.local_addr()?;
-    println!("sidelot is serving on http://{local} (API under http://{local}/api); Ctrl-C stops it");
+    println!(
+        "sidelot is serving on http://{local} (API under http://{local}/api); Ctrl-C stops it"
+    );
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;

@@ -3,12 +3,12 @@
 //! PostGIS writes the GeoJSON itself (`ST_AsGeoJSON` + `json_agg`): faster
 //! and smaller than decoding geometry into Rust and encoding it again.
 
+use axum::Router;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use serde::Deserialize;
 use sidelot_domain::api::{DEFAULT_PARCEL_LIMIT, MAX_PARCEL_LIMIT};
 use sidelot_domain::{BBox, Pin};
@@ -41,9 +41,10 @@ fn parse_limit(raw: Option<&str>) -> Result<u32, ApiError> {
     let Some(raw) = raw else {
         return Ok(DEFAULT_PARCEL_LIMIT);
     };
-    let n: i64 = raw.trim().parse().map_err(|_| {
-        ApiError::bad("limit", format!("{raw:?} is not a whole number"))
-    })?;
+    let n: i64 = raw
+        .trim()
+        .parse()
+        .map_err(|_| ApiError::bad("limit", format!("{raw:?} is not a whole number")))?;
     if !(1..=i64::from(MAX_PARCEL_LIMIT)).contains(&n) {
         return Err(ApiError::bad(
             "limit",
@@ -130,7 +131,8 @@ pub async fn one(
     pin: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let Path(raw) = pin.map_err(|e| ApiError::bad("pin", e.body_text()))?;
-    let pin = Pin::parse(&raw, state.pin_format).map_err(|e| ApiError::bad("pin", e.to_string()))?;
+    let pin =
+        Pin::parse(&raw, state.pin_format).map_err(|e| ApiError::bad("pin", e.to_string()))?;
     let feature = sqlx::query_scalar!(
         r#"
         select json_build_object(

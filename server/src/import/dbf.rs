@@ -179,12 +179,15 @@ impl<R: Read> DbfReader<R> {
             }
             _ => {
                 let s = self.text(raw);
-                if s.is_empty() { Value::Null } else { Value::Text(s) }
+                if s.is_empty() {
+                    Value::Null
+                } else {
+                    Value::Text(s)
+                }
             }
         }
     }
 }
-
 
 /// A column to write.
 #[derive(Debug, Clone)]
@@ -208,7 +211,11 @@ impl<W: Write + Seek> DbfWriter<W> {
     pub fn new(mut out: W, fields: Vec<FieldSpec>) -> io::Result<Self> {
         let header = Self::header(&fields, 0);
         out.write_all(&header)?;
-        Ok(DbfWriter { out, fields, count: 0 })
+        Ok(DbfWriter {
+            out,
+            fields,
+            count: 0,
+        })
     }
 
     fn header(fields: &[FieldSpec], count: u32) -> Vec<u8> {
@@ -238,7 +245,10 @@ impl<W: Write + Seek> DbfWriter<W> {
     /// Numbers are right-aligned, text left-aligned, logicals `T`/`F`.
     pub fn write(&mut self, values: &[Option<&str>]) -> io::Result<()> {
         if values.len() != self.fields.len() {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, "wrong number of values"));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "wrong number of values",
+            ));
         }
         let mut rec = Vec::with_capacity(64);
         rec.push(b' ');
@@ -295,7 +305,8 @@ mod tests {
 
     /// A .dbf with one numeric, one character and one logical field.
     fn table(records: &[(&str, &str, &str)]) -> Vec<u8> {
-        let fields: [(&str, u8, u8); 3] = [("PIN14", b'N', 19), ("NAME", b'C', 10), ("OWNED", b'L', 1)];
+        let fields: [(&str, u8, u8); 3] =
+            [("PIN14", b'N', 19), ("NAME", b'C', 10), ("OWNED", b'L', 1)];
         let record_len: u16 = 1 + 19 + 10 + 1;
         let header_len: u16 = 32 + 32 * 3 + 1;
         let mut out = vec![0u8; 32];
@@ -323,7 +334,10 @@ mod tests {
 
     #[test]
     fn numbers_come_back_as_their_exact_text() {
-        let bytes = table(&[("16054090380000", "Ann", "T"), ("****************", "", "F")]);
+        let bytes = table(&[
+            ("16054090380000", "Ann", "T"),
+            ("****************", "", "F"),
+        ]);
         let mut r = DbfReader::new(&bytes[..], None).unwrap();
         assert_eq!(r.record_count(), 2);
         let names: Vec<_> = r.fields().iter().map(|f| f.name.as_str()).collect();
@@ -351,28 +365,57 @@ mod tests {
 
     #[test]
     fn a_header_that_is_not_dbase_is_refused() {
-        assert!(matches!(DbfReader::new(&b"junk"[..], None), Err(DbfError::Header(_))));
+        assert!(matches!(
+            DbfReader::new(&b"junk"[..], None),
+            Err(DbfError::Header(_))
+        ));
         let mut bytes = table(&[("1", "a", "T")]);
         bytes[10] = 99;
-        assert!(matches!(DbfReader::new(&bytes[..], None), Err(DbfError::Header(_))));
+        assert!(matches!(
+            DbfReader::new(&bytes[..], None),
+            Err(DbfError::Header(_))
+        ));
     }
 
     #[test]
     fn what_the_writer_writes_the_reader_reads_back() {
         let fields = vec![
-            FieldSpec { name: "PIN14", kind: b'N', length: 19 },
-            FieldSpec { name: "STREET", kind: b'C', length: 12 },
-            FieldSpec { name: "OWNED", kind: b'L', length: 1 },
+            FieldSpec {
+                name: "PIN14",
+                kind: b'N',
+                length: 19,
+            },
+            FieldSpec {
+                name: "STREET",
+                kind: b'C',
+                length: 12,
+            },
+            FieldSpec {
+                name: "OWNED",
+                kind: b'L',
+                length: 1,
+            },
         ];
         let mut w = DbfWriter::new(io::Cursor::new(Vec::new()), fields).unwrap();
-        w.write(&[Some("01054090380000"), Some("VAN BUREN"), Some("T")]).unwrap();
+        w.write(&[Some("01054090380000"), Some("VAN BUREN"), Some("T")])
+            .unwrap();
         w.write(&[None, None, None]).unwrap();
-        assert!(w.write(&[Some("x"), Some("far too long a street"), None]).is_err());
+        assert!(
+            w.write(&[Some("x"), Some("far too long a street"), None])
+                .is_err()
+        );
         let bytes = w.finish().unwrap().into_inner();
         let mut r = DbfReader::new(&bytes[..], None).unwrap();
         assert_eq!(r.record_count(), 2);
         let (_, v) = r.next_record().unwrap().unwrap();
-        assert_eq!(v, vec![Value::Number("01054090380000".into()), Value::Text("VAN BUREN".into()), Value::Bool(true)]);
+        assert_eq!(
+            v,
+            vec![
+                Value::Number("01054090380000".into()),
+                Value::Text("VAN BUREN".into()),
+                Value::Bool(true)
+            ]
+        );
         let (_, v) = r.next_record().unwrap().unwrap();
         assert_eq!(v, vec![Value::Null, Value::Null, Value::Null]);
     }

@@ -20,8 +20,8 @@ pub fn for_each(
     path: &Path,
     f: &mut dyn FnMut(Record) -> Result<(), ImportError>,
 ) -> Result<(), ImportError> {
-    let file = File::open(path)
-        .map_err(|e| ImportError::file(format!("{}: {e}", path.display())))?;
+    let file =
+        File::open(path).map_err(|e| ImportError::file(format!("{}: {e}", path.display())))?;
     let mut de = serde_json::Deserializer::from_reader(BufReader::with_capacity(256 * 1024, file));
     let mut state = State {
         f,
@@ -134,7 +134,8 @@ fn record_of(record_no: u64, feature: Json) -> Record {
     match feature {
         Json::Object(mut obj) => {
             if obj.get("type").and_then(Json::as_str) != Some("Feature") {
-                problem = Some("is not a GeoJSON Feature (its \"type\" is not \"Feature\")".to_owned());
+                problem =
+                    Some("is not a GeoJSON Feature (its \"type\" is not \"Feature\")".to_owned());
             }
             match obj.remove("properties") {
                 Some(Json::Object(props)) => {
@@ -215,7 +216,9 @@ fn polygon_rings(p: &Json) -> Result<Vec<Ring>, String> {
         .iter()
         .enumerate()
         .map(|(i, ring)| {
-            let positions = ring.as_array().ok_or("a ring is not an array of positions")?;
+            let positions = ring
+                .as_array()
+                .ok_or("a ring is not an array of positions")?;
             let coords = positions
                 .iter()
                 .map(position)
@@ -263,7 +266,10 @@ mod tests {
         .unwrap();
         assert_eq!(records.len(), 2);
         let pin_at = records[0].names.iter().position(|n| n == "pin").unwrap();
-        assert_eq!(records[0].values[pin_at], Value::Number("13333180190000".into()));
+        assert_eq!(
+            records[0].values[pin_at],
+            Value::Number("13333180190000".into())
+        );
         assert!(matches!(records[0].geometry, RecordGeometry::Polygons(ref mp) if mp.0.len() == 1));
         assert!(matches!(records[1].geometry, RecordGeometry::Null));
         assert_eq!(records[1].record_no, 2);
@@ -276,7 +282,13 @@ mod tests {
                {"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]}}],"type":"FeatureCollection"}"#,
         )
         .unwrap();
-        assert!(records[0].problem.as_deref().unwrap().contains("not [longitude, latitude]"));
+        assert!(
+            records[0]
+                .problem
+                .as_deref()
+                .unwrap()
+                .contains("not [longitude, latitude]")
+        );
         assert!(matches!(records[1].geometry, RecordGeometry::Other(ref k) if k == "Point"));
     }
 
@@ -288,7 +300,8 @@ mod tests {
         assert!(err.to_string().contains("not valid JSON"), "{err}");
         let err = collect(r#"{"type":"FeatureCollection"}"#).unwrap_err();
         assert!(err.to_string().contains("no \"features\""), "{err}");
-        let err = collect(r#"{"type":"FeatureCollection","features":[{"type":"Feature"}"#).unwrap_err();
+        let err =
+            collect(r#"{"type":"FeatureCollection","features":[{"type":"Feature"}"#).unwrap_err();
         assert!(err.to_string().contains("not valid JSON"), "{err}");
     }
 }

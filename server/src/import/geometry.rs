@@ -24,11 +24,7 @@ pub fn assemble(rings: Vec<Ring>) -> MultiPolygon<f64> {
         .collect();
     for inner in inners {
         let probe = inner.coords.first().copied();
-        let host = probe.and_then(|p| {
-            polygons
-                .iter()
-                .position(|(outer, _)| contains(&outer.0, p))
-        });
+        let host = probe.and_then(|p| polygons.iter().position(|(outer, _)| contains(&outer.0, p)));
         match host {
             Some(i) => polygons[i].1.push(LineString::from(inner.coords)),
             None => polygons.push((LineString::from(inner.coords), Vec::new())),
@@ -70,7 +66,8 @@ pub fn drop_degenerate(mp: &mut MultiPolygon<f64>) -> bool {
         if exterior.0.len() < 4 {
             continue;
         }
-        let holes: Vec<LineString<f64>> = interiors.into_iter().filter(|r| r.0.len() >= 4).collect();
+        let holes: Vec<LineString<f64>> =
+            interiors.into_iter().filter(|r| r.0.len() >= 4).collect();
         mp.0.push(Polygon::new(exterior, holes));
     }
     let after: usize = mp.0.iter().map(|p| 1 + p.interiors().len()).sum();
@@ -106,12 +103,11 @@ impl Reprojector {
 
     /// From any CRS PROJ understands (`EPSG:NNNN`, OGC or ESRI WKT, PROJJSON).
     pub fn new(definition: &str, label: &str) -> Result<Reprojector, CrsError> {
-        let proj = Proj::new_known_crs(definition, "EPSG:4326", None).map_err(|e| {
-            CrsError::Unknown {
+        let proj =
+            Proj::new_known_crs(definition, "EPSG:4326", None).map_err(|e| CrsError::Unknown {
                 label: label.to_owned(),
                 reason: e.to_string(),
-            }
-        })?;
+            })?;
         Ok(Reprojector { proj: Some(proj) })
     }
 
@@ -261,7 +257,10 @@ mod tests {
         let mut mp = assemble(vec![square(1_140_000.0, 1_900_000.0, 100.0, true)]);
         r.apply(&mut mp).unwrap();
         let c = mp.0[0].exterior().0[0];
-        assert!((c.x + 87.77).abs() < 0.05 && (c.y - 41.88).abs() < 0.05, "{c:?}");
+        assert!(
+            (c.x + 87.77).abs() < 0.05 && (c.y - 41.88).abs() < 0.05,
+            "{c:?}"
+        );
     }
 
     #[test]

@@ -113,7 +113,10 @@ fn wkt_name(wkt: &str) -> Option<&str> {
 fn prepare(opts: &ImportOptions) -> Result<Prepared, ImportError> {
     let path = &opts.path;
     if !path.exists() {
-        return Err(ImportError::file(format!("{} does not exist", path.display())));
+        return Err(ImportError::file(format!(
+            "{} does not exist",
+            path.display()
+        )));
     }
     let (layer_path, unpacked, mut files) = match extension(path).as_str() {
         "zip" => {
@@ -140,7 +143,10 @@ fn prepare(opts: &ImportOptions) -> Result<Prepared, ImportError> {
             Layer::Shapefile(s) => s.files(),
             Layer::GeoJson(p) => vec![p.clone()],
         };
-        files = paths.iter().map(|p| sha256_file(p)).collect::<Result<_, _>>()?;
+        files = paths
+            .iter()
+            .map(|p| sha256_file(p))
+            .collect::<Result<_, _>>()?;
     }
     let (crs_label, crs_definition) = match (&opts.source_crs, &layer) {
         (Some(crs), _) => (format!("{crs} (from --source-crs)"), Some(crs.clone())),
@@ -163,7 +169,8 @@ fn prepare(opts: &ImportOptions) -> Result<Prepared, ImportError> {
                     )));
                 }
                 (
-                    "EPSG:4326 (assumed: no .prj, and the coordinates are longitudes/latitudes)".into(),
+                    "EPSG:4326 (assumed: no .prj, and the coordinates are longitudes/latitudes)"
+                        .into(),
                     None,
                 )
             }
@@ -263,8 +270,8 @@ pub async fn import_parcels(
         "fields": opts.fields,
         "source_crs": opts.source_crs,
     });
-    let files_json = serde_json::to_value(&prepared.files)
-        .map_err(|e| ImportError::Internal(e.to_string()))?;
+    let files_json =
+        serde_json::to_value(&prepared.files).map_err(|e| ImportError::Internal(e.to_string()))?;
 
     let mut tx = pool.begin().await?;
     let import_id = sqlx::query_scalar!(

@@ -70,7 +70,11 @@ impl ImportReport {
         let what = if c.inserted == 0 && c.updated == 0 {
             "no changes".to_owned()
         } else {
-            format!("{} inserted, {} updated", group(c.inserted), group(c.updated))
+            format!(
+                "{} inserted, {} updated",
+                group(c.inserted),
+                group(c.updated)
+            )
         };
         let mut summary = format!(
             "Import #{} of {}: {} records read; {what}, {} unchanged, {} rejected, {} repaired ({:.1} s).",
@@ -83,7 +87,9 @@ impl ImportReport {
             p.duration.as_secs_f64()
         );
         if let Some(earlier) = p.identical_to {
-            summary.push_str(&format!(" The same file was imported before, as import #{earlier}."));
+            summary.push_str(&format!(
+                " The same file was imported before, as import #{earlier}."
+            ));
         }
         ImportReport {
             import_id: p.import_id,
@@ -110,7 +116,7 @@ pub fn group(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);

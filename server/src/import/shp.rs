@@ -9,10 +9,10 @@ use std::sync::Arc;
 use geo_types::Coord;
 use shapefile::{Shape, ShapeReader};
 
+use super::ImportError;
 use super::dbf::{DbfReader, encoding_from_cpg};
 use super::geometry::{Ring, assemble};
 use super::source::{Record, RecordGeometry};
-use super::ImportError;
 
 /// A shapefile's parts, found beside its .shp.
 pub struct Shapefile {
@@ -26,19 +26,29 @@ pub struct Shapefile {
 /// The sibling of `shp` with extension `ext`, in any letter case.
 fn sibling(shp: &Path, ext: &str) -> Option<PathBuf> {
     let stem = shp.file_stem()?;
-    let dir = shp.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::read_dir(dir).ok()?.flatten().map(|e| e.path()).find(|p| {
-        p.file_stem() == Some(stem)
-            && p.extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| e.eq_ignore_ascii_case(ext))
-    })
+    let dir = shp
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_stem() == Some(stem)
+                && p.extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+        })
 }
 
 impl Shapefile {
     pub fn locate(shp: &Path) -> Result<Shapefile, ImportError> {
         if !shp.is_file() {
-            return Err(ImportError::file(format!("{} does not exist", shp.display())));
+            return Err(ImportError::file(format!(
+                "{} does not exist",
+                shp.display()
+            )));
         }
         let dbf = sibling(shp, "dbf").ok_or_else(|| {
             ImportError::file(format!(
@@ -68,9 +78,8 @@ impl Shapefile {
         match &self.prj {
             None => Ok(None),
             Some(p) => {
-                let text = std::fs::read_to_string(p).map_err(|e| {
-                    ImportError::file(format!("cannot read {}: {e}", p.display()))
-                })?;
+                let text = std::fs::read_to_string(p)
+                    .map_err(|e| ImportError::file(format!("cannot read {}: {e}", p.display())))?;
                 Ok(Some(text.trim().to_owned()).filter(|t| !t.is_empty()))
             }
         }
@@ -101,16 +110,22 @@ impl ShapefileReader {
         );
         let shapes = match &parts.shx {
             Some(shx) => {
-                let index = BufReader::new(File::open(shx).map_err(|e| {
-                    ImportError::file(format!("{}: {e}", shx.display()))
-                })?);
+                let index = BufReader::new(
+                    File::open(shx)
+                        .map_err(|e| ImportError::file(format!("{}: {e}", shx.display())))?,
+                );
                 ShapeReader::with_shx(source, index)
             }
             None => ShapeReader::new(source),
         }
         .map_err(|e| shp_error(&shp_name, e))?;
         let header = shapes.header();
-        let extent = [header.bbox.min.x, header.bbox.min.y, header.bbox.max.x, header.bbox.max.y];
+        let extent = [
+            header.bbox.min.x,
+            header.bbox.min.y,
+            header.bbox.max.x,
+            header.bbox.max.y,
+        ];
         let encoding = match &parts.cpg {
             Some(cpg) => {
                 let label = std::fs::read_to_string(cpg).unwrap_or_default();

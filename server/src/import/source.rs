@@ -127,23 +127,66 @@ pub struct FieldMap {
 
 /// Names tried, in order, when a column is not named.
 const PIN_NAMES: &[&str] = &[
-    "pin14", "pin", "pin_14", "pin_nbr", "pin_number", "parcel_id", "parcelid", "parcel_pin",
-    "parcel_num", "parcelnum", "apn", "pin10", "display_pi", "display_pin",
+    "pin14",
+    "pin",
+    "pin_14",
+    "pin_nbr",
+    "pin_number",
+    "parcel_id",
+    "parcelid",
+    "parcel_pin",
+    "parcel_num",
+    "parcelnum",
+    "apn",
+    "pin10",
+    "display_pi",
+    "display_pin",
 ];
 const HOUSE_NUMBER_NAMES: &[&str] = &[
-    "house_no", "house_num", "housenum", "house_number", "addr_no", "addrno", "addr_num",
-    "address_no", "street_num", "street_no", "st_num", "stnum", "low_address", "addr_low",
+    "house_no",
+    "house_num",
+    "housenum",
+    "house_number",
+    "addr_no",
+    "addrno",
+    "addr_num",
+    "address_no",
+    "street_num",
+    "street_no",
+    "st_num",
+    "stnum",
+    "low_address",
+    "addr_low",
 ];
 const STREET_DIR_NAMES: &[&str] = &[
-    "street_dir", "st_dir", "stdir", "pre_dir", "predir", "street_direction", "dir",
+    "street_dir",
+    "st_dir",
+    "stdir",
+    "pre_dir",
+    "predir",
+    "street_direction",
+    "dir",
 ];
 const STREET_NAME_NAMES: &[&str] = &["street_nam", "street_name", "st_name", "stname", "street"];
 const STREET_TYPE_NAMES: &[&str] = &[
-    "street_typ", "street_type", "st_type", "sttype", "street_suf", "suffix", "type",
+    "street_typ",
+    "street_type",
+    "st_type",
+    "sttype",
+    "street_suf",
+    "suffix",
+    "type",
 ];
 const ADDRESS_NAMES: &[&str] = &[
-    "address", "site_addr", "siteaddr", "full_addr", "fulladdr", "full_address", "prop_addr",
-    "property_address", "addr",
+    "address",
+    "site_addr",
+    "siteaddr",
+    "full_addr",
+    "fulladdr",
+    "full_address",
+    "prop_addr",
+    "property_address",
+    "addr",
 ];
 
 /// A named column that the source does not have.
@@ -183,11 +226,13 @@ impl FieldChoice {
                     role: &'static str|
          -> Result<Option<String>, FieldError> {
             match chosen {
-                Some(name) => find(names, name).map(Some).ok_or_else(|| FieldError::Missing {
-                    wanted: name.clone(),
-                    role,
-                    available: available(),
-                }),
+                Some(name) => find(names, name)
+                    .map(Some)
+                    .ok_or_else(|| FieldError::Missing {
+                        wanted: name.clone(),
+                        role,
+                        available: available(),
+                    }),
                 None => Ok(candidates.iter().find_map(|c| find(names, c))),
             }
         };
@@ -196,7 +241,11 @@ impl FieldChoice {
         })?;
         Ok(FieldMap {
             pin,
-            house_number: pick(&self.house_number, HOUSE_NUMBER_NAMES, "--house-number-field")?,
+            house_number: pick(
+                &self.house_number,
+                HOUSE_NUMBER_NAMES,
+                "--house-number-field",
+            )?,
             street_dir: pick(&self.street_dir, STREET_DIR_NAMES, "--street-dir-field")?,
             street_name: pick(&self.street_name, STREET_NAME_NAMES, "--street-name-field")?,
             street_type: pick(&self.street_type, STREET_TYPE_NAMES, "--street-type-field")?,
@@ -252,7 +301,10 @@ pub struct Address {
 
 impl Address {
     pub fn of(record: &Record, cols: &Columns) -> Address {
-        let get = |i: Option<usize>| i.and_then(|i| record.values.get(i)).and_then(Value::as_text);
+        let get = |i: Option<usize>| {
+            i.and_then(|i| record.values.get(i))
+                .and_then(Value::as_text)
+        };
         let mut a = Address {
             house_number: get(cols.house_number),
             street_dir: get(cols.street_dir),
@@ -261,7 +313,12 @@ impl Address {
             full: get(cols.address),
         };
         if a.full.is_none() && a.street_name.is_some() {
-            let parts = [&a.house_number, &a.street_dir, &a.street_name, &a.street_type];
+            let parts = [
+                &a.house_number,
+                &a.street_dir,
+                &a.street_name,
+                &a.street_type,
+            ];
             let joined: Vec<&str> = parts.iter().filter_map(|p| p.as_deref()).collect();
             a.full = Some(joined.join(" "));
         }
@@ -279,7 +336,15 @@ mod tests {
 
     #[test]
     fn common_columns_are_detected_case_insensitively() {
-        let n = names(&["DISPLAY_PI", "PIN14", "STREET_NUM", "DIR", "STREET_NAM", "TYPE", "WARD"]);
+        let n = names(&[
+            "DISPLAY_PI",
+            "PIN14",
+            "STREET_NUM",
+            "DIR",
+            "STREET_NAM",
+            "TYPE",
+            "WARD",
+        ]);
         let map = FieldChoice::default().resolve(&n).unwrap();
         assert_eq!(map.pin, "PIN14");
         assert_eq!(map.house_number.as_deref(), Some("STREET_NUM"));
@@ -297,8 +362,13 @@ mod tests {
             ..Default::default()
         };
         let err = choice.resolve(&n).unwrap_err().to_string();
-        assert!(err.contains("\"PARCEL\"") && err.contains("PIN14, WARD"), "{err}");
-        let err = FieldChoice::default().resolve(&names(&["WARD"])).unwrap_err();
+        assert!(
+            err.contains("\"PARCEL\"") && err.contains("PIN14, WARD"),
+            "{err}"
+        );
+        let err = FieldChoice::default()
+            .resolve(&names(&["WARD"]))
+            .unwrap_err();
         assert!(err.to_string().contains("--pin-field"));
     }
 
@@ -328,13 +398,25 @@ mod tests {
 
     #[test]
     fn numbers_stay_exact_in_the_source_json() {
-        assert_eq!(Value::Number("16054090380000".into()).to_json(), serde_json::json!(16054090380000_i64));
-        assert_eq!(Value::Number("3.25".into()).to_json(), serde_json::json!(3.25));
-        assert_eq!(Value::Number("12.000".into()).to_json(), serde_json::json!(12));
+        assert_eq!(
+            Value::Number("16054090380000".into()).to_json(),
+            serde_json::json!(16054090380000_i64)
+        );
+        assert_eq!(
+            Value::Number("3.25".into()).to_json(),
+            serde_json::json!(3.25)
+        );
+        assert_eq!(
+            Value::Number("12.000".into()).to_json(),
+            serde_json::json!(12)
+        );
         assert_eq!(
             Value::Number("41.9114896648959123".into()).to_json(),
             serde_json::json!("41.9114896648959123")
         );
-        assert_eq!(Value::Overflow("****".into()).to_json(), serde_json::Value::Null);
+        assert_eq!(
+            Value::Overflow("****".into()).to_json(),
+            serde_json::Value::Null
+        );
     }
 }

@@ -218,17 +218,37 @@ mod tests {
     fn copy_text_escapes_what_copy_would_misread() {
         let mut out = Vec::new();
         push_text(&mut out, "a\tb\\c\nd\re\0f");
-        assert_eq!(out, b"a\\tb\\\\c\\nd\\re f".iter().copied().filter(|&b| b != b' ').collect::<Vec<_>>());
+        assert_eq!(
+            out,
+            b"a\\tb\\\\c\\nd\\re f"
+                .iter()
+                .copied()
+                .filter(|&b| b != b' ')
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]
     fn pins_are_read_from_text_and_exact_numbers() {
         assert_eq!(
-            parse_pin(Some(&Value::Number("16054090380000".into())), PinFormat::Cook).unwrap().as_str(),
+            parse_pin(
+                Some(&Value::Number("16054090380000".into())),
+                PinFormat::Cook
+            )
+            .unwrap()
+            .as_str(),
             "16054090380000"
         );
-        assert!(parse_pin(Some(&Value::Overflow("****".into())), PinFormat::Cook).unwrap_err().contains("overflow"));
-        assert!(parse_pin(None, PinFormat::Cook).unwrap_err().contains("empty"));
+        assert!(
+            parse_pin(Some(&Value::Overflow("****".into())), PinFormat::Cook)
+                .unwrap_err()
+                .contains("overflow")
+        );
+        assert!(
+            parse_pin(None, PinFormat::Cook)
+                .unwrap_err()
+                .contains("empty")
+        );
         assert!(parse_pin(Some(&Value::Bool(true)), PinFormat::Any).is_err());
     }
 }

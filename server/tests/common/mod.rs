@@ -1,6 +1,11 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests: a failed expectation is a failed test"
+)]
 //! Shared by the server's integration tests: real files, a real PostGIS
 //! database per test (from `#[sqlx::test]`), the real router.
-#![allow(dead_code)]
+#![allow(dead_code, reason = "each test file uses part of the helpers")]
 
 use std::path::{Path, PathBuf};
 
@@ -10,7 +15,9 @@ use http_body_util::BodyExt;
 use indicatif::ProgressBar;
 use sidelot_domain::PinFormat;
 use sidelot_server::http::{AppState, app};
-use sidelot_server::import::{FieldChoice, ImportError, ImportOptions, ImportReport, import_parcels};
+use sidelot_server::import::{
+    FieldChoice, ImportError, ImportOptions, ImportReport, import_parcels,
+};
 use sidelot_server::sample::{SampleOptions, write_sample};
 use sqlx::PgPool;
 use tower::ServiceExt;
@@ -95,8 +102,12 @@ pub async fn get(pool: &PgPool, uri: &str) -> Answer {
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let json = serde_json::from_slice(&bytes)
-        .unwrap_or_else(|e| panic!("{uri} answered non-JSON ({e}): {}", String::from_utf8_lossy(&bytes)));
+    let json = serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+        panic!(
+            "{uri} answered non-JSON ({e}): {}",
+            String::from_utf8_lossy(&bytes)
+        )
+    });
     Answer {
         status,
         content_type,

@@ -1,0 +1,95 @@
+# sidelot's command index. A newcomer needs two commands:
+#   make run    set up everything, start the local PostGIS, load the sample, serve
+#   make test   set up everything, then run every check and test
+# `make help` lists the rest.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Queries are checked at compile time against the committed .sqlx/ data, so
+# building needs no running database.
+export SQLX_OFFLINE := true
+CARGO ?= cargo
+BIN := target/release/sidelot
+SAMPLE := gis-data/sample/sidelot_sample.shp
+BIND ?= 127.0.0.1:8080
+
+.PHONY: help run test setup build check lint fmt test-only sqlx-prepare sqlx-check \
+        sample bench-import db-start db-stop db-status db-reset
+
+help: ## list the commands
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+run: ## install what is missing, start the local PostGIS, load the sample once, serve on $(BIND)
+	@scripts/setup.sh run
+	@url=$$(scripts/db.sh start dev); \
+	$(CARGO) build --release --locked -p sidelot-server; \
+	DATABASE_URL="$$url" $(BIN) migrate; \
+	if [ "$$(psql "$$url" -tAc "select count(*) from imports where kind = 'parcels' and status = 'succeeded'")" = 0 ]; then \
+	  echo "sidelot: loading the sample neighbourhood ($(SAMPLE))"; \
+	  DATABASE_URL="$$url" $(BIN) import parcels $(SAMPLE); \
+	else \
+	  echo "sidelot: parcels already loaded; not loading the sample again"; \
+	fi; \
+	echo "sidelot: open http://$(BIND)/api/health or http://$(BIND)/api/openapi.json"; \
+	DATABASE_URL="$$url" exec $(BIN) serve --bind $(BIND)
+
+test: ## install what is missing, then run every check and test
+	@scripts/setup.sh test
+	@$(MAKE) --no-print-directory lint
+	@url=$$(scripts/db.sh start test); \
+	DATABASE_URL="$$url" $(MAKE) --no-print-directory sqlx-check test-only
+
+test-only: ## run the tests (needs DATABASE_URL of a PostGIS cluster; make test sets it)
+	$(CARGO) build --locked -p sidelot-server --bin sidelot
+	$(CARGO) nextest run --locked --workspace --no-fail-fast
+
+lint: ## formatting and clippy, warnings denied
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
+	$(CARGO) check --locked -p sidelot-domain --target wasm32-unknown-unknown
+
+fmt: ## format the code
+	$(CARGO) fmt --all
+
+setup: ## install what is missing (Debian packages, cargo tools); idempotent
+	@scripts/setup.sh run
+
+build: ## build the release binary target/release/sidelot
+	$(CARGO) build --release --locked -p sidelot-server
+
+# A throwaway database on the test cluster, migrated by the binary itself.
+define prepare_db
+	base=$${DATABASE_URL%%\?*}; query=$${DATABASE_URL#"$$base"}; \
+	admin="$${base%/*}/postgres$$query"; check="$${base%/*}/sidelot_sqlx$$query"; \
+	PGOPTIONS='-c client_min_messages=warning' psql "$$admin" -q -c 'drop database if exists sidelot_sqlx' -c 'create database sidelot_sqlx'; \
+	$(CARGO) run --locked -q -p sidelot-server --bin sidelot -- --database-url "$$check" migrate >/dev/null
+endef
+
+sqlx-check: ## check that .sqlx/ matches the queries and migrations (needs DATABASE_URL)
+	@$(prepare_db); DATABASE_URL="$$check" SQLX_OFFLINE=false $(CARGO) sqlx prepare --workspace --check
+
+sqlx-prepare: ## regenerate .sqlx/ after changing a query or a migration
+	@url=$$(scripts/db.sh start test); DATABASE_URL="$$url"; $(prepare_db); \
+	DATABASE_URL="$$check" SQLX_OFFLINE=false $(CARGO) sqlx prepare --workspace
+
+sample: ## regenerate the committed sample neighbourhood in gis-data/sample
+	$(CARGO) run --locked -q -p sidelot-server --bin sidelot -- sample
+
+bench-import: ## import benchmark: sidelot vs shp2pgsql vs ogr2ogr (see docs/benchmarks.md)
+	@scripts/setup.sh bench
+	$(CARGO) build --release --locked -p sidelot-server
+	@url=$$(scripts/db.sh start test); DATABASE_URL="$$url" scripts/bench-import.sh
+
+db-start: ## start the local PostGIS (created on first use) and print its URL
+	@scripts/db.sh start dev
+
+db-stop: ## stop the local PostGIS
+	@scripts/db.sh stop dev
+
+db-status: ## is the local PostGIS running, and where is it
+	@scripts/db.sh status dev
+
+db-reset: ## delete the local PostGIS and all its data (asks nothing)
+	@scripts/db.sh reset dev

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Import benchmark: sidelot against shp2pgsql and ogr2ogr, on the same files,
+# into the same PostGIS cluster, each into a fresh database. Prints rows/s and
+# sidelot's ratio to the fastest other tool, and sidelot's peak memory.
+#
+# Usage: DATABASE_URL=... scripts/bench-import.sh   (make bench-import sets it)
+# Files: the Austin parcels in EPSG:3435 (from ../shared/gis, when present),
+# a generated neighbourhood ten times larger, and 1,000,000 generated parcels.
+set -euo pipefail
+
+ROOT=$(dirname "$(dirname "$(realpath "${BASH_SOURCE[0]}")")")
+BIN=$ROOT/target/release/sidelot
+DATA=$ROOT/target/bench-data
+: "${DATABASE_URL:?set DATABASE_URL (make bench-import does)}"
+[ -x "$BIN" ] || { echo "bench: build first: cargo build --release -p sidelot-server" >&2; exit 1; }
+for tool in shp2pgsql ogr2ogr psql; do
+    command -v $tool >/dev/null || { echo "bench: $tool is missing (scripts/setup.sh bench installs it)" >&2; exit 1; }
+done
+
+base=${DATABASE_URL%%\?*}
+query=${DATABASE_URL#"$base"}
+server=${base%/*}
+socket=$(sed -n 's/.*[?&]host=\([^&]*\).*/\1/p' <<<"$query")
+pguser=$(sed -n 's|^postgres[a-z]*://\([^@:/]*\).*|\1|p' <<<"$base")
+bench_url="$server/sidelot_bench$query"
+admin_url="$server/postgres$query"
+ogr_conn="dbname=sidelot_bench${socket:+ host=$socket}${pguser:+ user=$pguser}"
+
+fresh_db() {
+    psql "$admin_url" -q -c 'drop database if exists sidelot_bench' -c 'create database sidelot_bench' 2>/dev/null
+    psql "$bench_url" -q -c 'create extension if not exists postgis'
+}
+now() { date +%s.%N; }
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
+
+mkdir -p "$DATA"
+files=()
+if [ -f "$ROOT/../shared/gis/chicago-austin/austin_lots_3435.shp" ]; then
+    files+=("$ROOT/../shared/gis/chicago-austin/austin_lots_3435.shp")
+else
+    echo "bench: ../shared/gis is absent: skipping the Austin file" >&2
+fi
+for n in 218440 1000000; do
+    if [ ! -f "$DATA/generated_$n.shp" ]; then
+        "$BIN" sample --parcels $n --out "$DATA" --name "generated_$n" >&2
+    fi
+    files+=("$DATA/generated_$n.shp")
+done
+
+printf '\n%-26s %-10s %10s %9s %10s\n' file tool rows seconds rows/s
+results=()
+for shp in "${files[@]}"; do
+    name=$(basename "$shp")
+    declare -A speed=()
+    # sidelot: reprojection, validation, repair, upsert, reject report.
+    fresh_db
+    "$BIN" --database-url "$bench_url" migrate >/dev/null
+    report=$DATA/report_$name.json
+    t0=$(now)
+    pin_args=()
+    [[ $name == austin* ]] && pin_args=(--pin-field DISPLAY_PI)
+    "$BIN" --database-url "$bench_url" import parcels "$shp" "${pin_args[@]}" --report "$report" >/dev/null
+    t1=$(now)
+    rows=$(sed -n 's/^  "records_read": \([0-9]*\).*/\1/p' "$report")
+    secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+    speed[sidelot]=$(rate "$rows" "$secs")
+    printf '%-26s %-10s %10s %9s %10s\n' "$name" sidelot "$rows" "$secs" "${speed[sidelot]}"
+    peak=$(sed -n 's/^  "peak_rss_bytes": \([0-9]*\).*/\1/p' "$report")
+    # sidelot again: the same file, nothing to change.
+    t0=$(now)
+    "$BIN" --database-url "$bench_url" import parcels "$shp" "${pin_args[@]}" >/dev/null
+    t1=$(now)
+    secs2=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+    printf '%-26s %-10s %10s %9s %10s\n' "" "(re-run)" "$rows" "$secs2" "$(rate "$rows" "$secs2")"
+
+    # shp2pgsql in dump (COPY) mode, reprojecting to 4326, with a GiST index.
+    fresh_db
+    t0=$(now)
+    shp2pgsql -D -I -s 3435:4326 "$shp" parcels_shp2pgsql 2>/dev/null | psql "$bench_url" -q >/dev/null
+    t1=$(now)
+    secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+    speed[shp2pgsql]=$(rate "$rows" "$secs")
+    printf '%-26s %-10s %10s %9s %10s\n' "" shp2pgsql "$rows" "$secs" "${speed[shp2pgsql]}"
+
+    # ogr2ogr through COPY, promoted to MultiPolygon, reprojected, indexed.
+    fresh_db
+    t0=$(now)
+    ogr2ogr --config PG_USE_COPY YES -f PostgreSQL "PG:$ogr_conn" "$shp" \
+        -nln parcels_ogr -nlt PROMOTE_TO_MULTI -t_srs EPSG:4326 -lco GEOMETRY_NAME=geom
+    t1=$(now)
+    secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+    speed[ogr2ogr]=$(rate "$rows" "$secs")
+    printf '%-26s %-10s %10s %9s %10s\n' "" ogr2ogr "$rows" "$secs" "${speed[ogr2ogr]}"
+
+    best=$(( speed[shp2pgsql] > speed[ogr2ogr] ? speed[shp2pgsql] : speed[ogr2ogr] ))
+    ratio=$(awk -v a="${speed[sidelot]}" -v b="$best" 'BEGIN { printf "%.2f", a / b }')
+    printf '%-26s sidelot / fastest other: %sx; sidelot peak memory %s MiB\n' "" "$ratio" \
+        "$(awk -v p="${peak:-0}" 'BEGIN { printf "%.0f", p / 1048576 }')"
+    unset speed
+done
+psql "$admin_url" -q -c 'drop database if exists sidelot_bench' 2>/dev/null
