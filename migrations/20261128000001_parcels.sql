@@ -88,6 +88,8 @@ create table import_staging (
     street_type   text,
     address       text,
     geom          geometry(MultiPolygon, 4326),
+    -- Geodesic area on the WGS 84 ellipsoid, computed while reading.
+    area_m2       double precision,
     source        jsonb,
     content_hash  bytea,
     repaired      boolean not null default false,

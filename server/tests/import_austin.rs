@@ -45,6 +45,21 @@ async fn austin_with_pin14_stores_21841_parcels_with_exact_pins_and_rejects_the_
     assert_eq!(fourteen_digits, 21_841);
     assert_eq!(equal_to_source, 21_841);
     assert_eq!(multi, 136, "the multi-part records must stay multi-part");
+    // Areas, computed while reading, agree with PostGIS's geodesic areas.
+    // sidelot draws edges straight in longitude/latitude, PostGIS along
+    // geodesics: on a long thin sliver the millimetres between the two show.
+    let (worst, loose): (f64, i64) = sqlx::query_as(
+        "with r as (select abs(area_m2 - ST_Area(geom::geography)) / ST_Area(geom::geography) as rel from parcels)
+         select max(rel), count(*) filter (where rel > 1e-5) from r",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(worst < 1e-3, "relative area error up to {worst}");
+    assert!(
+        loose < 21_841 / 100,
+        "{loose} parcels differ by more than 1e-5"
+    );
     // The rejects are on file too.
     let filed: i64 = sqlx::query_scalar("select count(*) from import_rejects where import_id = $1")
         .bind(report.import_id)

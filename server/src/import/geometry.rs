@@ -148,6 +148,45 @@ pub fn in_lon_lat_range(c: &Coord<f64>) -> bool {
     c.x.is_finite() && c.y.is_finite() && c.x.abs() <= 180.0 && c.y.abs() <= 90.0
 }
 
+/// Area in square metres on the WGS 84 ellipsoid.
+///
+/// A parcel spans metres, so the ellipsoid is, to within a few parts in a
+/// billion, the plane with the local radii of curvature at the parcel's
+/// latitude: area = shoelace(lon, lat in radians) x M x N x cos(lat). It is
+/// many times cheaper than the exact geodesic computation, which is kept for
+/// shapes wider than a tenth of a degree.
+pub fn ellipsoidal_area_m2(mp: &MultiPolygon<f64>) -> f64 {
+    use geo::{BoundingRect, GeodesicArea};
+    let Some(rect) = mp.bounding_rect() else {
+        return 0.0;
+    };
+    if rect.width() > 0.1 || rect.height() > 0.1 {
+        use geo::orient::{Direction, Orient};
+        return mp.orient(Direction::Default).geodesic_area_unsigned();
+    }
+    const A: f64 = 6_378_137.0;
+    const F: f64 = 1.0 / 298.257_223_563;
+    let e2 = F * (2.0 - F);
+    let phi = rect.center().y.to_radians();
+    let w = (1.0 - e2 * phi.sin().powi(2)).sqrt();
+    let n = A / w;
+    let m = A * (1.0 - e2) / (w * w * w);
+    let ring_area = |ring: &LineString<f64>| {
+        let mut twice = 0.0;
+        for pair in ring.0.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            twice += (a.x - rect.min().x) * (b.y - rect.min().y)
+                - (b.x - rect.min().x) * (a.y - rect.min().y);
+        }
+        (twice / 2.0).abs()
+    };
+    let degrees2: f64 =
+        mp.0.iter()
+            .map(|p| ring_area(p.exterior()) - p.interiors().iter().map(ring_area).sum::<f64>())
+            .sum();
+    degrees2.abs() * (1f64.to_radians().powi(2)) * m * n * phi.cos()
+}
+
 /// Appends the EWKB (little-endian, with SRID 4326) of `mp`, hex-encoded.
 pub fn push_ewkb_hex(out: &mut Vec<u8>, mp: &MultiPolygon<f64>) {
     let mut wkb = Vec::with_capacity(64);
@@ -235,6 +274,26 @@ mod tests {
         )]);
         assert!(drop_degenerate(&mut bad));
         assert!(bad.0.is_empty());
+    }
+
+    #[test]
+    fn local_area_agrees_with_the_geodesic_area_for_parcel_sized_shapes() {
+        use geo::GeodesicArea;
+        use geo::orient::{Direction, Orient};
+        // A 10 m x 40 m lot with a hole, in Chicago; and one near the pole.
+        for (lon, lat) in [(-87.75, 41.88), (10.0, 78.0), (151.2, -33.9)] {
+            let mut outer = square(lon, lat, 0.0004, true);
+            outer.coords[2].x += 0.0001;
+            let hole = square(lon + 0.0001, lat + 0.0001, 0.0001, false);
+            let mp = assemble(vec![outer, hole]);
+            // Counter-clockwise first: the geodesic sum loses precision otherwise.
+            let exact = mp.orient(Direction::Default).geodesic_area_unsigned();
+            let local = ellipsoidal_area_m2(&mp);
+            assert!(
+                ((local - exact) / exact).abs() < 1e-5,
+                "{local} vs {exact} at {lat}"
+            );
+        }
     }
 
     #[test]

@@ -290,6 +290,7 @@ pub async fn import_parcels(
     )
     .fetch_one(&mut *tx)
     .await?;
+    merge::lock_parcels(&mut tx).await?;
     merge::create_staging(&mut tx).await?;
 
     let mut copy = tx.copy_in_raw(stage::COPY_STATEMENT).await?;
@@ -324,11 +325,21 @@ pub async fn import_parcels(
         }
     };
     copy.finish().await?;
+    let mut phases = vec![("read_and_copy", clock.elapsed())];
+    let mut lap = Instant::now();
+    let mut phase = |name: &'static str, phases: &mut Vec<(&'static str, std::time::Duration)>| {
+        phases.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
 
     progress.set_message("checking geometry");
     merge::check(&mut tx).await?;
+    phase("check", &mut phases);
     progress.set_message("merging");
+    let dropped = merge::drop_indexes_if_empty(&mut tx).await?;
     let (inserted, updated) = merge::upsert(&mut tx, import_id).await?;
+    merge::restore_indexes(&mut tx, &dropped).await?;
+    phase("merge", &mut phases);
     let counts = merge::finish(&mut tx, import_id, inserted, updated).await?;
     let rejects = report::rejects(&mut tx, import_id).await?;
     let identical_to = sqlx::query_scalar!(
@@ -340,6 +351,7 @@ pub async fn import_parcels(
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
+    phase("record_and_commit", &mut phases);
     debug_assert_eq!(counts.records_read as u64, produced.records_read);
 
     Ok(ImportReport::new(report::Parts {
@@ -355,6 +367,7 @@ pub async fn import_parcels(
         identical_to,
         started_at,
         duration: clock.elapsed(),
+        phases,
     }))
 }
 

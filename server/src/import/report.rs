@@ -43,6 +43,8 @@ pub struct ImportReport {
     pub identical_to_import: Option<i64>,
     pub started_at: DateTime<Utc>,
     pub duration_ms: u128,
+    /// Where the time went, phase by phase, in milliseconds.
+    pub phases_ms: Vec<(&'static str, u128)>,
     /// Peak resident memory of the importing process, where the system says.
     pub peak_rss_bytes: Option<u64>,
     pub summary: String,
@@ -62,6 +64,7 @@ pub struct Parts {
     pub identical_to: Option<i64>,
     pub started_at: DateTime<Utc>,
     pub duration: Duration,
+    pub phases: Vec<(&'static str, Duration)>,
 }
 
 impl ImportReport {
@@ -104,6 +107,7 @@ impl ImportReport {
             identical_to_import: p.identical_to,
             started_at: p.started_at,
             duration_ms: p.duration.as_millis(),
+            phases_ms: p.phases.iter().map(|(n, d)| (*n, d.as_millis())).collect(),
             peak_rss_bytes: peak_rss_bytes(),
             summary,
             rejects: p.rejects,

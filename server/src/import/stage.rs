@@ -10,7 +10,7 @@ use super::source::{Address, Columns, FieldChoice, FieldMap, Record, RecordGeome
 
 /// Columns of `import_staging` in the order rows are written.
 pub const COPY_STATEMENT: &str = "copy import_staging (record_no, pin, pin_raw, house_number, \
-     street_dir, street_name, street_type, address, geom, source, content_hash, repaired, reject) \
+     street_dir, street_name, street_type, address, geom, area_m2, source, content_hash, repaired, reject) \
      from stdin";
 
 /// Encodes records into COPY text rows.
@@ -107,7 +107,7 @@ impl<'a> Stager<'a> {
             }
         };
 
-        // record_no, pin, pin_raw, the address parts, geom, source, content_hash, repaired, reject
+        // record_no, pin, pin_raw, the address parts, geom, area_m2, source, content_hash, repaired, reject
         push_int(out, record.record_no);
         tab(out);
         push_opt(out, pin.as_ref().map(Pin::as_str));
@@ -127,6 +127,8 @@ impl<'a> Stager<'a> {
         match (&polygons, reject.is_none()) {
             (Some(mp), true) => {
                 push_ewkb_hex(out, mp);
+                tab(out);
+                push_float(out, super::geometry::ellipsoidal_area_m2(mp));
                 tab(out);
                 let source = record.source_json().to_string();
                 push_text(out, &source);
@@ -150,7 +152,7 @@ impl<'a> Stager<'a> {
                 out.extend_from_slice(b"\\\\x");
                 super::geometry::push_hex(out, &hash.finalize());
             }
-            _ => out.extend_from_slice(b"\\N\t\\N\t\\N"),
+            _ => out.extend_from_slice(b"\\N\t\\N\t\\N\t\\N"),
         }
         tab(out);
         out.extend_from_slice(if repaired { b"t" } else { b"f" });
@@ -187,6 +189,10 @@ fn tab(out: &mut Vec<u8>) {
 
 fn push_int(out: &mut Vec<u8>, n: u64) {
     out.extend_from_slice(n.to_string().as_bytes());
+}
+
+fn push_float(out: &mut Vec<u8>, x: f64) {
+    out.extend_from_slice(x.to_string().as_bytes());
 }
 
 fn push_opt(out: &mut Vec<u8>, s: Option<&str>) {
