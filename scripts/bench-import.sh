@@ -17,6 +17,7 @@ for tool in shp2pgsql ogr2ogr psql; do
     command -v $tool >/dev/null || { echo "bench: $tool is missing (scripts/setup.sh bench installs it)" >&2; exit 1; }
 done
 
+export PGOPTIONS='-c client_min_messages=warning'
 base=${DATABASE_URL%%\?*}
 query=${DATABASE_URL#"$base"}
 server=${base%/*}
@@ -48,7 +49,6 @@ for n in 218440 1000000; do
 done
 
 printf '\n%-26s %-10s %10s %9s %10s\n' file tool rows seconds rows/s
-results=()
 for shp in "${files[@]}"; do
     name=$(basename "$shp")
     declare -A speed=()

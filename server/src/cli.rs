@@ -192,7 +192,7 @@ fn actor() -> String {
 fn progress_bar() -> ProgressBar {
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} {msg:18} [{bar:30}] {human_pos}/{human_len} records ({per_sec}, {eta} left)",
+        "{spinner} {msg:18} [{bar:30}] {human_pos}/{human_len} records, {elapsed}",
     ) {
         bar.set_style(style.progress_chars("=> "));
     }

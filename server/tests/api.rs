@@ -293,3 +293,23 @@ async fn answers_are_compressed_for_clients_that_accept_it(pool: PgPool) {
         .unwrap();
     assert_eq!(response.headers()["content-encoding"], "gzip");
 }
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn the_front_page_points_to_the_api(pool: PgPool) {
+    use axum::body::Body;
+    use axum::http::Request;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let state = sidelot_server::http::AppState {
+        pool,
+        pin_format: sidelot_domain::PinFormat::Cook,
+    };
+    let response = sidelot_server::http::app(state)
+        .oneshot(Request::get("/").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let html = String::from_utf8_lossy(&body);
+    assert!(html.contains("<html lang=\"en\">") && html.contains("/api/openapi.json"));
+}

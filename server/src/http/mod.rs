@@ -34,10 +34,16 @@ pub fn app(state: AppState) -> Router {
         .merge(openapi::router())
         .fallback(api_not_found);
     Router::new()
+        .route("/", axum::routing::get(index))
         .nest("/api", api)
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Until the map arrives (the frontend), the front page says what is here.
+async fn index() -> axum::response::Html<&'static str> {
+    axum::response::Html(include_str!("index.html"))
 }
 
 async fn api_not_found(OriginalUri(uri): OriginalUri) -> (StatusCode, ApiError) {
