@@ -23,10 +23,12 @@ help: ## list the commands
 
 run: ## install what is missing, start the local PostGIS, load the sample once, serve on $(BIND)
 	@scripts/setup.sh run
-	@url=$$(scripts/db.sh start dev); \
+	@own_db=$${DATABASE_URL:-}; url=$$(scripts/db.sh start dev); \
 	$(CARGO) build --release --locked -p sidelot-server; \
 	DATABASE_URL="$$url" $(BIN) migrate; \
-	if [ "$$(psql "$$url" -tAc "select count(*) from imports where kind = 'parcels' and status = 'succeeded'")" = 0 ]; then \
+	if [ -n "$$own_db" ]; then \
+	  echo "sidelot: DATABASE_URL is set: serving that database, loading no sample into it"; \
+	elif [ "$$(psql "$$url" -tAc "select count(*) from imports where kind = 'parcels' and status = 'succeeded'")" = 0 ]; then \
 	  echo "sidelot: loading the sample neighbourhood ($(SAMPLE))"; \
 	  DATABASE_URL="$$url" $(BIN) import parcels $(SAMPLE); \
 	else \
@@ -59,12 +61,13 @@ setup: ## install what is missing (Debian packages, cargo tools); idempotent
 build: ## build the release binary target/release/sidelot
 	$(CARGO) build --release --locked -p sidelot-server
 
-# A throwaway database on the test cluster, migrated by the binary itself.
+# A throwaway database on the test cluster, migrated by sqlx-cli (the binary
+# may not build before .sqlx/ is prepared).
 define prepare_db
 	base=$${DATABASE_URL%%\?*}; query=$${DATABASE_URL#"$$base"}; \
 	admin="$${base%/*}/postgres$$query"; check="$${base%/*}/sidelot_sqlx$$query"; \
 	PGOPTIONS='-c client_min_messages=warning' psql "$$admin" -q -c 'drop database if exists sidelot_sqlx' -c 'create database sidelot_sqlx'; \
-	$(CARGO) run --locked -q -p sidelot-server --bin sidelot -- --database-url "$$check" migrate >/dev/null
+	$(CARGO) sqlx migrate run --source migrations --database-url "$$check" >/dev/null
 endef
 
 sqlx-check: ## check that .sqlx/ matches the queries and migrations (needs DATABASE_URL)

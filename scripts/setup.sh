@@ -110,8 +110,8 @@ ensure_frontend_tools() {
 }
 
 install_packages
+ensure_cargo
 if [[ $MODE == test ]]; then
-    ensure_cargo
     ensure_sqlx_cli
     ensure_nextest
     ensure_frontend_tools

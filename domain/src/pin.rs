@@ -78,13 +78,7 @@ pub struct Pin(String);
 impl Pin {
     /// Parses an identifier typed by a person or stored as text.
     pub fn parse(raw: &str, format: PinFormat) -> Result<Pin, PinError> {
-        let raw = raw.trim();
-        if raw.is_empty() {
-            return Err(PinError::Empty);
-        }
-        if raw.bytes().all(|b| b == b'*') {
-            return Err(PinError::Overflow(raw.to_owned()));
-        }
+        let raw = non_blank(raw)?;
         match format {
             PinFormat::Cook => parse_cook(raw),
             PinFormat::Any => parse_any(raw),
@@ -94,17 +88,12 @@ impl Pin {
     /// Parses an identifier stored in a numeric field (a DBF `N` field, a
     /// JSON number), from the field's exact text (never through a float).
     ///
-    /// Numbers lose leading zeros, so a Cook County PIN of 13 digits gets its
-    /// zero back (9 digits: a 10-digit PIN). A zero fraction (`.000`) is
-    /// dropped; any other fraction is refused.
+    /// A number loses leading zeros, and a Cook County PIN can start with
+    /// one zero at most (areas 01-09): 13 significant digits are a 14-digit
+    /// PIN, 9 a 10-digit one. A zero fraction (`.000`) is dropped; any other
+    /// fraction is refused.
     pub fn from_number_text(raw: &str, format: PinFormat) -> Result<Pin, PinError> {
-        let text = raw.trim();
-        if text.is_empty() {
-            return Err(PinError::Empty);
-        }
-        if text.bytes().all(|b| b == b'*') {
-            return Err(PinError::Overflow(text.to_owned()));
-        }
+        let text = non_blank(raw)?;
         let (int, frac) = text.split_once('.').unwrap_or((text, ""));
         let int = int.strip_prefix('+').unwrap_or(int);
         let is_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
@@ -115,15 +104,13 @@ impl Pin {
         match format {
             PinFormat::Any => parse_any(int),
             PinFormat::Cook => {
-                let padded = match int.len() {
-                    9 => format!("0{int}"),
-                    11..=13 => format!("{int:0>14}"),
-                    _ => int.to_owned(),
+                let significant = int.trim_start_matches('0');
+                let digits = match significant.len() {
+                    13 | 9 => format!("0{significant}"),
+                    14 | 10 => significant.to_owned(),
+                    _ => return Err(PinError::NotCook(text.to_owned())),
                 };
-                parse_cook(&padded).map_err(|e| match e {
-                    PinError::NotCook(_) => PinError::NotCook(text.to_owned()),
-                    other => other,
-                })
+                parse_cook(&digits)
             }
         }
     }
@@ -193,15 +180,23 @@ fn parse_cook(raw: &str) -> Result<Pin, PinError> {
 }
 
 /// `AA-SS-BBB-PPP` or `AA-SS-BBB-PPP-UUUU`.
-fn dashed_groups_ok(groups: &[&str]) -> bool {
+fn dashes_well_placed(raw: &str) -> bool {
     const LENS: [usize; 5] = [2, 2, 3, 3, 4];
+    let groups: Vec<&str> = raw.split('-').collect();
     (groups.len() == 4 || groups.len() == 5)
         && groups.iter().zip(LENS).all(|(g, n)| g.trim().len() == n)
 }
 
-fn dashes_well_placed(raw: &str) -> bool {
-    let groups: Vec<&str> = raw.split('-').collect();
-    dashed_groups_ok(&groups)
+/// The trimmed text, unless it is blank or the numeric overflow marker.
+fn non_blank(raw: &str) -> Result<&str, PinError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(PinError::Empty);
+    }
+    if raw.bytes().all(|b| b == b'*') {
+        return Err(PinError::Overflow(raw.to_owned()));
+    }
+    Ok(raw)
 }
 
 fn parse_any(raw: &str) -> Result<Pin, PinError> {
@@ -296,6 +291,10 @@ mod tests {
         assert_eq!(n("1054090380000").unwrap().as_str(), "01054090380000");
         // A 10-digit PIN likewise, then completed with its unit.
         assert_eq!(n("105409038").unwrap().as_str(), "01054090380000");
+        // Zero-padded numbers are fine; no area starts with two zeros.
+        assert_eq!(n("0016054090380000").unwrap().as_str(), "16054090380000");
+        assert!(matches!(n("105409038000"), Err(PinError::NotCook(_))));
+        assert!(matches!(n("10540903800"), Err(PinError::NotCook(_))));
         assert!(matches!(n("***********"), Err(PinError::Overflow(_))));
         assert!(matches!(
             n("1.6054090380000E13"),
@@ -347,9 +346,9 @@ mod tests {
             prop_assert_eq!(plain.as_str(), digits.as_str());
             let dashed = cook(&plain.dashed()).unwrap();
             prop_assert_eq!(&dashed, &plain);
-            // As a number, leading zeros are gone; they must come back.
+            // As a number, a leading zero is gone; it must come back.
             let as_number = digits.trim_start_matches('0');
-            if as_number.len() >= 11 {
+            if digits.len() - as_number.len() <= 1 {
                 prop_assert_eq!(Pin::from_number_text(as_number, PinFormat::Cook).unwrap(), plain);
             }
         }

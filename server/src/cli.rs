@@ -1,5 +1,6 @@
 //! The `sidelot` command line.
 
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -216,48 +217,68 @@ async fn import_parcels(url: Option<String>, args: ImportParcelsArgs) -> anyhow:
         pin_format: args.pin_format,
         actor: actor(),
     };
-    let bar = progress_bar();
+    let progress = import::Progress::new(progress_bar());
+    let mut task = {
+        let (pool, opts, progress) = (pool.clone(), opts.clone(), progress.clone());
+        tokio::spawn(async move { import::import_parcels(&pool, &opts, &progress).await })
+    };
     let outcome = tokio::select! {
-        r = import::import_parcels(&pool, &opts, &bar) => Some(r),
+        joined = &mut task => Some(joined),
         _ = tokio::signal::ctrl_c() => None,
     };
-    bar.finish_and_clear();
+    let outcome = match outcome {
+        Some(joined) => Some(joined),
+        // Past the point of no return: let the commit finish and say so.
+        None if progress.is_committing() => Some(task.await),
+        None => {
+            task.abort();
+            None
+        }
+    };
+    progress.bar.finish_and_clear();
     let failure = match outcome {
-        Some(Ok(report)) => {
+        Some(Ok(Ok(report))) => {
             println!("{}", report.summary);
-            for reject in report.rejects.iter().take(20) {
-                println!(
-                    "  rejected record {}{}: {}",
-                    reject.record_no,
-                    reject
-                        .pin
-                        .as_deref()
-                        .map(|p| format!(" (PIN {p})"))
-                        .unwrap_or_default(),
-                    reject.reason
-                );
-            }
-            if report.rejects.len() > 20 {
-                println!(
-                    "  ... and {} more rejects{}",
-                    report.rejects.len() - 20,
-                    if args.report.is_some() {
-                        " (all in the report)"
-                    } else {
-                        " (--report FILE lists them all)"
-                    }
-                );
+            // On a terminal, the first rejects; elsewhere one line (the report file has all).
+            if std::io::stdout().is_terminal() {
+                for reject in report.rejects.iter().take(20) {
+                    println!(
+                        "  rejected record {}{}: {}",
+                        reject.record_no,
+                        reject
+                            .pin
+                            .as_deref()
+                            .map(|p| format!(" (PIN {p})"))
+                            .unwrap_or_default(),
+                        reject.reason
+                    );
+                }
+                if report.counts.rejected > 20 {
+                    println!(
+                        "  ... {} rejects in all{}",
+                        report.counts.rejected,
+                        if args.report.is_some() {
+                            " (all in the report)"
+                        } else {
+                            " (--report FILE lists them all)"
+                        }
+                    );
+                }
             }
             if let Some(path) = &args.report {
-                let json = serde_json::to_vec_pretty(&report)?;
-                std::fs::write(path, json).map_err(|e| {
-                    anyhow::anyhow!("cannot write the report {}: {e}", path.display())
-                })?;
-                println!("Report written to {}.", path.display());
+                import::write_json(&pool, &report, path)
+                    .await
+                    .map_err(|e| {
+                        anyhow::anyhow!("cannot write the report {}: {e:#}", path.display())
+                    })?;
+                if std::io::stdout().is_terminal() {
+                    println!("Report written to {}.", path.display());
+                }
             }
             return Ok(ExitCode::SUCCESS);
         }
-        Some(Err(e)) => (e.to_string(), ExitCode::FAILURE),
+        Some(Ok(Err(e))) => (e.to_string(), ExitCode::FAILURE),
+        Some(Err(e)) => (format!("internal error: {e}"), ExitCode::FAILURE),
         None => (
             "interrupted (Ctrl-C): nothing was changed".to_owned(),
             ExitCode::from(130),

@@ -11,7 +11,7 @@
 
 use std::fs::File;
 use std::io::BufWriter;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use shapefile::{Point, Polygon, PolygonRing, ShapeWriter};
 
@@ -317,9 +317,4 @@ fn write_lot(
         Some(if lot.city_owned_vacant { "T" } else { "F" }),
     ])?;
     Ok(())
-}
-
-/// The path of the sample shapefile `make run` loads, relative to the project.
-pub fn committed_sample() -> &'static Path {
-    Path::new("gis-data/sample/sidelot_sample.shp")
 }

@@ -8,8 +8,10 @@
 
 mod common;
 
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
 use common::*;
+use http_body_util::BodyExt;
 use sqlx::PgPool;
 
 async fn loaded(pool: &PgPool) {
@@ -273,41 +275,36 @@ async fn the_openapi_document_is_3_1_and_describes_every_endpoint(pool: PgPool) 
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
 async fn answers_are_compressed_for_clients_that_accept_it(pool: PgPool) {
-    use axum::body::Body;
-    use axum::http::Request;
-    use tower::ServiceExt;
     loaded(&pool).await;
     let (a, b, c, d) = inner_bbox(&pool).await;
-    let state = sidelot_server::http::AppState {
-        pool: pool.clone(),
-        pin_format: sidelot_domain::PinFormat::Cook,
-    };
-    let response = sidelot_server::http::app(state)
-        .oneshot(
-            Request::get(format!("/api/parcels?bbox={a},{b},{c},{d}"))
-                .header("accept-encoding", "gzip")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
+    let request = Request::get(format!("/api/parcels?bbox={a},{b},{c},{d}"))
+        .header("accept-encoding", "gzip")
+        .body(Body::empty())
         .unwrap();
+
+    let response = send(&pool, request).await;
+
     assert_eq!(response.headers()["content-encoding"], "gzip");
 }
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn other_methods_get_405_in_the_same_shape(pool: PgPool) {
+    let response = send(
+        &pool,
+        Request::post("/api/parcels").body(Body::empty()).unwrap(),
+    )
+    .await;
+
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(json["error"]["code"], "method_not_allowed");
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
 async fn the_front_page_points_to_the_api(pool: PgPool) {
-    use axum::body::Body;
-    use axum::http::Request;
-    use http_body_util::BodyExt;
-    use tower::ServiceExt;
-    let state = sidelot_server::http::AppState {
-        pool,
-        pin_format: sidelot_domain::PinFormat::Cook,
-    };
-    let response = sidelot_server::http::app(state)
-        .oneshot(Request::get("/").body(Body::empty()).unwrap())
-        .await
-        .unwrap();
+    let response = send(&pool, Request::get("/").body(Body::empty()).unwrap()).await;
+
     assert_eq!(response.status(), StatusCode::OK);
     let body = response.into_body().collect().await.unwrap().to_bytes();
     let html = String::from_utf8_lossy(&body);

@@ -150,7 +150,11 @@ async fn a_zip_with_parent_paths_is_refused_before_anything_is_unpacked(pool: Pg
     zip.finish().unwrap();
 
     refused(&pool, &path, &["outside the archive", "../../escaped.shp"]).await;
-    assert!(!dir.path().join("../escaped.shp").exists());
+    // The archive would unpack under the system's temporary folder.
+    let tmp = std::env::temp_dir();
+    for escaped in [tmp.join("escaped.shp"), tmp.join("../escaped.shp")] {
+        assert!(!escaped.exists(), "{} was written", escaped.display());
+    }
 }
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
@@ -291,4 +295,73 @@ async fn other_jurisdictions_identifiers_come_in_with_pin_format_any(pool: PgPoo
         .await
         .unwrap();
     assert_eq!(pin, "R-0042/7b");
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn a_failure_after_the_parcels_were_written_rolls_everything_back(pool: PgPool) {
+    let (_dir, baseline) = sample(300);
+    import(&pool, &options(&baseline, None)).await.unwrap();
+    let before = fingerprint(&pool).await;
+    // The import's last step records its counts: make that step fail, after
+    // the parcels of a different neighbourhood were written.
+    sqlx::raw_sql(
+        "create function refuse() returns trigger language plpgsql as $$
+         begin raise exception 'recording the import is broken'; end $$;
+         create trigger refuse before update on imports for each row execute function refuse();",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let (_dir2, changed) = sample(400);
+
+    let err = import(&pool, &options(&changed, None))
+        .await
+        .unwrap_err()
+        .to_string();
+
+    assert!(err.contains("recording the import is broken"), "{err}");
+    assert_eq!(fingerprint(&pool).await, before);
+    // Without the fault the same import does change parcels.
+    sqlx::query("drop trigger refuse on imports")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let report = import(&pool, &options(&changed, None)).await.unwrap();
+    assert!(report.counts.inserted + report.counts.updated > 0);
+    assert_ne!(fingerprint(&pool).await, before);
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn geojson_features_without_properties_are_rejected_alone(pool: PgPool) {
+    let dir = tempfile::tempdir().unwrap();
+    let square = r#"{"type":"Polygon","coordinates":[[[-87.75,41.88],[-87.75,41.8801],[-87.7499,41.8801],[-87.7499,41.88],[-87.75,41.88]]]}"#;
+    let line = r#"{"type":"Polygon","coordinates":[[[-87.76,41.88],[-87.7599,41.8801],[-87.76,41.88],[-87.76,41.88]]]}"#;
+    let text = format!(
+        r#"{{"type":"FeatureCollection","features":[
+        {{"type":"Feature","properties":null,"geometry":{square}}},
+        {{"type":"Feature","properties":{{"pin":"16-16-104-011-0000"}},"geometry":{line}}},
+        {{"type":"Feature","properties":{{"pin":"16-16-104-011-0000"}},"geometry":{square}}}
+    ]}}"#
+    );
+    let path = write(dir.path(), "sparse.geojson", text.as_bytes());
+
+    let report = import(&pool, &options(&path, None)).await.unwrap();
+
+    let reasons: Vec<(i64, &str)> = report
+        .rejects
+        .iter()
+        .map(|r| (r.record_no, r.reason.as_str()))
+        .collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(
+        reasons[0].0 == 1 && reasons[0].1.contains("no properties"),
+        "{reasons:?}"
+    );
+    // A "polygon" that goes out and back has no area left after repair; the next record
+    // with the same PIN is then the one that counts.
+    assert!(
+        reasons[1].0 == 2 && reasons[1].1.contains("no polygonal area"),
+        "{reasons:?}"
+    );
+    assert_eq!(report.counts.inserted, 1);
 }

@@ -23,7 +23,7 @@ fn database_url(pool: &PgPool) -> String {
 
 async fn fingerprint(pool: &PgPool) -> (i64, String) {
     sqlx::query_as::<_, (i64, String)>(
-        "select count(*), coalesce(md5(string_agg(pin || ST_AsEWKT(geom) || updated_at::text, ',' order by pin)), '') from parcels",
+        "select count(*), coalesce(md5(string_agg(pin || ST_AsEWKT(geom) || content_hash::text || updated_at::text, ',' order by pin)), '') from parcels",
     )
     .fetch_one(pool)
     .await

@@ -10,7 +10,6 @@ use std::net::SocketAddr;
 
 use axum::Router;
 use axum::extract::OriginalUri;
-use axum::http::StatusCode;
 use sidelot_domain::PinFormat;
 use sqlx::PgPool;
 use tower_http::compression::CompressionLayer;
@@ -32,7 +31,8 @@ pub fn app(state: AppState) -> Router {
         .merge(parcels::router())
         .merge(health::router())
         .merge(openapi::router())
-        .fallback(api_not_found);
+        .fallback(api_not_found)
+        .method_not_allowed_fallback(method_not_allowed);
     Router::new()
         .route("/", axum::routing::get(index))
         .nest("/api", api)
@@ -46,11 +46,12 @@ async fn index() -> axum::response::Html<&'static str> {
     axum::response::Html(include_str!("index.html"))
 }
 
-async fn api_not_found(OriginalUri(uri): OriginalUri) -> (StatusCode, ApiError) {
-    (
-        StatusCode::NOT_FOUND,
-        ApiError::NotFound(format!("There is no API endpoint {}.", uri.path())),
-    )
+async fn method_not_allowed(OriginalUri(uri): OriginalUri) -> ApiError {
+    ApiError::MethodNotAllowed(format!("{} only answers GET.", uri.path()))
+}
+
+async fn api_not_found(OriginalUri(uri): OriginalUri) -> ApiError {
+    ApiError::NotFound(format!("There is no API endpoint {}.", uri.path()))
 }
 
 /// Serves until Ctrl-C or SIGTERM.

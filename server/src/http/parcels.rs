@@ -34,6 +34,7 @@ pub struct ListParams {
     #[param(example = "-87.775,41.875,-87.765,41.885")]
     bbox: Option<String>,
     /// How many parcels to return: 1 to 10000, default 2000.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 10000)]
     limit: Option<String>,
 }
 
@@ -78,11 +79,12 @@ pub async fn list(
     let row = sqlx::query!(
         r#"
         with hits as (
-            select v.pin, v.address, v.area_sqft, v.status, v.geom
-              from parcel_view v
-             where ST_Intersects(v.geom, ST_MakeEnvelope($1, $2, $3, $4, 4326))
+            select p.pin
+              from parcels p
+             where ST_Intersects(p.geom, ST_MakeEnvelope($1, $2, $3, $4, 4326))
         ), page as (
-            select * from hits order by pin limit $5
+            select v.* from parcel_view v
+             where v.pin in (select pin from hits order by pin limit $5)
         )
         select (select count(*) from hits) as "matched!",
                (select count(*) from page) as "returned!",

@@ -27,30 +27,14 @@ pub async fn create_staging(conn: &mut PgConnection) -> Result<(), sqlx::Error> 
     Ok(())
 }
 
-/// Rejects later records that repeat a PIN, then repairs invalid geometry
-/// (keeping its polygonal part) and rejects what has none left.
+/// Repairs invalid geometry (keeping its polygonal part) and rejects what
+/// has none left; then, among the records still accepted, rejects later
+/// ones that repeat a PIN.
 pub async fn check(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
     // Functions like ST_IsValid explain each invalid geometry in a NOTICE.
     sqlx::query("set local client_min_messages = warning")
         .execute(&mut *conn)
         .await?;
-    sqlx::query!(
-        r#"
-        update import_staging s
-           set reject = format('the PIN %s repeats record %s', s.pin, d.first_no)
-          from (select record_no,
-                       first_value(record_no) over w as first_no,
-                       row_number() over w as n
-                  from import_staging
-                 where reject is null
-                   and pin in (select pin from import_staging where reject is null
-                                group by pin having count(*) > 1)
-                window w as (partition by pin order by record_no)) d
-         where s.record_no = d.record_no and d.n > 1
-        "#
-    )
-    .execute(&mut *conn)
-    .await?;
     sqlx::query!(
         r#"
         update import_staging
@@ -71,14 +55,32 @@ pub async fn check(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
     )
     .execute(&mut *conn)
     .await?;
+    sqlx::query!(
+        r#"
+        update import_staging s
+           set reject = format('the PIN %s repeats record %s', s.pin, d.first_no)
+          from (select record_no,
+                       first_value(record_no) over w as first_no,
+                       row_number() over w as n
+                  from import_staging
+                 where reject is null
+                   and pin in (select pin from import_staging where reject is null
+                                group by pin having count(*) > 1)
+                window w as (partition by pin order by record_no)) d
+         where s.record_no = d.record_no and d.n > 1
+        "#
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
 /// On a first load into an empty `parcels`, its secondary indexes (the
 /// GiST index) are dropped and built again after the insert: a sorted build
 /// is several times faster than growing the index row by row. Returns the
-/// definitions to restore with [`restore_indexes`]. The dropped index is
-/// invisible to others until commit, and an empty table has nothing to show.
+/// definitions to restore with [`restore_indexes`]. Dropping an index locks
+/// the table, so readers wait until this first load commits: they would
+/// have found no parcels anyway.
 pub async fn drop_indexes_if_empty(conn: &mut PgConnection) -> Result<Vec<String>, sqlx::Error> {
     let empty = sqlx::query_scalar!(r#"select not exists (select 1 from parcels) as "empty!""#)
         .fetch_one(&mut *conn)

@@ -20,6 +20,9 @@ mod stage;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use indicatif::ProgressBar;
 use sha2::{Digest, Sha256};
 use sidelot_domain::PinFormat;
@@ -27,7 +30,7 @@ use sqlx::PgPool;
 use tokio::sync::mpsc;
 
 pub use merge::Counts;
-pub use report::{FileDigest, ImportReport, Reject};
+pub use report::{FileDigest, ImportReport, Reject, write_json};
 pub use source::{FieldChoice, FieldMap};
 
 use geometry::Reprojector;
@@ -59,6 +62,32 @@ pub enum ImportError {
 impl ImportError {
     pub fn file(message: impl Into<String>) -> ImportError {
         ImportError::File(message.into())
+    }
+}
+
+/// What an import shows while it runs, and what its caller may ask of it.
+#[derive(Clone)]
+pub struct Progress {
+    pub bar: ProgressBar,
+    committing: Arc<AtomicBool>,
+}
+
+impl Progress {
+    pub fn new(bar: ProgressBar) -> Progress {
+        Progress {
+            bar,
+            committing: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    pub fn hidden() -> Progress {
+        Progress::new(ProgressBar::hidden())
+    }
+
+    /// True once the import has begun to commit: stopping it then could
+    /// leave the caller unsure whether it landed, so wait for it instead.
+    pub fn is_committing(&self) -> bool {
+        self.committing.load(Ordering::SeqCst)
     }
 }
 
@@ -203,11 +232,13 @@ fn produce(
             .map_err(|e| ImportError::file(e.to_string()))?,
         None => Reprojector::identity(),
     };
+    let schemaless = matches!(prepared.layer, Layer::GeoJson(_));
     let mut stager = stage::Stager::new(
         &opts.fields,
         opts.pin_format,
         &reprojector,
         &prepared.crs_label,
+        schemaless,
     );
     let mut buf = Vec::with_capacity(CHUNK + 64 * 1024);
     let mut sink = |record: Record| -> Result<(), ImportError> {
@@ -250,8 +281,10 @@ async fn blocking<T: Send + 'static>(
 pub async fn import_parcels(
     pool: &PgPool,
     opts: &ImportOptions,
-    progress: &ProgressBar,
+    progress: &Progress,
 ) -> Result<ImportReport, ImportError> {
+    let committing = &progress.committing;
+    let progress = &progress.bar;
     let started_at = chrono::Utc::now();
     let clock = Instant::now();
     progress.set_message("reading");
@@ -342,15 +375,19 @@ pub async fn import_parcels(
     phase("merge", &mut phases);
     let counts = merge::finish(&mut tx, import_id, inserted, updated).await?;
     let rejects = report::rejects(&mut tx, import_id).await?;
+    // The same files: every one of them, by size and SHA-256.
     let identical_to = sqlx::query_scalar!(
         r#"select max(id) from imports
-            where sha256 = $1 and status = 'succeeded' and id < $2 and kind = 'parcels'"#,
-        main.sha256,
+            where files = $1 and status = 'succeeded' and id < $2 and kind = 'parcels'"#,
+        files_json,
         import_id
     )
     .fetch_one(&mut *tx)
     .await?;
-    tx.commit().await?;
+    committing.store(true, Ordering::SeqCst);
+    let committed = tx.commit().await;
+    committing.store(false, Ordering::SeqCst);
+    committed?;
     phase("record_and_commit", &mut phases);
     debug_assert_eq!(counts.records_read as u64, produced.records_read);
 

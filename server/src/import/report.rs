@@ -5,7 +5,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sidelot_domain::PinFormat;
-use sqlx::PgConnection;
+use std::path::Path;
+
+use sqlx::{PgConnection, PgPool};
 
 use super::merge::Counts;
 use super::source::FieldMap;
@@ -48,6 +50,7 @@ pub struct ImportReport {
     /// Peak resident memory of the importing process, where the system says.
     pub peak_rss_bytes: Option<u64>,
     pub summary: String,
+    /// The first 1,000 rejects; `--report FILE` lists them all.
     pub rejects: Vec<Reject>,
 }
 
@@ -136,14 +139,56 @@ pub fn peak_rss_bytes() -> Option<u64> {
     Some(kb * 1024)
 }
 
+/// How many rejects a report holds in memory; the report file lists all.
+pub const REJECTS_IN_MEMORY: i64 = 1_000;
+
+/// The first [`REJECTS_IN_MEMORY`] rejects of an import.
 pub async fn rejects(conn: &mut PgConnection, import_id: i64) -> Result<Vec<Reject>, sqlx::Error> {
     sqlx::query_as!(
         Reject,
-        "select record_no, pin, reason from import_rejects where import_id = $1 order by record_no",
-        import_id
+        "select record_no, pin, reason from import_rejects where import_id = $1
+          order by record_no limit $2",
+        import_id,
+        REJECTS_IN_MEMORY
     )
     .fetch_all(conn)
     .await
+}
+
+/// Writes `report` as JSON to `path`, with every reject streamed from the
+/// database (memory stays flat however many there are).
+pub async fn write_json(pool: &PgPool, report: &ImportReport, path: &Path) -> anyhow::Result<()> {
+    use futures_util::TryStreamExt;
+    use tokio::io::AsyncWriteExt;
+    let mut head = serde_json::to_value(report)?;
+    if let Some(obj) = head.as_object_mut() {
+        obj.remove("rejects");
+    }
+    let head = serde_json::to_string_pretty(&head)?;
+    let head = head
+        .strip_suffix("\n}")
+        .or_else(|| head.strip_suffix('}'))
+        .unwrap_or(&head);
+    let file = tokio::fs::File::create(path).await?;
+    let mut out = tokio::io::BufWriter::new(file);
+    out.write_all(head.as_bytes()).await?;
+    out.write_all(b",\n  \"rejects\": [").await?;
+    let mut rows = sqlx::query_as!(
+        Reject,
+        "select record_no, pin, reason from import_rejects where import_id = $1 order by record_no",
+        report.import_id
+    )
+    .fetch(pool);
+    let mut first = true;
+    while let Some(reject) = rows.try_next().await? {
+        out.write_all(if first { b"\n    " } else { b",\n    " })
+            .await?;
+        out.write_all(&serde_json::to_vec(&reject)?).await?;
+        first = false;
+    }
+    out.write_all(b"\n  ]\n}\n").await?;
+    out.flush().await?;
+    Ok(())
 }
 
 #[cfg(test)]

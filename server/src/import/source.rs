@@ -42,9 +42,26 @@ impl Value {
             // PostgreSQL's jsonb cannot hold NUL characters.
             Value::Text(s) => serde_json::Value::String(s.replace('\0', "")),
             Value::Bool(b) => serde_json::Value::Bool(*b),
-            Value::Json(v) => v.clone(),
+            Value::Json(v) => without_nul(v.clone()),
             Value::Number(n) => number_json(n),
         }
+    }
+}
+
+/// PostgreSQL's jsonb cannot hold NUL characters: they are dropped, in
+/// names and values at any depth.
+fn without_nul(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::String(s) => serde_json::Value::String(s.replace('\0', "")),
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.into_iter().map(without_nul).collect())
+        }
+        serde_json::Value::Object(map) => serde_json::Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k.replace('\0', ""), without_nul(v)))
+                .collect(),
+        ),
+        other => other,
     }
 }
 
@@ -97,7 +114,7 @@ impl Record {
     pub fn source_json(&self) -> serde_json::Value {
         let mut map = Map::new();
         for (name, value) in self.names.iter().zip(&self.values) {
-            map.insert(name.clone(), value.to_json());
+            map.insert(name.replace('\0', ""), value.to_json());
         }
         serde_json::Value::Object(map)
     }
@@ -212,6 +229,19 @@ fn find(names: &[String], wanted: &str) -> Option<String> {
 }
 
 impl FieldChoice {
+    /// The named columns taken as they are, for sources without a schema;
+    /// only meaningful when the PIN column is named.
+    pub fn as_given(&self) -> FieldMap {
+        FieldMap {
+            pin: self.pin.clone().unwrap_or_default(),
+            house_number: self.house_number.clone(),
+            street_dir: self.street_dir.clone(),
+            street_name: self.street_name.clone(),
+            street_type: self.street_type.clone(),
+            address: self.address.clone(),
+        }
+    }
+
     /// Resolves the choice against a source's field names.
     pub fn resolve(&self, names: &[String]) -> Result<FieldMap, FieldError> {
         let available = || {

@@ -21,6 +21,9 @@ pub struct Stager<'a> {
     /// What to say when a coordinate is not lon/lat after conversion.
     crs_label: &'a str,
     pub field_map: Option<FieldMap>,
+    /// Whether records carry their own field names (GeoJSON) rather than
+    /// sharing one schema (a shapefile).
+    schemaless: bool,
     columns: Option<Columns>,
     pub records_read: u64,
     wkb: Vec<u8>,
@@ -32,6 +35,7 @@ impl<'a> Stager<'a> {
         pin_format: PinFormat,
         reprojector: &'a Reprojector,
         crs_label: &'a str,
+        schemaless: bool,
     ) -> Self {
         Stager {
             choice,
@@ -39,38 +43,63 @@ impl<'a> Stager<'a> {
             reprojector,
             crs_label,
             field_map: None,
+            schemaless,
             columns: None,
             records_read: 0,
             wkb: Vec::new(),
         }
     }
 
+    /// Resolves the columns on the first record that can tell. A shapefile
+    /// has one schema, so a missing column stops the import; GeoJSON
+    /// features each have their own properties, so named columns are taken
+    /// as given and detection waits for a feature that has properties.
+    fn field_map(&mut self, record: &Record) -> Result<Option<&FieldMap>, ImportError> {
+        if self.field_map.is_none() {
+            if self.schemaless && self.choice.pin.is_some() {
+                self.field_map = Some(self.choice.as_given());
+            } else if !(self.schemaless && record.names.is_empty()) {
+                let map = self
+                    .choice
+                    .resolve(&record.names)
+                    .map_err(|e| ImportError::file(format!("record {}: {e}", record.record_no)))?;
+                self.field_map = Some(map);
+            }
+        }
+        Ok(self.field_map.as_ref())
+    }
+
     /// Appends the staging row of `record` to `out`.
     pub fn stage(&mut self, mut record: Record, out: &mut Vec<u8>) -> Result<(), ImportError> {
         self.records_read += 1;
-        if self.field_map.is_none() {
-            let map = self
-                .choice
-                .resolve(&record.names)
-                .map_err(|e| ImportError::file(e.to_string()))?;
-            self.field_map = Some(map);
-        }
-        let columns = match &self.columns {
-            Some(c) if c.fits(&record.names) => c,
-            _ => {
-                let map = self.field_map.as_ref().ok_or_else(|| {
-                    ImportError::Internal("field map missing after resolution".into())
-                })?;
-                self.columns.insert(Columns::new(map, record.names.clone()))
+        let (pin, pin_raw, address) = match self.field_map(&record)?.cloned() {
+            None => (
+                Err("has no properties, so no PIN".to_owned()),
+                None,
+                Address::default(),
+            ),
+            Some(map) => {
+                let columns = match &self.columns {
+                    Some(c) if c.fits(&record.names) => c,
+                    _ => self
+                        .columns
+                        .insert(Columns::new(&map, record.names.clone())),
+                };
+                let pin_value = columns.pin.and_then(|i| record.values.get(i));
+                let pin =
+                    parse_pin(pin_value, self.pin_format).map_err(|e| format!("{}: {e}", map.pin));
+                (
+                    pin,
+                    pin_value.and_then(raw_text),
+                    Address::of(&record, columns),
+                )
             }
         };
-        let pin_field = self.field_map.as_ref().map_or("PIN", |m| m.pin.as_str());
-        let pin_value = columns.pin.and_then(|i| record.values.get(i));
-        let pin_raw = pin_value.and_then(raw_text);
-        let pin = parse_pin(pin_value, self.pin_format).map_err(|e| format!("{pin_field}: {e}"));
-        let address = Address::of(&record, columns);
 
         let mut reject: Option<String> = record.problem.clone();
+        if let Err(why) = &pin {
+            reject.get_or_insert_with(|| why.clone());
+        }
         let mut repaired = false;
         let mut polygons = None;
         match &mut record.geometry {
@@ -99,13 +128,7 @@ impl<'a> Stager<'a> {
                 }
             }
         }
-        let pin = match pin {
-            Ok(pin) => Some(pin),
-            Err(why) => {
-                reject.get_or_insert(why);
-                None
-            }
-        };
+        let pin = pin.ok();
 
         // record_no, pin, pin_raw, the address parts, geom, area_m2, source, content_hash, repaired, reject
         push_int(out, record.record_no);

@@ -12,11 +12,10 @@ use std::path::{Path, PathBuf};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use indicatif::ProgressBar;
 use sidelot_domain::PinFormat;
 use sidelot_server::http::{AppState, app};
 use sidelot_server::import::{
-    FieldChoice, ImportError, ImportOptions, ImportReport, import_parcels,
+    FieldChoice, ImportError, ImportOptions, ImportReport, Progress, import_parcels,
 };
 use sidelot_server::sample::{SampleOptions, write_sample};
 use sqlx::PgPool;
@@ -54,7 +53,7 @@ pub fn options(path: &Path, pin_field: Option<&str>) -> ImportOptions {
 }
 
 pub async fn import(pool: &PgPool, opts: &ImportOptions) -> Result<ImportReport, ImportError> {
-    import_parcels(pool, opts, &ProgressBar::hidden()).await
+    import_parcels(pool, opts, &Progress::hidden()).await
 }
 
 /// A generated neighbourhood of `parcels` lots in a fresh temporary folder.
@@ -86,15 +85,17 @@ pub struct Answer {
     pub json: serde_json::Value,
 }
 
-pub async fn get(pool: &PgPool, uri: &str) -> Answer {
+/// Sends `request` through the real router.
+pub async fn send(pool: &PgPool, request: Request<Body>) -> axum::response::Response {
     let state = AppState {
         pool: pool.clone(),
         pin_format: PinFormat::Cook,
     };
-    let response = app(state)
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
+    app(state).oneshot(request).await.unwrap()
+}
+
+pub async fn get(pool: &PgPool, uri: &str) -> Answer {
+    let response = send(pool, Request::get(uri).body(Body::empty()).unwrap()).await;
     let status = response.status();
     let content_type = response
         .headers()
