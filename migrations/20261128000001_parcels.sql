@@ -75,7 +75,7 @@ from parcels p;
 
 -- Template of the staging table every import loads through COPY. An import
 -- creates a temporary table of the same name and shape
--- (`create temp table import_staging (like public.import_staging including defaults)`),
+-- (`create temp table import_staging (like public.import_staging including defaults including generated)`),
 -- which shadows this one for its session; this table only lends its shape to
 -- the compile-time checked queries and, through `check (false)`, stays empty.
 create table import_staging (
@@ -94,5 +94,8 @@ create table import_staging (
     content_hash  bytea,
     repaired      boolean not null default false,
     reject        text,
+    -- Computed by the database backend while COPY streams rows in, when it
+    -- would otherwise wait for the reader.
+    valid         boolean generated always as (ST_IsValid(geom)) stored,
     constraint import_staging_is_a_template check (false) no inherit
 );

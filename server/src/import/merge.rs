@@ -18,9 +18,13 @@ pub struct Counts {
 }
 
 pub async fn create_staging(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    // ST_IsValid explains each invalid geometry in a NOTICE.
+    sqlx::query("set local client_min_messages = warning")
+        .execute(&mut *conn)
+        .await?;
     sqlx::query(
         "create temp table import_staging \
-         (like public.import_staging including defaults) on commit drop",
+         (like public.import_staging including defaults including generated) on commit drop",
     )
     .execute(&mut *conn)
     .await?;
@@ -31,17 +35,13 @@ pub async fn create_staging(conn: &mut PgConnection) -> Result<(), sqlx::Error> 
 /// has none left; then, among the records still accepted, rejects later
 /// ones that repeat a PIN.
 pub async fn check(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
-    // Functions like ST_IsValid explain each invalid geometry in a NOTICE.
-    sqlx::query("set local client_min_messages = warning")
-        .execute(&mut *conn)
-        .await?;
     sqlx::query!(
         r#"
         update import_staging
            set geom = ST_Multi(ST_CollectionExtract(ST_MakeValid(geom), 3)),
                area_m2 = ST_Area(ST_Multi(ST_CollectionExtract(ST_MakeValid(geom), 3))::geography),
                repaired = true
-         where reject is null and not ST_IsValid(geom)
+         where reject is null and not valid
         "#
     )
     .execute(&mut *conn)
