@@ -39,6 +39,7 @@ run: ## install what is missing, start the local PostGIS, load the sample once, 
 
 test: ## install what is missing, then run every check and test
 	@scripts/setup.sh test
+	@[ -d ../shared/gis ] || echo "sidelot: WARNING: ../shared/gis is absent: the tests on real Chicago parcels will be skipped"
 	@$(MAKE) --no-print-directory lint
 	@url=$$(scripts/db.sh start test); \
 	DATABASE_URL="$$url" $(MAKE) --no-print-directory sqlx-check test-only

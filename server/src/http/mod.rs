@@ -5,6 +5,7 @@ mod error;
 mod health;
 mod openapi;
 mod parcels;
+mod search;
 
 use std::net::SocketAddr;
 
@@ -29,6 +30,7 @@ pub struct AppState {
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .merge(parcels::router())
+        .merge(search::router())
         .merge(health::router())
         .merge(openapi::router())
         .fallback(api_not_found)
@@ -52,6 +54,21 @@ async fn method_not_allowed(OriginalUri(uri): OriginalUri) -> ApiError {
 
 async fn api_not_found(OriginalUri(uri): OriginalUri) -> ApiError {
     ApiError::NotFound(format!("There is no API endpoint {}.", uri.path()))
+}
+
+/// The `limit` parameter: a whole number from 1 to `max`, or `default`.
+fn parse_limit(raw: Option<&str>, default: u32, max: u32) -> Result<u32, ApiError> {
+    let Some(raw) = raw else {
+        return Ok(default);
+    };
+    let n: i64 = raw
+        .trim()
+        .parse()
+        .map_err(|_| ApiError::bad("limit", format!("{raw:?} is not a whole number")))?;
+    u32::try_from(n)
+        .ok()
+        .filter(|n| (1..=max).contains(n))
+        .ok_or_else(|| ApiError::bad("limit", format!("{n} is out of range: use 1 to {max}")))
 }
 
 /// Serves until Ctrl-C or SIGTERM.

@@ -14,9 +14,15 @@ use super::AppState;
         title = "sidelot",
         description = "Vacant lots sold to their neighbours: parcels, rounds, applications."
     ),
-    paths(super::parcels::list, super::parcels::one, super::health::health),
+    paths(
+        super::parcels::list,
+        super::parcels::one,
+        super::search::search,
+        super::health::health
+    ),
     tags(
         (name = "parcels", description = "The city's parcels as GeoJSON"),
+        (name = "search", description = "Find a parcel by address or PIN"),
         (name = "health", description = "Is the service up"),
     )
 )]

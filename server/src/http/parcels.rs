@@ -38,23 +38,6 @@ pub struct ListParams {
     limit: Option<String>,
 }
 
-fn parse_limit(raw: Option<&str>) -> Result<u32, ApiError> {
-    let Some(raw) = raw else {
-        return Ok(DEFAULT_PARCEL_LIMIT);
-    };
-    let n: i64 = raw
-        .trim()
-        .parse()
-        .map_err(|_| ApiError::bad("limit", format!("{raw:?} is not a whole number")))?;
-    if !(1..=i64::from(MAX_PARCEL_LIMIT)).contains(&n) {
-        return Err(ApiError::bad(
-            "limit",
-            format!("{n} is out of range: use 1 to {MAX_PARCEL_LIMIT}"),
-        ));
-    }
-    Ok(n as u32)
-}
-
 /// Parcels intersecting a bounding box, as a GeoJSON FeatureCollection.
 #[utoipa::path(
     get, path = "/api/parcels", tag = "parcels",
@@ -75,7 +58,11 @@ pub async fn list(
         .as_deref()
         .ok_or_else(|| ApiError::bad("bbox", "is required: minLon,minLat,maxLon,maxLat"))?;
     let bbox = BBox::parse(raw_bbox).map_err(|e| ApiError::bad("bbox", e.to_string()))?;
-    let limit = parse_limit(params.limit.as_deref())?;
+    let limit = super::parse_limit(
+        params.limit.as_deref(),
+        DEFAULT_PARCEL_LIMIT,
+        MAX_PARCEL_LIMIT,
+    )?;
     let row = sqlx::query!(
         r#"
         with hits as (

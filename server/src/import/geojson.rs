@@ -8,6 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use geo_types::Coord;
+use indicatif::ProgressBar;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value as Json;
 
@@ -18,11 +19,17 @@ use super::source::{Record, RecordGeometry, Value};
 /// Streams the features of `path` to `f`.
 pub fn for_each(
     path: &Path,
+    progress: &ProgressBar,
     f: &mut dyn FnMut(Record) -> Result<(), ImportError>,
 ) -> Result<(), ImportError> {
     let file =
         File::open(path).map_err(|e| ImportError::file(format!("{}: {e}", path.display())))?;
-    let mut de = serde_json::Deserializer::from_reader(BufReader::with_capacity(256 * 1024, file));
+    if let Ok(meta) = file.metadata() {
+        progress.set_length(meta.len());
+    }
+    let counted = progress.wrap_read(file);
+    let mut de =
+        serde_json::Deserializer::from_reader(BufReader::with_capacity(256 * 1024, counted));
     let mut state = State {
         f,
         stopped: None,
@@ -248,7 +255,7 @@ mod tests {
         let mut file = tempfile::NamedTempFile::new().unwrap();
         file.write_all(text.as_bytes()).unwrap();
         let mut out = Vec::new();
-        for_each(file.path(), &mut |r| {
+        for_each(file.path(), &ProgressBar::hidden(), &mut |r| {
             out.push(r);
             Ok(())
         })?;

@@ -243,7 +243,9 @@ fn produce(
     let mut buf = Vec::with_capacity(CHUNK + 64 * 1024);
     let mut sink = |record: Record| -> Result<(), ImportError> {
         stager.stage(record, &mut buf)?;
-        progress.inc(1);
+        if !schemaless {
+            progress.inc(1);
+        }
         if buf.len() >= CHUNK {
             let full = std::mem::replace(&mut buf, Vec::with_capacity(CHUNK + 64 * 1024));
             tx.blocking_send(full)
@@ -257,7 +259,15 @@ fn produce(
             progress.set_length(reader.record_count);
             reader.for_each(&mut sink)?;
         }
-        Layer::GeoJson(path) => geojson::for_each(path, &mut sink)?,
+        Layer::GeoJson(path) => {
+            // Features have no count up front: progress goes by bytes read.
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{spinner} {msg:18} [{bar:30}] {bytes}/{total_bytes}, {elapsed}",
+            ) {
+                progress.set_style(style.progress_chars("=> "));
+            }
+            geojson::for_each(path, progress, &mut sink)?;
+        }
     }
     if !buf.is_empty() {
         tx.blocking_send(buf)

@@ -1,0 +1,138 @@
+//! `GET /api/search?q=`: find parcels by address or PIN.
+//!
+//! One box serves both: digits (with or without dashes) are read as a PIN,
+//! exact or its beginning; any text is also matched against the beginning of
+//! addresses and of street names, ignoring case and punctuation
+//! (`sidelot_address_key` in the migrations). Prefix indexes keep it fast on
+//! a city-sized table.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use sidelot_domain::api::{
+    DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT, MAX_SEARCH_QUERY_CHARS, SearchMatch, SearchResult,
+    SearchResults,
+};
+use sidelot_domain::{Pin, PinFormat};
+
+use super::{ApiError, AppState};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/search", get(search))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// Part of an address ("5321 W Van Buren", "van buren") or a PIN, whole
+    /// or its first digits ("16-16-214", "1616214233").
+    #[param(example = "5321 W Van Buren")]
+    q: Option<String>,
+    /// How many results: 1 to 50, default 10.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 50)]
+    limit: Option<String>,
+}
+
+/// What in the query could be a PIN.
+struct PinQuery {
+    exact: Option<String>,
+    prefix: Option<String>,
+}
+
+fn pin_query(q: &str, format: PinFormat) -> PinQuery {
+    let exact = Pin::parse(q, format).ok().map(Pin::into_string);
+    let digits_only = q
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '-' || c == ' ');
+    let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+    let prefix = (format == PinFormat::Cook && digits_only && digits.len() >= 3).then_some(digits);
+    PinQuery { exact, prefix }
+}
+
+/// Parcels whose address or PIN starts with the query, best matches first.
+#[utoipa::path(
+    get, path = "/api/search", tag = "search",
+    params(SearchParams),
+    responses(
+        (status = 200, description = "Matches: exact PIN, then PIN prefix, address prefix, street prefix",
+         body = SearchResults),
+        (status = 400, description = "A parameter is wrong", body = sidelot_domain::api::ErrorBody),
+    )
+)]
+pub async fn search(
+    State(state): State<AppState>,
+    params: Result<Query<SearchParams>, QueryRejection>,
+) -> Result<Json<SearchResults>, ApiError> {
+    let Query(params) = params.map_err(|e| ApiError::bad("query", e.body_text()))?;
+    let q = params.q.as_deref().map(str::trim).unwrap_or_default();
+    if q.is_empty() {
+        return Err(ApiError::bad(
+            "q",
+            "is required: type part of an address or a PIN",
+        ));
+    }
+    if q.chars().count() > MAX_SEARCH_QUERY_CHARS {
+        return Err(ApiError::bad(
+            "q",
+            format!("is longer than {MAX_SEARCH_QUERY_CHARS} characters"),
+        ));
+    }
+    let limit = super::parse_limit(
+        params.limit.as_deref(),
+        DEFAULT_SEARCH_LIMIT,
+        MAX_SEARCH_LIMIT,
+    )?;
+    let pin = pin_query(q, state.pin_format);
+    let rows = sqlx::query!(
+        r#"
+        with key as (select sidelot_address_key($1) as k),
+        hits as (
+            (select pin, 1 as rank from parcels where pin = $2)
+            union all
+            (select pin, 2 from parcels where pin like $3 || '%' limit $4)
+            union all
+            (select pin, 3 from parcels, key where address_key like key.k || '%' limit $4)
+            union all
+            (select pin, 4 from parcels, key where street_key like key.k || '%' limit $4)
+        ), best as (
+            select pin, min(rank) as rank from hits group by pin
+        )
+        select b.pin as "pin!", p.address, b.rank as "rank!",
+               ST_X(c.pt) as "lon!", ST_Y(c.pt) as "lat!",
+               ST_XMin(p.geom) as "min_lon!", ST_YMin(p.geom) as "min_lat!",
+               ST_XMax(p.geom) as "max_lon!", ST_YMax(p.geom) as "max_lat!"
+          from best b
+          join parcels p using (pin)
+          cross join lateral (select ST_PointOnSurface(p.geom) as pt) c
+         order by b.rank, p.address_key, b.pin
+         limit $4
+        "#,
+        q,
+        pin.exact,
+        pin.prefix,
+        i64::from(limit)
+    )
+    .fetch_all(&state.pool)
+    .await?;
+    let results = rows
+        .into_iter()
+        .map(|r| SearchResult {
+            pin: r.pin,
+            address: r.address,
+            matched: match r.rank {
+                1 => SearchMatch::Pin,
+                2 => SearchMatch::PinPrefix,
+                3 => SearchMatch::Address,
+                _ => SearchMatch::Street,
+            },
+            center: [r.lon, r.lat],
+            bbox: [r.min_lon, r.min_lat, r.max_lon, r.max_lat],
+        })
+        .collect();
+    Ok(Json(SearchResults {
+        query: q.to_owned(),
+        results,
+    }))
+}
