@@ -6,6 +6,7 @@
 pub mod api;
 pub mod bbox;
 pub mod pin;
+pub mod search;
 
 pub use bbox::{BBox, BBoxError};
 pub use pin::{Pin, PinError, PinFormat};

@@ -3,8 +3,7 @@
 //! One box serves both: digits (with or without dashes) are read as a PIN,
 //! exact or its beginning; any text is also matched against the beginning of
 //! addresses and of street names, ignoring case and punctuation
-//! (`sidelot_address_key` in the migrations). Prefix indexes keep it fast on
-//! a city-sized table.
+//! (`sidelot_domain::search`). Indexes keep it fast on a city-sized table.
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -15,6 +14,7 @@ use sidelot_domain::api::{
     DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT, MAX_SEARCH_QUERY_CHARS, SearchMatch, SearchResult,
     SearchResults,
 };
+use sidelot_domain::search::address_key;
 use sidelot_domain::{Pin, PinFormat};
 
 use super::{ApiError, AppState};
@@ -38,7 +38,9 @@ pub struct SearchParams {
 /// What in the query could be a PIN.
 struct PinQuery {
     exact: Option<String>,
-    prefix: Option<String>,
+    /// The lowest and highest 14-digit PINs starting with the digits typed:
+    /// a range the primary key answers under any collation.
+    range: Option<(String, String)>,
 }
 
 fn pin_query(q: &str, format: PinFormat) -> PinQuery {
@@ -47,8 +49,9 @@ fn pin_query(q: &str, format: PinFormat) -> PinQuery {
         .chars()
         .all(|c| c.is_ascii_digit() || c == '-' || c == ' ');
     let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-    let prefix = (format == PinFormat::Cook && digits_only && digits.len() >= 3).then_some(digits);
-    PinQuery { exact, prefix }
+    let range = (format == PinFormat::Cook && digits_only && (3..=14).contains(&digits.len()))
+        .then(|| (format!("{digits:0<14}"), format!("{digits:9<14}")));
+    PinQuery { exact, range }
 }
 
 /// Parcels whose address or PIN starts with the query, best matches first.
@@ -85,17 +88,19 @@ pub async fn search(
         MAX_SEARCH_LIMIT,
     )?;
     let pin = pin_query(q, state.pin_format);
+    let (low, high) = pin.range.unzip();
+    // Keys hold only letters, digits and single blanks: no LIKE wildcard.
+    let pattern = address_key(q).map(|k| format!("{k}%"));
     let rows = sqlx::query!(
         r#"
-        with key as (select sidelot_address_key($1) as k),
-        hits as (
-            (select pin, 1 as rank from parcels where pin = $2)
+        with hits as (
+            (select pin, 1 as rank from parcels where pin = $1)
             union all
-            (select pin, 2 from parcels where pin like $3 || '%' limit $4)
+            (select pin, 2 from parcels where pin between $2 and $3 order by pin limit $4)
             union all
-            (select pin, 3 from parcels, key where address_key like key.k || '%' limit $4)
+            (select pin, 3 from parcels where address_key like $5 limit $4)
             union all
-            (select pin, 4 from parcels, key where street_key like key.k || '%' limit $4)
+            (select pin, 4 from parcels where street_key like $5 limit $4)
         ), best as (
             select pin, min(rank) as rank from hits group by pin
         )
@@ -109,10 +114,11 @@ pub async fn search(
          order by b.rank, p.address_key, b.pin
          limit $4
         "#,
-        q,
         pin.exact,
-        pin.prefix,
-        i64::from(limit)
+        low,
+        high,
+        i64::from(limit),
+        pattern
     )
     .fetch_all(&state.pool)
     .await?;

@@ -136,6 +136,8 @@ pub async fn upsert(conn: &mut PgConnection, import_id: i64) -> Result<(i64, i64
                street_name  = s.street_name,
                street_type  = s.street_type,
                address      = s.address,
+               address_key  = s.address_key,
+               street_key   = s.street_key,
                geom         = s.geom,
                area_m2      = s.area_m2,
                source       = s.source,
@@ -153,9 +155,11 @@ pub async fn upsert(conn: &mut PgConnection, import_id: i64) -> Result<(i64, i64
     let inserted = sqlx::query!(
         r#"
         insert into parcels (pin, house_number, street_dir, street_name, street_type,
-                             address, geom, area_m2, source, content_hash, import_id)
+                             address, address_key, street_key, geom, area_m2, source,
+                             content_hash, import_id)
         select s.pin, s.house_number, s.street_dir, s.street_name, s.street_type,
-               s.address, s.geom, s.area_m2, s.source, s.content_hash, $1
+               s.address, s.address_key, s.street_key, s.geom, s.area_m2, s.source,
+               s.content_hash, $1
           from import_staging s
          where s.reject is null
            and not exists (select 1 from parcels p where p.pin = s.pin)

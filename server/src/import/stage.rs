@@ -2,6 +2,7 @@
 //! Runs on a blocking thread: reading, reprojecting and encoding are CPU work.
 
 use sha2::{Digest, Sha256};
+use sidelot_domain::search::{address_key, street_key};
 use sidelot_domain::{Pin, PinError, PinFormat};
 
 use super::ImportError;
@@ -10,7 +11,8 @@ use super::source::{Address, Columns, FieldChoice, FieldMap, Record, RecordGeome
 
 /// Columns of `import_staging` in the order rows are written.
 pub const COPY_STATEMENT: &str = "copy import_staging (record_no, pin, pin_raw, house_number, \
-     street_dir, street_name, street_type, address, geom, area_m2, source, content_hash, repaired, reject) \
+     street_dir, street_name, street_type, address, address_key, street_key, geom, area_m2, source, \
+     content_hash, repaired, reject) \
      from stdin";
 
 /// Encodes records into COPY text rows.
@@ -130,18 +132,25 @@ impl<'a> Stager<'a> {
         }
         let pin = pin.ok();
 
-        // record_no, pin, pin_raw, the address parts, geom, area_m2, source, content_hash, repaired, reject
+        // record_no, pin, pin_raw, the address parts and keys, geom, area_m2, source, content_hash, repaired, reject
         push_int(out, record.record_no);
         tab(out);
         push_opt(out, pin.as_ref().map(Pin::as_str));
         tab(out);
         push_opt(out, pin_raw.as_deref());
+        let keys = address
+            .full
+            .as_deref()
+            .map(|a| (address_key(a), street_key(a)));
+        let (akey, skey) = keys.unwrap_or_default();
         for part in [
             &address.house_number,
             &address.street_dir,
             &address.street_name,
             &address.street_type,
             &address.full,
+            &akey,
+            &skey,
         ] {
             tab(out);
             push_opt(out, part.as_deref());
