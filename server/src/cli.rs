@@ -9,6 +9,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sidelot_domain::PinFormat;
+use sidelot_domain::api::Basemap;
 
 use crate::db;
 use crate::http::{self, AppState};
@@ -37,6 +38,19 @@ enum Command {
         /// How PINs in URLs are read: `cook` (Cook County, 14 digits) or `any`.
         #[arg(long, default_value = "cook", env = "SIDELOT_PIN_FORMAT")]
         pin_format: PinFormat,
+        /// The built browser app to serve at `/` (trunk's output).
+        #[arg(long, default_value = "dist", env = "SIDELOT_STATIC_DIR")]
+        static_dir: PathBuf,
+        /// Basemap raster tiles under the parcels: a URL template with {z}, {x}, {y}.
+        /// Without a basemap the parcels stand on a plain background.
+        #[arg(long, env = "SIDELOT_BASEMAP_TILES")]
+        basemap_tiles: Option<String>,
+        /// Basemap as a MapLibre style URL (instead of raster tiles).
+        #[arg(long, env = "SIDELOT_BASEMAP_STYLE")]
+        basemap_style: Option<String>,
+        /// Attribution shown with the basemap.
+        #[arg(long, env = "SIDELOT_BASEMAP_ATTRIBUTION")]
+        basemap_attribution: Option<String>,
     },
     /// Apply pending database migrations (they are built into the binary).
     Migrate,
@@ -145,9 +159,35 @@ async fn open(url: Option<String>, max_connections: u32) -> anyhow::Result<sqlx:
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve { bind, pin_format } => {
+        Command::Serve {
+            bind,
+            pin_format,
+            static_dir,
+            basemap_tiles,
+            basemap_style,
+            basemap_attribution,
+        } => {
+            let basemap = Basemap::new(
+                basemap_tiles.as_deref(),
+                basemap_style.as_deref(),
+                basemap_attribution.as_deref(),
+            )
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let static_dir = static_dir
+                .join("index.html")
+                .is_file()
+                .then_some(static_dir);
+            if static_dir.is_none() {
+                tracing::info!("no built browser app found: / describes the API instead");
+            }
             let pool = open(cli.database_url, 16).await?;
-            http::serve(AppState { pool, pin_format }, bind).await?;
+            let state = AppState {
+                pool,
+                pin_format,
+                basemap,
+                static_dir,
+            };
+            http::serve(state, bind).await?;
         }
         Command::Migrate => {
             open(cli.database_url, 1).await?;

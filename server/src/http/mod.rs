@@ -1,17 +1,21 @@
 //! The HTTP API: one router, built by [`app`], used by `sidelot serve` and
 //! by the tests alike.
 
+mod config;
 mod error;
 mod health;
 mod openapi;
 mod parcels;
 mod search;
+mod site;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use axum::Router;
 use axum::extract::OriginalUri;
 use sidelot_domain::PinFormat;
+use sidelot_domain::api::Basemap;
 use sqlx::PgPool;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
@@ -24,6 +28,23 @@ pub struct AppState {
     pub pool: PgPool,
     /// How PINs in URLs are read.
     pub pin_format: PinFormat,
+    /// The background map offered to the browser app, if any.
+    pub basemap: Option<Basemap>,
+    /// The built browser app (trunk's `dist/`); without one, `/` says what
+    /// is here.
+    pub static_dir: Option<PathBuf>,
+}
+
+impl AppState {
+    /// Cook County PINs, no basemap, no browser app.
+    pub fn new(pool: PgPool) -> AppState {
+        AppState {
+            pool,
+            pin_format: PinFormat::Cook,
+            basemap: None,
+            static_dir: None,
+        }
+    }
 }
 
 /// The whole application.
@@ -31,21 +52,17 @@ pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .merge(parcels::router())
         .merge(search::router())
+        .merge(config::router())
         .merge(health::router())
         .merge(openapi::router())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed);
     Router::new()
-        .route("/", axum::routing::get(index))
         .nest("/api", api)
+        .merge(site::router(state.static_dir.as_deref()))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
-}
-
-/// Until the map arrives (the frontend), the front page says what is here.
-async fn index() -> axum::response::Html<&'static str> {
-    axum::response::Html(include_str!("index.html"))
 }
 
 async fn method_not_allowed(OriginalUri(uri): OriginalUri) -> ApiError {

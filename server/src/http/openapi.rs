@@ -18,6 +18,7 @@ use super::AppState;
         super::parcels::list,
         super::parcels::one,
         super::search::search,
+        super::config::config,
         super::health::health
     ),
     tags(

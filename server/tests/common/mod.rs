@@ -87,10 +87,11 @@ pub struct Answer {
 
 /// Sends `request` through the real router.
 pub async fn send(pool: &PgPool, request: Request<Body>) -> axum::response::Response {
-    let state = AppState {
-        pool: pool.clone(),
-        pin_format: PinFormat::Cook,
-    };
+    send_to(AppState::new(pool.clone()), request).await
+}
+
+/// Sends `request` through the real router built with `state`.
+pub async fn send_to(state: AppState, request: Request<Body>) -> axum::response::Response {
     app(state).oneshot(request).await.unwrap()
 }
 
