@@ -15,14 +15,20 @@ BIN := target/release/sidelot
 SAMPLE := gis-data/sample/sidelot_sample.shp
 BIND ?= 127.0.0.1:8080
 
-.PHONY: help run test setup build check lint fmt test-only sqlx-prepare sqlx-check \
-        sample bench-import db-start db-stop db-status db-reset
+.PHONY: help run test setup build check lint fmt test-only test-browser frontend sqlx-prepare \
+        sqlx-check sample bench-import db-start db-stop db-status db-reset
+
+# trunk finds wasm-opt (npm's binaryen) here; see Trunk.toml.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+export TRUNK_SKIP_VERSION_CHECK := true
+FRONTEND_SOURCES := $(shell find frontend -type f) Trunk.toml Cargo.lock package-lock.json domain/src/api.rs domain/src/pin.rs
 
 help: ## list the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 run: ## install what is missing, start the local PostGIS, load the sample once, serve on $(BIND)
 	@scripts/setup.sh run
+	@$(MAKE) --no-print-directory frontend
 	@own_db=$${DATABASE_URL:-}; url=$$(scripts/db.sh start dev); \
 	$(CARGO) build --release --locked -p sidelot-server; \
 	DATABASE_URL="$$url" $(BIN) migrate; \
@@ -34,7 +40,7 @@ run: ## install what is missing, start the local PostGIS, load the sample once, 
 	else \
 	  echo "sidelot: parcels already loaded; not loading the sample again"; \
 	fi; \
-	echo "sidelot: open http://$(BIND)/api/health or http://$(BIND)/api/openapi.json"; \
+	echo "sidelot: open http://$(BIND)/ (the map; the API is under /api)"; \
 	DATABASE_URL="$$url" exec $(BIN) serve --bind $(BIND)
 
 test: ## install what is missing, then run every check and test
@@ -42,16 +48,29 @@ test: ## install what is missing, then run every check and test
 	@[ -d ../shared/gis ] || echo "sidelot: WARNING: ../shared/gis is absent: the tests on real Chicago parcels will be skipped"
 	@$(MAKE) --no-print-directory lint
 	@url=$$(scripts/db.sh start test); \
-	DATABASE_URL="$$url" $(MAKE) --no-print-directory sqlx-check test-only
+	DATABASE_URL="$$url" $(MAKE) --no-print-directory sqlx-check test-only test-browser
 
 test-only: ## run the tests (needs DATABASE_URL of a PostGIS cluster; make test sets it)
 	$(CARGO) build --locked -p sidelot-server --bin sidelot
 	$(CARGO) nextest run --locked --workspace --no-fail-fast
 
+frontend: dist/index.html ## build the browser app into dist/ (when its sources changed)
+
+dist/index.html: $(FRONTEND_SOURCES)
+	trunk build
+
+test-browser: frontend ## the map in headless Chromium (needs DATABASE_URL of a PostGIS cluster)
+	$(CARGO) build --locked -p sidelot-server --bin sidelot
+	@base=$${DATABASE_URL%%\?*}; query=$${DATABASE_URL#"$$base"}; \
+	PGOPTIONS='-c client_min_messages=warning' psql "$${base%/*}/postgres$$query" -q \
+	  -c 'drop database if exists sidelot_browser' -c 'create database sidelot_browser'; \
+	SIDELOT_BIN=target/debug/sidelot SIDELOT_DIST=dist DATABASE_URL="$${base%/*}/sidelot_browser$$query" \
+	  node --test --test-concurrency=1 tests/browser/
+
 lint: ## formatting and clippy, warnings denied
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
-	$(CARGO) check --locked -p sidelot-domain --target wasm32-unknown-unknown
+	$(CARGO) clippy --locked -p sidelot-domain -p sidelot-frontend --target wasm32-unknown-unknown -- -D warnings
 
 fmt: ## format the code
 	$(CARGO) fmt --all

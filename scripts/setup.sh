@@ -3,18 +3,20 @@
 # no-op (no apt-get update, no network) when everything is already present.
 #
 # Usage: scripts/setup.sh [run|test|bench]      (default: run)
-#   run    Debian packages to build and run the server (PostGIS, PROJ, libclang)
-#   test   run + gdal-bin (ogrinfo cross-checks), sqlx-cli 0.8.6, cargo-nextest
-#   bench  run + postgis (shp2pgsql), gdal-bin (ogr2ogr), time
+#   run    Debian packages to build and run the server (PostGIS, PROJ, libclang),
+#          and the browser app's tools (wasm32 target, trunk, wasm-bindgen, npm ci)
+#   test   run + Chromium and ChromeDriver, sqlx-cli 0.8.6, cargo-nextest
+#   bench  the server's packages + postgis (shp2pgsql), gdal-bin (ogr2ogr), time
 set -euo pipefail
 
 SQLX_CLI_VERSION=0.8.6
+ROOT=$(dirname "$(dirname "$(realpath "${BASH_SOURCE[0]}")")")
 
 say() { printf 'sidelot: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
 usage() {
-    sed -n '5,8s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+    sed -n '5,9s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
 }
 
 MODE=${1:-run}
@@ -29,7 +31,7 @@ esac
 # proj-sys always runs bindgen, hence libclang-dev and clang.
 PACKAGES=(postgresql-15-postgis-3 pkg-config libproj-dev libclang-dev clang)
 case $MODE in
-    test) PACKAGES+=(gdal-bin) ;;             # tests cross-check with ogrinfo
+    test) PACKAGES+=(chromium chromium-driver) ;; # browser tests (headless)
     bench) PACKAGES+=(postgis gdal-bin time) ;; # shp2pgsql, ogr2ogr, /usr/bin/time
 esac
 
@@ -101,19 +103,38 @@ ensure_wasm_target() {
     fi
 }
 
-# Hook for the frontend issue: not installed yet. To come, each one only when
-# the tool at that exact version is absent:
-#   cargo install trunk --version 0.21.14 --locked
-#   cargo install wasm-bindgen-cli --version 0.2.130   (WITHOUT --locked)
+have_version() { # have_version CMD VERSION: CMD --version mentions VERSION
+    command -v "$1" >/dev/null && "$1" --version 2>/dev/null | grep -qF "$2"
+}
+
+# The browser app: trunk and wasm-bindgen at the versions Trunk.toml pins
+# (see ../shared/STACK.md), and the npm packages of package-lock.json
+# (MapLibre, wasm-opt, the browser-test tools).
 ensure_frontend_tools() {
     ensure_wasm_target
+    if ! have_version trunk 0.21.14; then
+        say "installing trunk 0.21.14 (several minutes, once per machine)"
+        cargo install trunk --version 0.21.14 --locked >&2
+    fi
+    if ! have_version wasm-bindgen 0.2.130; then
+        say "installing wasm-bindgen-cli 0.2.130"
+        # Without --locked: its lockfile pins a crate version the registry does not serve.
+        cargo install wasm-bindgen-cli --version 0.2.130 >&2
+    fi
+    command -v npm >/dev/null || die "npm not found: install Node.js 20 or newer"
+    if [[ ! -f $ROOT/node_modules/.package-lock.json || $ROOT/package-lock.json -nt $ROOT/node_modules/.package-lock.json ]]; then
+        say "installing the npm packages (npm ci)"
+        (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2)
+    fi
 }
 
 install_packages
 ensure_cargo
+if [[ $MODE == run || $MODE == test ]]; then
+    ensure_frontend_tools
+fi
 if [[ $MODE == test ]]; then
     ensure_sqlx_cli
     ensure_nextest
-    ensure_frontend_tools
 fi
 say "setup ($MODE) ok"

@@ -1,0 +1,65 @@
+//! One function per API endpoint, one error type mirroring the server's.
+
+use sidelot_domain::api::{ErrorBody, ParcelFeature};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// What went wrong talking to the server.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// The server answered with its error shape.
+    Server { status: u16, message: String },
+    /// No answer (offline, aborted) or an unreadable one.
+    Network(String),
+}
+
+async fn get_text(url: &str, signal: Option<&web_sys::AbortSignal>) -> Result<String, ApiError> {
+    let net = |e: wasm_bindgen::JsValue| ApiError::Network(format!("{e:?}"));
+    let window = web_sys::window().ok_or_else(|| ApiError::Network("no window".into()))?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("GET");
+    if let Some(signal) = signal {
+        init.set_signal(Some(signal));
+    }
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(net)?
+        .dyn_into()
+        .map_err(net)?;
+    let text = JsFuture::from(response.text().map_err(net)?)
+        .await
+        .map_err(net)?
+        .as_string()
+        .unwrap_or_default();
+    if response.ok() {
+        Ok(text)
+    } else {
+        let message = serde_json::from_str::<ErrorBody>(&text)
+            .map(|b| b.error.message)
+            .unwrap_or_else(|_| text.clone());
+        Err(ApiError::Server {
+            status: response.status(),
+            message,
+        })
+    }
+}
+
+/// `GET /api/parcels?bbox=...`: the FeatureCollection as text (for the map)
+/// and typed (for the panel).
+pub async fn parcels_in(
+    bbox: [f64; 4],
+    limit: u32,
+    signal: &web_sys::AbortSignal,
+) -> Result<(String, sidelot_domain::api::ParcelCollection), ApiError> {
+    let [w, s, e, n] = bbox;
+    let url = format!("/api/parcels?bbox={w:.6},{s:.6},{e:.6},{n:.6}&limit={limit}");
+    let text = get_text(&url, Some(signal)).await?;
+    let typed = serde_json::from_str(&text).map_err(|e| ApiError::Network(e.to_string()))?;
+    Ok((text, typed))
+}
+
+/// `GET /api/parcels/{pin}`.
+pub async fn parcel(pin: &str) -> Result<ParcelFeature, ApiError> {
+    let text = get_text(&format!("/api/parcels/{pin}"), None).await?;
+    serde_json::from_str(&text).map_err(|e| ApiError::Network(e.to_string()))
+}
