@@ -1,6 +1,8 @@
 //! One function per API endpoint, one error type mirroring the server's.
 
-use sidelot_domain::api::{ErrorBody, ParcelFeature};
+use sidelot_domain::api::{
+    ClientConfig, ErrorBody, ParcelCollection, ParcelFeature, SearchResults,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -50,7 +52,7 @@ pub async fn parcels_in(
     bbox: [f64; 4],
     limit: u32,
     signal: &web_sys::AbortSignal,
-) -> Result<(String, sidelot_domain::api::ParcelCollection), ApiError> {
+) -> Result<(String, ParcelCollection), ApiError> {
     let [w, s, e, n] = bbox;
     let url = format!("/api/parcels?bbox={w:.6},{s:.6},{e:.6},{n:.6}&limit={limit}");
     let text = get_text(&url, Some(signal)).await?;
@@ -61,5 +63,22 @@ pub async fn parcels_in(
 /// `GET /api/parcels/{pin}`.
 pub async fn parcel(pin: &str) -> Result<ParcelFeature, ApiError> {
     let text = get_text(&format!("/api/parcels/{pin}"), None).await?;
+    serde_json::from_str(&text).map_err(|e| ApiError::Network(e.to_string()))
+}
+
+/// `GET /api/search?q=...`: parcels by address or PIN, best first.
+pub async fn search(
+    query: &str,
+    limit: u32,
+    signal: &web_sys::AbortSignal,
+) -> Result<SearchResults, ApiError> {
+    let q = js_sys::encode_uri_component(query);
+    let text = get_text(&format!("/api/search?q={q}&limit={limit}"), Some(signal)).await?;
+    serde_json::from_str(&text).map_err(|e| ApiError::Network(e.to_string()))
+}
+
+/// `GET /api/config`: the basemap, if the server has one.
+pub async fn config() -> Result<ClientConfig, ApiError> {
+    let text = get_text("/api/config", None).await?;
     serde_json::from_str(&text).map_err(|e| ApiError::Network(e.to_string()))
 }

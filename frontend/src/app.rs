@@ -1,53 +1,145 @@
-//! The map page: the parcel map, its legend and status line, and the panel
-//! of the parcel chosen (by click, by keyboard, or by `?pin=` in the URL).
-
-use std::collections::HashMap;
+//! The map page: the parcel map with its search box, legend, status line and
+//! list view, and the panel of the parcel chosen (by a click, from the list
+//! or the search, or by `?pin=` in the URL). The URL follows the page, so
+//! links can be shared and the back button goes back.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use sidelot_domain::api::{MAX_PARCEL_LIMIT, ParcelProperties};
+use sidelot_domain::api::{MAX_PARCEL_LIMIT, ParcelProperties, SearchResult};
+use sidelot_domain::pin::dashed;
 use wasm_bindgen::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::format;
-use crate::map::{self, MapHandle};
-use crate::messages::{Msg, t};
+use crate::list::ParcelList;
+use crate::map::{self, MapHandle, OnView};
+use crate::messages::{Msg, t, tf};
+use crate::search::SearchBox;
+use crate::url::{Camera, UrlState};
+use crate::viewport::{self, Bounds, Loaded};
 
 /// Below this zoom parcels are too small to tell apart: none are fetched.
 const MIN_PARCEL_ZOOM: f64 = 15.0;
-/// Where the map opens: Chicago's West Side.
-const START: (f64, f64, f64) = (-87.765, 41.885, 16.0);
+/// Where the map opens when the URL does not say: Chicago's West Side.
+const START: Camera = Camera {
+    lon: -87.765,
+    lat: 41.885,
+    zoom: 16.0,
+};
+const NO_PARCELS: &str = r#"{"type":"FeatureCollection","features":[]}"#;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Load {
     ZoomIn,
     Loading,
-    Loaded { shown: u64, truncated: bool },
+    Loaded { truncated: bool },
     Failed(String),
+}
+
+/// A parcel drawn on the map, with its extent (to tell whether it is in view).
+#[derive(Debug, Clone, PartialEq)]
+struct Row {
+    props: ParcelProperties,
+    bounds: Bounds,
+}
+
+/// The map's viewport, as last reported.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Current {
+    bounds: Bounds,
+    view: Camera,
+}
+
+/// How a parcel is being opened.
+#[derive(Debug, Clone, Copy)]
+struct Open {
+    /// A new history entry (a reader's choice), or not (the back button).
+    push: bool,
+    /// Move the map to the parcel.
+    fit: bool,
+    /// Move the keyboard focus into the panel.
+    focus: bool,
 }
 
 #[component]
 pub fn App() -> impl IntoView {
     let load = RwSignal::new(Load::ZoomIn);
-    let parcels = RwSignal::new(HashMap::<String, ParcelProperties>::new());
+    let rows = RwSignal::new(Vec::<Row>::new());
+    let current = RwSignal::new(None::<Current>);
     let selected = RwSignal::new(None::<ParcelProperties>);
+    let list_open = RwSignal::new(false);
+    let notice = RwSignal::new(None::<String>);
     let map_handle = StoredValue::new_local(None::<MapHandle>);
     let in_flight = StoredValue::new_local(None::<web_sys::AbortController>);
-    let last_view = StoredValue::new([0.0f64; 5]);
+    let loaded = StoredValue::new(None::<Loaded>);
+    // The parcel the URL names: set at once, while `selected` may wait for
+    // the server.
+    let url_pin = StoredValue::new(None::<String>);
+    // Where the focus was before the panel took it, to give it back.
+    let focus_before = StoredValue::new_local(None::<web_sys::HtmlElement>);
 
-    let fetch_view = move |view: [f64; 5]| {
-        last_view.set_value(view);
-        if let Some(previous) = in_flight.get_value() {
-            previous.abort();
+    let with_map = move |f: &dyn Fn(&MapHandle)| {
+        map_handle.with_value(|m| {
+            if let Some(m) = m {
+                f(m)
+            }
+        })
+    };
+
+    let write_url = move |push: bool| {
+        let state = UrlState {
+            pin: url_pin.get_value().map(|p| dashed(&p)),
+            view: current.get_untracked().map(|c| c.view),
+        };
+        let location = window().location();
+        let query = state.to_query();
+        if push && location.search().ok().as_deref() == Some(query.as_str()) {
+            return;
         }
-        if view[4] < MIN_PARCEL_ZOOM {
+        let url = format!("{}{}", location.pathname().unwrap_or_default(), query);
+        if let Ok(history) = window().history() {
+            let _ = if push {
+                history.push_state_with_url(&JsValue::NULL, "", Some(&url))
+            } else {
+                history.replace_state_with_url(&JsValue::NULL, "", Some(&url))
+            };
+        }
+    };
+
+    let fetch = move |force: bool| {
+        let Some(cur) = current.get_untracked() else {
+            return;
+        };
+        if cur.view.zoom < MIN_PARCEL_ZOOM {
+            if let Some(previous) = in_flight.get_value() {
+                previous.abort();
+            }
+            loaded.set_value(None);
+            rows.set(Vec::new());
+            with_map(&|m| map::set_parcels(m, NO_PARCELS));
             load.set(Load::ZoomIn);
-            map_handle.with_value(|m| {
-                if let Some(m) = m {
-                    map::set_parcels(m, r#"{"type":"FeatureCollection","features":[]}"#);
-                }
+            return;
+        }
+        let area = if force {
+            Some(viewport::padded(cur.bounds))
+        } else {
+            viewport::to_fetch(loaded.get_value(), cur.bounds)
+        };
+        let Some(area) = area else {
+            // What is loaded covers this view: a request still on its way
+            // (for a view since left) would only replace it.
+            if let Some(previous) = in_flight.get_value() {
+                previous.abort();
+            }
+            in_flight.set_value(None);
+            let complete = loaded.get_value().is_some_and(|l| l.complete);
+            load.set(Load::Loaded {
+                truncated: !complete,
             });
             return;
+        };
+        if let Some(previous) = in_flight.get_value() {
+            previous.abort();
         }
         let Ok(controller) = web_sys::AbortController::new() else {
             return;
@@ -56,28 +148,24 @@ pub fn App() -> impl IntoView {
         in_flight.set_value(Some(controller));
         load.set(Load::Loading);
         spawn_local(async move {
-            match api::parcels_in(
-                [view[0], view[1], view[2], view[3]],
-                MAX_PARCEL_LIMIT,
-                &signal,
-            )
-            .await
-            {
+            match api::parcels_in(area, MAX_PARCEL_LIMIT, &signal).await {
                 Ok((text, collection)) => {
-                    map_handle.with_value(|m| {
-                        if let Some(m) = m {
-                            map::set_parcels(m, &text);
-                        }
-                    });
-                    parcels.set(
+                    with_map(&|m| map::set_parcels(m, &text));
+                    rows.set(
                         collection
                             .features
                             .into_iter()
-                            .map(|f| (f.properties.pin.clone(), f.properties))
+                            .map(|f| Row {
+                                bounds: viewport::bounds_of(&f.geometry).unwrap_or(area),
+                                props: f.properties,
+                            })
                             .collect(),
                     );
+                    loaded.set_value(Some(Loaded {
+                        area,
+                        complete: !collection.truncated,
+                    }));
                     load.set(Load::Loaded {
-                        shown: collection.number_returned,
                         truncated: collection.truncated,
                     });
                 }
@@ -90,47 +178,183 @@ pub fn App() -> impl IntoView {
         });
     };
 
-    let choose = move |pin: String| {
-        map_handle.with_value(|m| {
-            if let Some(m) = m {
-                map::select_parcel(m, &pin);
-            }
-        });
-        selected.set(parcels.with_untracked(|p| p.get(&pin).cloned()));
+    let on_view = move |bounds: Bounds, view: Camera| {
+        current.set(Some(Current { bounds, view }));
+        write_url(false);
+        fetch(false);
     };
 
-    let map_div = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
-        if map_div.get().is_none() || map_handle.with_value(Option::is_some) {
-            return;
+    let show = move |props: ParcelProperties, how: Open| {
+        with_map(&|m| map::select_parcel(m, &props.pin));
+        selected.set(Some(props));
+        if how.focus {
+            focus_before.set_value(document().active_element().and_then(|e| e.dyn_into().ok()));
+            request_animation_frame(|| focus_by_id("panel-title"));
         }
-        let on_view = Closure::<dyn FnMut(f64, f64, f64, f64, f64)>::new(
-            move |w: f64, s: f64, e: f64, n: f64, z: f64| fetch_view([w, s, e, n, z]),
-        );
-        let on_select = Closure::<dyn FnMut(String)>::new(move |pin: String| choose(pin));
-        let handle = map::create_map("map", START.0, START.1, START.2, &on_view, &on_select);
-        // The map lives as long as the page, and so do its callbacks.
-        on_view.forget();
-        on_select.forget();
-        map_handle.set_value(Some(handle));
-        open_pin_from_url(map_handle, selected);
+    };
+
+    let open_parcel = move |pin: String, how: Open| {
+        notice.set(None);
+        url_pin.set_value(Some(pin.clone()));
+        if how.push {
+            write_url(true);
+        }
+        let known = rows.with_untracked(|r| {
+            r.iter()
+                .find(|r| r.props.pin == pin)
+                .map(|r| r.props.clone())
+        });
+        match known {
+            Some(props) if !how.fit => show(props, how),
+            _ => spawn_local(async move {
+                match api::parcel(&pin).await {
+                    // The reader moved on while this was on its way.
+                    _ if url_pin.get_value().as_deref() != Some(pin.as_str()) => {}
+                    Ok(feature) => {
+                        if let (true, Some(b)) = (how.fit, viewport::bounds_of(&feature.geometry)) {
+                            with_map(&|m| map::fit_bounds(m, b[0], b[1], b[2], b[3], how.push));
+                        }
+                        show(feature.properties, how);
+                    }
+                    Err(ApiError::Server { message, .. } | ApiError::Network(message)) => {
+                        notice.set(Some(tf(Msg::ParcelFailed, &[&dashed(&pin), &message])));
+                    }
+                }
+            }),
+        }
+    };
+
+    let close_panel = move || {
+        selected.set(None);
+        url_pin.set_value(None);
+        with_map(&|m| map::select_parcel(m, ""));
+        write_url(true);
+        if let Some(el) = focus_before.get_value().filter(|e| e.is_connected()) {
+            let _ = el.focus();
+        }
+        focus_before.set_value(None);
+    };
+
+    // The back and forward buttons: show what the URL says, adding no entry.
+    let _ = window_event_listener(leptos::ev::popstate, move |_| {
+        let state = UrlState::parse(&window().location().search().unwrap_or_default());
+        if let Some(v) = state.view {
+            with_map(&|m| map::jump_to(m, v.lon, v.lat, v.zoom));
+        }
+        match state.pin {
+            Some(pin) => {
+                let how = Open {
+                    push: false,
+                    fit: state.view.is_none(),
+                    focus: false,
+                };
+                open_parcel(pin, how);
+            }
+            None => {
+                url_pin.set_value(None);
+                selected.set(None);
+                with_map(&|m| map::select_parcel(m, ""));
+            }
+        }
     });
 
-    let retry = move |_| fetch_view(last_view.get_value());
-    let close = move |_| {
-        selected.set(None);
-        map_handle.with_value(|m| {
-            if let Some(m) = m {
-                map::select_parcel(m, "");
+    let on_search = Callback::new(move |r: SearchResult| {
+        let [w, s, e, n] = r.bbox;
+        with_map(&|m| map::fit_bounds(m, w, s, e, n, true));
+        let how = Open {
+            push: true,
+            fit: false,
+            focus: true,
+        };
+        open_parcel(r.pin, how);
+    });
+    let on_list_open = Callback::new(move |pin: String| {
+        let how = Open {
+            push: true,
+            fit: false,
+            focus: true,
+        };
+        open_parcel(pin, how);
+    });
+
+    // The parcels in view (by extent), or None when zoomed out too far.
+    let in_view = Memo::new(move |_| {
+        if load.with(|l| *l == Load::ZoomIn) {
+            return None;
+        }
+        let bounds = current.get()?.bounds;
+        Some(rows.with(|r| {
+            r.iter()
+                .filter(|r| viewport::intersects(r.bounds, bounds))
+                .map(|r| r.props.clone())
+                .collect::<Vec<_>>()
+        }))
+    });
+
+    let map_div = NodeRef::<leptos::html::Div>::new();
+    let started = StoredValue::new(false);
+    Effect::new(move |_| {
+        if map_div.get().is_none() || started.get_value() {
+            return;
+        }
+        started.set_value(true);
+        spawn_local(async move {
+            // Without the configuration the parcels still show, on a plain background.
+            let basemap = api::config()
+                .await
+                .ok()
+                .and_then(|c| c.basemap)
+                .and_then(|b| serde_json::to_string(&b).ok())
+                .unwrap_or_default();
+            let initial = UrlState::parse(&window().location().search().unwrap_or_default());
+            let start = initial.view.unwrap_or(START);
+            let report: OnView = Closure::new(
+                move |w: f64, s: f64, e: f64, n: f64, zoom: f64, lon: f64, lat: f64| {
+                    on_view([w, s, e, n], Camera { lon, lat, zoom })
+                },
+            );
+            let on_select = Closure::<dyn FnMut(String)>::new(move |pin: String| {
+                let how = Open {
+                    push: true,
+                    fit: false,
+                    focus: false,
+                };
+                open_parcel(pin, how);
+            });
+            let handle = map::create_map(
+                "map", start.lon, start.lat, start.zoom, &basemap, &report, &on_select,
+            );
+            // The map lives as long as the page, and so do its callbacks.
+            report.forget();
+            on_select.forget();
+            map_handle.set_value(Some(handle));
+            if let Some(pin) = initial.pin {
+                let how = Open {
+                    push: false,
+                    fit: initial.view.is_none(),
+                    focus: false,
+                };
+                open_parcel(pin, how);
             }
         });
-    };
+    });
 
     view! {
         <div class="app">
             <header>
-                <h1>{t(Msg::Title)}</h1>
-                <p>{t(Msg::Tagline)}</p>
+                <div class="brand">
+                    <h1>{t(Msg::Title)}</h1>
+                    <p class="tagline">{t(Msg::Tagline)}</p>
+                </div>
+                <SearchBox on_choose=on_search />
+                <button
+                    class="secondary list-toggle"
+                    aria-expanded=move || list_open.get().to_string()
+                    aria-controls="parcel-list"
+                    on:click=move |_| list_open.update(|o| *o = !*o)
+                >
+                    {move || if list_open.get() { t(Msg::ListHide) } else { t(Msg::ListShow) }}
+                </button>
             </header>
             <main>
                 <div id="map" node_ref=map_div role="region" aria-label=t(Msg::MapLabel)></div>
@@ -138,16 +362,23 @@ pub fn App() -> impl IntoView {
                     {move || match load.get() {
                         Load::ZoomIn => t(Msg::ZoomIn).into_any(),
                         Load::Loading => t(Msg::Loading).into_any(),
-                        Load::Loaded { shown, truncated: false } => {
+                        Load::Loaded { truncated: false } => {
+                            let shown = in_view.with(|v| v.as_ref().map_or(0, Vec::len));
                             format!("{} {}", format::thousands(shown as i64), t(Msg::ParcelsShown)).into_any()
                         }
-                        Load::Loaded { truncated: true, .. } => t(Msg::Truncated).into_any(),
+                        Load::Loaded { truncated: true } => t(Msg::Truncated).into_any(),
                         Load::Failed(_) => view! {
                             <span>{t(Msg::LoadFailed)}" "</span>
-                            <button class="secondary" on:click=retry>{t(Msg::Retry)}</button>
+                            <button class="secondary" on:click=move |_| fetch(true)>{t(Msg::Retry)}</button>
                         }.into_any(),
                     }}
                 </div>
+                {move || notice.get().map(|text| view! {
+                    <div class="overlay notice" role="alert">
+                        <span>{text}" "</span>
+                        <button class="secondary" on:click=move |_| notice.set(None)>{t(Msg::Close)}</button>
+                    </div>
+                })}
                 <section class="overlay legend" aria-label=t(Msg::Legend)>
                     <ul>
                         <li><span class="swatch" style="background:#1a9850"></span>{t(Msg::StatusAvailable)}</li>
@@ -156,18 +387,36 @@ pub fn App() -> impl IntoView {
                         <li><span class="swatch" style="background:#9e9e9e"></span>{t(Msg::StatusNotForSale)}</li>
                     </ul>
                 </section>
+                <Show when=move || list_open.get()>
+                    <ParcelList
+                        in_view=Signal::derive(move || in_view.get())
+                        on_open=on_list_open
+                        on_close=Callback::new(move |()| {
+                            list_open.set(false);
+                            focus_by_selector(".list-toggle");
+                        })
+                    />
+                </Show>
                 {move || selected.get().map(|p| view! {
-                    <aside class="overlay panel" aria-labelledby="panel-title">
-                        <h2 id="panel-title">{p.address.clone().unwrap_or_else(|| t(Msg::NoAddress).to_owned())}</h2>
+                    <aside
+                        class="overlay panel"
+                        aria-labelledby="panel-title"
+                        on:keydown=move |ev: web_sys::KeyboardEvent| {
+                            if ev.key() == "Escape" {
+                                close_panel();
+                            }
+                        }
+                    >
+                        <h2 id="panel-title" tabindex="-1">{p.address.clone().unwrap_or_else(|| t(Msg::NoAddress).to_owned())}</h2>
                         <dl>
-                            <dt>{t(Msg::Pin)}</dt><dd data-testid="panel-pin">{sidelot_domain::pin::dashed(&p.pin)}</dd>
+                            <dt>{t(Msg::Pin)}</dt><dd data-testid="panel-pin">{dashed(&p.pin)}</dd>
                             <dt>{t(Msg::Address)}</dt><dd data-testid="panel-address">{p.address.clone().unwrap_or_else(|| t(Msg::NoAddress).to_owned())}</dd>
                             <dt>{t(Msg::Area)}</dt><dd>{format::area(p.area_sqft)}</dd>
                             <dt>{t(Msg::Status)}</dt><dd>{format::status(p.status)}</dd>
                         </dl>
                         <button disabled aria-describedby="qualify-hint">{t(Msg::Qualify)}</button>
                         " "
-                        <button class="secondary" on:click=close>{t(Msg::Close)}</button>
+                        <button class="secondary" on:click=move |_| close_panel()>{t(Msg::Close)}</button>
                         <p class="hint" id="qualify-hint">{t(Msg::QualifyLater)}</p>
                     </aside>
                 })}
@@ -176,45 +425,22 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// `/?pin=...` opens that parcel: fly to it and show its panel.
-fn open_pin_from_url(
-    map_handle: StoredValue<Option<MapHandle>, LocalStorage>,
-    selected: RwSignal<Option<ParcelProperties>>,
-) {
-    let query = web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .unwrap_or_default();
-    let Some(pin) = format::pin_from_query(&query) else {
-        return;
-    };
-    spawn_local(async move {
-        if let Ok(feature) = api::parcel(&pin).await {
-            if let Some(bbox) = bbox_of(&feature.geometry) {
-                map_handle.with_value(|m| {
-                    if let Some(m) = m {
-                        map::fit_bounds(m, bbox[0], bbox[1], bbox[2], bbox[3]);
-                        map::select_parcel(m, &feature.properties.pin);
-                    }
-                });
-            }
-            selected.set(Some(feature.properties));
-        }
-    });
+fn focus_by_id(id: &str) {
+    if let Some(el) = document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
 }
 
-/// The extent of a GeoJSON geometry's coordinates.
-fn bbox_of(geometry: &serde_json::Value) -> Option<[f64; 4]> {
-    fn walk(v: &serde_json::Value, b: &mut [f64; 4]) {
-        match v.as_array() {
-            Some(a) if a.len() >= 2 && a[0].is_number() => {
-                let (x, y) = (a[0].as_f64().unwrap_or(0.0), a[1].as_f64().unwrap_or(0.0));
-                *b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
-            }
-            Some(a) => a.iter().for_each(|c| walk(c, b)),
-            None => {}
-        }
+fn focus_by_selector(selector: &str) {
+    if let Some(el) = document()
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
     }
-    let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
-    walk(geometry.get("coordinates")?, &mut b);
-    (b[0] <= b[2]).then_some(b)
 }

@@ -30,17 +30,6 @@ pub fn status(s: ParcelStatus) -> &'static str {
     })
 }
 
-/// The `pin` parameter of a query string (`?pin=16-16-214-233-0000`).
-pub fn pin_from_query(query: &str) -> Option<String> {
-    query
-        .trim_start_matches('?')
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(k, _)| *k == "pin")
-        .map(|(_, v)| v.replace("%2D", "-").replace("%2d", "-"))
-        .filter(|v| !v.is_empty())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,19 +38,5 @@ mod tests {
     fn numbers_read_like_numbers() {
         assert_eq!(thousands(2179), "2,179");
         assert_eq!(area(12_500), "12,500 sq ft");
-    }
-
-    #[test]
-    fn the_pin_comes_from_the_query() {
-        assert_eq!(
-            pin_from_query("?pin=16-16-214-233-0000").as_deref(),
-            Some("16-16-214-233-0000")
-        );
-        assert_eq!(
-            pin_from_query("?view=1&pin=16162142330000").as_deref(),
-            Some("16162142330000")
-        );
-        assert_eq!(pin_from_query("?pin="), None);
-        assert_eq!(pin_from_query(""), None);
     }
 }

@@ -3,8 +3,12 @@
 mod api;
 mod app;
 mod format;
+mod list;
 mod map;
 mod messages;
+mod search;
+mod url;
+mod viewport;
 
 fn main() {
     console_error_panic_hook::set_once();

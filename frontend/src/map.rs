@@ -2,20 +2,27 @@
 
 use wasm_bindgen::prelude::*;
 
+/// `on_view(west, south, east, north, zoom, centre_lon, centre_lat)`.
+pub type OnView = Closure<dyn FnMut(f64, f64, f64, f64, f64, f64, f64)>;
+
 #[wasm_bindgen(module = "/js/map.js")]
 extern "C" {
     /// The map, as MapLibre holds it.
     pub type MapHandle;
 
+    /// A map in the element `container`; `basemap` is the JSON of the
+    /// server's `Basemap`, or empty for none.
     pub fn create_map(
         container: &str,
         lon: f64,
         lat: f64,
         zoom: f64,
-        on_view: &Closure<dyn FnMut(f64, f64, f64, f64, f64)>,
+        basemap: &str,
+        on_view: &OnView,
         on_select: &Closure<dyn FnMut(String)>,
     ) -> MapHandle;
     pub fn set_parcels(map: &MapHandle, geojson: &str);
     pub fn select_parcel(map: &MapHandle, pin: &str);
-    pub fn fit_bounds(map: &MapHandle, west: f64, south: f64, east: f64, north: f64);
+    pub fn fit_bounds(map: &MapHandle, west: f64, south: f64, east: f64, north: f64, animate: bool);
+    pub fn jump_to(map: &MapHandle, lon: f64, lat: f64, zoom: f64);
 }

@@ -25,6 +25,22 @@ pub enum Msg {
     Close,
     Qualify,
     QualifyLater,
+    SearchLabel,
+    SearchHint,
+    SearchButton,
+    Searching,
+    SearchNone,
+    SearchFailed,
+    SearchCount,
+    SearchTooShort,
+    ListShow,
+    ListHide,
+    ListTitle,
+    ListEmpty,
+    ListZoomIn,
+    ListPartial,
+    ListOpenParcel,
+    ParcelFailed,
 }
 
 /// The English text of `msg`.
@@ -52,7 +68,32 @@ pub fn t(msg: Msg) -> &'static str {
         Msg::Close => "Close",
         Msg::Qualify => "Do I qualify? / Apply",
         Msg::QualifyLater => "Applications open with the first round.",
+        Msg::SearchLabel => "Find an address or PIN",
+        Msg::SearchHint => "For example 5312 W Van Buren or 16-16-214",
+        Msg::SearchButton => "Search",
+        Msg::Searching => "Searching…",
+        Msg::SearchNone => "No parcel matches “{0}”",
+        Msg::SearchFailed => "Search failed: {0}",
+        Msg::SearchCount => "{0} found: use the arrow keys and Enter to choose",
+        Msg::SearchTooShort => "Type at least 2 characters",
+        Msg::ListShow => "List the parcels in view",
+        Msg::ListHide => "Hide the list",
+        Msg::ListTitle => "Parcels in view",
+        Msg::ListEmpty => "No parcels in view.",
+        Msg::ListZoomIn => "Zoom in on the map to list its parcels.",
+        Msg::ListPartial => "Showing {0} of {1}: zoom in or move the map to see others.",
+        Msg::ListOpenParcel => "Open parcel {0}",
+        Msg::ParcelFailed => "Could not open parcel {0}: {1}",
     }
+}
+
+/// The text of `msg` with `{0}`, `{1}`, ... replaced by `args`, in order.
+pub fn tf(msg: Msg, args: &[&str]) -> String {
+    let mut text = t(msg).to_owned();
+    for (i, arg) in args.iter().enumerate() {
+        text = text.replace(&format!("{{{i}}}"), arg);
+    }
+    text
 }
 
 #[cfg(test)]
@@ -69,5 +110,15 @@ mod tests {
         ] {
             assert!(!t(msg).is_empty());
         }
+    }
+
+    #[test]
+    fn placeholders_are_filled_in_order() {
+        assert_eq!(
+            tf(Msg::ListPartial, &["200", "1,234"]),
+            "Showing 200 of 1,234: zoom in or move the map to see others."
+        );
+        assert_eq!(tf(Msg::SearchNone, &["zz"]), "No parcel matches “zz”");
+        assert_eq!(tf(Msg::Retry, &["unused"]), "Retry");
     }
 }

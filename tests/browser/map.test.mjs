@@ -9,6 +9,8 @@ import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import http from "node:http";
+import { deflateSync } from "node:zlib";
 import path from "node:path";
 import { chromium } from "playwright-core";
 
@@ -28,6 +30,18 @@ function freePort() {
   });
 }
 
+/** Starts `sidelot serve` with `extra` arguments on a free port. */
+async function serve(extra = []) {
+  const port = await freePort();
+  const child = spawn(bin, ["--database-url", databaseUrl, "serve", "--bind", `127.0.0.1:${port}`, "--static-dir", dist, ...extra],
+    { stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise((resolve, reject) => {
+    child.stdout.on("data", (d) => { if (String(d).includes("serving on")) resolve(); });
+    child.on("exit", (code) => reject(new Error(`sidelot serve exited with ${code}`)));
+  });
+  return { server: child, base: `http://127.0.0.1:${port}` };
+}
+
 before(async () => {
   assert.ok(databaseUrl, "DATABASE_URL must name a fresh database");
   mkdirSync(shots, { recursive: true });
@@ -36,14 +50,7 @@ before(async () => {
     : [path.join(root, "gis-data/sample/sidelot_sample.shp"), []];
   if (!existsSync(austin)) console.error("*** ../shared/gis is absent: the browser tests use the generated sample ***");
   execFileSync(bin, ["--database-url", databaseUrl, "import", "parcels", file, ...args], { stdio: "inherit" });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(bin, ["--database-url", databaseUrl, "serve", "--bind", `127.0.0.1:${port}`, "--static-dir", dist],
-    { stdio: ["ignore", "pipe", "inherit"] });
-  await new Promise((resolve, reject) => {
-    server.stdout.on("data", (d) => { if (String(d).includes("serving on")) resolve(); });
-    server.on("exit", (code) => reject(new Error(`sidelot serve exited with ${code}`)));
-  });
+  ({ server, base } = await serve());
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -64,7 +71,7 @@ async function open(url, viewport = { width: 1280, height: 800 }) {
   page.on("pageerror", (e) => errors.push(String(e)));
   await page.goto(base + url);
   await page.waitForFunction(() => /parcels shown|zoom in to see them all/i.test(
-    document.querySelector("[role=status]")?.textContent ?? ""), null, { timeout: 30000 });
+    document.querySelector(".status-line")?.textContent ?? ""), null, { timeout: 30000 });
   // Let MapLibre draw what it was given.
   await page.waitForFunction(() => window.__sidelotMap?.loaded(), null, { timeout: 30000 });
   return { page, errors };
@@ -75,19 +82,187 @@ async function api(p) {
   return r.json();
 }
 
+/** The view's bounds, the parcels MapLibre rendered, and the status line's count. */
+async function onScreen(page) {
+  return page.evaluate(() => {
+    const m = window.__sidelotMap, b = m.getBounds();
+    const rendered = new Set(m.queryRenderedFeatures({ layers: ["parcels-fill"] }).map((f) => f.properties.pin));
+    const inSource = new Set(m.querySourceFeatures("parcels").map((f) => f.properties.pin));
+    const status = document.querySelector(".status-line").textContent;
+    return { bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()],
+      rendered: [...rendered], inSource: [...inSource], status };
+  });
+}
+
+function extent(geometry) {
+  const b = [Infinity, Infinity, -Infinity, -Infinity];
+  const walk = (c) => typeof c[0] === "number"
+    ? (b[0] = Math.min(b[0], c[0]), b[1] = Math.min(b[1], c[1]), b[2] = Math.max(b[2], c[0]), b[3] = Math.max(b[3], c[1]))
+    : c.forEach(walk);
+  walk(geometry.coordinates);
+  return b;
+}
+
+/** A valid 1x1 RGB PNG of one colour, written here (no image library needed). */
+function onePixelPng(rgb) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => (buf.reduce((c, b) => crcTable[(c ^ b) & 0xff] ^ (c >>> 8), 0xffffffff) ^ 0xffffffff) >>> 0;
+  const chunk = (type, data) => {
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc(body), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header), chunk("IDAT", deflateSync(Buffer.from([0, ...rgb]))), chunk("IEND", Buffer.alloc(0))]);
+}
+
+const overlaps = (a, b) => a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
+const bboxParam = (b) => b.map((x) => x.toFixed(6)).join(",");
+
+/** A street-level view (a few dozen parcels) around a parcel on Van Buren. */
+async function streetView(zoom = 18.5) {
+  const found = await api("/api/search?q=van%20buren&limit=1");
+  const [lon, lat] = found.results[0].center;
+  return { url: `/?map=${zoom}/${lat.toFixed(5)}/${lon.toFixed(5)}`, result: found.results[0] };
+}
+
 test("the map loads without console errors and draws what the API returns for the viewport", async () => {
   const { page, errors } = await open("/");
   await page.screenshot({ path: path.join(shots, "map-desktop.png") });
-  const { bounds, drawn } = await page.evaluate(() => {
-    const m = window.__sidelotMap, b = m.getBounds();
-    const pins = new Set(m.querySourceFeatures("parcels").map((f) => f.properties.pin));
-    return { bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], drawn: pins.size };
-  });
-  const fc = await api(`/api/parcels?bbox=${bounds.map((x) => x.toFixed(6)).join(",")}&limit=10000`);
+  const { bounds, rendered, inSource, status } = await onScreen(page);
+  const fc = await api(`/api/parcels?bbox=${bboxParam(bounds)}&limit=10000`);
   assert.ok(fc.numberReturned > 50, `expected many parcels in view, got ${fc.numberReturned}`);
-  assert.equal(drawn, fc.numberReturned);
-  const status = await page.textContent("[role=status]");
-  assert.match(status, new RegExp(`${fc.numberReturned.toLocaleString("en-US")} parcels shown`));
+  const loaded = new Set(inSource);
+  const missing = fc.features.filter((f) => !loaded.has(f.properties.pin)).map((f) => f.properties.pin);
+  assert.deepEqual(missing, [], "every parcel the API has for the view is on the map");
+  const api_pins = new Set(fc.features.map((f) => f.properties.pin));
+  assert.deepEqual(rendered.filter((p) => !api_pins.has(p)), [], "nothing is drawn that the API does not have there");
+  // Counted by extent, the status line may count a few more than the API
+  // (which intersects shapes); never fewer.
+  const shown = Number(status.match(/([\d,]+) parcels shown/)[1].replaceAll(",", ""));
+  assert.ok(shown >= fc.numberReturned && shown <= fc.numberReturned * 1.05 + 5, `${shown} vs ${fc.numberReturned}`);
+  assert.match(new URL(page.url()).search, /map=16\.00\/41\.88500\/-87\.76500/, "the URL carries the view");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the viewport comes from the URL, and the list view lists exactly the parcels in it", async () => {
+  const { url } = await streetView();
+  const { page, errors } = await open(url);
+  const { bounds, status } = await onScreen(page);
+  const zoom = await page.evaluate(() => window.__sidelotMap.getZoom());
+  assert.equal(zoom, 18.5);
+  await page.getByRole("button", { name: "List the parcels in view" }).click();
+  const listed = await page.$$eval("#parcel-list tbody button[data-pin]", (bs) => bs.map((b) => b.dataset.pin));
+  const shown = Number(status.match(/([\d,]+) parcels shown/)[1].replaceAll(",", ""));
+  assert.ok(listed.length > 5 && listed.length <= 200, `${listed.length} parcels listed`);
+  assert.equal(listed.length, shown, "the list and the status line agree");
+  const fc = await api(`/api/parcels?bbox=${bboxParam(bounds)}&limit=10000`);
+  const inView = new Set(fc.features.map((f) => f.properties.pin));
+  assert.deepEqual([...inView].filter((p) => !listed.includes(p)), [], "every parcel in view is listed");
+  for (const pin of listed.filter((p) => !inView.has(p))) {
+    const f = await api(`/api/parcels/${pin}`);
+    assert.ok(overlaps(extent(f.geometry), bounds), `${pin} is listed but lies outside the view`);
+  }
+  await page.screenshot({ path: path.join(shots, "list-view.png") });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the list works from the keyboard alone: Enter opens a parcel, Escape gives the focus back", async () => {
+  const { url } = await streetView();
+  const { page, errors } = await open(url);
+  await page.focus("#search-input");
+  let label = null;
+  for (let i = 0; i < 5 && label !== "List the parcels in view"; i++) {
+    await page.keyboard.press("Tab");
+    label = await page.evaluate(() => document.activeElement.textContent);
+  }
+  assert.equal(label, "List the parcels in view", "Tab from the search box reaches the list button");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#parcel-list tbody button[data-pin]");
+  let pin = null;
+  for (let i = 0; i < 10 && !pin; i++) {
+    await page.keyboard.press("Tab");
+    pin = await page.evaluate(() => document.activeElement.dataset.pin ?? null);
+  }
+  assert.ok(pin, "Tab reaches the first parcel of the list");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("[data-testid=panel-pin]");
+  assert.equal((await page.textContent("[data-testid=panel-pin]")).replaceAll("-", ""), pin);
+  assert.equal(await page.evaluate(() => document.activeElement.id), "panel-title", "the focus moves to the panel");
+  assert.equal(new URL(page.url()).searchParams.get("pin").replaceAll("-", ""), pin);
+  await page.keyboard.press("Escape");
+  await page.waitForSelector("[data-testid=panel-pin]", { state: "detached" });
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.pin), pin, "the focus returns to the row");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("search by PIN and by address lands on the parcel", async () => {
+  const { result } = await streetView();
+  const { page, errors } = await open("/");
+  // A PIN, typed plain, then Enter.
+  await page.fill("#search-input", result.pin);
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((pin) => document.querySelector("[data-testid=panel-pin]")?.textContent.replaceAll("-", "") === pin,
+    result.pin, { timeout: 15000 });
+  // An address, lowercase and without its punctuation, chosen from the suggestions.
+  const other = (await api("/api/search?q=washington&limit=5")).results.at(-1);
+  const typed = other.address.toLowerCase().replace(/[^a-z0-9 ]/g, "").split(" ").slice(0, 3).join(" ");
+  await page.fill("#search-input", "");
+  await page.type("#search-input", typed, { delay: 20 });
+  await page.waitForSelector("#search-results [role=option]");
+  const options = await page.$$eval("#search-results [role=option] .result-address", (os) => os.map((o) => o.textContent));
+  const index = options.indexOf(other.address);
+  assert.ok(index >= 0, `"${typed}" suggests ${other.address} among ${options}`);
+  for (let i = 0; i <= index; i++) await page.keyboard.press("ArrowDown");
+  assert.equal(await page.getAttribute("#search-input", "aria-activedescendant"), `search-option-${index}`);
+  await page.screenshot({ path: path.join(shots, "search-suggestions.png") });
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((a) => document.querySelector("[data-testid=panel-address]")?.textContent === a,
+    other.address, { timeout: 15000 });
+  // The map flew there: the parcel is in the middle of the view.
+  await page.waitForFunction(([w, s, e, n]) => {
+    const c = window.__sidelotMap.getCenter();
+    return !window.__sidelotMap.isMoving() && c.lng >= w && c.lng <= e && c.lat >= s && c.lat <= n;
+  }, other.bbox, { timeout: 15000 });
+  assert.equal(new URL(page.url()).searchParams.get("pin").replaceAll("-", ""), other.pin);
+  // Nothing found is said plainly.
+  await page.fill("#search-input", "zzzz qqqq");
+  await page.waitForFunction(() => /No parcel matches/.test(document.querySelector(".search-message").textContent));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the back button retraces the parcels opened, and forward comes back", async () => {
+  const { url } = await streetView();
+  const { page, errors } = await open(url);
+  await page.getByRole("button", { name: "List the parcels in view" }).click();
+  const pins = await page.$$eval("#parcel-list tbody button[data-pin]", (bs) => bs.map((b) => b.dataset.pin));
+  const [a, b] = [pins[0], pins[1]];
+  const panelPin = async () => (await page.$("[data-testid=panel-pin]"))
+    ? (await page.textContent("[data-testid=panel-pin]")).replaceAll("-", "") : null;
+  await page.click(`#parcel-list button[data-pin="${a}"]`);
+  await page.waitForFunction((p) => document.querySelector("[data-testid=panel-pin]")?.textContent.replaceAll("-", "") === p, a);
+  await page.click(`#parcel-list button[data-pin="${b}"]`);
+  await page.waitForFunction((p) => document.querySelector("[data-testid=panel-pin]")?.textContent.replaceAll("-", "") === p, b);
+  await page.goBack();
+  await page.waitForFunction((p) => document.querySelector("[data-testid=panel-pin]")?.textContent.replaceAll("-", "") === p, a);
+  await page.goBack();
+  await page.waitForSelector("[data-testid=panel-pin]", { state: "detached" });
+  assert.equal(new URL(page.url()).searchParams.get("pin"), null);
+  assert.equal(await panelPin(), null);
+  await page.goForward();
+  await page.waitForFunction((p) => document.querySelector("[data-testid=panel-pin]")?.textContent.replaceAll("-", "") === p, a);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -107,6 +282,7 @@ test("clicking a parcel opens its panel with its PIN and address", async () => {
   });
   await page.mouse.click(target.x, target.y);
   await page.waitForSelector("[data-testid=panel-pin]");
+  assert.equal(new URL(page.url()).searchParams.get("pin").replaceAll("-", ""), target.pin, "the URL names the parcel");
   assert.equal((await page.textContent("[data-testid=panel-pin]")).replaceAll("-", ""), target.pin);
   assert.equal(await page.textContent("[data-testid=panel-address]"), target.address);
   await page.screenshot({ path: path.join(shots, "panel-after-click.png") });
@@ -143,9 +319,94 @@ test("axe finds no serious or critical accessibility violations", async () => {
   const { page } = await open(`/?pin=${found.results[0].pin}`);
   await page.waitForSelector("[data-testid=panel-pin]");
   await page.addScriptTag({ content: readFileSync(path.join(root, "node_modules/axe-core/axe.min.js"), "utf8") });
-  const violations = await page.evaluate(async () => (await window.axe.run()).violations
+  const check = () => page.evaluate(async () => (await window.axe.run()).violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id}: ${v.help} (${v.nodes.length})`));
-  assert.deepEqual(violations, []);
+  assert.deepEqual(await check(), [], "the map with a parcel's panel");
+  await page.getByRole("button", { name: "List the parcels in view" }).click();
+  await page.waitForSelector("#parcel-list");
+  assert.deepEqual(await check(), [], "the list view");
+  await page.type("#search-input", "van bur", { delay: 20 });
+  await page.waitForSelector("#search-results [role=option]");
+  assert.deepEqual(await check(), [], "the search suggestions");
+  await page.close();
+});
+
+test("a configured raster basemap is drawn under the parcels, with its attribution", async () => {
+  // A tile server of our own: every tile is one pale pixel.
+  const pixel = onePixelPng([222, 235, 247]);
+  const asked = [];
+  const tiles = http.createServer((req, res) => {
+    asked.push(req.url);
+    res.writeHead(200, { "content-type": "image/png", "access-control-allow-origin": "*" });
+    res.end(pixel);
+  });
+  await new Promise((resolve) => tiles.listen(0, "127.0.0.1", resolve));
+  const template = `http://127.0.0.1:${tiles.address().port}/tiles/{z}/{x}/{y}.png`;
+  const other = await serve(["--basemap-tiles", template, "--basemap-attribution", "Tiles from the Test City GIS office"]);
+  const saved = base;
+  base = other.base;
+  try {
+    const config = await api("/api/config");
+    assert.deepEqual(config.basemap, { kind: "raster", url_template: template, attribution: "Tiles from the Test City GIS office" });
+    const { page, errors } = await open("/");
+    await page.waitForFunction(() => /Test City GIS office/.test(document.querySelector(".maplibregl-ctrl-attrib")?.textContent ?? ""));
+    assert.ok(asked.some((u) => /^\/tiles\/1[6-7]\/\d+\/\d+\.png$/.test(u)), `tiles asked for: ${asked.slice(0, 5)}`);
+    const layers = await page.evaluate(() => window.__sidelotMap.getStyle().layers.map((l) => l.id));
+    assert.ok(layers.indexOf("basemap") < layers.indexOf("parcels-fill"), `layers in order: ${layers}`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  } finally {
+    base = saved;
+    other.server.kill("SIGTERM");
+    tiles.close();
+  }
+});
+
+test("parcels are fetched once per new area: small moves reuse what is loaded, zoomed out fetches nothing", async () => {
+  const { page, errors } = await open("/");
+  const asked = [];
+  page.on("request", (r) => { if (r.url().includes("/api/parcels?")) asked.push(r.url()); });
+  const settle = () => page.waitForTimeout(800);
+  // A small pan stays within the margin loaded around the view.
+  await page.evaluate(() => window.__sidelotMap.panBy([120, -80], { duration: 0 }));
+  await settle();
+  assert.equal(asked.length, 0, `a small pan asked for ${asked}`);
+  // Zooming in stays within what was loaded.
+  await page.evaluate(() => window.__sidelotMap.zoomTo(17, { duration: 0 }));
+  await settle();
+  assert.equal(asked.length, 0, `zooming in asked for ${asked}`);
+  // A burst of moves far away (a fling) asks once, for where it ends.
+  await page.evaluate(() => {
+    const m = window.__sidelotMap, c = m.getCenter();
+    for (let i = 1; i <= 10; i++) m.jumpTo({ center: [c.lng + i * 0.002, c.lat] });
+  });
+  await settle();
+  assert.equal(asked.length, 1, `a fling asked for ${asked}`);
+  await page.waitForFunction(() => /parcels shown/.test(document.querySelector(".status-line").textContent));
+  // Zoomed out too far: a hint, and no request at all.
+  await page.evaluate(() => window.__sidelotMap.zoomTo(13, { duration: 0 }));
+  await settle();
+  assert.equal(asked.length, 1);
+  assert.equal(await page.textContent(".status-line"), "Zoom in to see parcels");
+  assert.equal(await page.evaluate(() => window.__sidelotMap.querySourceFeatures("parcels").length), 0);
+  await page.screenshot({ path: path.join(shots, "zoom-in-hint.png") });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("when the parcels cannot be loaded the page says so and retries", async () => {
+  const { page } = await open("/");
+  let fail = true;
+  await page.route("**/api/parcels?*", (route) => fail
+    ? route.fulfill({ status: 503, contentType: "application/json",
+      body: JSON.stringify({ error: { code: "unavailable", message: "the database is not answering" } }) })
+    : route.continue());
+  await page.evaluate(() => { const m = window.__sidelotMap, c = m.getCenter(); m.jumpTo({ center: [c.lng + 0.05, c.lat] }); });
+  await page.waitForFunction(() => /Could not load parcels/.test(document.querySelector(".status-line").textContent));
+  await page.screenshot({ path: path.join(shots, "load-failed.png") });
+  fail = false;
+  await page.getByRole("button", { name: "Retry" }).click();
+  await page.waitForFunction(() => /parcels shown/.test(document.querySelector(".status-line").textContent));
   await page.close();
 });
