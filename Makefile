@@ -16,7 +16,7 @@ SAMPLE := gis-data/sample/sidelot_sample.shp
 BIND ?= 127.0.0.1:8080
 
 .PHONY: help run test setup build check lint fmt test-only test-browser frontend sqlx-prepare \
-        sqlx-check sample bench-import db-start db-stop db-status db-reset
+        sqlx-check sample bench-import bench-frontend db-start db-stop db-status db-reset
 
 # trunk finds wasm-opt (npm's binaryen) here; see Trunk.toml.
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
@@ -104,6 +104,12 @@ bench-import: ## import benchmark: sidelot vs shp2pgsql vs ogr2ogr (see docs/ben
 	@scripts/setup.sh bench
 	$(CARGO) build --release --locked -p sidelot-server
 	@url=$$(scripts/db.sh start test); DATABASE_URL="$$url" scripts/bench-import.sh
+
+bench-frontend: ## the map's download size and time to first parcels painted, beside a plain MapLibre page
+	@scripts/setup.sh test
+	@$(MAKE) --no-print-directory frontend
+	$(CARGO) build --release --locked -p sidelot-server
+	@url=$$(scripts/db.sh start test); DATABASE_URL="$$url" node scripts/bench-frontend.mjs
 
 db-start: ## start the local PostGIS (created on first use) and print its URL
 	@scripts/db.sh start dev

@@ -1,8 +1,8 @@
 //! One function per API endpoint, one error type mirroring the server's.
 
-use sidelot_domain::api::{
-    ClientConfig, ErrorBody, ParcelCollection, ParcelFeature, SearchResults,
-};
+use sidelot_domain::api::{ClientConfig, ErrorBody, ParcelFeature, SearchResults};
+
+use crate::viewport::LightCollection;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -47,14 +47,14 @@ async fn get_text(url: &str, signal: Option<&web_sys::AbortSignal>) -> Result<St
 }
 
 /// `GET /api/parcels?bbox=...`: the FeatureCollection as text (for the map)
-/// and typed (for the panel).
+/// and read light (properties and extents, for the list and the panel).
 pub async fn parcels_in(
     bbox: [f64; 4],
     limit: u32,
     signal: &web_sys::AbortSignal,
-) -> Result<(String, ParcelCollection), ApiError> {
+) -> Result<(String, LightCollection), ApiError> {
     let [w, s, e, n] = bbox;
-    let url = format!("/api/parcels?bbox={w:.6},{s:.6},{e:.6},{n:.6}&limit={limit}");
+    let url = format!("/api/parcels?bbox={w:.7},{s:.7},{e:.7},{n:.7}&limit={limit}");
     let text = get_text(&url, Some(signal)).await?;
     let typed = serde_json::from_str(&text).map_err(|e| ApiError::Network(e.to_string()))?;
     Ok((text, typed))
@@ -62,6 +62,7 @@ pub async fn parcels_in(
 
 /// `GET /api/parcels/{pin}`.
 pub async fn parcel(pin: &str) -> Result<ParcelFeature, ApiError> {
+    let pin = js_sys::encode_uri_component(pin);
     let text = get_text(&format!("/api/parcels/{pin}"), None).await?;
     serde_json::from_str(&text).map_err(|e| ApiError::Network(e.to_string()))
 }

@@ -147,32 +147,44 @@ pub fn App() -> impl IntoView {
         let signal = controller.signal();
         in_flight.set_value(Some(controller));
         load.set(Load::Loading);
+        // The margin may hold more parcels than one answer carries; then
+        // the view alone is asked for, so that what is seen is complete.
+        let attempts = if area == cur.bounds {
+            vec![area]
+        } else {
+            vec![area, cur.bounds]
+        };
         spawn_local(async move {
-            match api::parcels_in(area, MAX_PARCEL_LIMIT, &signal).await {
-                Ok((text, collection)) => {
-                    with_map(&|m| map::set_parcels(m, &text));
-                    rows.set(
-                        collection
-                            .features
-                            .into_iter()
-                            .map(|f| Row {
-                                bounds: viewport::bounds_of(&f.geometry).unwrap_or(area),
-                                props: f.properties,
-                            })
-                            .collect(),
-                    );
-                    loaded.set_value(Some(Loaded {
-                        area,
-                        complete: !collection.truncated,
-                    }));
-                    load.set(Load::Loaded {
-                        truncated: collection.truncated,
-                    });
-                }
-                // A newer view replaced this request: nothing to say.
-                Err(_) if signal.aborted() => {}
-                Err(ApiError::Server { message, .. } | ApiError::Network(message)) => {
-                    load.set(Load::Failed(message));
+            for (i, area) in attempts.iter().copied().enumerate() {
+                match api::parcels_in(area, MAX_PARCEL_LIMIT, &signal).await {
+                    Ok((_, collection)) if collection.truncated && i + 1 < attempts.len() => {}
+                    Ok((text, collection)) => {
+                        with_map(&|m| map::set_parcels(m, &text));
+                        rows.set(
+                            collection
+                                .features
+                                .into_iter()
+                                .map(|f| Row {
+                                    bounds: f.geometry.0.unwrap_or(area),
+                                    props: f.properties,
+                                })
+                                .collect(),
+                        );
+                        loaded.set_value(Some(Loaded {
+                            area,
+                            complete: !collection.truncated,
+                        }));
+                        load.set(Load::Loaded {
+                            truncated: collection.truncated,
+                        });
+                        return;
+                    }
+                    // A newer view replaced this request: nothing to say.
+                    Err(_) if signal.aborted() => return,
+                    Err(ApiError::Server { message, .. } | ApiError::Network(message)) => {
+                        load.set(Load::Failed(message));
+                        return;
+                    }
                 }
             }
         });
