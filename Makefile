@@ -16,7 +16,7 @@ SAMPLE := gis-data/sample/sidelot_sample.shp
 BIND ?= 127.0.0.1:8080
 
 .PHONY: help run test setup build check lint fmt test-only test-browser frontend sqlx-prepare \
-        sqlx-check sample bench-import bench-frontend db-start db-stop db-status db-reset
+        sqlx-check sample bench-import bench-frontend bench-eligibility db-start db-stop db-status db-reset
 
 # trunk finds wasm-opt (npm's binaryen) here; see Trunk.toml.
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
@@ -37,6 +37,10 @@ run: ## install what is missing, start the local PostGIS, load the sample once, 
 	elif [ "$$(psql "$$url" -tAc "select count(*) from imports where kind = 'parcels' and status = 'succeeded'")" = 0 ]; then \
 	  echo "sidelot: loading the sample neighbourhood ($(SAMPLE))"; \
 	  DATABASE_URL="$$url" $(BIN) import parcels $(SAMPLE); \
+	  echo "sidelot: opening the demo round (gis-data/sample/round.toml) with the sample's city-owned lots"; \
+	  DATABASE_URL="$$url" $(BIN) round create gis-data/sample/round.toml; \
+	  lots=$$(mktemp); { echo pin; psql "$$url" -Atc "select pin from parcels where source->>'CITY_OWNED' in ('T', 'true') order by pin"; } > "$$lots"; \
+	  DATABASE_URL="$$url" $(BIN) import lots --round sample "$$lots"; rm -f "$$lots"; \
 	else \
 	  echo "sidelot: parcels already loaded; not loading the sample again"; \
 	fi; \
@@ -63,7 +67,7 @@ test-browser: frontend ## the map in headless Chromium (needs DATABASE_URL of a 
 	$(CARGO) build --locked -p sidelot-server --bin sidelot
 	@base=$${DATABASE_URL%%\?*}; query=$${DATABASE_URL#"$$base"}; \
 	PGOPTIONS='-c client_min_messages=warning' psql "$${base%/*}/postgres$$query" -q \
-	  -c 'drop database if exists sidelot_browser' -c 'create database sidelot_browser'; \
+	  -c 'drop database if exists sidelot_browser with (force)' -c 'create database sidelot_browser'; \
 	SIDELOT_BIN=target/debug/sidelot SIDELOT_DIST=dist DATABASE_URL="$${base%/*}/sidelot_browser$$query" \
 	  node --test --test-concurrency=1 tests/browser/
 
@@ -110,6 +114,11 @@ bench-frontend: ## the map's download size and time to first parcels painted, be
 	@$(MAKE) --no-print-directory frontend
 	$(CARGO) build --release --locked -p sidelot-server
 	@url=$$(scripts/db.sh start test); DATABASE_URL="$$url" node scripts/bench-frontend.mjs
+
+bench-eligibility: ## p50/p99 of the eligibility pre-check on 1,000,000 generated parcels
+	@scripts/setup.sh test
+	$(CARGO) build --release --locked -p sidelot-server
+	@url=$$(scripts/db.sh start test); DATABASE_URL="$$url" node scripts/bench-eligibility.mjs
 
 db-start: ## start the local PostGIS (created on first use) and print its URL
 	@scripts/db.sh start dev

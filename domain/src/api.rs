@@ -272,3 +272,61 @@ mod tests {
         assert!(json["error"].get("parameter").is_none());
     }
 }
+
+/// Where a round stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RoundState {
+    Upcoming,
+    Open,
+    Closed,
+}
+
+/// A round as the public sees it: its times and its rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoundSummary {
+    pub slug: String,
+    pub name: String,
+    /// RFC 3339.
+    pub opens_at: String,
+    pub closes_at: String,
+    /// IANA time zone the times are announced in.
+    pub time_zone: String,
+    pub state: RoundState,
+    pub rules: crate::eligibility::Rules,
+    /// Lots the round offers.
+    pub lots: i64,
+}
+
+/// Answer of `GET /api/rounds`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoundList {
+    pub rounds: Vec<RoundSummary>,
+}
+
+/// Answer of `GET /api/eligibility`: how an owned parcel relates to a lot,
+/// the evidence, and what it means in the round offering the lot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EligibilityAnswer {
+    /// The lot's PIN.
+    pub lot: String,
+    /// The owned parcel's PIN.
+    pub owned: String,
+    pub relation: crate::eligibility::Relation,
+    /// Whether the owner may apply for the lot now.
+    pub eligible: bool,
+    /// 1 is the highest; absent when the relation does not qualify.
+    pub priority: Option<u32>,
+    /// Metres, to the centimetre.
+    pub shared_boundary_m: f64,
+    pub distance_m: f64,
+    pub same_block: bool,
+    /// Plain words for the neighbour.
+    pub explanation: String,
+    /// The round offering the lot (open, or else upcoming), if any.
+    pub round: Option<RoundSummary>,
+}

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod bbox;
+pub mod eligibility;
 pub mod pin;
 pub mod search;
 

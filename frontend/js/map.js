@@ -54,6 +54,8 @@ export function create_map(container, lon, lat, zoom, basemapJson, onView, onSel
     map.addLayer({ id: "parcels-line", type: "line", source: "parcels", paint: { "line-color": "#444", "line-width": 0.6 } });
     map.addLayer({ id: "parcels-selected", type: "line", source: "parcels",
       filter: ["==", ["get", "pin"], ""], paint: { "line-color": "#000", "line-width": 3 } });
+    map.addLayer({ id: "parcels-owned", type: "line", source: "parcels",
+      filter: ["==", ["get", "pin"], ""], paint: { "line-color": "#6a1b9a", "line-width": 3, "line-dasharray": [2, 1] } });
     map.getCanvas().setAttribute("aria-label", "Map of parcels: drag or use the arrow keys to move, + and - to zoom");
     report();
     map.on("moveend", () => {
@@ -97,6 +99,10 @@ export function set_parcels(map, geojsonText) {
 
 export function select_parcel(map, pin) {
   if (map.getLayer("parcels-selected")) map.setFilter("parcels-selected", ["==", ["get", "pin"], pin]);
+}
+
+export function highlight_owned(map, pin) {
+  if (map.getLayer("parcels-owned")) map.setFilter("parcels-owned", ["==", ["get", "pin"], pin]);
 }
 
 /** Shows the area, flying there unless the reader asked for less motion. */

@@ -1,6 +1,8 @@
 //! One function per API endpoint, one error type mirroring the server's.
 
-use sidelot_domain::api::{ClientConfig, ErrorBody, ParcelFeature, SearchResults};
+use sidelot_domain::api::{
+    ClientConfig, EligibilityAnswer, ErrorBody, ParcelFeature, SearchResults,
+};
 
 use crate::viewport::LightCollection;
 use wasm_bindgen::JsCast;
@@ -81,5 +83,15 @@ pub async fn search(
 /// `GET /api/config`: the basemap, if the server has one.
 pub async fn config() -> Result<ClientConfig, ApiError> {
     let text = get_text("/api/config", None).await?;
+    serde_json::from_str(&text).map_err(|e| ApiError::Network(e.to_string()))
+}
+
+/// `GET /api/eligibility?lot=...&owned=...`: the neighbour's pre-check.
+pub async fn eligibility(lot: &str, owned: &str) -> Result<EligibilityAnswer, ApiError> {
+    let (lot, owned) = (
+        js_sys::encode_uri_component(lot),
+        js_sys::encode_uri_component(owned),
+    );
+    let text = get_text(&format!("/api/eligibility?lot={lot}&owned={owned}"), None).await?;
     serde_json::from_str(&text).map_err(|e| ApiError::Network(e.to_string()))
 }

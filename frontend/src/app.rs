@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use sidelot_domain::api::{MAX_PARCEL_LIMIT, ParcelProperties, SearchResult};
+use sidelot_domain::api::{MAX_PARCEL_LIMIT, ParcelProperties, ParcelStatus, SearchResult};
 use sidelot_domain::pin::dashed;
 use wasm_bindgen::prelude::*;
 
@@ -14,6 +14,7 @@ use crate::format;
 use crate::list::ParcelList;
 use crate::map::{self, MapHandle, OnView};
 use crate::messages::{Msg, t, tf};
+use crate::qualify::Qualify;
 use crate::search::SearchBox;
 use crate::url::{Camera, UrlState};
 use crate::viewport::{self, Bounds, Loaded};
@@ -236,7 +237,12 @@ pub fn App() -> impl IntoView {
         }
     };
 
+    let on_owned = Callback::new(move |owned: Option<String>| {
+        with_map(&|m| map::highlight_owned(m, owned.as_deref().unwrap_or_default()));
+    });
+
     let close_panel = move || {
+        with_map(&|m| map::highlight_owned(m, ""));
         selected.set(None);
         url_pin.set_value(None);
         with_map(&|m| map::select_parcel(m, ""));
@@ -426,10 +432,14 @@ pub fn App() -> impl IntoView {
                             <dt>{t(Msg::Area)}</dt><dd>{format::area(p.area_sqft)}</dd>
                             <dt>{t(Msg::Status)}</dt><dd>{format::status(p.status)}</dd>
                         </dl>
-                        <button disabled aria-describedby="qualify-hint">{t(Msg::Qualify)}</button>
-                        " "
-                        <button class="secondary" on:click=move |_| close_panel()>{t(Msg::Close)}</button>
-                        <p class="hint" id="qualify-hint">{t(Msg::QualifyLater)}</p>
+                        {if p.status == ParcelStatus::Available {
+                            view! { <Qualify lot=p.pin.clone() on_owned=on_owned /> }.into_any()
+                        } else {
+                            view! { <p class="hint">{t(Msg::NotOffered)}</p> }.into_any()
+                        }}
+                        <p class="panel-actions">
+                            <button class="secondary" on:click=move |_| close_panel()>{t(Msg::Close)}</button>
+                        </p>
                     </aside>
                 })}
             </main>

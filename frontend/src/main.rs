@@ -6,6 +6,7 @@ mod format;
 mod list;
 mod map;
 mod messages;
+mod qualify;
 mod search;
 mod url;
 mod viewport;

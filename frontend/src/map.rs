@@ -23,6 +23,8 @@ extern "C" {
     ) -> MapHandle;
     pub fn set_parcels(map: &MapHandle, geojson: &str);
     pub fn select_parcel(map: &MapHandle, pin: &str);
+    /// Outlines the parcel the neighbour owns (none for `""`).
+    pub fn highlight_owned(map: &MapHandle, pin: &str);
     pub fn fit_bounds(map: &MapHandle, west: f64, south: f64, east: f64, north: f64, animate: bool);
     pub fn jump_to(map: &MapHandle, lon: f64, lat: f64, zoom: f64);
 }

@@ -24,7 +24,6 @@ pub enum Msg {
     NoAddress,
     Close,
     Qualify,
-    QualifyLater,
     SearchLabel,
     SearchHint,
     SearchButton,
@@ -41,6 +40,13 @@ pub enum Msg {
     ListPartial,
     ListOpenParcel,
     ParcelFailed,
+    OwnedLabel,
+    Checking,
+    CheckFailed,
+    Eligible,
+    NotEligible,
+    NotOffered,
+    ApplyLater,
 }
 
 /// The English text of `msg`.
@@ -66,8 +72,7 @@ pub fn t(msg: Msg) -> &'static str {
         Msg::Status => "Status",
         Msg::NoAddress => "No street address on record",
         Msg::Close => "Close",
-        Msg::Qualify => "Do I qualify? / Apply",
-        Msg::QualifyLater => "Applications open with the first round.",
+        Msg::Qualify => "Do I qualify?",
         Msg::SearchLabel => "Find an address or PIN",
         Msg::SearchHint => "For example 5312 W Van Buren or 16-16-214",
         Msg::SearchButton => "Search",
@@ -84,6 +89,15 @@ pub fn t(msg: Msg) -> &'static str {
         Msg::ListPartial => "Showing {0} of {1}: zoom in or move the map to see others.",
         Msg::ListOpenParcel => "Open parcel {0}",
         Msg::ParcelFailed => "Could not open parcel {0}: {1}",
+        Msg::OwnedLabel => "The address or PIN of the property you own",
+        Msg::Checking => "Checking…",
+        Msg::CheckFailed => "Could not check: {0}",
+        Msg::Eligible => "You qualify for this lot.",
+        Msg::NotEligible => "You do not qualify for this lot.",
+        Msg::NotOffered => "This parcel is not for sale.",
+        Msg::ApplyLater => {
+            "Applications through sidelot are coming; the city will say how to apply."
+        }
     }
 }
 

@@ -29,8 +29,17 @@ enum Found {
     Failed(String),
 }
 
+/// A search box; `id` prefixes its elements' ids (`{id}-input`,
+/// `{id}-results`, `{id}-option-N`), so that a page may hold two.
 #[component]
-pub fn SearchBox(on_choose: Callback<SearchResult>) -> impl IntoView {
+pub fn SearchBox(
+    on_choose: Callback<SearchResult>,
+    #[prop(default = "search")] id: &'static str,
+    #[prop(default = Msg::SearchLabel)] label: Msg,
+    /// A `form role="search"` landmark (the page's search), or a plain group.
+    #[prop(default = true)]
+    landmark: bool,
+) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let found = RwSignal::new(Found::Idle);
     let active = RwSignal::new(None::<usize>);
@@ -161,22 +170,22 @@ pub fn SearchBox(on_choose: Callback<SearchResult>) -> impl IntoView {
     };
 
     view! {
-        <form role="search" class="search" on:submit=on_submit>
-            <label for="search-input" class="visually-hidden">{t(Msg::SearchLabel)}</label>
+        <form role=landmark.then_some("search") class="search" on:submit=on_submit>
+            <label for=format!("{id}-input") class="visually-hidden">{t(label)}</label>
             <div class="search-row">
                 <input
-                    id="search-input"
+                    id=format!("{id}-input")
                     type="search"
                     role="combobox"
                     autocomplete="off"
                     spellcheck="false"
-                    placeholder=t(Msg::SearchLabel)
+                    placeholder=t(label)
                     aria-autocomplete="list"
-                    aria-controls="search-results"
-                    aria-describedby="search-hint"
+                    aria-controls=format!("{id}-results")
+                    aria-describedby=format!("{id}-hint")
                     aria-expanded=move || expanded().to_string()
                     aria-activedescendant=move || {
-                        active.get().filter(|_| expanded()).map(|i| format!("search-option-{i}"))
+                        active.get().filter(|_| expanded()).map(|i| format!("{id}-option-{i}"))
                     }
                     prop:value=move || query.get()
                     on:input=on_input
@@ -186,7 +195,7 @@ pub fn SearchBox(on_choose: Callback<SearchResult>) -> impl IntoView {
                 />
                 <button type="submit">{t(Msg::SearchButton)}</button>
             </div>
-            <p id="search-hint" class="visually-hidden">{t(Msg::SearchHint)}</p>
+            <p id=format!("{id}-hint") class="visually-hidden">{t(Msg::SearchHint)}</p>
             <p
                 class="search-message"
                 class:visually-hidden=move || expanded() || !open.get()
@@ -195,7 +204,7 @@ pub fn SearchBox(on_choose: Callback<SearchResult>) -> impl IntoView {
             >
                 {message}
             </p>
-            <ul id="search-results" role="listbox" aria-label=t(Msg::SearchLabel) hidden=move || !expanded()>
+            <ul id=format!("{id}-results") role="listbox" aria-label=t(label) hidden=move || !expanded()>
                 {move || {
                     results()
                         .into_iter()
@@ -206,7 +215,7 @@ pub fn SearchBox(on_choose: Callback<SearchResult>) -> impl IntoView {
                             view! {
                                 <li
                                     role="option"
-                                    id=format!("search-option-{i}")
+                                    id=format!("{id}-option-{i}")
                                     aria-selected=move || (active.get() == Some(i)).to_string()
                                     on:mousedown=|ev| ev.prevent_default()
                                     on:click=move |_| choose(r.clone())

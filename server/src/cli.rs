@@ -14,6 +14,7 @@ use sidelot_domain::api::Basemap;
 use crate::db;
 use crate::http::{self, AppState};
 use crate::import::{self, FieldChoice, ImportOptions};
+use crate::rounds;
 use crate::sample::{self, SampleOptions};
 
 /// sidelot: a city's vacant lots, sold to the neighbours who live beside them.
@@ -57,6 +58,9 @@ enum Command {
     /// Load data files into the database.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Application rounds: create one from a TOML file, list them, show one.
+    #[command(subcommand)]
+    Round(RoundCommand),
     /// Write a deterministic synthetic neighbourhood as a shapefile in
     /// EPSG:3435, for demos, tests and benchmarks.
     Sample {
@@ -82,6 +86,50 @@ enum ImportCommand {
     /// upserts by PIN, and reports every record it refuses. One transaction:
     /// on any failure, or Ctrl-C, the parcels stay as they were.
     Parcels(ImportParcelsArgs),
+    /// Offer lots in a round, from a CSV file with a `pin` column (and
+    /// optional `price`, in dollars, and `notes`). Every row is reported:
+    /// offered, or refused (unknown PIN, duplicate, already offered in
+    /// another round that has not closed). One transaction.
+    Lots(ImportLotsArgs),
+}
+
+#[derive(Debug, Args)]
+struct ImportLotsArgs {
+    /// The CSV file.
+    path: PathBuf,
+    /// The round offering the lots (its slug).
+    #[arg(long)]
+    round: String,
+    /// `cook`: Cook County PINs; `any`: identifiers kept as given.
+    #[arg(long, default_value = "cook")]
+    pin_format: PinFormat,
+    /// Write the report (counts and every refused row) as JSON.
+    #[arg(long)]
+    report: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum RoundCommand {
+    /// Create a round from a TOML file: slug, name, opens and closes (local
+    /// times), time_zone, and a [rules] table (see docs/rounds.md).
+    Create {
+        /// The round's TOML file.
+        file: PathBuf,
+    },
+    /// List the rounds, the latest first.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one round: its times, rules and lots.
+    Show {
+        /// The round's slug.
+        slug: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -218,6 +266,100 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Import(ImportCommand::Parcels(args)) => {
             return import_parcels(cli.database_url, args).await;
+        }
+        Command::Import(ImportCommand::Lots(args)) => {
+            return import_lots(cli.database_url, args).await;
+        }
+        Command::Round(command) => return round(cli.database_url, command).await,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn import_lots(url: Option<String>, args: ImportLotsArgs) -> anyhow::Result<ExitCode> {
+    let pool = open(url, 2).await?;
+    let report =
+        rounds::import_lots(&pool, &args.round, &args.path, args.pin_format, &actor()).await?;
+    for r in &report.rejected {
+        eprintln!(
+            "line {}{}: {}",
+            r.line,
+            r.pin
+                .as_ref()
+                .map(|p| format!(" ({p})"))
+                .unwrap_or_default(),
+            r.reason
+        );
+    }
+    println!(
+        "sidelot: round {}: {} rows: {} lots offered, {} already offered (updated), {} refused",
+        report.round,
+        report.rows,
+        report.offered,
+        report.updated,
+        report.rejected.len()
+    );
+    if let Some(path) = args.report {
+        std::fs::write(&path, serde_json::to_vec_pretty(&report)?)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn round(url: Option<String>, command: RoundCommand) -> anyhow::Result<ExitCode> {
+    let pool = open(url, 2).await?;
+    match command {
+        RoundCommand::Create { file } => {
+            let spec = rounds::read_round_file(&file)?;
+            match rounds::create_round(&pool, &spec, &actor()).await {
+                Ok(r) => println!(
+                    "sidelot: created round {} ({}), opening {} and closing {} ({})",
+                    r.slug, r.name, r.opens_at, r.closes_at, r.time_zone
+                ),
+                Err(rounds::RoundError::Invalid(errors)) => {
+                    eprintln!("sidelot: {} is not a valid round:", file.display());
+                    for e in errors {
+                        eprintln!("  {}: {}", e.field, e.message);
+                    }
+                    return Ok(ExitCode::from(2));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        RoundCommand::List { json } => {
+            let all = rounds::list_rounds(&pool).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&all)?);
+            } else if all.is_empty() {
+                println!("sidelot: no rounds yet (sidelot round create FILE.toml)");
+            } else {
+                println!(
+                    "{:<24} {:<9} {:>6}  {:<25} {:<25} name",
+                    "slug", "state", "lots", "opens", "closes"
+                );
+                for r in all {
+                    println!(
+                        "{:<24} {:<9} {:>6}  {:<25} {:<25} {}",
+                        r.slug,
+                        format!("{:?}", r.state).to_lowercase(),
+                        r.lots,
+                        r.opens_at.to_rfc3339(),
+                        r.closes_at.to_rfc3339(),
+                        r.name
+                    );
+                }
+            }
+        }
+        RoundCommand::Show { slug, json } => {
+            let r = rounds::find_round(&pool, &slug).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                println!("{} ({})", r.name, r.slug);
+                println!("  state:   {}", format!("{:?}", r.state).to_lowercase());
+                println!("  opens:   {} ({})", r.opens_at.to_rfc3339(), r.time_zone);
+                println!("  closes:  {}", r.closes_at.to_rfc3339());
+                println!("  lots:    {}", r.lots);
+                println!("  rules:   {}", serde_json::to_string(&r.rules)?);
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

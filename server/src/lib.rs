@@ -3,6 +3,8 @@
 
 pub mod cli;
 pub mod db;
+pub mod eligibility;
 pub mod http;
 pub mod import;
+pub mod rounds;
 pub mod sample;

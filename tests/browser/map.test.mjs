@@ -7,7 +7,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import { createServer } from "node:net";
 import http from "node:http";
 import { deflateSync } from "node:zlib";
@@ -30,6 +31,11 @@ function freePort() {
   });
 }
 
+/** One column of a query's rows, one per line. */
+function sql(query) {
+  return execFileSync("psql", [databaseUrl, "-qAtc", query], { encoding: "utf8" }).trim();
+}
+
 /** Starts `sidelot serve` with `extra` arguments on a free port. */
 async function serve(extra = []) {
   const port = await freePort();
@@ -50,6 +56,15 @@ before(async () => {
     : [path.join(root, "gis-data/sample/sidelot_sample.shp"), []];
   if (!existsSync(austin)) console.error("*** ../shared/gis is absent: the browser tests use the generated sample ***");
   execFileSync(bin, ["--database-url", databaseUrl, "import", "parcels", file, ...args], { stdio: "inherit" });
+  // An open round offering the city-owned lots (the 248 of 2016 in Austin).
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "sidelot-round-"));
+  writeFileSync(path.join(tmp, "round.toml"), 'slug = "test-round"\nname = "Test round"\n'
+    + 'opens = "2020-01-01T09:00"\ncloses = "2099-12-31T17:00"\ntime_zone = "America/Chicago"\n');
+  execFileSync(bin, ["--database-url", databaseUrl, "round", "create", path.join(tmp, "round.toml")], { stdio: "inherit" });
+  const lots = sql("select pin from parcels where source->>'CITY_OWNED' in ('T', 'true') "
+    + "and coalesce(source->>'ELIGABLE', 'T') in ('T', 'true') order by pin");
+  writeFileSync(path.join(tmp, "lots.csv"), `pin\n${lots}\n`);
+  execFileSync(bin, ["--database-url", databaseUrl, "import", "lots", "--round", "test-round", path.join(tmp, "lots.csv")], { stdio: "inherit" });
   ({ server, base } = await serve());
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
@@ -408,5 +423,38 @@ test("when the parcels cannot be loaded the page says so and retries", async () 
   fail = false;
   await page.getByRole("button", { name: "Retry" }).click();
   await page.waitForFunction(() => /parcels shown/.test(document.querySelector(".status-line").textContent));
+  await page.close();
+});
+
+test("a neighbour asks whether they qualify for a lot and gets the answer in plain words", async () => {
+  // A lot on offer and a neighbour sharing a long boundary with it, found
+  // here with PostGIS directly.
+  const [lot, neighbour, address] = sql(`
+    select l.pin || '|' || p.pin || '|' || p.address
+      from round_lots r join parcels l on l.pin = r.pin
+      join parcels p on p.pin <> l.pin and p.geom && l.geom and ST_Intersects(p.geom, l.geom)
+     where p.address is not null
+       and ST_Length(ST_Intersection(ST_Boundary(l.geom), ST_Buffer(p.geom, 0.000001))::geography) > 10
+     order by l.pin, p.pin limit 1`).split("|");
+  const { page, errors } = await open(`/?pin=${lot}`);
+  await page.waitForSelector("[data-testid=panel-pin]");
+  await page.getByRole("button", { name: "Do I qualify?" }).click();
+  assert.equal(await page.evaluate(() => document.activeElement.id), "owned-input", "the focus goes to the address box");
+  await page.type("#owned-input", address.toLowerCase(), { delay: 10 });
+  await page.waitForSelector("#owned-results [role=option]");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("[data-testid=verdict]");
+  assert.equal(await page.getAttribute("[data-testid=verdict]", "data-relation"), "adjacent");
+  const verdict = await page.textContent("[data-testid=verdict]");
+  assert.match(verdict, /^You qualify for this lot\. Your property at .+ shares a \d+ m boundary with this lot\. In this round that makes you eligible, with the first priority\.$/);
+  const outlined = await page.evaluate(() => JSON.stringify(window.__sidelotMap.getFilter("parcels-owned")));
+  assert.ok(outlined.includes(neighbour), `the neighbour's parcel is outlined: ${outlined}`);
+  await page.screenshot({ path: path.join(shots, "qualify.png") });
+  await page.addScriptTag({ content: readFileSync(path.join(root, "node_modules/axe-core/axe.min.js"), "utf8") });
+  const violations = await page.evaluate(async () => (await window.axe.run()).violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`));
+  assert.deepEqual(violations, []);
+  assert.deepEqual(errors, []);
   await page.close();
 });

@@ -6,6 +6,7 @@ mod error;
 mod health;
 mod openapi;
 mod parcels;
+mod rounds;
 mod search;
 mod site;
 
@@ -52,6 +53,7 @@ pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .merge(parcels::router())
         .merge(search::router())
+        .merge(rounds::router())
         .merge(config::router())
         .merge(health::router())
         .merge(openapi::router())

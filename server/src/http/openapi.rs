@@ -18,12 +18,16 @@ use super::AppState;
         super::parcels::list,
         super::parcels::one,
         super::search::search,
+        super::rounds::list,
+        super::rounds::one,
+        super::rounds::check,
         super::config::config,
         super::health::health
     ),
     tags(
         (name = "parcels", description = "The city's parcels as GeoJSON"),
         (name = "search", description = "Find a parcel by address or PIN"),
+        (name = "rounds", description = "Application rounds, their rules, and who qualifies for a lot"),
         (name = "health", description = "Is the service up"),
     )
 )]

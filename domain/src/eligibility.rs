@@ -1,0 +1,444 @@
+//! Who may buy a lot: the relations between an applicant's parcel and a lot,
+//! a round's rules over them, and the sentence that explains the answer.
+//!
+//! The evidence (lengths and distances in metres) is measured by the server
+//! in PostGIS; everything here is pure, so the browser and the server decide
+//! the same way.
+
+use serde::{Deserialize, Serialize};
+
+/// How an owned parcel relates to a lot, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    /// They share a boundary of at least `min_shared_boundary_m`.
+    Adjacent,
+    /// Not adjacent, at most `alley_max_m` apart, no parcel between them.
+    AcrossAlley,
+    /// In the same block (see [`BlockRule`]).
+    SameBlock,
+    /// At most `street_max_m` apart, no parcel between them.
+    AcrossStreet,
+    /// At most `nearby_max_m` apart.
+    Nearby,
+    /// None of the above.
+    None,
+}
+
+impl Relation {
+    pub const ALL: [Relation; 6] = [
+        Relation::Adjacent,
+        Relation::AcrossAlley,
+        Relation::SameBlock,
+        Relation::AcrossStreet,
+        Relation::Nearby,
+        Relation::None,
+    ];
+
+    /// The name used in rules files and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relation::Adjacent => "adjacent",
+            Relation::AcrossAlley => "across_alley",
+            Relation::SameBlock => "same_block",
+            Relation::AcrossStreet => "across_street",
+            Relation::Nearby => "nearby",
+            Relation::None => "none",
+        }
+    }
+}
+
+/// What makes two parcels part of one block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BlockRule {
+    /// Parcels connected by gaps no wider than `alley_max_m`: streets
+    /// separate blocks, alleys do not.
+    #[default]
+    Geometric,
+    /// The same tax block: the first 7 digits of a Cook County PIN.
+    TaxBlock,
+}
+
+/// Two parcels closer than this (metres) touch: nothing lies between them.
+pub const TOUCH_M: f64 = 0.5;
+
+/// A round's eligibility rules. They are shown to the public with the round
+/// and cannot change once it has opened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    /// The relations that make an applicant eligible, highest priority
+    /// first: priority 1 is the first.
+    #[serde(default = "Rules::default_eligible")]
+    pub eligible: Vec<Relation>,
+    #[serde(default = "Rules::default_min_shared_boundary_m")]
+    pub min_shared_boundary_m: f64,
+    #[serde(default = "Rules::default_alley_max_m")]
+    pub alley_max_m: f64,
+    #[serde(default = "Rules::default_street_max_m")]
+    pub street_max_m: f64,
+    #[serde(default = "Rules::default_nearby_max_m")]
+    pub nearby_max_m: f64,
+    /// Lots one application may ask for.
+    #[serde(default = "Rules::default_max_lots")]
+    pub max_lots: u32,
+    #[serde(default)]
+    pub block_rule: BlockRule,
+}
+
+/// One thing wrong with a set of rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleError {
+    pub field: String,
+    pub message: String,
+}
+
+/// Lots per application a round may allow at most.
+pub const MAX_LOTS_LIMIT: u32 = 10;
+/// Longest distance any rule may name: beyond this nobody is a neighbour.
+pub const MAX_DISTANCE_M: f64 = 1000.0;
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules {
+            eligible: Self::default_eligible(),
+            min_shared_boundary_m: Self::default_min_shared_boundary_m(),
+            alley_max_m: Self::default_alley_max_m(),
+            street_max_m: Self::default_street_max_m(),
+            nearby_max_m: Self::default_nearby_max_m(),
+            max_lots: Self::default_max_lots(),
+            block_rule: BlockRule::default(),
+        }
+    }
+}
+
+impl Rules {
+    fn default_eligible() -> Vec<Relation> {
+        vec![
+            Relation::Adjacent,
+            Relation::AcrossAlley,
+            Relation::SameBlock,
+        ]
+    }
+    fn default_min_shared_boundary_m() -> f64 {
+        1.0
+    }
+    fn default_alley_max_m() -> f64 {
+        8.0
+    }
+    fn default_street_max_m() -> f64 {
+        30.0
+    }
+    fn default_nearby_max_m() -> f64 {
+        150.0
+    }
+    fn default_max_lots() -> u32 {
+        2
+    }
+
+    /// Every problem with these rules, each naming its field.
+    pub fn check(&self) -> Result<(), Vec<RuleError>> {
+        let mut errors = Vec::new();
+        let mut fail = |field: &str, message: String| {
+            errors.push(RuleError {
+                field: field.to_owned(),
+                message,
+            })
+        };
+        if self.eligible.is_empty() {
+            fail("eligible", "must name at least one relation".into());
+        }
+        for (i, r) in self.eligible.iter().enumerate() {
+            if *r == Relation::None {
+                fail("eligible", "cannot include \"none\"".into());
+            }
+            if self.eligible[..i].contains(r) {
+                fail("eligible", format!("names \"{}\" twice", r.as_str()));
+            }
+        }
+        let distances = [
+            ("min_shared_boundary_m", self.min_shared_boundary_m),
+            ("alley_max_m", self.alley_max_m),
+            ("street_max_m", self.street_max_m),
+            ("nearby_max_m", self.nearby_max_m),
+        ];
+        for (field, value) in distances {
+            if !(value.is_finite() && value > 0.0 && value <= MAX_DISTANCE_M) {
+                fail(
+                    field,
+                    format!(
+                        "must be a distance in metres above 0 and at most {MAX_DISTANCE_M}, not {value}"
+                    ),
+                );
+            }
+        }
+        if self.alley_max_m > self.street_max_m {
+            fail(
+                "alley_max_m",
+                format!(
+                    "({}) must not exceed street_max_m ({})",
+                    self.alley_max_m, self.street_max_m
+                ),
+            );
+        }
+        if self.street_max_m > self.nearby_max_m {
+            fail(
+                "street_max_m",
+                format!(
+                    "({}) must not exceed nearby_max_m ({})",
+                    self.street_max_m, self.nearby_max_m
+                ),
+            );
+        }
+        if !(1..=MAX_LOTS_LIMIT).contains(&self.max_lots) {
+            fail(
+                "max_lots",
+                format!(
+                    "must be between 1 and {MAX_LOTS_LIMIT}, not {}",
+                    self.max_lots
+                ),
+            );
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The priority of a relation (1 is the highest), or `None` when it
+    /// does not make an applicant eligible.
+    pub fn priority(&self, relation: Relation) -> Option<u32> {
+        self.eligible
+            .iter()
+            .position(|r| *r == relation)
+            .and_then(|i| u32::try_from(i + 1).ok())
+    }
+}
+
+/// What PostGIS measured between an owned parcel and a lot.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Evidence {
+    /// Length of the boundary they share, in metres.
+    pub shared_boundary_m: f64,
+    /// Shortest distance between them, in metres.
+    pub distance_m: f64,
+    /// Whether another parcel lies on the shortest line between them.
+    pub parcel_between: bool,
+    /// Whether they are in the same block, by the round's block rule.
+    pub same_block: bool,
+}
+
+/// The strongest relation the evidence shows under `rules`' distances.
+pub fn relation(e: &Evidence, rules: &Rules) -> Relation {
+    let apart = e.distance_m >= TOUCH_M;
+    if e.shared_boundary_m >= rules.min_shared_boundary_m {
+        Relation::Adjacent
+    } else if apart && e.distance_m <= rules.alley_max_m && !e.parcel_between {
+        Relation::AcrossAlley
+    } else if e.same_block {
+        Relation::SameBlock
+    } else if apart && e.distance_m <= rules.street_max_m && !e.parcel_between {
+        Relation::AcrossStreet
+    } else if e.distance_m <= rules.nearby_max_m {
+        Relation::Nearby
+    } else {
+        Relation::None
+    }
+}
+
+/// Whole metres for people: "38 m", never "37.9642 m".
+fn metres(m: f64) -> String {
+    if m < 1.0 {
+        "less than 1 m".into()
+    } else {
+        format!("{:.0} m", m)
+    }
+}
+
+/// One plain sentence on how the owned parcel relates to the lot.
+/// `owned` names it for the reader ("your property at 5312 W Van Buren St").
+pub fn describe(relation: Relation, e: &Evidence, owned: &str) -> String {
+    match relation {
+        Relation::Adjacent => format!(
+            "Your property {owned} shares a {} boundary with this lot.",
+            metres(e.shared_boundary_m)
+        ),
+        Relation::AcrossAlley => format!(
+            "Your property {owned} is across the alley from this lot, {} away.",
+            metres(e.distance_m)
+        ),
+        Relation::SameBlock => format!("Your property {owned} is on the same block as this lot."),
+        Relation::AcrossStreet => format!(
+            "Your property {owned} is across the street from this lot, {} away.",
+            metres(e.distance_m)
+        ),
+        Relation::Nearby => format!(
+            "Your property {owned} is {} from this lot, but not on its block.",
+            metres(e.distance_m)
+        ),
+        Relation::None => format!(
+            "Your property {owned} is {} from this lot, too far to be its neighbour.",
+            metres(e.distance_m)
+        ),
+    }
+}
+
+/// The sentence that follows it: why this makes (or does not make) the
+/// applicant eligible in the round.
+pub fn verdict(relation: Relation, rules: &Rules) -> String {
+    let allowed: Vec<&str> = rules.eligible.iter().map(|r| relation_words(*r)).collect();
+    match rules.priority(relation) {
+        Some(1) => "In this round that makes you eligible, with the first priority.".into(),
+        Some(p) => format!("In this round that makes you eligible, with priority {p}."),
+        None => format!(
+            "In this round only owners of property {} may apply.",
+            join_or(&allowed)
+        ),
+    }
+}
+
+fn relation_words(r: Relation) -> &'static str {
+    match r {
+        Relation::Adjacent => "next to the lot",
+        Relation::AcrossAlley => "across the alley from it",
+        Relation::SameBlock => "on its block",
+        Relation::AcrossStreet => "across the street from it",
+        Relation::Nearby => "near it",
+        Relation::None => "anywhere",
+    }
+}
+
+fn join_or(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{}, or {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(shared: f64, distance: f64) -> Evidence {
+        Evidence {
+            shared_boundary_m: shared,
+            distance_m: distance,
+            parcel_between: false,
+            same_block: false,
+        }
+    }
+
+    #[test]
+    fn the_strongest_relation_wins() {
+        let rules = Rules::default();
+        assert_eq!(relation(&ev(38.0, 0.0), &rules), Relation::Adjacent);
+        // A corner touch is not adjacency, nor across an alley.
+        assert_eq!(relation(&ev(0.2, 0.0), &rules), Relation::Nearby);
+        let corner = Evidence {
+            same_block: true,
+            ..ev(0.2, 0.0)
+        };
+        assert_eq!(relation(&corner, &rules), Relation::SameBlock);
+        assert_eq!(relation(&ev(0.0, 5.1), &rules), Relation::AcrossAlley);
+        let blocked = Evidence {
+            parcel_between: true,
+            ..ev(0.0, 5.1)
+        };
+        assert_eq!(relation(&blocked, &rules), Relation::Nearby);
+        assert_eq!(relation(&ev(0.0, 20.0), &rules), Relation::AcrossStreet);
+        assert_eq!(relation(&ev(0.0, 120.0), &rules), Relation::Nearby);
+        assert_eq!(relation(&ev(0.0, 150.1), &rules), Relation::None);
+    }
+
+    #[test]
+    fn thresholds_come_from_the_rules() {
+        let rules = Rules {
+            min_shared_boundary_m: 5.0,
+            alley_max_m: 4.0,
+            ..Rules::default()
+        };
+        assert_eq!(relation(&ev(3.0, 0.0), &rules), Relation::Nearby);
+        assert_eq!(relation(&ev(0.0, 5.1), &rules), Relation::AcrossStreet);
+    }
+
+    #[test]
+    fn priority_is_the_order_of_the_eligible_relations() {
+        let rules = Rules::default();
+        assert_eq!(rules.priority(Relation::Adjacent), Some(1));
+        assert_eq!(rules.priority(Relation::SameBlock), Some(3));
+        assert_eq!(rules.priority(Relation::AcrossStreet), None);
+    }
+
+    #[test]
+    fn bad_rules_are_named_field_by_field() {
+        let rules = Rules {
+            eligible: vec![Relation::Adjacent, Relation::None, Relation::Adjacent],
+            alley_max_m: 40.0,
+            nearby_max_m: f64::NAN,
+            max_lots: 0,
+            ..Rules::default()
+        };
+        let errors = rules.check().unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "eligible",
+                "eligible",
+                "nearby_max_m",
+                "alley_max_m",
+                "max_lots"
+            ]
+        );
+        assert!(Rules::default().check().is_ok());
+        assert!(
+            Rules {
+                eligible: vec![],
+                ..Rules::default()
+            }
+            .check()
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn rules_read_from_json_with_defaults_and_no_unknown_fields() {
+        let rules: Rules =
+            serde_json::from_str(r#"{"eligible": ["adjacent", "same_block"], "max_lots": 1}"#)
+                .unwrap();
+        assert_eq!(rules.eligible, [Relation::Adjacent, Relation::SameBlock]);
+        assert_eq!(rules.alley_max_m, 8.0);
+        assert_eq!(rules.block_rule, BlockRule::Geometric);
+        assert!(serde_json::from_str::<Rules>(r#"{"max_lot": 1}"#).is_err());
+        assert!(serde_json::from_str::<Rules>(r#"{"eligible": ["beside"]}"#).is_err());
+    }
+
+    #[test]
+    fn explanations_are_plain_sentences() {
+        let rules = Rules::default();
+        let owned = "at 5312 W Van Buren St";
+        assert_eq!(
+            describe(Relation::Adjacent, &ev(37.96, 0.0), owned),
+            "Your property at 5312 W Van Buren St shares a 38 m boundary with this lot."
+        );
+        assert_eq!(
+            verdict(Relation::Adjacent, &rules),
+            "In this round that makes you eligible, with the first priority."
+        );
+        assert_eq!(
+            verdict(Relation::AcrossStreet, &rules),
+            "In this round only owners of property next to the lot, across the alley from it, or on its block may apply."
+        );
+        assert_eq!(
+            describe(Relation::None, &ev(0.0, 812.4), "16-16-118-029-0000"),
+            "Your property 16-16-118-029-0000 is 812 m from this lot, too far to be its neighbour."
+        );
+    }
+}

@@ -1,0 +1,111 @@
+//! Measuring how an owned parcel relates to a lot, in PostGIS, in metres.
+//!
+//! Lengths and distances are measured after projecting both parcels to the
+//! UTM zone of the lot (metres, distortion below 0.1 % within a zone); never
+//! in degrees. The rules that turn the measures into a relation live in
+//! `sidelot_domain::eligibility`.
+
+use sidelot_domain::eligibility::{BlockRule, Evidence, Rules, TOUCH_M};
+use sqlx::PgPool;
+
+/// Gaps and overlaps narrower than this (metres) are drawing noise: the
+/// boundary of one parcel within this distance of the other is shared.
+pub const SHARED_TOLERANCE_M: f64 = 0.3;
+
+/// A geometric block is searched at most this many parcels wide: a street
+/// grid's blocks hold a few dozen, and a file without streets (where all
+/// parcels touch) must not turn one question into a walk over the city.
+pub const MAX_BLOCK_PARCELS: i64 = 5000;
+
+/// Measures a lot and an owned parcel, both known to exist.
+pub async fn evidence(
+    db: &PgPool,
+    lot: &str,
+    owned: &str,
+    rules: &Rules,
+) -> Result<Evidence, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"
+        with a as (select geom from parcels where pin = $1),
+             b as (select geom from parcels where pin = $2),
+             zone as (
+                 select (case when ST_Y(c) >= 0 then 32600 else 32700 end
+                         + least(60, greatest(1, floor((ST_X(c) + 180) / 6)::int + 1))) as srid
+                   from (select ST_PointOnSurface(geom) as c from a) x),
+             m as (
+                 select ST_Transform(a.geom, zone.srid) as ga, ST_Transform(b.geom, zone.srid) as gb,
+                        a.geom as a4, b.geom as b4
+                   from a, b, zone)
+        select ST_Length(ST_Intersection(ST_Boundary(ga), ST_Buffer(gb, $3))) as "shared!",
+               ST_Distance(ga, gb) as "distance!",
+               case when ST_Distance(ga, gb) < $4 then false
+                    else exists (
+                        select 1
+                          from parcels p, (select ST_ShortestLine(a4, b4) as l) s
+                         where p.geom && s.l
+                           and p.pin <> $1 and p.pin <> $2
+                           and ST_Relate(p.geom, s.l, 'T********'))
+               end as "between!"
+          from m
+        "#,
+        lot,
+        owned,
+        SHARED_TOLERANCE_M,
+        TOUCH_M
+    )
+    .fetch_one(db)
+    .await?;
+    let same_block = match rules.block_rule {
+        BlockRule::TaxBlock => {
+            lot.len() == 14 && owned.len() == 14 && lot.get(..7) == owned.get(..7)
+        }
+        BlockRule::Geometric => {
+            // Only worth walking when it can change the answer.
+            row.shared < rules.min_shared_boundary_m
+                && geometric_block(db, lot, owned, rules.alley_max_m).await?
+        }
+    };
+    Ok(Evidence {
+        shared_boundary_m: row.shared,
+        distance_m: row.distance,
+        parcel_between: row.between,
+        same_block,
+    })
+}
+
+/// Whether `owned` is reached from `lot` through parcels separated by gaps
+/// no wider than `gap_m`: alleys join a block, streets end it.
+pub async fn geometric_block(
+    db: &PgPool,
+    lot: &str,
+    owned: &str,
+    gap_m: f64,
+) -> Result<bool, sqlx::Error> {
+    // A walk outward from the lot, parcel to parcel; EXISTS stops it at the
+    // owned parcel, the LIMIT at a block too large to be one.
+    sqlx::query_scalar!(
+        r#"
+        with recursive
+        k as (select $3::float8 / 111320.0 as dy,
+                     $3::float8 / (111320.0 * greatest(0.01, cos(radians(ST_Y(ST_PointOnSurface(geom)))))) as dx
+                from parcels where pin = $1),
+        block(pin) as (
+            select $1::text
+            union
+            select p.pin
+              from block
+              join parcels q on q.pin = block.pin
+              cross join k
+              join parcels p on p.geom && ST_Expand(q.geom, k.dx, k.dy)
+             where ST_DWithin(p.geom::geography, q.geom::geography, $3, false)
+        )
+        select exists (select 1 from (select pin from block limit $4) b where b.pin = $2) as "same!"
+        "#,
+        lot,
+        owned,
+        gap_m,
+        MAX_BLOCK_PARCELS
+    )
+    .fetch_one(db)
+    .await
+}

@@ -1,0 +1,239 @@
+//! `GET /api/rounds`, `GET /api/rounds/{slug}` and `GET /api/eligibility`:
+//! the rounds with their public rules, and the pre-check a neighbour runs
+//! before applying.
+
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use sidelot_domain::Pin;
+use sidelot_domain::api::{EligibilityAnswer, RoundList, RoundState, RoundSummary};
+use sidelot_domain::eligibility;
+use sidelot_domain::search::address_key;
+
+use super::{ApiError, AppState};
+use crate::rounds::{self, RoundError};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/rounds", get(list))
+        .route("/rounds/{slug}", get(one))
+        .route("/eligibility", get(check))
+}
+
+impl From<RoundError> for ApiError {
+    fn from(e: RoundError) -> Self {
+        match e {
+            RoundError::NotFound(slug) => {
+                ApiError::NotFound(format!("No round is called {slug:?}."))
+            }
+            RoundError::Database(e) => e.into(),
+            RoundError::Invalid(errors) => ApiError::Internal(anyhow::anyhow!("{errors:?}")),
+        }
+    }
+}
+
+/// Every round, the latest opening first, with its rules.
+#[utoipa::path(
+    get, path = "/api/rounds", tag = "rounds",
+    responses((status = 200, description = "The rounds", body = RoundList))
+)]
+pub async fn list(State(state): State<AppState>) -> Result<Json<RoundList>, ApiError> {
+    let rounds = rounds::list_rounds(&state.pool).await?;
+    Ok(Json(RoundList {
+        rounds: rounds.iter().map(rounds::Round::summary).collect(),
+    }))
+}
+
+/// One round and its rules.
+#[utoipa::path(
+    get, path = "/api/rounds/{slug}", tag = "rounds",
+    params(("slug" = String, Path, description = "The round's short name")),
+    responses(
+        (status = 200, description = "The round", body = RoundSummary),
+        (status = 404, description = "No such round", body = sidelot_domain::api::ErrorBody),
+    )
+)]
+pub async fn one(
+    State(state): State<AppState>,
+    slug: Result<Path<String>, PathRejection>,
+) -> Result<Json<RoundSummary>, ApiError> {
+    let Path(slug) = slug.map_err(|e| ApiError::bad("slug", e.body_text()))?;
+    Ok(Json(
+        rounds::find_round(&state.pool, &slug).await?.summary(),
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EligibilityParams {
+    /// The lot's PIN, dashed or plain.
+    #[param(example = "16-16-118-029-0000")]
+    lot: Option<String>,
+    /// The PIN of the parcel the neighbour owns.
+    owned: Option<String>,
+    /// Or its street address, as written on the tax bill ("5312 W Van Buren St").
+    owned_address: Option<String>,
+}
+
+/// How a neighbour's parcel relates to a lot, and whether that qualifies
+/// them in the round offering the lot. Reveals no personal data: parcels,
+/// addresses and measures are public records.
+#[utoipa::path(
+    get, path = "/api/eligibility", tag = "rounds",
+    params(EligibilityParams),
+    responses(
+        (status = 200, description = "The relation, the evidence in metres and the verdict", body = EligibilityAnswer),
+        (status = 400, description = "A parameter is wrong", body = sidelot_domain::api::ErrorBody),
+        (status = 404, description = "No parcel has that PIN or address", body = sidelot_domain::api::ErrorBody),
+    )
+)]
+pub async fn check(
+    State(state): State<AppState>,
+    params: Result<Query<EligibilityParams>, QueryRejection>,
+) -> Result<Json<EligibilityAnswer>, ApiError> {
+    let Query(params) = params.map_err(|e| ApiError::bad("query", e.body_text()))?;
+    let pool = &state.pool;
+    let raw_lot = params.lot.as_deref().map(str::trim).unwrap_or_default();
+    if raw_lot.is_empty() {
+        return Err(ApiError::bad("lot", "is required: the lot's PIN"));
+    }
+    let lot =
+        Pin::parse(raw_lot, state.pin_format).map_err(|e| ApiError::bad("lot", e.to_string()))?;
+    let owned_pin = params
+        .owned
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let owned_address = params
+        .owned_address
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let owned = match (owned_pin, owned_address) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::bad(
+                "owned_address",
+                "give owned or owned_address, not both",
+            ));
+        }
+        (None, None) => {
+            return Err(ApiError::bad(
+                "owned",
+                "is required: the PIN (or, as owned_address, the address) of the property you own",
+            ));
+        }
+        (Some(p), None) => Pin::parse(p, state.pin_format)
+            .map_err(|e| ApiError::bad("owned", e.to_string()))?
+            .into_string(),
+        (None, Some(a)) => pin_at_address(pool, a).await?,
+    };
+    if owned == lot.as_str() {
+        return Err(ApiError::bad(
+            "owned",
+            "is the lot itself: give the PIN of the property you own beside it",
+        ));
+    }
+    let parcels = sqlx::query!(
+        "select pin, address from parcels where pin = $1 or pin = $2",
+        lot.as_str(),
+        owned
+    )
+    .fetch_all(pool)
+    .await?;
+    if !parcels.iter().any(|p| p.pin == lot.as_str()) {
+        return Err(ApiError::NotFound(format!(
+            "No parcel has PIN {} (lot).",
+            lot.dashed()
+        )));
+    }
+    let Some(owned_row) = parcels.iter().find(|p| p.pin == owned) else {
+        return Err(ApiError::NotFound(format!(
+            "No parcel has PIN {} (owned).",
+            sidelot_domain::pin::dashed(&owned)
+        )));
+    };
+
+    // The round offering the lot: the open one, or else the next to open.
+    let offering = sqlx::query_scalar!(
+        r#"
+        select r.slug from round_lots l join rounds r on r.id = l.round_id
+         where l.pin = $1 and r.closes_at > now()
+         order by r.opens_at limit 1
+        "#,
+        lot.as_str()
+    )
+    .fetch_optional(pool)
+    .await?;
+    let round = match offering {
+        Some(slug) => Some(rounds::find_round(pool, &slug).await?),
+        None => None,
+    };
+    let rules = round.as_ref().map(|r| r.rules.clone()).unwrap_or_default();
+    let evidence = crate::eligibility::evidence(pool, lot.as_str(), &owned, &rules).await?;
+    let relation = eligibility::relation(&evidence, &rules);
+    let priority = rules.priority(relation);
+    let open = round.as_ref().is_some_and(|r| r.state == RoundState::Open);
+    let owned_words = owned_row
+        .address
+        .as_deref()
+        .map(|a| format!("at {a}"))
+        .unwrap_or_else(|| format!("with PIN {}", sidelot_domain::pin::dashed(&owned)));
+    let mut explanation = eligibility::describe(relation, &evidence, &owned_words);
+    explanation.push(' ');
+    explanation.push_str(&match &round {
+        Some(r) if r.state == RoundState::Open => eligibility::verdict(relation, &r.rules),
+        Some(r) => format!(
+            "This lot will be offered in {}, which opens on {}; {}",
+            r.name,
+            r.opens_at.format("%B %-d, %Y"),
+            lowercase_first(&eligibility::verdict(relation, &r.rules))
+        ),
+        None => "This lot is not offered in any open round.".to_owned(),
+    });
+    let centimetres = |m: f64| (m * 100.0).round() / 100.0;
+    Ok(Json(EligibilityAnswer {
+        lot: lot.into_string(),
+        owned,
+        relation,
+        eligible: open && priority.is_some(),
+        priority,
+        shared_boundary_m: centimetres(evidence.shared_boundary_m),
+        distance_m: centimetres(evidence.distance_m),
+        same_block: evidence.same_block,
+        explanation,
+        round: round.as_ref().map(rounds::Round::summary),
+    }))
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The one parcel at an address, by its search key.
+async fn pin_at_address(pool: &sqlx::PgPool, address: &str) -> Result<String, ApiError> {
+    let Some(key) = address_key(address) else {
+        return Err(ApiError::bad("owned_address", "has no letters or digits"));
+    };
+    let pins = sqlx::query_scalar!(
+        "select pin from parcels where address_key = $1 order by pin limit 3",
+        key
+    )
+    .fetch_all(pool)
+    .await?;
+    match pins.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(ApiError::NotFound(format!(
+            "No parcel has the address {address:?}: search for it, or give its PIN."
+        ))),
+        _ => Err(ApiError::bad(
+            "owned_address",
+            format!("{address:?} names more than one parcel: give the PIN of yours"),
+        )),
+    }
+}
