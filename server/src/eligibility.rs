@@ -5,7 +5,7 @@
 //! in degrees. The rules that turn the measures into a relation live in
 //! `sidelot_domain::eligibility`.
 
-use sidelot_domain::eligibility::{BlockRule, Evidence, Rules, TOUCH_M};
+use sidelot_domain::eligibility::{BlockRule, Evidence, Relation, Rules, TOUCH_M, relation};
 use sqlx::PgPool;
 
 /// Gaps and overlaps narrower than this (metres) are drawing noise: the
@@ -16,6 +16,10 @@ pub const SHARED_TOLERANCE_M: f64 = 0.3;
 /// grid's blocks hold a few dozen, and a file without streets (where all
 /// parcels touch) must not turn one question into a walk over the city.
 pub const MAX_BLOCK_PARCELS: i64 = 5000;
+
+/// Parcels farther apart than this (metres) are never in one geometric
+/// block: no street grid has blocks this long.
+pub const MAX_BLOCK_SPAN_M: f64 = 1000.0;
 
 /// Measures a lot and an owned parcel, both known to exist.
 pub async fn evidence(
@@ -60,8 +64,21 @@ pub async fn evidence(
             lot.len() == 14 && owned.len() == 14 && lot.get(..7) == owned.get(..7)
         }
         BlockRule::Geometric => {
-            // Only worth walking when it can change the answer.
-            row.shared < rules.min_shared_boundary_m
+            // Only worth walking when it can change the answer: not when a
+            // stronger relation holds already, nor so far apart that no
+            // street grid has a block that long.
+            let without = Evidence {
+                shared_boundary_m: row.shared,
+                distance_m: row.distance,
+                parcel_between: row.between,
+                same_block: false,
+            };
+            let stronger = matches!(
+                relation(&without, rules),
+                Relation::Adjacent | Relation::AcrossAlley
+            );
+            !stronger
+                && row.distance <= MAX_BLOCK_SPAN_M
                 && geometric_block(db, lot, owned, rules.alley_max_m).await?
         }
     };
