@@ -25,6 +25,9 @@ pub struct ErrorDetail {
     /// The request parameter at fault, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameter: Option<String>,
+    /// Every form field at fault, each with its message (`invalid_fields`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<crate::application::FieldError>,
 }
 
 /// Where a parcel stands in the sale programme.
@@ -211,68 +214,6 @@ pub struct Health {
     pub version: String,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn basemaps_are_checked_before_they_are_served() {
-        assert_eq!(Basemap::new(None, None, None), Ok(None));
-        let raster = Basemap::new(
-            Some("https://t.example/{z}/{x}/{y}.png"),
-            None,
-            Some("(c) Tiles"),
-        )
-        .unwrap();
-        assert_eq!(
-            serde_json::to_value(raster).unwrap(),
-            serde_json::json!({"kind": "raster", "url_template": "https://t.example/{z}/{x}/{y}.png", "attribution": "(c) Tiles"})
-        );
-        assert!(
-            Basemap::new(Some("https://t.example/{z}/{x}.png"), None, None)
-                .unwrap_err()
-                .contains("{y}")
-        );
-        assert!(
-            Basemap::new(Some("ftp://t/{z}/{x}/{y}"), None, None)
-                .unwrap_err()
-                .contains("http")
-        );
-        assert!(
-            Basemap::new(
-                Some("https://a/{z}/{x}/{y}"),
-                Some("https://b/style.json"),
-                None
-            )
-            .is_err()
-        );
-        assert!(matches!(
-            Basemap::new(None, Some("https://b/style.json"), None),
-            Ok(Some(Basemap::Style { .. }))
-        ));
-    }
-
-    #[test]
-    fn statuses_are_written_in_snake_case() {
-        let json = serde_json::to_string(&ParcelStatus::NotForSale).unwrap();
-        assert_eq!(json, "\"not_for_sale\"");
-    }
-
-    #[test]
-    fn an_error_without_parameter_omits_the_field() {
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code: "not_found".into(),
-                message: "No parcel has PIN 13333180190000.".into(),
-                parameter: None,
-            },
-        };
-        let json = serde_json::to_value(&body).unwrap();
-        assert_eq!(json["error"]["code"], "not_found");
-        assert!(json["error"].get("parameter").is_none());
-    }
-}
-
 /// Where a round stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -329,4 +270,120 @@ pub struct EligibilityAnswer {
     pub explanation: String,
     /// The round offering the lot (open, or else upcoming), if any.
     pub round: Option<RoundSummary>,
+}
+
+/// Answer of `POST /api/applications`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApplicationReceipt {
+    /// What to quote to staff: `SL-XXXX-XXXX`.
+    pub tracking_code: String,
+    /// The private status page; given once (a repeated submission gets
+    /// none: the link is in the confirmation email).
+    pub status_url: Option<String>,
+    /// Whether this repeats an earlier submission with the same key.
+    pub repeated: bool,
+}
+
+/// One lot of an application, with the evidence that qualified it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AppliedLot {
+    pub pin: String,
+    pub address: Option<String>,
+    pub relation: crate::eligibility::Relation,
+    pub priority: u32,
+    pub shared_boundary_m: f64,
+    pub distance_m: f64,
+    pub explanation: String,
+}
+
+/// One step in an application's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApplicationEvent {
+    /// RFC 3339.
+    pub at: String,
+    pub kind: String,
+}
+
+/// Answer of `GET /api/status/{token}`: the applicant's own application.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApplicationStatus {
+    pub tracking_code: String,
+    pub round: RoundSummary,
+    pub state: String,
+    pub submitted_at: String,
+    pub email_confirmed: bool,
+    pub applicant_name: String,
+    pub owned_pin: String,
+    pub owned_address: Option<String>,
+    pub lots: Vec<AppliedLot>,
+    pub history: Vec<ApplicationEvent>,
+    /// What happens next, in plain words.
+    pub next_step: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basemaps_are_checked_before_they_are_served() {
+        assert_eq!(Basemap::new(None, None, None), Ok(None));
+        let raster = Basemap::new(
+            Some("https://t.example/{z}/{x}/{y}.png"),
+            None,
+            Some("(c) Tiles"),
+        )
+        .unwrap();
+        assert_eq!(
+            serde_json::to_value(raster).unwrap(),
+            serde_json::json!({"kind": "raster", "url_template": "https://t.example/{z}/{x}/{y}.png", "attribution": "(c) Tiles"})
+        );
+        assert!(
+            Basemap::new(Some("https://t.example/{z}/{x}.png"), None, None)
+                .unwrap_err()
+                .contains("{y}")
+        );
+        assert!(
+            Basemap::new(Some("ftp://t/{z}/{x}/{y}"), None, None)
+                .unwrap_err()
+                .contains("http")
+        );
+        assert!(
+            Basemap::new(
+                Some("https://a/{z}/{x}/{y}"),
+                Some("https://b/style.json"),
+                None
+            )
+            .is_err()
+        );
+        assert!(matches!(
+            Basemap::new(None, Some("https://b/style.json"), None),
+            Ok(Some(Basemap::Style { .. }))
+        ));
+    }
+
+    #[test]
+    fn statuses_are_written_in_snake_case() {
+        let json = serde_json::to_string(&ParcelStatus::NotForSale).unwrap();
+        assert_eq!(json, "\"not_for_sale\"");
+    }
+
+    #[test]
+    fn an_error_without_parameter_omits_the_field() {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: "not_found".into(),
+                message: "No parcel has PIN 13333180190000.".into(),
+                parameter: None,
+                fields: Vec::new(),
+            },
+        };
+        let json = serde_json::to_value(&body).unwrap();
+        assert_eq!(json["error"]["code"], "not_found");
+        assert!(json["error"].get("parameter").is_none());
+    }
 }

@@ -4,6 +4,7 @@
 //! `wasm32-unknown-unknown`.
 
 pub mod api;
+pub mod application;
 pub mod bbox;
 pub mod eligibility;
 pub mod pin;

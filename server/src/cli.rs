@@ -52,6 +52,25 @@ enum Command {
         /// Attribution shown with the basemap.
         #[arg(long, env = "SIDELOT_BASEMAP_ATTRIBUTION")]
         basemap_attribution: Option<String>,
+        /// Where files that are never served live: proofs of ownership, and
+        /// mail written as .eml files (when no SMTP relay is given).
+        #[arg(long, default_value = ".local/data", env = "SIDELOT_DATA_DIR")]
+        data_dir: PathBuf,
+        /// The address the public reaches this server at, for the links in
+        /// emails (default: http:// and --bind).
+        #[arg(long, env = "SIDELOT_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// Send mail through this SMTP relay (HOST:PORT, plain, as a local
+        /// MTA offers) instead of writing .eml files under --data-dir/mail.
+        #[arg(long, env = "SIDELOT_SMTP")]
+        smtp: Option<String>,
+        /// The sender of the emails.
+        #[arg(
+            long,
+            default_value = "sidelot <noreply@localhost>",
+            env = "SIDELOT_MAIL_FROM"
+        )]
+        mail_from: String,
     },
     /// Apply pending database migrations (they are built into the binary).
     Migrate,
@@ -214,7 +233,25 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             basemap_tiles,
             basemap_style,
             basemap_attribution,
+            data_dir,
+            public_url,
+            smtp,
+            mail_from,
         } => {
+            let from: lettre::message::Mailbox = mail_from
+                .parse()
+                .map_err(|e| anyhow::anyhow!("--mail-from {mail_from:?}: {e}"))?;
+            let data = crate::applications::DataDir(data_dir);
+            let transport = match smtp {
+                None => crate::mail::Transport::Files(data.mail()),
+                Some(relay) => {
+                    let (host, port) = relay
+                        .rsplit_once(':')
+                        .and_then(|(h, p)| Some((h.to_owned(), p.parse::<u16>().ok()?)))
+                        .ok_or_else(|| anyhow::anyhow!("--smtp {relay:?}: expected HOST:PORT"))?;
+                    crate::mail::Transport::Smtp { host, port }
+                }
+            };
             let basemap = Basemap::new(
                 basemap_tiles.as_deref(),
                 basemap_style.as_deref(),
@@ -229,11 +266,21 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 tracing::info!("no built browser app found: / describes the API instead");
             }
             let pool = open(cli.database_url, 16).await?;
+            let outbox = std::sync::Arc::new(tokio::sync::Notify::new());
+            tokio::spawn(crate::mail::run(
+                pool.clone(),
+                transport,
+                from,
+                outbox.clone(),
+            ));
             let state = AppState {
                 pool,
                 pin_format,
                 basemap,
                 static_dir,
+                data,
+                public_url: public_url.unwrap_or_else(|| format!("http://{bind}")),
+                outbox,
             };
             http::serve(state, bind).await?;
         }

@@ -1,10 +1,12 @@
 //! The sidelot server: HTTP API, database access, imports, sample data and
 //! the `sidelot` command line.
 
+pub mod applications;
 pub mod cli;
 pub mod db;
 pub mod eligibility;
 pub mod http;
 pub mod import;
+pub mod mail;
 pub mod rounds;
 pub mod sample;

@@ -4,12 +4,16 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use sidelot_domain::api::{ErrorBody, ErrorDetail};
+use sidelot_domain::application::FieldError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// A request parameter is wrong; the message says how.
     #[error("{parameter}: {message}")]
     BadParameter { parameter: String, message: String },
+    /// Form fields are wrong: every one, each with its message.
+    #[error("{} fields need attention: {}", .0.len(), .0.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<FieldError>),
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -45,6 +49,11 @@ impl IntoResponse for ApiError {
                 "invalid_parameter",
                 Some(parameter.clone()),
             ),
+            ApiError::Invalid(fields) => (
+                StatusCode::BAD_REQUEST,
+                "invalid_fields",
+                fields.first().map(|f| f.field.clone()),
+            ),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", None),
             ApiError::MethodNotAllowed(_) => {
                 (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", None)
@@ -63,11 +72,16 @@ impl IntoResponse for ApiError {
             }
             other => other.to_string(),
         };
+        let fields = match self {
+            ApiError::Invalid(fields) => fields,
+            _ => Vec::new(),
+        };
         let body = ErrorBody {
             error: ErrorDetail {
                 code: code.to_owned(),
                 message,
                 parameter,
+                fields,
             },
         };
         (status, Json(body)).into_response()

@@ -1,6 +1,7 @@
 //! The HTTP API: one router, built by [`app`], used by `sidelot serve` and
 //! by the tests alike.
 
+mod applications;
 mod config;
 mod error;
 mod health;
@@ -12,16 +13,20 @@ mod site;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::OriginalUri;
 use sidelot_domain::PinFormat;
 use sidelot_domain::api::Basemap;
 use sqlx::PgPool;
+use tokio::sync::Notify;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
+
+use crate::applications::DataDir;
 pub use openapi::ApiDoc;
 
 #[derive(Clone)]
@@ -34,16 +39,26 @@ pub struct AppState {
     /// The built browser app (trunk's `dist/`); without one, `/` says what
     /// is here.
     pub static_dir: Option<PathBuf>,
+    /// Files never served: documents and written mail.
+    pub data: DataDir,
+    /// Where the public reaches this server; starts the links in emails.
+    pub public_url: String,
+    /// Wakes the outbox worker when a message is queued.
+    pub outbox: Arc<Notify>,
 }
 
 impl AppState {
-    /// Cook County PINs, no basemap, no browser app.
+    /// Cook County PINs, no basemap, no browser app, data under
+    /// `.local/data`, links to `http://127.0.0.1:8080`.
     pub fn new(pool: PgPool) -> AppState {
         AppState {
             pool,
             pin_format: PinFormat::Cook,
             basemap: None,
             static_dir: None,
+            data: DataDir(PathBuf::from(".local/data")),
+            public_url: "http://127.0.0.1:8080".into(),
+            outbox: Arc::new(Notify::new()),
         }
     }
 }
@@ -54,6 +69,7 @@ pub fn app(state: AppState) -> Router {
         .merge(parcels::router())
         .merge(search::router())
         .merge(rounds::router())
+        .merge(applications::router())
         .merge(config::router())
         .merge(health::router())
         .merge(openapi::router())

@@ -21,6 +21,8 @@ use super::AppState;
         super::rounds::list,
         super::rounds::one,
         super::rounds::check,
+        super::applications::submit,
+        super::applications::status,
         super::config::config,
         super::health::health
     ),
@@ -28,6 +30,7 @@ use super::AppState;
         (name = "parcels", description = "The city's parcels as GeoJSON"),
         (name = "search", description = "Find a parcel by address or PIN"),
         (name = "rounds", description = "Application rounds, their rules, and who qualifies for a lot"),
+        (name = "applications", description = "Applying for lots, and following an application"),
         (name = "health", description = "Is the service up"),
     )
 )]

@@ -1,0 +1,445 @@
+//! Applications for lots: everything checked again on the server, the proof
+//! of ownership stored by its SHA-256 outside anything served, one
+//! transaction for the application, its lots and evidence, its first event
+//! and the confirmation message in the outbox.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sidelot_domain::api::RoundState;
+use sidelot_domain::application::{ApplicationForm, CheckedForm, FieldError, document_kind};
+use sidelot_domain::eligibility::{self, MAX_LOTS_LIMIT};
+use sidelot_domain::{Pin, PinFormat};
+use sqlx::PgPool;
+
+use crate::rounds;
+
+/// Where sidelot keeps files it must not serve: documents, and mail written
+/// by the file transport.
+#[derive(Debug, Clone)]
+pub struct DataDir(pub PathBuf);
+
+impl DataDir {
+    pub fn documents(&self) -> PathBuf {
+        self.0.join("documents")
+    }
+    pub fn mail(&self) -> PathBuf {
+        self.0.join("mail")
+    }
+    /// Where a document with this SHA-256 lives.
+    pub fn document(&self, sha256: &str) -> PathBuf {
+        self.documents().join(&sha256[..2]).join(sha256)
+    }
+}
+
+/// A submission as it arrives.
+#[derive(Debug, Clone, Default)]
+pub struct Submission {
+    pub form: ApplicationForm,
+    pub deed: Option<Vec<u8>>,
+    pub idempotency_key: Option<String>,
+}
+
+/// What the applicant gets back.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Receipt {
+    pub tracking_code: String,
+    /// The private status link's token: given once, never stored. Absent
+    /// when the same submission was received before (the link is in the
+    /// confirmation email).
+    pub status_token: Option<String>,
+    /// Whether this repeats an earlier submission (same idempotency key).
+    pub repeated: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    #[error("{} fields need attention", .0.len())]
+    Invalid(Vec<FieldError>),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Storage(#[from] std::io::Error),
+}
+
+/// Random bytes from the operating system.
+fn random<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    // The OS generator does not fail on the platforms sidelot runs on; if it
+    // ever did, all-zero bytes would collide on the unique constraints and
+    // the submission would be refused, never accepted with a guessable token.
+    let _ = getrandom::fill(&mut bytes);
+    bytes
+}
+
+/// `SL-XXXX-XXXX` in Crockford's base 32 (no I, L, O, U): read aloud on the
+/// phone without confusion.
+pub fn tracking_code() -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let bytes = random::<8>();
+    let chars: String = bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(b & 31)] as char)
+        .collect();
+    format!("SL-{}-{}", &chars[..4], &chars[4..])
+}
+
+/// A status token (32 random bytes, URL-safe hex) and its SHA-256.
+pub fn status_token() -> (String, Vec<u8>) {
+    let token = hex::encode(random::<32>());
+    let hash = token_hash(&token);
+    (token, hash)
+}
+
+pub fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// Checks a submission against the form's rules, the round and the
+/// geometry, then stores it. `public_url` starts the status link.
+pub async fn submit(
+    pool: &PgPool,
+    data: &DataDir,
+    public_url: &str,
+    format: PinFormat,
+    submission: Submission,
+) -> Result<Receipt, SubmitError> {
+    let key = submission
+        .idempotency_key
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(str::to_owned);
+    if let Some(key) = &key
+        && let Some(first) = by_idempotency_key(pool, key).await?
+    {
+        return Ok(first);
+    }
+
+    // The form alone (the round's own limit on lots comes next).
+    let mut errors = Vec::new();
+    let checked = match submission.form.check(MAX_LOTS_LIMIT, format) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            errors.extend(e);
+            None
+        }
+    };
+    let deed = match submission.deed.as_deref().map(document_kind) {
+        None => {
+            errors.push(FieldError::new(
+                "deed",
+                "is required: a PDF, JPEG or PNG of your deed",
+            ));
+            None
+        }
+        Some(Err(why)) => {
+            errors.push(FieldError::new("deed", why));
+            None
+        }
+        Some(Ok(kind)) => Some(kind),
+    };
+    let (Some(form), Some(deed_kind), Some(deed_bytes)) = (checked, deed, submission.deed) else {
+        return Err(SubmitError::Invalid(errors));
+    };
+
+    // The round: the one open round offering every lot asked for.
+    let lot_pins: Vec<String> = form.lots.iter().map(|p| p.as_str().to_owned()).collect();
+    let offers = sqlx::query!(
+        r#"
+        select l.pin, r.slug from round_lots l join rounds r on r.id = l.round_id
+         where l.pin = any($1) and r.opens_at <= now() and now() < r.closes_at
+        "#,
+        &lot_pins
+    )
+    .fetch_all(pool)
+    .await?;
+    for lot in &form.lots {
+        if !offers.iter().any(|o| o.pin == lot.as_str()) {
+            errors.push(FieldError::new(
+                "lots",
+                format!("lot {} is not offered in a round open now", lot.dashed()),
+            ));
+        }
+    }
+    let mut slugs: Vec<&str> = offers.iter().map(|o| o.slug.as_str()).collect();
+    slugs.sort_unstable();
+    slugs.dedup();
+    if slugs.len() > 1 {
+        errors.push(FieldError::new(
+            "lots",
+            "these lots are offered in different rounds: apply in each round separately",
+        ));
+    }
+    let round = match slugs.first() {
+        Some(slug) if errors.is_empty() => {
+            rounds::find_round(pool, slug).await.map_err(|e| match e {
+                rounds::RoundError::Database(e) => SubmitError::Database(e),
+                other => SubmitError::Invalid(vec![FieldError::new("lots", other.to_string())]),
+            })?
+        }
+        _ => return Err(SubmitError::Invalid(errors)),
+    };
+    if round.state != RoundState::Open {
+        return Err(SubmitError::Invalid(vec![FieldError::new(
+            "lots",
+            "the round is not open",
+        )]));
+    }
+    if form.lots.len() > round.rules.max_lots as usize {
+        return Err(SubmitError::Invalid(vec![FieldError::new(
+            "lots",
+            format!(
+                "{} allows at most {} lots per application, not {}",
+                round.name,
+                round.rules.max_lots,
+                form.lots.len()
+            ),
+        )]));
+    }
+    let owned_known = sqlx::query_scalar!(
+        r#"select exists (select 1 from parcels where pin = $1) as "known!""#,
+        form.owned.as_str()
+    )
+    .fetch_one(pool)
+    .await?;
+    if !owned_known {
+        return Err(SubmitError::Invalid(vec![FieldError::new(
+            "owned",
+            format!("no parcel has PIN {}", form.owned.dashed()),
+        )]));
+    }
+
+    // Each lot must qualify, by the same measures the pre-check shows.
+    let mut evidence = Vec::new();
+    for lot in &form.lots {
+        let e = crate::eligibility::evidence(pool, lot.as_str(), form.owned.as_str(), &round.rules)
+            .await?;
+        let relation = eligibility::relation(&e, &round.rules);
+        let words = format!("with PIN {}", form.owned.dashed());
+        let explanation = eligibility::describe(relation, &e, &words);
+        match round.rules.priority(relation) {
+            Some(priority) => evidence.push((lot.clone(), relation, priority, e, explanation)),
+            None => errors.push(FieldError::new(
+                "lots",
+                format!(
+                    "you do not qualify for lot {}: {} {}",
+                    lot.dashed(),
+                    explanation,
+                    eligibility::verdict(relation, &round.rules)
+                ),
+            )),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(SubmitError::Invalid(errors));
+    }
+
+    let sha256 = hex::encode(Sha256::digest(&deed_bytes));
+    let stored = store_document(data, &sha256, &deed_bytes).await?;
+    match insert(
+        pool,
+        &round,
+        &form,
+        &evidence,
+        &sha256,
+        deed_kind.content_type(),
+        deed_bytes.len(),
+        key.as_deref(),
+        public_url,
+    )
+    .await
+    {
+        Ok(receipt) => Ok(receipt),
+        Err(e) => {
+            // Nothing half-written stays behind: a file this submission
+            // created goes with it (unless another application uses it).
+            if stored {
+                let used = sqlx::query_scalar!(
+                    r#"select exists (select 1 from documents where sha256 = $1) as "used!""#,
+                    sha256
+                )
+                .fetch_one(pool)
+                .await
+                .unwrap_or(true);
+                if !used {
+                    let _ = tokio::fs::remove_file(data.document(&sha256)).await;
+                }
+            }
+            match e {
+                // The same key raced us: the first answer stands.
+                SubmitError::Database(db)
+                    if constraint(&db) == Some("applications_idempotency_key_unique") =>
+                {
+                    match key {
+                        Some(k) => by_idempotency_key(pool, &k)
+                            .await?
+                            .ok_or(SubmitError::Database(db)),
+                        None => Err(SubmitError::Database(db)),
+                    }
+                }
+                SubmitError::Database(db)
+                    if constraint(&db) == Some("applications_one_per_owned_parcel") =>
+                {
+                    Err(SubmitError::Invalid(vec![FieldError::new(
+                        "owned",
+                        format!(
+                            "an application for the property {} exists already in {}: one per property per round",
+                            form.owned.dashed(),
+                            round.name
+                        ),
+                    )]))
+                }
+                other => Err(other),
+            }
+        }
+    }
+}
+
+fn constraint(e: &sqlx::Error) -> Option<&str> {
+    e.as_database_error().and_then(|d| d.constraint())
+}
+
+async fn by_idempotency_key(pool: &PgPool, key: &str) -> Result<Option<Receipt>, sqlx::Error> {
+    Ok(sqlx::query_scalar!(
+        "select tracking_code from applications where idempotency_key = $1",
+        key
+    )
+    .fetch_optional(pool)
+    .await?
+    .map(|tracking_code| Receipt {
+        tracking_code,
+        status_token: None,
+        repeated: true,
+    }))
+}
+
+/// Writes the document under its SHA-256 (atomically: a temporary file,
+/// then a rename). Returns whether this call created it.
+async fn store_document(data: &DataDir, sha256: &str, bytes: &[u8]) -> std::io::Result<bool> {
+    let path = data.document(sha256);
+    if tokio::fs::try_exists(&path).await? {
+        return Ok(false);
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    tokio::fs::create_dir_all(dir).await?;
+    let tmp = dir.join(format!(".{sha256}.{}", hex::encode(random::<4>())));
+    tokio::fs::write(&tmp, bytes).await?;
+    tokio::fs::rename(&tmp, &path).await?;
+    Ok(true)
+}
+
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one call site; the pieces of one insert"
+)]
+async fn insert(
+    pool: &PgPool,
+    round: &rounds::Round,
+    form: &CheckedForm,
+    evidence: &[(
+        Pin,
+        eligibility::Relation,
+        u32,
+        eligibility::Evidence,
+        String,
+    )],
+    sha256: &str,
+    content_type: &str,
+    size: usize,
+    key: Option<&str>,
+    public_url: &str,
+) -> Result<Receipt, SubmitError> {
+    let (token, token_hash) = status_token();
+    let code = tracking_code();
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "insert into documents (sha256, content_type, size_bytes) values ($1, $2, $3) on conflict (sha256) do nothing",
+        sha256,
+        content_type,
+        size as i64
+    )
+    .execute(&mut *tx)
+    .await?;
+    let id = sqlx::query_scalar!(
+        r#"
+        insert into applications (tracking_code, round_id, owned_pin, applicant_name, email, phone,
+                                  mailing_address, planned_use, planned_use_details,
+                                  attests_ownership, attests_taxes, deed_sha256,
+                                  status_token_hash, idempotency_key)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, true, true, $10, $11, $12)
+        returning id
+        "#,
+        code,
+        round.id,
+        form.owned.as_str(),
+        form.applicant_name,
+        form.email,
+        form.phone,
+        form.mailing_address,
+        form.planned_use.as_str(),
+        form.planned_use_details,
+        sha256,
+        token_hash,
+        key
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    for (lot, relation, priority, e, explanation) in evidence {
+        sqlx::query!(
+            r#"
+            insert into application_lots (application_id, round_id, lot_pin, relation, priority,
+                                          shared_boundary_m, distance_m, same_block, explanation)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            "#,
+            id,
+            round.id,
+            lot.as_str(),
+            relation.as_str(),
+            *priority as i32,
+            e.shared_boundary_m,
+            e.distance_m,
+            e.same_block,
+            explanation
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query!(
+        "insert into application_events (application_id, kind) values ($1, 'submitted')",
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
+    let link = format!("{}/status/{token}", public_url.trim_end_matches('/'));
+    let lots: Vec<String> = evidence
+        .iter()
+        .map(|(l, ..)| format!("  - lot {}", l.dashed()))
+        .collect();
+    let body = format!(
+        "Hello {name},\n\n\
+         We received your application {code} in {round} for:\n{lots}\n\n\
+         Follow it, and confirm this email address, at your private link:\n{link}\n\n\
+         Keep this link to yourself: anyone who has it can see your application.\n\n\
+         sidelot, for the city's planning staff\n",
+        name = form.applicant_name,
+        round = round.name,
+        lots = lots.join("\n"),
+    );
+    sqlx::query!(
+        "insert into outbox (application_id, to_address, subject, body) values ($1, $2, $3, $4)",
+        id,
+        form.email,
+        format!("Your application {code}: received"),
+        body
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Receipt {
+        tracking_code: code,
+        status_token: Some(token),
+        repeated: false,
+    })
+}

@@ -1,0 +1,252 @@
+//! `POST /api/applications` (a multipart form with the deed) and
+//! `GET /api/status/{token}` (the applicant's private status page).
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use sidelot_domain::api::{ApplicationEvent, ApplicationReceipt, ApplicationStatus, AppliedLot};
+use sidelot_domain::application::{FieldError, MAX_DOCUMENT_BYTES};
+use sidelot_domain::eligibility::Relation;
+
+use super::{ApiError, AppState};
+use crate::applications::{self, Submission, SubmitError};
+use crate::rounds;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/applications",
+            // The deed (10 MB) and the form's text fields.
+            post(submit).layer(DefaultBodyLimit::max(MAX_DOCUMENT_BYTES + 256 * 1024)),
+        )
+        .route("/status/{token}", get(status))
+}
+
+impl From<SubmitError> for ApiError {
+    fn from(e: SubmitError) -> Self {
+        match e {
+            SubmitError::Invalid(fields) => ApiError::Invalid(fields),
+            SubmitError::Database(e) => e.into(),
+            SubmitError::Storage(e) => ApiError::Internal(e.into()),
+        }
+    }
+}
+
+fn yes(value: &str) -> bool {
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "true" | "on" | "yes" | "1"
+    )
+}
+
+/// Apply for one or more lots. A `multipart/form-data` body with the fields
+/// `applicant_name`, `email`, `phone` (optional), `mailing_address`,
+/// `owned` (PIN), `lot` (once per lot), `planned_use` (`garden`,
+/// `side_yard`, `parking`, `play_area`, `other`), `planned_use_details`,
+/// `attests_ownership` and `attests_taxes` (`true`), and the file `deed`
+/// (PDF, JPEG or PNG, at most 10 MB). An `Idempotency-Key` header (or
+/// field) makes a repeated submission return the first.
+#[utoipa::path(
+    post, path = "/api/applications", tag = "applications",
+    request_body(content_type = "multipart/form-data", description = "The form and the deed"),
+    responses(
+        (status = 201, description = "Received: the tracking code and the private status link", body = ApplicationReceipt),
+        (status = 200, description = "Received before (same Idempotency-Key)", body = ApplicationReceipt),
+        (status = 400, description = "Fields need attention: every one is listed", body = sidelot_domain::api::ErrorBody),
+        (status = 413, description = "The upload is larger than 10 MB", body = sidelot_domain::api::ErrorBody),
+    )
+)]
+pub async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Result<(StatusCode, Json<ApplicationReceipt>), ApiError> {
+    let mut submission = Submission {
+        idempotency_key: headers
+            .get("idempotency-key")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        ..Submission::default()
+    };
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::Invalid(vec![FieldError::new(
+                "deed",
+                "the upload is larger than 10 MB",
+            )])
+        } else {
+            ApiError::bad(
+                "body",
+                format!("not a readable multipart form: {}", e.body_text()),
+            )
+        }
+    };
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "deed" {
+            let bytes = field.bytes().await.map_err(unreadable)?;
+            // An empty file input sends an empty part: no deed.
+            submission.deed = (!bytes.is_empty()).then(|| bytes.to_vec());
+            continue;
+        }
+        let value = field.text().await.map_err(unreadable)?;
+        let form = &mut submission.form;
+        match name.as_str() {
+            "applicant_name" => form.applicant_name = value,
+            "email" => form.email = value,
+            "phone" => form.phone = value,
+            "mailing_address" => form.mailing_address = value,
+            "owned" => form.owned = value,
+            "lot" | "lots" => form.lots.push(value),
+            "planned_use" => form.planned_use = value,
+            "planned_use_details" => form.planned_use_details = value,
+            "attests_ownership" => form.attests_ownership = yes(&value),
+            "attests_taxes" => form.attests_taxes = yes(&value),
+            "idempotency_key" if submission.idempotency_key.is_none() => {
+                submission.idempotency_key = Some(value)
+            }
+            _ => {}
+        }
+    }
+    let receipt = applications::submit(
+        &state.pool,
+        &state.data,
+        &state.public_url,
+        state.pin_format,
+        submission,
+    )
+    .await?;
+    if !receipt.repeated {
+        state.outbox.notify_one();
+    }
+    let status = if receipt.repeated {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((
+        status,
+        Json(ApplicationReceipt {
+            status_url: receipt
+                .status_token
+                .map(|t| format!("{}/status/{t}", state.public_url.trim_end_matches('/'))),
+            tracking_code: receipt.tracking_code,
+            repeated: receipt.repeated,
+        }),
+    ))
+}
+
+/// The applicant's own application, by the token of their private link.
+/// Opening it confirms their email address (the link was sent there).
+#[utoipa::path(
+    get, path = "/api/status/{token}", tag = "applications",
+    params(("token" = String, Path, description = "The token of the private status link")),
+    responses(
+        (status = 200, description = "The application", body = ApplicationStatus),
+        (status = 404, description = "No application has this link", body = sidelot_domain::api::ErrorBody),
+    )
+)]
+pub async fn status(
+    State(state): State<AppState>,
+    token: Result<Path<String>, PathRejection>,
+) -> Result<Json<ApplicationStatus>, ApiError> {
+    let Path(token) = token.map_err(|e| ApiError::bad("token", e.body_text()))?;
+    let unknown = || {
+        ApiError::NotFound(
+            "No application has this status link. Check that the whole link was copied.".into(),
+        )
+    };
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(unknown());
+    }
+    let hash = applications::token_hash(&token);
+    let mut tx = state.pool.begin().await?;
+    let app = sqlx::query!(
+        r#"
+        select a.id, a.tracking_code, a.state, a.submitted_at, a.email_confirmed_at,
+               a.applicant_name, a.owned_pin, p.address as owned_address, r.slug
+          from applications a
+          join rounds r on r.id = a.round_id
+          join parcels p on p.pin = a.owned_pin
+         where a.status_token_hash = $1
+         for update of a
+        "#,
+        hash
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(unknown)?;
+    if app.email_confirmed_at.is_none() {
+        sqlx::query!(
+            "update applications set email_confirmed_at = now() where id = $1",
+            app.id
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!(
+            "insert into application_events (application_id, kind) values ($1, 'email_confirmed')",
+            app.id
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    let lots = sqlx::query!(
+        r#"
+        select l.lot_pin, p.address, l.relation, l.priority, l.shared_boundary_m, l.distance_m, l.explanation
+          from application_lots l join parcels p on p.pin = l.lot_pin
+         where l.application_id = $1 order by l.lot_pin
+        "#,
+        app.id
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let history = sqlx::query!(
+        "select at, kind from application_events where application_id = $1 order by at, id",
+        app.id
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let round = rounds::find_round(&state.pool, &app.slug).await?;
+    let lots = lots
+        .into_iter()
+        .map(|l| {
+            Ok(AppliedLot {
+                relation: serde_json::from_value::<Relation>(serde_json::Value::String(l.relation))
+                    .map_err(|e| ApiError::Internal(e.into()))?,
+                pin: l.lot_pin,
+                address: l.address,
+                priority: u32::try_from(l.priority).unwrap_or(0),
+                shared_boundary_m: (l.shared_boundary_m * 100.0).round() / 100.0,
+                distance_m: (l.distance_m * 100.0).round() / 100.0,
+                explanation: l.explanation,
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    Ok(Json(ApplicationStatus {
+        tracking_code: app.tracking_code,
+        next_step: format!(
+            "Planning staff will check your ownership and the location. {} closes on {}; \
+             when several neighbours with the same priority want one lot, a public lottery decides.",
+            round.name,
+            round.closes_at.format("%B %-d, %Y")
+        ),
+        round: round.summary(),
+        state: app.state,
+        submitted_at: app.submitted_at.to_rfc3339(),
+        email_confirmed: true,
+        applicant_name: app.applicant_name,
+        owned_pin: app.owned_pin,
+        owned_address: app.owned_address,
+        lots,
+        history: history
+            .into_iter()
+            .map(|h| ApplicationEvent {
+                at: h.at.to_rfc3339(),
+                kind: h.kind,
+            })
+            .collect(),
+    }))
+}

@@ -1,0 +1,634 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests: a failed expectation is a failed test"
+)]
+//! Applications through the real router on a real PostGIS: what is
+//! accepted, every refusal by its field, races, documents, the confirmation
+//! message and the private status page.
+
+mod common;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use sidelot_domain::eligibility::{Relation, Rules};
+use sidelot_server::applications::DataDir;
+use sidelot_server::http::{AppState, app};
+use sidelot_server::mail::{self, Transport};
+use sidelot_server::rounds::{self, RoundFile};
+use sqlx::PgPool;
+use tower::ServiceExt;
+
+const PDF: &[u8] =
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+struct World {
+    state: AppState,
+    _data: tempfile::TempDir,
+    parcels: tempfile::TempDir,
+}
+
+/// The generated neighbourhood and an open round with these relations
+/// eligible.
+async fn world(pool: &PgPool, eligible: Vec<Relation>) -> World {
+    let (parcels, shp) = common::sample(600);
+    common::import(pool, &common::options(&shp, None))
+        .await
+        .unwrap();
+    let file = RoundFile {
+        slug: "now".into(),
+        name: "The open round".into(),
+        opens: "2020-01-01T09:00".into(),
+        closes: "2099-12-31T17:00".into(),
+        time_zone: "America/Chicago".into(),
+        rules: Rules {
+            eligible,
+            ..Rules::default()
+        },
+    };
+    rounds::create_round(pool, &file, "test").await.unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let mut state = AppState::new(pool.clone());
+    state.data = DataDir(data.path().to_owned());
+    state.public_url = "https://lots.example.city".into();
+    World {
+        state,
+        _data: data,
+        parcels: parcels,
+    }
+}
+
+/// Offers `lots` in the open round.
+async fn offer(pool: &PgPool, w: &World, lots: &[&str]) {
+    let csv = w.parcels.path().join("lots.csv");
+    std::fs::write(&csv, format!("pin\n{}\n", lots.join("\n"))).unwrap();
+    let report = rounds::import_lots(pool, "now", &csv, sidelot_domain::PinFormat::Cook, "t")
+        .await
+        .unwrap();
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+}
+
+/// A lot, and the parcels touching it along a real boundary.
+async fn lot_and_neighbours(pool: &PgPool) -> (String, Vec<String>) {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        r#"
+        with pairs as (
+            select l.pin as lot, p.pin as neighbour from parcels l
+              join parcels p on p.pin <> l.pin and p.geom && l.geom
+                   and ST_Length(ST_Intersection(ST_Boundary(l.geom), ST_Buffer(p.geom, 0.000001))::geography) > 5
+             where l.address is not null)
+        select lot, neighbour from pairs
+         where lot = (select lot from pairs group by lot having count(*) >= 2 order by lot limit 1)
+         order by neighbour
+        "#,
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    assert!(!rows.is_empty());
+    (rows[0].0.clone(), rows.into_iter().map(|r| r.1).collect())
+}
+
+/// A multipart form: text fields, then an optional file `deed`.
+fn form(fields: &[(&str, &str)], deed: Option<(&str, &str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "sidelot-test-boundary-7d1f";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    if let Some((file_name, content_type, bytes)) = deed {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"deed\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+fn fields<'a>(owned: &'a str, lot: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("applicant_name", "Ada Neighbour"),
+        ("email", email),
+        ("phone", "(773) 555-0100"),
+        ("mailing_address", "5312 W Van Buren St, Chicago IL 60644"),
+        ("owned", owned),
+        ("lot", lot),
+        ("planned_use", "garden"),
+        ("attests_ownership", "true"),
+        ("attests_taxes", "on"),
+    ]
+}
+
+async fn post(
+    state: &AppState,
+    fields: &[(&str, &str)],
+    deed: Option<(&str, &str, &[u8])>,
+    key: Option<&str>,
+) -> (StatusCode, serde_json::Value) {
+    let (content_type, body) = form(fields, deed);
+    let mut request = Request::post("/api/applications").header("content-type", content_type);
+    if let Some(key) = key {
+        request = request.header("idempotency-key", key);
+    }
+    let response = app(state.clone())
+        .oneshot(request.body(Body::from(body)).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+async fn get(state: &AppState, uri: &str) -> (StatusCode, serde_json::Value) {
+    let response = app(state.clone())
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap())
+}
+
+fn fields_named(answer: &serde_json::Value) -> Vec<String> {
+    answer["error"]["fields"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|f| f["field"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn files_in(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.path().is_dir() {
+                out.extend(files_in(&e.path()));
+            } else {
+                out.push(e.path());
+            }
+        }
+    }
+    out
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn an_application_is_stored_confirmed_by_email_and_followed_on_its_status_page(pool: PgPool) {
+    let w = world(&pool, Rules::default().eligible).await;
+    let (lot, neighbours) = lot_and_neighbours(&pool).await;
+    offer(&pool, &w, &[&lot]).await;
+    let owned = &neighbours[0];
+
+    let (status, receipt) = post(
+        &w.state,
+        &fields(owned, &lot, "ada@example.org"),
+        Some(("deed.pdf", "application/pdf", PDF)),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{receipt}");
+    let code = receipt["tracking_code"].as_str().unwrap();
+    assert!(regex_like_tracking_code(code), "{code}");
+    let url = receipt["status_url"].as_str().unwrap();
+    let token = url
+        .strip_prefix("https://lots.example.city/status/")
+        .unwrap();
+    assert_eq!(token.len(), 64);
+
+    // Stored: the evidence per lot, the deed by its hash outside anything served,
+    // the token only as its hash; the lot now shows as pending.
+    let (relation, priority): (String, i32) =
+        sqlx::query_as("select relation, priority from application_lots")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((relation.as_str(), priority), ("adjacent", 1));
+    let stored = files_in(&w.state.data.documents());
+    assert_eq!(stored.len(), 1);
+    assert_eq!(std::fs::read(&stored[0]).unwrap(), PDF);
+    let tokens: i64 = sqlx::query_scalar(
+        "select count(*) from applications where status_token_hash = sha256($1::bytea)",
+    )
+    .bind(token.as_bytes())
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(tokens, 1);
+    let plain: i64 =
+        sqlx::query_scalar("select count(*) from applications a where position($1 in a::text) > 0")
+            .bind(token)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(plain, 0, "the token itself is stored nowhere");
+    let parcel = common::get(&pool, &format!("/api/parcels/{lot}")).await;
+    assert_eq!(parcel.json["properties"]["status"], "pending");
+
+    // The confirmation: a real message in the outbox folder with the link.
+    let mail_dir = w.state.data.mail();
+    let from = "sidelot <noreply@example.city>".parse().unwrap();
+    assert_eq!(
+        mail::deliver_due(&pool, &Transport::Files(mail_dir.clone()), &from)
+            .await
+            .unwrap(),
+        1
+    );
+    let messages = files_in(&mail_dir);
+    assert_eq!(messages.len(), 1);
+    let eml = std::fs::read_to_string(&messages[0]).unwrap();
+    assert!(eml.contains("To: ada@example.org"), "{eml}");
+    assert!(
+        eml.contains(&format!("Subject: Your application {code}: received")),
+        "{eml}"
+    );
+    assert!(
+        eml.replace("=\r\n", "").contains(url),
+        "the status link is in the message:\n{eml}"
+    );
+    assert_eq!(
+        mail::deliver_due(&pool, &Transport::Files(mail_dir.clone()), &from)
+            .await
+            .unwrap(),
+        0,
+        "sent once"
+    );
+
+    // The status page: opening it confirms the email address.
+    let (status, page) = get(&w.state, &format!("/api/status/{token}")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(page["tracking_code"], code);
+    assert_eq!(page["email_confirmed"], true);
+    assert_eq!(page["lots"][0]["pin"], lot.as_str());
+    assert_eq!(page["lots"][0]["relation"], "adjacent");
+    let kinds: Vec<&str> = page["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["submitted", "email_confirmed"]);
+    let confirmed: bool =
+        sqlx::query_scalar("select email_confirmed_at is not null from applications")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(confirmed);
+    let (again, page2) = get(&w.state, &format!("/api/status/{token}")).await;
+    assert_eq!(again, StatusCode::OK);
+    assert_eq!(
+        page2["history"].as_array().unwrap().len(),
+        2,
+        "confirmed once"
+    );
+
+    // A neighbour's own page shows only their application.
+    let other = &neighbours[1];
+    let (_, second) = post(
+        &w.state,
+        &fields(other, &lot, "bo@example.org"),
+        Some(("d.png", "image/png", b"\x89PNG\r\n\x1a\n....IEND\xaeB`\x82")),
+        None,
+    )
+    .await;
+    let other_token = second["status_url"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (_, other_page) = get(&w.state, &format!("/api/status/{other_token}")).await;
+    let text = other_page.to_string();
+    assert!(
+        !text.contains(code) && !text.contains("ada@example.org"),
+        "{text}"
+    );
+    for bad in ["0".repeat(64), "not-a-token".into()] {
+        let (status, answer) = get(&w.state, &format!("/api/status/{bad}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{answer}");
+    }
+}
+
+fn regex_like_tracking_code(code: &str) -> bool {
+    let parts: Vec<&str> = code.split('-').collect();
+    parts.len() == 3
+        && parts[0] == "SL"
+        && parts[1..].iter().all(|p| {
+            p.len() == 4
+                && p.chars()
+                    .all(|c| c.is_ascii_digit() || (c.is_ascii_uppercase() && !"ILOU".contains(c)))
+        })
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn every_refusal_names_its_field_and_leaves_nothing_behind(pool: PgPool) {
+    let w = world(&pool, Rules::default().eligible).await;
+    let (lot, neighbours) = lot_and_neighbours(&pool).await;
+    offer(&pool, &w, &[&lot]).await;
+    let far: String = sqlx::query_scalar(
+        "select p.pin from parcels p, parcels l where l.pin = $1 and ST_Distance(p.geom::geography, l.geom::geography) > 400 order by p.pin limit 1",
+    )
+    .bind(&lot)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let not_offered: String = sqlx::query_scalar("select max(pin) from parcels where pin <> $1")
+        .bind(&lot)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let owned = neighbours[0].as_str();
+    let deed = Some(("deed.pdf", "application/pdf", PDF));
+
+    // Everything wrong at once: every field named.
+    let (status, answer) = post(
+        &w.state,
+        &[
+            ("email", "nope"),
+            ("phone", "call me"),
+            ("owned", "12"),
+            ("planned_use", "pool"),
+            ("attests_taxes", "no"),
+        ],
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer["error"]["code"], "invalid_fields");
+    assert_eq!(
+        fields_named(&answer),
+        [
+            "applicant_name",
+            "email",
+            "phone",
+            "mailing_address",
+            "owned",
+            "lots",
+            "planned_use",
+            "attests_ownership",
+            "attests_taxes",
+            "deed"
+        ]
+    );
+
+    let cases: Vec<(Vec<(&str, &str)>, Option<(&str, &str, &[u8])>, &str, &str)> = vec![
+        // A "PDF" that is not one, whatever its name and declared type.
+        (
+            fields(owned, &lot, "a@b.org"),
+            Some(("deed.pdf", "application/pdf", b"GIF89a not a pdf")),
+            "deed",
+            "is not a PDF, JPEG or PNG file",
+        ),
+        (
+            fields(owned, &not_offered, "a@b.org"),
+            deed,
+            "lots",
+            "is not offered in a round open now",
+        ),
+        (
+            fields(&far, &lot, "a@b.org"),
+            deed,
+            "lots",
+            "you do not qualify for lot",
+        ),
+        (
+            fields("99-99-999-999-9999", &lot, "a@b.org"),
+            deed,
+            "owned",
+            "no parcel has PIN 99-99-999-999-9999",
+        ),
+    ];
+    for (f, d, field, message) in cases {
+        let (status, answer) = post(&w.state, &f, d, None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+        assert_eq!(fields_named(&answer), [field], "{answer}");
+        assert!(
+            answer["error"]["fields"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains(message),
+            "{answer}"
+        );
+    }
+    // More lots than the round allows (2), all offered.
+    offer(&pool, &w, &[&lot, &neighbours[1], &far]).await;
+    let mut three = fields(owned, &lot, "a@b.org");
+    three.push(("lot", &neighbours[1]));
+    three.push(("lot", &far));
+    let (status, answer) = post(&w.state, &three, deed, None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(answer.to_string().contains("at most 2 lots"), "{answer}");
+
+    let stored: i64 = sqlx::query_scalar("select (select count(*) from applications) + (select count(*) from documents) + (select count(*) from outbox)")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 0, "nothing is stored for a refused application");
+    assert!(
+        files_in(&w.state.data.documents()).is_empty(),
+        "no document file stays behind"
+    );
+
+    // The same key twice: the first answer, one application.
+    let (first_status, first) = post(
+        &w.state,
+        &fields(owned, &lot, "a@b.org"),
+        deed,
+        Some("key-1"),
+    )
+    .await;
+    assert_eq!(first_status, StatusCode::CREATED, "{first}");
+    let (again_status, again) = post(
+        &w.state,
+        &fields(owned, &lot, "a@b.org"),
+        deed,
+        Some("key-1"),
+    )
+    .await;
+    assert_eq!(again_status, StatusCode::OK, "{again}");
+    assert_eq!(again["tracking_code"], first["tracking_code"]);
+    assert_eq!(again["repeated"], true);
+    assert!(again["status_url"].is_null());
+    // The same property again, without the key: refused, naming `owned`.
+    let (status, answer) = post(&w.state, &fields(owned, &lot, "a@b.org"), deed, None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(fields_named(&answer), ["owned"]);
+    assert!(
+        answer.to_string().contains("one per property per round"),
+        "{answer}"
+    );
+    let count: i64 = sqlx::query_scalar("select count(*) from applications")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn fifty_neighbours_at_once_are_all_stored_and_one_property_racing_itself_once(pool: PgPool) {
+    let everyone = vec![
+        Relation::Adjacent,
+        Relation::AcrossAlley,
+        Relation::SameBlock,
+        Relation::AcrossStreet,
+        Relation::Nearby,
+    ];
+    let w = world(&pool, everyone).await;
+    let (lot, _) = lot_and_neighbours(&pool).await;
+    offer(&pool, &w, &[&lot]).await;
+    let w = Arc::new(w);
+    let neighbours: Vec<String> = sqlx::query_scalar(
+        "select p.pin from parcels p, parcels l where l.pin = $1 and p.pin <> l.pin order by p.geom <-> l.geom limit 50",
+    )
+    .bind(&lot)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(neighbours.len(), 50);
+    let tasks: Vec<_> = neighbours
+        .iter()
+        .enumerate()
+        .map(|(i, owned)| {
+            let (w, owned, lot) = (w.clone(), owned.clone(), lot.clone());
+            tokio::spawn(async move {
+                let email = format!("n{i}@example.org");
+                post(
+                    &w.state,
+                    &fields(&owned, &lot, &email),
+                    Some(("d.pdf", "application/pdf", PDF)),
+                    None,
+                )
+                .await
+            })
+        })
+        .collect();
+    for t in tasks {
+        let (status, answer) = t.await.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
+    }
+    let count: i64 = sqlx::query_scalar("select count(*) from application_lots")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 50);
+
+    // One property, ten submissions at once: one stored, nine refused by the database.
+    sqlx::query("delete from applications")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let owned = neighbours[0].clone();
+    let tasks: Vec<_> = (0..10)
+        .map(|i| {
+            let (w, owned, lot) = (w.clone(), owned.clone(), lot.clone());
+            tokio::spawn(async move {
+                let email = format!("same{i}@example.org");
+                post(
+                    &w.state,
+                    &fields(&owned, &lot, &email),
+                    Some(("d.pdf", "application/pdf", PDF)),
+                    None,
+                )
+                .await
+            })
+        })
+        .collect();
+    let mut created = 0;
+    for t in tasks {
+        let (status, answer) = t.await.unwrap();
+        match status {
+            StatusCode::CREATED => created += 1,
+            StatusCode::BAD_REQUEST => assert_eq!(fields_named(&answer), ["owned"], "{answer}"),
+            other => panic!("{other}: {answer}"),
+        }
+    }
+    assert_eq!(created, 1);
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn a_failed_send_waits_and_retries_and_an_oversized_deed_is_refused(pool: PgPool) {
+    let w = world(&pool, Rules::default().eligible).await;
+    let (lot, neighbours) = lot_and_neighbours(&pool).await;
+    offer(&pool, &w, &[&lot]).await;
+
+    // Larger than 10 MB: refused by the deed's name, nothing stored.
+    let big = vec![b'%'; 11 * 1024 * 1024];
+    let (status, answer) = post(
+        &w.state,
+        &fields(&neighbours[0], &lot, "a@b.org"),
+        Some(("big.pdf", "application/pdf", &big)),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    assert_eq!(fields_named(&answer), ["deed"]);
+    assert!(answer.to_string().contains("10 MB"), "{answer}");
+
+    let (status, _) = post(
+        &w.state,
+        &fields(&neighbours[0], &lot, "a@b.org"),
+        Some(("d.pdf", "application/pdf", PDF)),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    // No mail server listens on port 9 here: the send fails, is recorded,
+    // and waits; the application is untouched.
+    let from = "sidelot <noreply@example.city>".parse().unwrap();
+    let nowhere = Transport::Smtp {
+        host: "127.0.0.1".into(),
+        port: 9,
+    };
+    assert_eq!(mail::deliver_due(&pool, &nowhere, &from).await.unwrap(), 0);
+    let (attempts, waits, error): (i32, f64, Option<String>) = sqlx::query_as(
+        "select attempts, extract(epoch from next_attempt_at - now())::float8, last_error from outbox",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(attempts, 1);
+    assert!((25.0..=31.0).contains(&waits), "next try in {waits} s");
+    assert!(error.is_some());
+    assert_eq!(
+        mail::deliver_due(&pool, &nowhere, &from).await.unwrap(),
+        0,
+        "not due yet: no second try now"
+    );
+    let attempts: i32 = sqlx::query_scalar("select attempts from outbox")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(attempts, 1);
+    // When it is due again and the transport works, it goes.
+    sqlx::query("update outbox set next_attempt_at = now()")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let files = Transport::Files(w.state.data.mail());
+    assert_eq!(mail::deliver_due(&pool, &files, &from).await.unwrap(), 1);
+    let applications: i64 = sqlx::query_scalar("select count(*) from applications")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(applications, 1);
+}
