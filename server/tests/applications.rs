@@ -23,6 +23,9 @@ use sidelot_server::rounds::{self, RoundFile};
 use sqlx::PgPool;
 use tower::ServiceExt;
 
+/// A deed upload: file name, declared type, bytes.
+type Deed<'a> = Option<(&'a str, &'a str, &'a [u8])>;
+
 const PDF: &[u8] =
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
@@ -58,7 +61,7 @@ async fn world(pool: &PgPool, eligible: Vec<Relation>) -> World {
     World {
         state,
         _data: data,
-        parcels: parcels,
+        parcels,
     }
 }
 
@@ -391,7 +394,7 @@ async fn every_refusal_names_its_field_and_leaves_nothing_behind(pool: PgPool) {
         ]
     );
 
-    let cases: Vec<(Vec<(&str, &str)>, Option<(&str, &str, &[u8])>, &str, &str)> = vec![
+    let cases: Vec<(Vec<(&str, &str)>, Deed, &str, &str)> = vec![
         // A "PDF" that is not one, whatever its name and declared type.
         (
             fields(owned, &lot, "a@b.org"),
