@@ -26,6 +26,9 @@ use tower::ServiceExt;
 /// A deed upload: file name, declared type, bytes.
 type Deed<'a> = Option<(&'a str, &'a str, &'a [u8])>;
 
+/// A refusal case: the form, the deed, the field named, part of its message.
+type Case<'a> = (Vec<(&'a str, &'a str)>, Deed<'a>, &'a str, &'a str);
+
 const PDF: &[u8] =
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
@@ -394,7 +397,7 @@ async fn every_refusal_names_its_field_and_leaves_nothing_behind(pool: PgPool) {
         ]
     );
 
-    let cases: Vec<(Vec<(&str, &str)>, Deed, &str, &str)> = vec![
+    let cases: Vec<Case> = vec![
         // A "PDF" that is not one, whatever its name and declared type.
         (
             fields(owned, &lot, "a@b.org"),
