@@ -4,6 +4,9 @@ use sidelot_domain::api::{
     ClientConfig, EligibilityAnswer, ErrorBody, ParcelFeature, SearchResults,
 };
 
+use sidelot_domain::api::{ApplicationReceipt, ApplicationStatus};
+use sidelot_domain::application::FieldError;
+
 use crate::viewport::LightCollection;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -11,21 +14,30 @@ use wasm_bindgen_futures::JsFuture;
 /// What went wrong talking to the server.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
-    /// The server answered with its error shape.
-    Server { status: u16, message: String },
+    /// The server answered with its error shape (and, for a form, every
+    /// field at fault).
+    Server {
+        status: u16,
+        message: String,
+        fields: Vec<FieldError>,
+    },
     /// No answer (offline, aborted) or an unreadable one.
     Network(String),
 }
 
 async fn get_text(url: &str, signal: Option<&web_sys::AbortSignal>) -> Result<String, ApiError> {
-    let net = |e: wasm_bindgen::JsValue| ApiError::Network(format!("{e:?}"));
-    let window = web_sys::window().ok_or_else(|| ApiError::Network("no window".into()))?;
     let init = web_sys::RequestInit::new();
     init.set_method("GET");
     if let Some(signal) = signal {
         init.set_signal(Some(signal));
     }
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+    send(url, &init).await
+}
+
+async fn send(url: &str, init: &web_sys::RequestInit) -> Result<String, ApiError> {
+    let net = |e: wasm_bindgen::JsValue| ApiError::Network(format!("{e:?}"));
+    let window = web_sys::window().ok_or_else(|| ApiError::Network("no window".into()))?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, init))
         .await
         .map_err(net)?
         .dyn_into()
@@ -38,12 +50,14 @@ async fn get_text(url: &str, signal: Option<&web_sys::AbortSignal>) -> Result<St
     if response.ok() {
         Ok(text)
     } else {
-        let message = serde_json::from_str::<ErrorBody>(&text)
-            .map(|b| b.error.message)
-            .unwrap_or_else(|_| text.clone());
+        let (message, fields) = match serde_json::from_str::<ErrorBody>(&text) {
+            Ok(b) => (b.error.message, b.error.fields),
+            Err(_) => (text.clone(), Vec::new()),
+        };
         Err(ApiError::Server {
             status: response.status(),
             message,
+            fields,
         })
     }
 }
@@ -93,5 +107,27 @@ pub async fn eligibility(lot: &str, owned: &str) -> Result<EligibilityAnswer, Ap
         js_sys::encode_uri_component(owned),
     );
     let text = get_text(&format!("/api/eligibility?lot={lot}&owned={owned}"), None).await?;
+    serde_json::from_str(&text).map_err(|e| ApiError::Network(e.to_string()))
+}
+
+/// `POST /api/applications`: the form (with the deed) as the browser
+/// collected it; `key` makes a repeated send return the first answer.
+pub async fn apply(form: &web_sys::FormData, key: &str) -> Result<ApplicationReceipt, ApiError> {
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(form);
+    let headers = web_sys::Headers::new().map_err(|e| ApiError::Network(format!("{e:?}")))?;
+    headers
+        .set("idempotency-key", key)
+        .map_err(|e| ApiError::Network(format!("{e:?}")))?;
+    init.set_headers(&headers);
+    let text = send("/api/applications", &init).await?;
+    serde_json::from_str(&text).map_err(|e| ApiError::Network(e.to_string()))
+}
+
+/// `GET /api/status/{token}`: the applicant's own application.
+pub async fn status(token: &str) -> Result<ApplicationStatus, ApiError> {
+    let token = js_sys::encode_uri_component(token);
+    let text = get_text(&format!("/api/status/{token}"), None).await?;
     serde_json::from_str(&text).map_err(|e| ApiError::Network(e.to_string()))
 }

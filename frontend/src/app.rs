@@ -432,7 +432,7 @@ pub fn App() -> impl IntoView {
                             <dt>{t(Msg::Area)}</dt><dd>{format::area(p.area_sqft)}</dd>
                             <dt>{t(Msg::Status)}</dt><dd>{format::status(p.status)}</dd>
                         </dl>
-                        {if p.status == ParcelStatus::Available {
+                        {if matches!(p.status, ParcelStatus::Available | ParcelStatus::Pending) {
                             view! { <Qualify lot=p.pin.clone() on_owned=on_owned /> }.into_any()
                         } else {
                             view! { <p class="hint">{t(Msg::NotOffered)}</p> }.into_any()

@@ -2,16 +2,43 @@
 
 mod api;
 mod app;
+mod apply;
 mod format;
 mod list;
 mod map;
 mod messages;
 mod qualify;
 mod search;
+mod status;
 mod url;
 mod viewport;
 
+use leptos::prelude::*;
+
+/// The header of the pages that are not the map.
+#[component]
+fn PageHeader() -> impl IntoView {
+    view! {
+        <header class="page-header">
+            <a class="brand-link" href="/">{messages::t(messages::Msg::Title)}</a>
+            <span class="tagline">{messages::t(messages::Msg::Tagline)}</span>
+        </header>
+    }
+}
+
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(app::App);
+    // Three pages, chosen by the path: the server answers every path that
+    // is not a file with this app.
+    let path = window().location().pathname().unwrap_or_default();
+    if path == "/apply" {
+        leptos::mount::mount_to_body(|| view! { <PageHeader /> <apply::ApplyPage /> });
+    } else if let Some(token) = path.strip_prefix("/status/") {
+        let token = token.trim_end_matches('/').to_owned();
+        leptos::mount::mount_to_body(
+            move || view! { <PageHeader /> <status::StatusPage token=token.clone() /> },
+        );
+    } else {
+        leptos::mount::mount_to_body(app::App);
+    }
 }

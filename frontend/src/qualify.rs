@@ -71,7 +71,10 @@ pub fn Qualify(lot: String, on_owned: Callback<Option<String>>) -> impl IntoView
                                 <p class=class data-testid="verdict" data-relation=a.relation.as_str()>
                                     <strong>{headline}</strong>" "{a.explanation.clone()}
                                 </p>
-                                {a.eligible.then(|| view! { <p class="hint">{t(Msg::ApplyLater)}</p> })}
+                                {a.eligible.then(|| view! {
+                                    <p class="hint">{t(Msg::ApplyLater)}</p>
+                                    <p><a class="button" href=format!("/apply?lot={}&owned={}", a.lot, a.owned)>{t(Msg::ApplyLink)}</a></p>
+                                })}
                             }.into_any()
                         }
                     }}

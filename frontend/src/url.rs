@@ -82,6 +82,17 @@ impl UrlState {
     }
 }
 
+/// One parameter of a query string, decoded; `None` when absent or empty.
+pub fn query_param(query: &str, key: &str) -> Option<String> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| percent_decode(v).trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
 /// Decodes `%XX` escapes and `+` (a space in a query string). Malformed
 /// escapes stay as they are.
 fn percent_decode(text: &str) -> String {
@@ -209,6 +220,16 @@ mod tests {
             UrlState::parse(&odd.to_query()).pin.as_deref(),
             Some("A&B 1/2")
         );
+    }
+
+    #[test]
+    fn one_parameter_is_read_decoded() {
+        assert_eq!(
+            query_param("?lot=1&owned=16-16%2D1", "owned").as_deref(),
+            Some("16-16-1")
+        );
+        assert_eq!(query_param("?lot=", "lot"), None);
+        assert_eq!(query_param("?lot=1", "owned"), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { createServer } from "node:net";
 import http from "node:http";
@@ -23,6 +23,8 @@ const shots = path.join(root, "target/screenshots");
 const austin = path.join(root, "../shared/gis/chicago-austin/austin_lots_3435.shp");
 
 let server, browser, base;
+// Documents and written mail of the servers these tests start.
+const dataDir = mkdtempSync(path.join(os.tmpdir(), "sidelot-data-"));
 
 function freePort() {
   return new Promise((resolve) => {
@@ -39,7 +41,8 @@ function sql(query) {
 /** Starts `sidelot serve` with `extra` arguments on a free port. */
 async function serve(extra = []) {
   const port = await freePort();
-  const child = spawn(bin, ["--database-url", databaseUrl, "serve", "--bind", `127.0.0.1:${port}`, "--static-dir", dist, ...extra],
+  const child = spawn(bin, ["--database-url", databaseUrl, "serve", "--bind", `127.0.0.1:${port}`, "--static-dir", dist,
+    "--data-dir", dataDir, "--public-url", `http://127.0.0.1:${port}`, ...extra],
     { stdio: ["ignore", "pipe", "inherit"] });
   await new Promise((resolve, reject) => {
     child.stdout.on("data", (d) => { if (String(d).includes("serving on")) resolve(); });
@@ -456,5 +459,93 @@ test("a neighbour asks whether they qualify for a lot and gets the answer in pla
     .filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`));
   assert.deepEqual(violations, []);
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+async function axeViolations(page) {
+  await page.addScriptTag({ content: readFileSync(path.join(root, "node_modules/axe-core/axe.min.js"), "utf8") });
+  return page.evaluate(async () => (await window.axe.run()).violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`));
+}
+
+test("from the map to a sent application: qualify, fill the form step by step, upload the deed, get the email, open the status page", async () => {
+  // A lot on offer and a neighbour sharing a long boundary, that has not applied yet.
+  const [lot, neighbour, address] = sql(`
+    select l.pin || '|' || p.pin || '|' || p.address
+      from round_lots r join parcels l on l.pin = r.pin
+      join parcels p on p.pin <> l.pin and p.geom && l.geom and ST_Intersects(p.geom, l.geom)
+     where p.address is not null
+       and ST_Length(ST_Intersection(ST_Boundary(l.geom), ST_Buffer(p.geom, 0.000001))::geography) > 10
+     order by l.pin desc, p.pin limit 1`).split("|");
+  const { page, errors } = await open(`/?pin=${lot}`);
+  await page.waitForSelector("[data-testid=panel-pin]");
+  await page.getByRole("button", { name: "Do I qualify?" }).click();
+  await page.type("#owned-input", address.toLowerCase(), { delay: 10 });
+  await page.waitForSelector("#owned-results [role=option]");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await page.getByRole("link", { name: "Apply for this lot" }).click();
+  await page.waitForURL(/\/apply\?/);
+  await page.waitForFunction(() => /shares a \d+ m boundary/.test(document.querySelector("[data-testid=apply-check]")?.textContent ?? ""));
+
+  // Step 1 (the property and the lot), then step 2 with nothing filled in:
+  // each field says what is wrong, and the focus goes to the first.
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.waitForFunction(() => /Step 2 of 4/.test(document.querySelector("#field-step-title").textContent));
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.waitForSelector(".error-summary");
+  assert.equal(await page.getAttribute("#field-email", "aria-invalid"), "true");
+  assert.match(await page.textContent("#error-applicant_name"), /is required/);
+  assert.equal(await page.evaluate(() => document.activeElement.id), "field-applicant_name");
+  assert.deepEqual(await axeViolations(page), [], "the form with its errors");
+  await page.screenshot({ path: path.join(shots, "apply-errors.png") });
+  await page.fill("#field-applicant_name", "Ada Neighbour");
+  await page.fill("#field-email", "not an email");
+  await page.fill("#field-mailing_address", "5312 W Van Buren St, Chicago IL 60644");
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.waitForFunction(() => /is not an email address/.test(document.querySelector("#error-email").textContent));
+  await page.fill("#field-email", "ada@example.org");
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.waitForFunction(() => /Step 3 of 4/.test(document.querySelector("#field-step-title").textContent));
+  await page.selectOption("#field-planned_use", "garden");
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.waitForFunction(() => /Step 4 of 4/.test(document.querySelector("#field-step-title").textContent));
+
+  // A file that claims to be a PDF but is not: the server refuses it, by name.
+  await page.setInputFiles("#field-deed", { name: "deed.pdf", mimeType: "application/pdf", buffer: Buffer.from("not really a pdf") });
+  await page.check("#field-attests_ownership");
+  await page.check("#field-attests_taxes");
+  await page.getByRole("button", { name: "Send my application" }).click();
+  await page.waitForFunction(() => /is not a PDF, JPEG or PNG file/.test(document.querySelector("#error-deed").textContent));
+  // The real deed: sent, and the status page opens.
+  const pdf = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+  await page.setInputFiles("#field-deed", { name: "deed.pdf", mimeType: "application/pdf", buffer: pdf });
+  await page.getByRole("button", { name: "Send my application" }).click();
+  await page.waitForURL(/\/status\/[0-9a-f]{64}$/, { timeout: 15000 });
+  await page.waitForSelector("[data-testid=tracking-code]");
+  const code = (await page.textContent("[data-testid=tracking-code]")).replace("Application ", "");
+  assert.match(code, /^SL-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  assert.match(await page.textContent("main"), /Email address confirmed/);
+  assert.match(await page.textContent("main"), /shares a \d+ m boundary/);
+  assert.deepEqual(await axeViolations(page), [], "the status page");
+  await page.screenshot({ path: path.join(shots, "status-page.png") });
+  const statusUrl = page.url();
+
+  // The confirmation email, written by the outbox worker, carries the same link.
+  let eml = null;
+  for (let i = 0; i < 50 && !eml; i++) {
+    const dir = path.join(dataDir, "mail");
+    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".eml")) : [];
+    const found = files.map((f) => readFileSync(path.join(dir, f), "utf8")).find((m) => m.includes(code));
+    if (found) eml = found; else await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.ok(eml, "the confirmation message was written");
+  assert.match(eml, /To: ada@example\.org/);
+  assert.ok(eml.replaceAll("=\r\n", "").includes(statusUrl), `the message links to ${statusUrl}`);
+  // The lot now shows as pending on the map.
+  const feature = await api(`/api/parcels/${lot}`);
+  assert.equal(feature.properties.status, "pending");
+  assert.equal(neighbour.length, 14);
+  assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
   await page.close();
 });

@@ -1,0 +1,425 @@
+//! `/apply?lot=PIN&owned=PIN`: the application form, in four steps. Each
+//! step is checked with the same `domain` rules the server applies, and a
+//! message sits beside each field at fault; the server's own refusals come
+//! back the same way and take the reader to the step that needs them.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use sidelot_domain::PinFormat;
+use sidelot_domain::api::EligibilityAnswer;
+use sidelot_domain::application::{ApplicationForm, FieldError, MAX_DOCUMENT_BYTES, PlannedUse};
+use sidelot_domain::eligibility::MAX_LOTS_LIMIT;
+use sidelot_domain::pin::dashed;
+use wasm_bindgen::JsCast;
+
+use crate::api::{self, ApiError};
+use crate::messages::{Msg, t, tf};
+use crate::url::query_param;
+
+/// The steps: their title and the fields they hold.
+const STEPS: [(Msg, &[&str]); 4] = [
+    (Msg::StepLots, &["owned", "lots"]),
+    (
+        Msg::StepYou,
+        &["applicant_name", "email", "phone", "mailing_address"],
+    ),
+    (Msg::StepPlans, &["planned_use", "planned_use_details"]),
+    (
+        Msg::StepProof,
+        &["deed", "attests_ownership", "attests_taxes"],
+    ),
+];
+
+/// The step holding `field`.
+pub fn step_of(field: &str) -> usize {
+    STEPS
+        .iter()
+        .position(|(_, fields)| fields.contains(&field))
+        .unwrap_or(0)
+}
+
+fn use_label(u: PlannedUse) -> &'static str {
+    t(match u {
+        PlannedUse::Garden => Msg::UseGarden,
+        PlannedUse::SideYard => Msg::UseSideYard,
+        PlannedUse::Parking => Msg::UseParking,
+        PlannedUse::PlayArea => Msg::UsePlayArea,
+        PlannedUse::Other => Msg::UseOther,
+    })
+}
+
+fn focus_field(name: &str) {
+    let selector = format!("[name=\"{name}\"], #field-{name}");
+    if let Ok(Some(el)) = document().query_selector(&selector)
+        && let Ok(el) = el.dyn_into::<web_sys::HtmlElement>()
+    {
+        let _ = el.focus();
+    }
+}
+
+/// A random key for this page's submission: sending twice (a double click,
+/// a retry after a lost answer) is one application.
+fn idempotency_key() -> String {
+    (0..4)
+        .map(|_| {
+            format!(
+                "{:08x}",
+                (js_sys::Math::random() * f64::from(u32::MAX)) as u32
+            )
+        })
+        .collect()
+}
+
+#[component]
+pub fn ApplyPage() -> impl IntoView {
+    let query = window().location().search().unwrap_or_default();
+    let lot = query_param(&query, "lot").unwrap_or_default();
+    let owned = query_param(&query, "owned").unwrap_or_default();
+    let key = idempotency_key();
+
+    let step = RwSignal::new(0usize);
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let sending = RwSignal::new(false);
+    let failure = RwSignal::new(None::<String>);
+    let check = RwSignal::new(None::<EligibilityAnswer>);
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let mailing = RwSignal::new(String::new());
+    let extra_lot = RwSignal::new(String::new());
+    let planned_use = RwSignal::new(String::new());
+    let details = RwSignal::new(String::new());
+    let attest_owner = RwSignal::new(false);
+    let attest_taxes = RwSignal::new(false);
+    let deed_size = RwSignal::new(None::<f64>);
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+
+    if !lot.is_empty() && !owned.is_empty() {
+        let (lot, owned) = (lot.clone(), owned.clone());
+        spawn_local(async move {
+            if let Ok(answer) = api::eligibility(&lot, &owned).await {
+                check.set(Some(answer));
+            }
+        });
+    }
+    let max_lots = move || {
+        check.with(|c| {
+            c.as_ref()
+                .and_then(|c| c.round.as_ref())
+                .map_or(1, |r| r.rules.max_lots)
+        })
+    };
+
+    let (lot_v, owned_v) = (
+        StoredValue::new(lot.clone()),
+        StoredValue::new(owned.clone()),
+    );
+    let form_now = move || ApplicationForm {
+        applicant_name: name.get_untracked(),
+        email: email.get_untracked(),
+        phone: phone.get_untracked(),
+        mailing_address: mailing.get_untracked(),
+        owned: owned_v.get_value(),
+        lots: vec![lot_v.get_value(), extra_lot.get_untracked()],
+        planned_use: planned_use.get_untracked(),
+        planned_use_details: details.get_untracked(),
+        attests_ownership: attest_owner.get_untracked(),
+        attests_taxes: attest_taxes.get_untracked(),
+    };
+    // Every problem the browser can see, across all steps.
+    let problems = move || {
+        let mut found = form_now()
+            .check(MAX_LOTS_LIMIT, PinFormat::Any)
+            .err()
+            .unwrap_or_default();
+        let lots = 1 + usize::from(!extra_lot.get_untracked().trim().is_empty());
+        if lots > max_lots() as usize {
+            found.push(FieldError::new(
+                "lots",
+                format!(
+                    "this round allows at most {} lots per application",
+                    max_lots()
+                ),
+            ));
+        }
+        match deed_size.get_untracked() {
+            None => found.push(FieldError::new(
+                "deed",
+                "is required: a PDF, JPEG or PNG of your deed",
+            )),
+            Some(size) if size > MAX_DOCUMENT_BYTES as f64 => {
+                found.push(FieldError::new("deed", "the file is larger than 10 MB"))
+            }
+            Some(_) => {}
+        }
+        found
+    };
+    let show_errors = move |found: Vec<FieldError>| {
+        let first = found.first().map(|e| e.field.clone());
+        errors.set(found);
+        if let Some(field) = first {
+            request_animation_frame(move || focus_field(&field));
+        }
+    };
+
+    let next = move |_| {
+        let here = STEPS[step.get_untracked()].1;
+        let found: Vec<FieldError> = problems()
+            .into_iter()
+            .filter(|e| here.contains(&e.field.as_str()))
+            .collect();
+        if found.is_empty() {
+            errors.set(Vec::new());
+            step.update(|s| *s += 1);
+            request_animation_frame(|| focus_field("step-title"));
+        } else {
+            show_errors(found);
+        }
+    };
+    let back = move |_| {
+        errors.set(Vec::new());
+        step.update(|s| *s = s.saturating_sub(1));
+    };
+
+    let key_v = StoredValue::new(key);
+    let on_submit = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        if step.get_untracked() + 1 < STEPS.len() {
+            return;
+        }
+        let found = problems();
+        if let Some(first) = found.first() {
+            step.set(step_of(&first.field));
+            show_errors(found);
+            return;
+        }
+        let Some(form) = form_ref.get_untracked() else {
+            return;
+        };
+        let Ok(data) = web_sys::FormData::new_with_form(&form) else {
+            return;
+        };
+        sending.set(true);
+        failure.set(None);
+        let key = key_v.get_value();
+        spawn_local(async move {
+            match api::apply(&data, &key).await {
+                Ok(receipt) => {
+                    if let Some(url) = receipt.status_url {
+                        // The status page lives on this server whatever the public address.
+                        let path = url
+                            .find("/status/")
+                            .map_or(url.as_str(), |i| &url[i..])
+                            .to_owned();
+                        let _ = window().location().assign(&path);
+                    } else {
+                        failure.set(Some(tf(Msg::SendFailed, &[&receipt.tracking_code])));
+                        sending.set(false);
+                    }
+                }
+                Err(ApiError::Server { fields, .. }) if !fields.is_empty() => {
+                    sending.set(false);
+                    step.set(step_of(&fields[0].field));
+                    show_errors(fields);
+                }
+                Err(ApiError::Server { message, .. } | ApiError::Network(message)) => {
+                    sending.set(false);
+                    failure.set(Some(tf(Msg::SendFailed, &[&message])));
+                }
+            }
+        });
+    };
+
+    let error_for = move |field: &'static str| {
+        move || {
+            errors.with(|e| {
+                e.iter()
+                    .filter(|e| e.field == field)
+                    .map(|e| e.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+        }
+    };
+    let invalid = move |field: &'static str| {
+        move || {
+            errors
+                .with(|e| e.iter().any(|e| e.field == field))
+                .to_string()
+        }
+    };
+    let hidden_unless = move |n: usize| move || step.get() != n;
+
+    if lot.is_empty() || owned.is_empty() {
+        return view! {
+            <main class="page">
+                <p>{t(Msg::MissingContext)}</p>
+                <p><a href="/">{t(Msg::BackToMap)}</a></p>
+            </main>
+        }
+        .into_any();
+    }
+    let lot_dashed = dashed(&lot);
+    let owned_dashed = dashed(&owned);
+    view! {
+        <main class="page apply">
+            <p><a href=format!("/?pin={lot}")>{t(Msg::BackToMap)}</a></p>
+            <h1>{tf(Msg::ApplyTitle, &[&lot_dashed])}</h1>
+            <p>{t(Msg::ApplyIntro)}</p>
+            <h2 id="field-step-title" tabindex="-1" aria-live="polite">
+                {move || tf(Msg::StepOf, &[&(step.get() + 1).to_string(), &STEPS.len().to_string(), t(STEPS[step.get()].0)])}
+            </h2>
+            {move || (!errors.with(Vec::is_empty)).then(|| view! {
+                <div class="error-summary" role="alert">
+                    <p>{t(Msg::ErrorSummary)}</p>
+                    <ul>
+                        {errors.get().into_iter().map(|e| {
+                            let target = format!("#field-{}", e.field);
+                            view! { <li><a href=target>{format!("{}: {}", e.field.replace('_', " "), e.message)}</a></li> }
+                        }).collect_view()}
+                    </ul>
+                </div>
+            })}
+            <form node_ref=form_ref on:submit=on_submit novalidate>
+                <fieldset hidden=hidden_unless(0)>
+                    <legend>{t(STEPS[0].0)}</legend>
+                    <p><strong>{t(Msg::OwnedProperty)}</strong>": "{owned_dashed}</p>
+                    <p><strong>{t(Msg::LotsAsked)}</strong>": "{lot_dashed}</p>
+                    <p class="hint" data-testid="apply-check">{move || check.get().map(|c| c.explanation)}</p>
+                    <input type="hidden" name="owned" value=owned.clone() />
+                    <input type="hidden" name="lot" value=lot.clone() />
+                    <div class="field" hidden=move || max_lots() < 2>
+                        <label for="field-lots">{t(Msg::AnotherLot)}</label>
+                        <input id="field-lots" name="lot" type="text" inputmode="numeric" autocomplete="off"
+                            aria-invalid=invalid("lots") aria-describedby="hint-lots error-lots"
+                            prop:value=move || extra_lot.get() on:input=move |ev| extra_lot.set(event_target_value(&ev)) />
+                        <p class="hint" id="hint-lots">{move || tf(Msg::AnotherLotHint, &[&max_lots().to_string()])}</p>
+                    </div>
+                    <p class="field-error" id="error-lots">{error_for("lots")}</p>
+                    <p class="field-error" id="error-owned">{error_for("owned")}</p>
+                </fieldset>
+                <fieldset hidden=hidden_unless(1)>
+                    <legend>{t(STEPS[1].0)}</legend>
+                    <div class="field">
+                        <label for="field-applicant_name">{t(Msg::ApplicantName)}</label>
+                        <input id="field-applicant_name" name="applicant_name" type="text" autocomplete="name" required
+                            aria-invalid=invalid("applicant_name") aria-describedby="error-applicant_name"
+                            prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+                        <p class="field-error" id="error-applicant_name">{error_for("applicant_name")}</p>
+                    </div>
+                    <div class="field">
+                        <label for="field-email">{t(Msg::Email)}</label>
+                        <input id="field-email" name="email" type="email" autocomplete="email" required
+                            aria-invalid=invalid("email") aria-describedby="hint-email error-email"
+                            prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
+                        <p class="hint" id="hint-email">{t(Msg::EmailHint)}</p>
+                        <p class="field-error" id="error-email">{error_for("email")}</p>
+                    </div>
+                    <div class="field">
+                        <label for="field-phone">{t(Msg::Phone)}</label>
+                        <input id="field-phone" name="phone" type="tel" autocomplete="tel"
+                            aria-invalid=invalid("phone") aria-describedby="error-phone"
+                            prop:value=move || phone.get() on:input=move |ev| phone.set(event_target_value(&ev)) />
+                        <p class="field-error" id="error-phone">{error_for("phone")}</p>
+                    </div>
+                    <div class="field">
+                        <label for="field-mailing_address">{t(Msg::MailingAddress)}</label>
+                        <textarea id="field-mailing_address" name="mailing_address" rows="3" autocomplete="street-address" required
+                            aria-invalid=invalid("mailing_address") aria-describedby="error-mailing_address"
+                            prop:value=move || mailing.get() on:input=move |ev| mailing.set(event_target_value(&ev))></textarea>
+                        <p class="field-error" id="error-mailing_address">{error_for("mailing_address")}</p>
+                    </div>
+                </fieldset>
+                <fieldset hidden=hidden_unless(2)>
+                    <legend>{t(STEPS[2].0)}</legend>
+                    <div class="field">
+                        <label for="field-planned_use">{t(Msg::PlannedUse)}</label>
+                        <select id="field-planned_use" name="planned_use" required
+                            aria-invalid=invalid("planned_use") aria-describedby="error-planned_use"
+                            on:change=move |ev| planned_use.set(event_target_value(&ev))>
+                            <option value="">"—"</option>
+                            {PlannedUse::ALL.into_iter().map(|u| view! { <option value=u.as_str()>{use_label(u)}</option> }).collect_view()}
+                        </select>
+                        <p class="field-error" id="error-planned_use">{error_for("planned_use")}</p>
+                    </div>
+                    <div class="field">
+                        <label for="field-planned_use_details">{t(Msg::UseDetails)}</label>
+                        <textarea id="field-planned_use_details" name="planned_use_details" rows="3"
+                            aria-invalid=invalid("planned_use_details") aria-describedby="error-planned_use_details"
+                            prop:value=move || details.get() on:input=move |ev| details.set(event_target_value(&ev))></textarea>
+                        <p class="field-error" id="error-planned_use_details">{error_for("planned_use_details")}</p>
+                    </div>
+                </fieldset>
+                <fieldset hidden=hidden_unless(3)>
+                    <legend>{t(STEPS[3].0)}</legend>
+                    <div class="field">
+                        <label for="field-deed">{t(Msg::Deed)}</label>
+                        <input id="field-deed" name="deed" type="file" accept="application/pdf,image/jpeg,image/png" required
+                            aria-invalid=invalid("deed") aria-describedby="error-deed"
+                            on:change=move |ev: web_sys::Event| {
+                                let size = ev
+                                    .target()
+                                    .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                                    .and_then(|i| i.files())
+                                    .and_then(|f| f.get(0))
+                                    .map(|f| f.size());
+                                deed_size.set(size);
+                            } />
+                        <p class="field-error" id="error-deed">{error_for("deed")}</p>
+                    </div>
+                    <div class="field check">
+                        <input id="field-attests_ownership" name="attests_ownership" type="checkbox" value="true"
+                            aria-invalid=invalid("attests_ownership") aria-describedby="error-attests_ownership"
+                            on:change=move |ev| attest_owner.set(event_target_checked(&ev)) />
+                        <label for="field-attests_ownership">{t(Msg::AttestOwnership)}</label>
+                        <p class="field-error" id="error-attests_ownership">{error_for("attests_ownership")}</p>
+                    </div>
+                    <div class="field check">
+                        <input id="field-attests_taxes" name="attests_taxes" type="checkbox" value="true"
+                            aria-invalid=invalid("attests_taxes") aria-describedby="error-attests_taxes"
+                            on:change=move |ev| attest_taxes.set(event_target_checked(&ev)) />
+                        <label for="field-attests_taxes">{t(Msg::AttestTaxes)}</label>
+                        <p class="field-error" id="error-attests_taxes">{error_for("attests_taxes")}</p>
+                    </div>
+                </fieldset>
+                <p class="form-actions">
+                    <button type="button" class="secondary" hidden=move || step.get() == 0 on:click=back>{t(Msg::Back)}</button>
+                    " "
+                    <button type="button" hidden=move || step.get() + 1 == STEPS.len() on:click=next>{t(Msg::Next)}</button>
+                    <button type="submit" hidden=move || step.get() + 1 != STEPS.len() disabled=move || sending.get()>
+                        {move || if sending.get() { t(Msg::Sending) } else { t(Msg::Submit) }}
+                    </button>
+                </p>
+                <p role="alert" class="field-error">{move || failure.get()}</p>
+            </form>
+        </main>
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_the_server_names_belongs_to_a_step() {
+        for field in [
+            "owned",
+            "lots",
+            "applicant_name",
+            "email",
+            "phone",
+            "mailing_address",
+            "planned_use",
+            "planned_use_details",
+            "deed",
+            "attests_ownership",
+            "attests_taxes",
+        ] {
+            let step = step_of(field);
+            assert!(STEPS[step].1.contains(&field), "{field}");
+        }
+        assert_eq!(step_of("email"), 1);
+        assert_eq!(step_of("deed"), 3);
+    }
+}

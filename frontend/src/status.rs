@@ -1,0 +1,102 @@
+//! `/status/<token>`: the applicant's private page. Opening it confirms the
+//! email address the link was sent to.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use sidelot_domain::api::ApplicationStatus;
+use sidelot_domain::pin::dashed;
+
+use crate::api;
+use crate::messages::{Msg, t, tf};
+
+#[derive(Debug, Clone, PartialEq)]
+enum Page {
+    Loading,
+    Found(Box<ApplicationStatus>),
+    Missing,
+}
+
+/// "2027-03-02T15:04:05+00:00" -> "2027-03-02 15:04 UTC".
+pub fn when(rfc3339: &str) -> String {
+    match (rfc3339.get(..10), rfc3339.get(11..16)) {
+        (Some(day), Some(time)) if rfc3339.ends_with("+00:00") || rfc3339.ends_with('Z') => {
+            format!("{day} {time} UTC")
+        }
+        (Some(day), Some(time)) => format!("{day} {time}"),
+        _ => rfc3339.to_owned(),
+    }
+}
+
+fn event_words(kind: &str) -> &str {
+    match kind {
+        "submitted" => "Application received",
+        "email_confirmed" => "Email address confirmed",
+        other => other,
+    }
+}
+
+#[component]
+pub fn StatusPage(token: String) -> impl IntoView {
+    let page = RwSignal::new(Page::Loading);
+    spawn_local(async move {
+        page.set(match api::status(&token).await {
+            Ok(s) => Page::Found(Box::new(s)),
+            Err(_) => Page::Missing,
+        });
+    });
+    view! {
+        <main class="page status">
+            <p><a href="/">{t(Msg::BackToMap)}</a></p>
+            {move || match page.get() {
+                Page::Loading => view! { <p role="status">{t(Msg::StatusLoading)}</p> }.into_any(),
+                Page::Missing => view! { <h1>{t(Msg::StatusMissing)}</h1> }.into_any(),
+                Page::Found(s) => view! {
+                    <h1 data-testid="tracking-code">{tf(Msg::StatusTitle, &[&s.tracking_code])}</h1>
+                    <p>{tf(Msg::Received, &[&when(&s.submitted_at), &s.round.name])}</p>
+                    {s.email_confirmed.then(|| view! { <p class="verdict yes">{t(Msg::EmailConfirmed)}</p> })}
+                    <h2>{t(Msg::YourLots)}</h2>
+                    <table>
+                        <thead><tr>
+                            <th scope="col">{t(Msg::Pin)}</th>
+                            <th scope="col">{t(Msg::Address)}</th>
+                            <th scope="col">{t(Msg::Relation)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {s.lots.iter().map(|l| view! {
+                                <tr>
+                                    <td>{dashed(&l.pin)}</td>
+                                    <td>{l.address.clone().unwrap_or_else(|| t(Msg::NoAddress).to_owned())}</td>
+                                    <td>{l.explanation.clone()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    <h2>{t(Msg::History)}</h2>
+                    <ol class="history">
+                        {s.history.iter().map(|h| view! {
+                            <li><time datetime=h.at.clone()>{when(&h.at)}</time>": "{event_words(&h.kind).to_owned()}</li>
+                        }).collect_view()}
+                    </ol>
+                    <h2>{t(Msg::NextStep)}</h2>
+                    <p>{s.next_step.clone()}</p>
+                    <p class="hint">{t(Msg::KeepLink)}</p>
+                }.into_any(),
+            }}
+        </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_read_plainly() {
+        assert_eq!(
+            when("2027-03-02T15:04:05.123+00:00"),
+            "2027-03-02 15:04 UTC"
+        );
+        assert_eq!(when("2027-03-02T15:04:05-06:00"), "2027-03-02 15:04");
+        assert_eq!(when("soon"), "soon");
+    }
+}
