@@ -198,6 +198,10 @@ impl Basemap {
 pub struct ClientConfig {
     pub basemap: Option<Basemap>,
     pub version: String,
+    /// Where the map opens when the URL does not say: the middle of the
+    /// parcels loaded, `[lon, lat]`; absent while there are none.
+    #[serde(default)]
+    pub start: Option<[f64; 2]>,
 }
 
 /// Answer of `GET /api/health`.

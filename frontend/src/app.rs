@@ -21,7 +21,8 @@ use crate::viewport::{self, Bounds, Loaded};
 
 /// Below this zoom parcels are too small to tell apart: none are fetched.
 const MIN_PARCEL_ZOOM: f64 = 15.0;
-/// Where the map opens when the URL does not say: Chicago's West Side.
+/// Where the map opens when neither the URL nor the server says: Chicago's
+/// West Side.
 const START: Camera = Camera {
     lon: -87.765,
     lat: 41.885,
@@ -318,14 +319,19 @@ pub fn App() -> impl IntoView {
         started.set_value(true);
         spawn_local(async move {
             // Without the configuration the parcels still show, on a plain background.
-            let basemap = api::config()
-                .await
-                .ok()
-                .and_then(|c| c.basemap)
-                .and_then(|b| serde_json::to_string(&b).ok())
+            let config = api::config().await.ok();
+            let basemap = config
+                .as_ref()
+                .and_then(|c| c.basemap.as_ref())
+                .and_then(|b| serde_json::to_string(b).ok())
                 .unwrap_or_default();
             let initial = UrlState::parse(&window().location().search().unwrap_or_default());
-            let start = initial.view.unwrap_or(START);
+            let start = initial
+                .view
+                .unwrap_or_else(|| match config.and_then(|c| c.start) {
+                    Some([lon, lat]) => Camera { lon, lat, ..START },
+                    None => START,
+                });
             let report: OnView = Closure::new(
                 move |w: f64, s: f64, e: f64, n: f64, zoom: f64, lon: f64, lat: f64| {
                     on_view([w, s, e, n], Camera { lon, lat, zoom })

@@ -79,8 +79,21 @@ pub fn app(state: AppState) -> Router {
         .nest("/api", api)
         .merge(site::router(state.static_dir.as_deref()))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            tracing::info_span!("request", method = %req.method(), path = %loggable_path(req.uri().path()))
+        }))
         .with_state(state)
+}
+
+/// What the logs may say of a request: its path, never its query (which
+/// may hold an address), and never a status link's token.
+pub fn loggable_path(path: &str) -> String {
+    for private in ["/api/status/", "/status/"] {
+        if path.starts_with(private) {
+            return format!("{private}…");
+        }
+    }
+    path.to_owned()
 }
 
 async fn method_not_allowed(OriginalUri(uri): OriginalUri) -> ApiError {
@@ -139,5 +152,21 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {},
         () = terminate => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn logs_never_hold_a_status_token() {
+        let token = "ab".repeat(32);
+        assert_eq!(
+            loggable_path(&format!("/api/status/{token}")),
+            "/api/status/…"
+        );
+        assert_eq!(loggable_path(&format!("/status/{token}")), "/status/…");
+        assert_eq!(loggable_path("/api/eligibility"), "/api/eligibility");
     }
 }
