@@ -70,6 +70,93 @@ fn idempotency_key() -> String {
         .collect()
 }
 
+/// The messages for `field` among `errors`, joined.
+fn messages_for(
+    errors: RwSignal<Vec<FieldError>>,
+    field: &'static str,
+) -> impl Fn() -> String + Copy {
+    move || {
+        errors.with(|e| {
+            e.iter()
+                .filter(|e| e.field == field)
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    }
+}
+
+/// A labelled text input (or, `rows` > 0, a text area) bound to `value`,
+/// with an optional hint and its error message, wired for screen readers.
+#[component]
+fn TextField(
+    name: &'static str,
+    label: Msg,
+    value: RwSignal<String>,
+    errors: RwSignal<Vec<FieldError>>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(optional)] hint: Option<Msg>,
+    #[prop(default = 0)] rows: u32,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let described = if hint.is_some() {
+        format!("hint-{name} error-{name}")
+    } else {
+        format!("error-{name}")
+    };
+    let invalid = move || {
+        errors
+            .with(|e| e.iter().any(|e| e.field == name))
+            .to_string()
+    };
+    let on_input = move |ev: web_sys::Event| value.set(event_target_value(&ev));
+    let control = if rows > 0 {
+        view! {
+            <textarea id=id.clone() name=name rows=rows autocomplete=autocomplete aria-invalid=invalid
+                aria-describedby=described prop:value=move || value.get() on:input=on_input></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input id=id.clone() name=name type=kind autocomplete=autocomplete aria-invalid=invalid
+                aria-describedby=described prop:value=move || value.get() on:input=on_input />
+        }
+        .into_any()
+    };
+    view! {
+        <div class="field">
+            <label for=id>{t(label)}</label>
+            {control}
+            {hint.map(|h| view! { <p class="hint" id=format!("hint-{name}")>{t(h)}</p> })}
+            <p class="field-error" id=format!("error-{name}")>{messages_for(errors, name)}</p>
+        </div>
+    }
+}
+
+/// A labelled checkbox bound to `value`, with its error message.
+#[component]
+fn CheckField(
+    name: &'static str,
+    label: Msg,
+    value: RwSignal<bool>,
+    errors: RwSignal<Vec<FieldError>>,
+) -> impl IntoView {
+    let invalid = move || {
+        errors
+            .with(|e| e.iter().any(|e| e.field == name))
+            .to_string()
+    };
+    view! {
+        <div class="field check">
+            <input id=format!("field-{name}") name=name type="checkbox" value="true" aria-invalid=invalid
+                aria-describedby=format!("error-{name}") on:change=move |ev| value.set(event_target_checked(&ev)) />
+            <label for=format!("field-{name}")>{t(label)}</label>
+            <p class="field-error" id=format!("error-{name}")>{messages_for(errors, name)}</p>
+        </div>
+    }
+}
+
 #[component]
 pub fn ApplyPage() -> impl IntoView {
     let query = window().location().search().unwrap_or_default();
@@ -230,17 +317,7 @@ pub fn ApplyPage() -> impl IntoView {
         });
     };
 
-    let error_for = move |field: &'static str| {
-        move || {
-            errors.with(|e| {
-                e.iter()
-                    .filter(|e| e.field == field)
-                    .map(|e| e.message.clone())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })
-        }
-    };
+    let error_for = move |field: &'static str| messages_for(errors, field);
     let invalid = move |field: &'static str| {
         move || {
             errors
@@ -300,35 +377,10 @@ pub fn ApplyPage() -> impl IntoView {
                 </fieldset>
                 <fieldset hidden=hidden_unless(1)>
                     <legend>{t(STEPS[1].0)}</legend>
-                    <div class="field">
-                        <label for="field-applicant_name">{t(Msg::ApplicantName)}</label>
-                        <input id="field-applicant_name" name="applicant_name" type="text" autocomplete="name" required
-                            aria-invalid=invalid("applicant_name") aria-describedby="error-applicant_name"
-                            prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
-                        <p class="field-error" id="error-applicant_name">{error_for("applicant_name")}</p>
-                    </div>
-                    <div class="field">
-                        <label for="field-email">{t(Msg::Email)}</label>
-                        <input id="field-email" name="email" type="email" autocomplete="email" required
-                            aria-invalid=invalid("email") aria-describedby="hint-email error-email"
-                            prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
-                        <p class="hint" id="hint-email">{t(Msg::EmailHint)}</p>
-                        <p class="field-error" id="error-email">{error_for("email")}</p>
-                    </div>
-                    <div class="field">
-                        <label for="field-phone">{t(Msg::Phone)}</label>
-                        <input id="field-phone" name="phone" type="tel" autocomplete="tel"
-                            aria-invalid=invalid("phone") aria-describedby="error-phone"
-                            prop:value=move || phone.get() on:input=move |ev| phone.set(event_target_value(&ev)) />
-                        <p class="field-error" id="error-phone">{error_for("phone")}</p>
-                    </div>
-                    <div class="field">
-                        <label for="field-mailing_address">{t(Msg::MailingAddress)}</label>
-                        <textarea id="field-mailing_address" name="mailing_address" rows="3" autocomplete="street-address" required
-                            aria-invalid=invalid("mailing_address") aria-describedby="error-mailing_address"
-                            prop:value=move || mailing.get() on:input=move |ev| mailing.set(event_target_value(&ev))></textarea>
-                        <p class="field-error" id="error-mailing_address">{error_for("mailing_address")}</p>
-                    </div>
+                    <TextField name="applicant_name" label=Msg::ApplicantName value=name errors=errors autocomplete="name" />
+                    <TextField name="email" label=Msg::Email value=email errors=errors kind="email" autocomplete="email" hint=Msg::EmailHint />
+                    <TextField name="phone" label=Msg::Phone value=phone errors=errors kind="tel" autocomplete="tel" />
+                    <TextField name="mailing_address" label=Msg::MailingAddress value=mailing errors=errors autocomplete="street-address" rows=3 />
                 </fieldset>
                 <fieldset hidden=hidden_unless(2)>
                     <legend>{t(STEPS[2].0)}</legend>
@@ -342,13 +394,7 @@ pub fn ApplyPage() -> impl IntoView {
                         </select>
                         <p class="field-error" id="error-planned_use">{error_for("planned_use")}</p>
                     </div>
-                    <div class="field">
-                        <label for="field-planned_use_details">{t(Msg::UseDetails)}</label>
-                        <textarea id="field-planned_use_details" name="planned_use_details" rows="3"
-                            aria-invalid=invalid("planned_use_details") aria-describedby="error-planned_use_details"
-                            prop:value=move || details.get() on:input=move |ev| details.set(event_target_value(&ev))></textarea>
-                        <p class="field-error" id="error-planned_use_details">{error_for("planned_use_details")}</p>
-                    </div>
+                    <TextField name="planned_use_details" label=Msg::UseDetails value=details errors=errors rows=3 />
                 </fieldset>
                 <fieldset hidden=hidden_unless(3)>
                     <legend>{t(STEPS[3].0)}</legend>
@@ -367,20 +413,8 @@ pub fn ApplyPage() -> impl IntoView {
                             } />
                         <p class="field-error" id="error-deed">{error_for("deed")}</p>
                     </div>
-                    <div class="field check">
-                        <input id="field-attests_ownership" name="attests_ownership" type="checkbox" value="true"
-                            aria-invalid=invalid("attests_ownership") aria-describedby="error-attests_ownership"
-                            on:change=move |ev| attest_owner.set(event_target_checked(&ev)) />
-                        <label for="field-attests_ownership">{t(Msg::AttestOwnership)}</label>
-                        <p class="field-error" id="error-attests_ownership">{error_for("attests_ownership")}</p>
-                    </div>
-                    <div class="field check">
-                        <input id="field-attests_taxes" name="attests_taxes" type="checkbox" value="true"
-                            aria-invalid=invalid("attests_taxes") aria-describedby="error-attests_taxes"
-                            on:change=move |ev| attest_taxes.set(event_target_checked(&ev)) />
-                        <label for="field-attests_taxes">{t(Msg::AttestTaxes)}</label>
-                        <p class="field-error" id="error-attests_taxes">{error_for("attests_taxes")}</p>
-                    </div>
+                    <CheckField name="attests_ownership" label=Msg::AttestOwnership value=attest_owner errors=errors />
+                    <CheckField name="attests_taxes" label=Msg::AttestTaxes value=attest_taxes errors=errors />
                 </fieldset>
                 <p class="form-actions">
                     <button type="button" class="secondary" hidden=move || step.get() == 0 on:click=back>{t(Msg::Back)}</button>

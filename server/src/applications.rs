@@ -198,18 +198,23 @@ pub async fn submit(
             ),
         )]));
     }
-    let owned_known = sqlx::query_scalar!(
-        r#"select exists (select 1 from parcels where pin = $1) as "known!""#,
+    let Some(owned_row) = sqlx::query!(
+        "select address from parcels where pin = $1",
         form.owned.as_str()
     )
-    .fetch_one(pool)
-    .await?;
-    if !owned_known {
+    .fetch_optional(pool)
+    .await?
+    else {
         return Err(SubmitError::Invalid(vec![FieldError::new(
             "owned",
             format!("no parcel has PIN {}", form.owned.dashed()),
         )]));
-    }
+    };
+    // The explanation names the property as the pre-check does.
+    let words = owned_row
+        .address
+        .map(|a| format!("at {a}"))
+        .unwrap_or_else(|| format!("with PIN {}", form.owned.dashed()));
 
     // Each lot must qualify, by the same measures the pre-check shows.
     let mut evidence = Vec::new();
@@ -217,7 +222,6 @@ pub async fn submit(
         let e = crate::eligibility::evidence(pool, lot.as_str(), form.owned.as_str(), &round.rules)
             .await?;
         let relation = eligibility::relation(&e, &round.rules);
-        let words = format!("with PIN {}", form.owned.dashed());
         let explanation = eligibility::describe(relation, &e, &words);
         match round.rules.priority(relation) {
             Some(priority) => evidence.push((lot.clone(), relation, priority, e, explanation)),

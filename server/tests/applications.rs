@@ -490,6 +490,31 @@ async fn every_refusal_names_its_field_and_leaves_nothing_behind(pool: PgPool) {
     assert_eq!(count, 1);
 }
 
+/// One submission per owned parcel in `owners`, all at once, for `lot`.
+async fn at_once(
+    w: &Arc<World>,
+    owners: &[String],
+    lot: &str,
+) -> Vec<(StatusCode, serde_json::Value)> {
+    let tasks: Vec<_> = owners
+        .iter()
+        .enumerate()
+        .map(|(i, owned)| {
+            let (w, owned, lot) = (w.clone(), owned.clone(), lot.to_owned());
+            tokio::spawn(async move {
+                let email = format!("n{i}@example.org");
+                let deed = Some(("d.pdf", "application/pdf", PDF));
+                post(&w.state, &fields(&owned, &lot, &email), deed, None).await
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    answers
+}
+
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
 async fn fifty_neighbours_at_once_are_all_stored_and_one_property_racing_itself_once(pool: PgPool) {
     let everyone = vec![
@@ -511,25 +536,7 @@ async fn fifty_neighbours_at_once_are_all_stored_and_one_property_racing_itself_
     .await
     .unwrap();
     assert_eq!(neighbours.len(), 50);
-    let tasks: Vec<_> = neighbours
-        .iter()
-        .enumerate()
-        .map(|(i, owned)| {
-            let (w, owned, lot) = (w.clone(), owned.clone(), lot.clone());
-            tokio::spawn(async move {
-                let email = format!("n{i}@example.org");
-                post(
-                    &w.state,
-                    &fields(&owned, &lot, &email),
-                    Some(("d.pdf", "application/pdf", PDF)),
-                    None,
-                )
-                .await
-            })
-        })
-        .collect();
-    for t in tasks {
-        let (status, answer) = t.await.unwrap();
+    for (status, answer) in at_once(&w, &neighbours, &lot).await {
         assert_eq!(status, StatusCode::CREATED, "{answer}");
     }
     let count: i64 = sqlx::query_scalar("select count(*) from application_lots")
@@ -543,25 +550,8 @@ async fn fifty_neighbours_at_once_are_all_stored_and_one_property_racing_itself_
         .execute(&pool)
         .await
         .unwrap();
-    let owned = neighbours[0].clone();
-    let tasks: Vec<_> = (0..10)
-        .map(|i| {
-            let (w, owned, lot) = (w.clone(), owned.clone(), lot.clone());
-            tokio::spawn(async move {
-                let email = format!("same{i}@example.org");
-                post(
-                    &w.state,
-                    &fields(&owned, &lot, &email),
-                    Some(("d.pdf", "application/pdf", PDF)),
-                    None,
-                )
-                .await
-            })
-        })
-        .collect();
     let mut created = 0;
-    for t in tasks {
-        let (status, answer) = t.await.unwrap();
+    for (status, answer) in at_once(&w, &vec![neighbours[0].clone(); 10], &lot).await {
         match status {
             StatusCode::CREATED => created += 1,
             StatusCode::BAD_REQUEST => assert_eq!(fields_named(&answer), ["owned"], "{answer}"),

@@ -433,17 +433,27 @@ test("when the parcels cannot be loaded the page says so and retries", async () 
   await page.close();
 });
 
-test("a neighbour asks whether they qualify for a lot and gets the answer in plain words", async () => {
-  // A lot on offer and a neighbour sharing a long boundary with it, found
-  // here with PostGIS directly.
-  const [lot, neighbour, address] = sql(`
+async function axeViolations(page) {
+  await page.addScriptTag({ content: readFileSync(path.join(root, "node_modules/axe-core/axe.min.js"), "utf8") });
+  return page.evaluate(async () => (await window.axe.run()).violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`));
+}
+
+/** A lot on offer and a neighbour sharing a long boundary with it, found
+ * here with PostGIS directly: the first or the last such lot by PIN. */
+function lotAndNeighbour(order) {
+  return sql(`
     select l.pin || '|' || p.pin || '|' || p.address
       from round_lots r join parcels l on l.pin = r.pin
       join parcels p on p.pin <> l.pin and p.geom && l.geom and ST_Intersects(p.geom, l.geom)
      where p.address is not null
        and ST_Length(ST_Intersection(ST_Boundary(l.geom), ST_Buffer(p.geom, 0.000001))::geography) > 10
-     order by l.pin, p.pin limit 1`).split("|");
-  const { page, errors } = await open(`/?pin=${lot}`);
+     order by l.pin ${order}, p.pin limit 1`).split("|");
+}
+
+/** In the open lot's panel: "Do I qualify?", the neighbour's address typed
+ * in lowercase, the first suggestion chosen from the keyboard. */
+async function askWhetherQualified(page, address) {
   await page.waitForSelector("[data-testid=panel-pin]");
   await page.getByRole("button", { name: "Do I qualify?" }).click();
   assert.equal(await page.evaluate(() => document.activeElement.id), "owned-input", "the focus goes to the address box");
@@ -451,6 +461,12 @@ test("a neighbour asks whether they qualify for a lot and gets the answer in pla
   await page.waitForSelector("#owned-results [role=option]");
   await page.keyboard.press("ArrowDown");
   await page.keyboard.press("Enter");
+}
+
+test("a neighbour asks whether they qualify for a lot and gets the answer in plain words", async () => {
+  const [lot, neighbour, address] = lotAndNeighbour("asc");
+  const { page, errors } = await open(`/?pin=${lot}`);
+  await askWhetherQualified(page, address);
   await page.waitForSelector("[data-testid=verdict]");
   assert.equal(await page.getAttribute("[data-testid=verdict]", "data-relation"), "adjacent");
   const verdict = await page.textContent("[data-testid=verdict]");
@@ -458,36 +474,16 @@ test("a neighbour asks whether they qualify for a lot and gets the answer in pla
   const outlined = await page.evaluate(() => JSON.stringify(window.__sidelotMap.getFilter("parcels-owned")));
   assert.ok(outlined.includes(neighbour), `the neighbour's parcel is outlined: ${outlined}`);
   await page.screenshot({ path: path.join(shots, "qualify.png") });
-  await page.addScriptTag({ content: readFileSync(path.join(root, "node_modules/axe-core/axe.min.js"), "utf8") });
-  const violations = await page.evaluate(async () => (await window.axe.run()).violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`));
-  assert.deepEqual(violations, []);
+  assert.deepEqual(await axeViolations(page), []);
   assert.deepEqual(errors, []);
   await page.close();
 });
 
-async function axeViolations(page) {
-  await page.addScriptTag({ content: readFileSync(path.join(root, "node_modules/axe-core/axe.min.js"), "utf8") });
-  return page.evaluate(async () => (await window.axe.run()).violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`));
-}
-
 test("from the map to a sent application: qualify, fill the form step by step, upload the deed, get the email, open the status page", async () => {
-  // A lot on offer and a neighbour sharing a long boundary, that has not applied yet.
-  const [lot, neighbour, address] = sql(`
-    select l.pin || '|' || p.pin || '|' || p.address
-      from round_lots r join parcels l on l.pin = r.pin
-      join parcels p on p.pin <> l.pin and p.geom && l.geom and ST_Intersects(p.geom, l.geom)
-     where p.address is not null
-       and ST_Length(ST_Intersection(ST_Boundary(l.geom), ST_Buffer(p.geom, 0.000001))::geography) > 10
-     order by l.pin desc, p.pin limit 1`).split("|");
+  // Another lot than the previous test's, so that this neighbour has not applied yet.
+  const [lot, neighbour, address] = lotAndNeighbour("desc");
   const { page, errors } = await open(`/?pin=${lot}`);
-  await page.waitForSelector("[data-testid=panel-pin]");
-  await page.getByRole("button", { name: "Do I qualify?" }).click();
-  await page.type("#owned-input", address.toLowerCase(), { delay: 10 });
-  await page.waitForSelector("#owned-results [role=option]");
-  await page.keyboard.press("ArrowDown");
-  await page.keyboard.press("Enter");
+  await askWhetherQualified(page, address);
   await page.getByRole("link", { name: "Apply for this lot" }).click();
   await page.waitForURL(/\/apply\?/);
   await page.waitForFunction(() => /shares a \d+ m boundary/.test(document.querySelector("[data-testid=apply-check]")?.textContent ?? ""));
