@@ -504,6 +504,13 @@ async fn import_parcels(url: Option<String>, args: ImportParcelsArgs) -> anyhow:
                     println!("Report written to {}.", path.display());
                 }
             }
+            // The geometric blocks rounds use follow the parcels.
+            for (gap, set) in crate::blocks::refresh_existing(&pool).await? {
+                println!(
+                    "Blocks recomputed for gaps up to {gap} m: {} parcels in {} blocks.",
+                    set.parcels, set.blocks
+                );
+            }
             return Ok(ExitCode::SUCCESS);
         }
         Some(Ok(Err(e))) => (e.to_string(), ExitCode::FAILURE),

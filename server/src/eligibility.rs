@@ -77,9 +77,15 @@ pub async fn evidence(
                 relation(&without, rules),
                 Relation::Adjacent | Relation::AcrossAlley
             );
-            !stronger
-                && row.distance <= MAX_BLOCK_SPAN_M
-                && geometric_block(db, lot, owned, rules.alley_max_m).await?
+            if stronger || row.distance > MAX_BLOCK_SPAN_M {
+                false
+            } else {
+                // The computed blocks when they are fresh, else the walk.
+                match crate::blocks::same_block(db, rules.alley_max_m, lot, owned).await? {
+                    Some(same) => same,
+                    None => geometric_block(db, lot, owned, rules.alley_max_m).await?,
+                }
+            }
         }
     };
     Ok(Evidence {

@@ -2,6 +2,7 @@
 //! the `sidelot` command line.
 
 pub mod applications;
+pub mod blocks;
 pub mod cli;
 pub mod db;
 pub mod eligibility;

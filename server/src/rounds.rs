@@ -192,7 +192,19 @@ pub async fn create_round(
     )
     .execute(pool)
     .await?;
+    ensure_blocks(pool, &file.rules).await?;
     find_round(pool, &file.slug).await
+}
+
+/// Computes the geometric blocks a round's rules need, unless a fresh set
+/// exists.
+async fn ensure_blocks(pool: &PgPool, rules: &Rules) -> Result<(), sqlx::Error> {
+    if rules.block_rule == sidelot_domain::eligibility::BlockRule::Geometric
+        && !crate::blocks::fresh(pool, rules.alley_max_m).await?
+    {
+        crate::blocks::refresh(pool, rules.alley_max_m).await?;
+    }
+    Ok(())
 }
 
 /// Every round, the most recent opening first.
@@ -495,6 +507,7 @@ pub async fn import_lots(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    ensure_blocks(pool, &round.rules).await?;
     Ok(LotsReport {
         import_id,
         round: slug.to_owned(),

@@ -407,6 +407,8 @@ async fn on_the_real_austin_parcels_neighbours_relate_to_each_lot_as_people_see_
     .unwrap();
     assert_eq!(lots.len(), 248);
     open_round(&pool, "austin").await;
+    // The round computed its blocks: "same block" is answered by lookup.
+    assert!(sidelot_server::blocks::fresh(&pool, 8.0).await.unwrap());
     let dir = tempfile::tempdir().unwrap();
     let mut lines = vec!["pin".to_owned()];
     lines.extend(lots.iter().cloned());
@@ -523,4 +525,54 @@ async fn on_the_real_austin_parcels_neighbours_relate_to_each_lot_as_people_see_
         );
         assert_eq!(answer.json["eligible"], false);
     }
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn computed_blocks_agree_with_the_walk_and_go_stale_with_a_new_import(pool: PgPool) {
+    use sidelot_server::blocks;
+    let (_dir, shp) = sample(600);
+    import(&pool, &options(&shp, None)).await.unwrap();
+    let pins: Vec<String> = sqlx::query_scalar("select pin from parcels order by pin")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert!(!blocks::fresh(&pool, 8.0).await.unwrap());
+    assert_eq!(
+        blocks::same_block(&pool, 8.0, &pins[0], &pins[1])
+            .await
+            .unwrap(),
+        None
+    );
+
+    let set = blocks::refresh(&pool, 8.0).await.unwrap();
+    assert_eq!(set.parcels, 600);
+    assert!(set.blocks > 5 && set.blocks < 300, "{set:?}");
+    let (mut same, mut apart) = (0, 0);
+    for lot in [&pins[0], &pins[250], &pins[599]] {
+        for other in pins.iter().step_by(6).filter(|p| *p != lot) {
+            let computed = blocks::same_block(&pool, 8.0, lot, other)
+                .await
+                .unwrap()
+                .unwrap();
+            let walked = sidelot_server::eligibility::geometric_block(&pool, lot, other, 8.0)
+                .await
+                .unwrap();
+            assert_eq!(computed, walked, "{lot}/{other}");
+            if computed { same += 1 } else { apart += 1 }
+        }
+    }
+    assert!(same > 0 && apart > 0, "{same} same, {apart} apart");
+
+    // A new import of the parcels: the set is stale (the walk answers) until
+    // it is computed again.
+    import(&pool, &options(&shp, None)).await.unwrap();
+    assert_eq!(
+        blocks::same_block(&pool, 8.0, &pins[0], &pins[1])
+            .await
+            .unwrap(),
+        None
+    );
+    let again = blocks::refresh_existing(&pool).await.unwrap();
+    assert_eq!(again.len(), 1);
+    assert!(blocks::fresh(&pool, 8.0).await.unwrap());
 }
