@@ -300,6 +300,12 @@ pub struct AppliedLot {
     pub shared_boundary_m: f64,
     pub distance_m: f64,
     pub explanation: String,
+    /// Where this lot's review stands.
+    pub state: crate::workflow::LotState,
+    /// The state in plain words.
+    pub state_plain: String,
+    /// Why the lot was denied, in plain words.
+    pub denial_reason: Option<String>,
 }
 
 /// One step in an application's history.
@@ -309,6 +315,10 @@ pub struct ApplicationEvent {
     /// RFC 3339.
     pub at: String,
     pub kind: String,
+    /// The lot the step concerns, if only one.
+    pub lot: Option<String>,
+    /// What happened, in plain words.
+    pub text: String,
 }
 
 /// Answer of `GET /api/status/{token}`: the applicant's own application.
@@ -327,6 +337,266 @@ pub struct ApplicationStatus {
     pub history: Vec<ApplicationEvent>,
     /// What happens next, in plain words.
     pub next_step: String,
+}
+
+// ---- Staff console ----
+
+/// `POST /api/staff/login`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// Who is signed in, and the token to send in `X-CSRF-Token` with every
+/// state-changing request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffSession {
+    pub email: String,
+    pub role: crate::workflow::Role,
+    pub csrf_token: String,
+}
+
+/// `POST /api/staff/password`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+}
+
+/// One requested lot in the review queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QueueRow {
+    pub application_id: i64,
+    pub tracking_code: String,
+    pub round: String,
+    pub lot: String,
+    pub lot_address: Option<String>,
+    pub owned: String,
+    pub owned_address: Option<String>,
+    pub applicant_name: String,
+    pub state: crate::workflow::LotState,
+    pub relation: crate::eligibility::Relation,
+    pub priority: u32,
+    /// Other open applications want the same lot.
+    pub contested: bool,
+    pub email_confirmed: bool,
+    pub submitted_at: String,
+}
+
+/// How many requested lots are in one state (under the other filters).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StateCount {
+    pub state: crate::workflow::LotState,
+    pub count: i64,
+}
+
+/// `GET /api/staff/queue`: one page, the counts per state, and the cursor
+/// of the next page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QueuePage {
+    pub rows: Vec<QueueRow>,
+    pub counts: Vec<StateCount>,
+    pub total: i64,
+    /// Pass as `after` for the next page; none on the last page.
+    pub next: Option<String>,
+}
+
+/// One entry of the audit trail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub at: String,
+    pub kind: String,
+    pub lot: Option<String>,
+    /// `applicant`, `system` or the staff member's email.
+    pub actor: String,
+    pub action: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub reason_code: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A requested lot as staff see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffLot {
+    pub pin: String,
+    pub address: Option<String>,
+    pub state: crate::workflow::LotState,
+    pub relation: crate::eligibility::Relation,
+    pub priority: u32,
+    pub shared_boundary_m: f64,
+    pub distance_m: f64,
+    pub same_block: bool,
+    pub explanation: String,
+    pub denial_reason: Option<String>,
+    /// The actions allowed from the current state.
+    pub actions: Vec<crate::workflow::Action>,
+    /// Other open applications for this lot.
+    pub rivals: i64,
+    /// The owned parcel and the lot, as GeoJSON, for the review map.
+    pub map: Option<serde_json::Value>,
+}
+
+/// `GET /api/staff/applications/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffApplication {
+    pub id: i64,
+    pub tracking_code: String,
+    pub round: String,
+    pub applicant_name: String,
+    pub email: String,
+    pub email_confirmed: bool,
+    pub phone: Option<String>,
+    pub mailing_address: String,
+    pub owned: String,
+    pub owned_address: Option<String>,
+    pub planned_use: String,
+    pub planned_use_details: Option<String>,
+    pub submitted_at: String,
+    /// `application/pdf`, `image/jpeg` or `image/png`.
+    pub deed_type: String,
+    pub deed_url: String,
+    pub lots: Vec<StaffLot>,
+    pub history: Vec<AuditEntry>,
+}
+
+/// `POST /api/staff/applications/{id}/lots/{pin}/transition`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TransitionRequest {
+    pub action: String,
+    #[serde(default)]
+    pub reason_code: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// What a transition did: one step, or two when location review passed on
+/// its own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TransitionDone {
+    pub application_id: i64,
+    pub lot: String,
+    pub from: crate::workflow::LotState,
+    pub to: crate::workflow::LotState,
+}
+
+/// `POST /api/staff/bulk`: one action on every requested lot the filter
+/// selects (each its own audited transition).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkRequest {
+    pub round: Option<String>,
+    /// Required: bulk actions start from one state.
+    pub state: String,
+    pub lot: Option<String>,
+    pub action: String,
+    #[serde(default)]
+    pub reason_code: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkRefusal {
+    pub application_id: i64,
+    pub tracking_code: String,
+    pub lot: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkResult {
+    pub moved: Vec<TransitionDone>,
+    pub refused: Vec<BulkRefusal>,
+}
+
+/// An entry of the denial reason catalogue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DenialReason {
+    pub code: String,
+    pub label: String,
+    /// What the applicant reads.
+    pub plain: String,
+    pub active: bool,
+}
+
+/// A lot several open applications want, with each applicant's standing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ContestedLot {
+    pub round: String,
+    pub lot: String,
+    pub address: Option<String>,
+    pub applications: Vec<QueueRow>,
+}
+
+/// A staff account as admins see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffAccount {
+    pub id: i64,
+    pub email: String,
+    pub role: crate::workflow::Role,
+    pub disabled: bool,
+    pub created_at: String,
+}
+
+/// `POST /api/staff/users`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewStaffAccount {
+    pub email: String,
+    pub role: String,
+    pub password: String,
+}
+
+/// A message to an applicant and how its delivery went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub tracking_code: Option<String>,
+    pub to: String,
+    pub subject: String,
+    pub created_at: String,
+    pub attempts: i32,
+    pub sent_at: Option<String>,
+    pub next_attempt_at: Option<String>,
+    pub last_error: Option<String>,
+}
+
+/// Public figures, with no personal data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Figures {
+    pub rounds: Vec<RoundFigures>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoundFigures {
+    pub round: String,
+    pub name: String,
+    pub lots_offered: i64,
+    pub lots_sold: i64,
+    pub applications: i64,
+    /// Requested lots per state.
+    pub by_state: Vec<StateCount>,
 }
 
 #[cfg(test)]

@@ -47,6 +47,10 @@ impl Relation {
             Relation::None => "none",
         }
     }
+
+    pub fn parse(s: &str) -> Option<Relation> {
+        Relation::ALL.into_iter().find(|r| r.as_str() == s)
+    }
 }
 
 /// What makes two parcels part of one block.

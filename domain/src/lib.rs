@@ -9,6 +9,7 @@ pub mod bbox;
 pub mod eligibility;
 pub mod pin;
 pub mod search;
+pub mod workflow;
 
 pub use bbox::{BBox, BBoxError};
 pub use pin::{Pin, PinError, PinFormat};

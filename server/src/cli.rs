@@ -80,6 +80,9 @@ enum Command {
     /// Application rounds: create one from a TOML file, list them, show one.
     #[command(subcommand)]
     Round(RoundCommand),
+    /// Staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Write a deterministic synthetic neighbourhood as a shapefile in
     /// EPSG:3435, for demos, tests and benchmarks.
     Sample {
@@ -95,6 +98,19 @@ enum Command {
         /// File name without extension.
         #[arg(long, default_value = "sidelot_sample")]
         name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add a staff account. The password is asked for twice (not shown) on
+    /// a terminal, or read as the first line of standard input.
+    Add {
+        /// reviewer (works applications), admin (everything) or analyst
+        /// (imports).
+        #[arg(long)]
+        role: String,
+        email: String,
     },
 }
 
@@ -318,8 +334,46 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             return import_lots(cli.database_url, args).await;
         }
         Command::Round(command) => return round(cli.database_url, command).await,
+        Command::User(UserCommand::Add { role, email }) => {
+            return add_user(cli.database_url, &role, &email).await;
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+async fn add_user(url: Option<String>, role: &str, email: &str) -> anyhow::Result<ExitCode> {
+    use std::io::IsTerminal;
+    let Some(role) = sidelot_domain::workflow::Role::parse(role.trim()) else {
+        eprintln!("sidelot: {role:?} is not a role: use reviewer, admin or analyst");
+        return Ok(ExitCode::from(2));
+    };
+    let password = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password(format!("Password for {email}: "))?;
+        let again = rpassword::prompt_password("The same password again: ")?;
+        if first != again {
+            eprintln!("sidelot: the two passwords differ; nothing was created");
+            return Ok(ExitCode::from(2));
+        }
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        line.trim_end_matches(['\n', '\r']).to_owned()
+    };
+    let pool = open(url, 2).await?;
+    match crate::staff::add_user(&pool, email, role, password).await {
+        Ok(id) => {
+            println!("sidelot: staff account {id} created for {email} ({role})");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(
+            e @ (crate::staff::AccountError::Invalid(_) | crate::staff::AccountError::Exists(_)),
+        ) => {
+            eprintln!("sidelot: {e}; nothing was created");
+            Ok(ExitCode::from(2))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn import_lots(url: Option<String>, args: ImportLotsArgs) -> anyhow::Result<ExitCode> {

@@ -11,3 +11,5 @@ pub mod import;
 pub mod mail;
 pub mod rounds;
 pub mod sample;
+pub mod staff;
+pub mod workflow;

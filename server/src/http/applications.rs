@@ -9,6 +9,7 @@ use axum::{Json, Router};
 use sidelot_domain::api::{ApplicationEvent, ApplicationReceipt, ApplicationStatus, AppliedLot};
 use sidelot_domain::application::{FieldError, MAX_DOCUMENT_BYTES};
 use sidelot_domain::eligibility::Relation;
+use sidelot_domain::workflow::LotState;
 
 use super::{ApiError, AppState};
 use crate::applications::{self, Submission, SubmitError};
@@ -194,8 +195,10 @@ pub async fn status(
     }
     let lots = sqlx::query!(
         r#"
-        select l.lot_pin, p.address, l.relation, l.priority, l.shared_boundary_m, l.distance_m, l.explanation
+        select l.lot_pin, p.address, l.relation, l.priority, l.shared_boundary_m, l.distance_m, l.explanation,
+               l.state, dr.plain as "denial_reason?"
           from application_lots l join parcels p on p.pin = l.lot_pin
+          left join denial_reasons dr on dr.code = l.denial_reason
          where l.application_id = $1 order by l.lot_pin
         "#,
         app.id
@@ -203,7 +206,11 @@ pub async fn status(
     .fetch_all(&mut *tx)
     .await?;
     let history = sqlx::query!(
-        "select at, kind from application_events where application_id = $1 order by at, id",
+        r#"
+        select e.at, e.kind, e.lot_pin, e.to_state, dr.plain as "reason?"
+          from application_events e left join denial_reasons dr on dr.code = e.reason_code
+         where e.application_id = $1 order by e.id
+        "#,
         app.id
     )
     .fetch_all(&mut *tx)
@@ -213,9 +220,13 @@ pub async fn status(
     let lots = lots
         .into_iter()
         .map(|l| {
+            let state = LotState::parse(&l.state).unwrap_or(LotState::Submitted);
             Ok(AppliedLot {
                 relation: serde_json::from_value::<Relation>(serde_json::Value::String(l.relation))
                     .map_err(|e| ApiError::Internal(e.into()))?,
+                state,
+                state_plain: state.plain().to_owned(),
+                denial_reason: l.denial_reason,
                 pin: l.lot_pin,
                 address: l.address,
                 priority: u32::try_from(l.priority).unwrap_or(0),
@@ -227,12 +238,20 @@ pub async fn status(
         .collect::<Result<Vec<_>, ApiError>>()?;
     Ok(Json(ApplicationStatus {
         tracking_code: app.tracking_code,
-        next_step: format!(
-            "Planning staff will check your ownership and the location. {} closes on {}; \
-             when several neighbours with the same priority want one lot, a public lottery decides.",
-            round.name,
-            round.closes_at.format("%B %-d, %Y")
-        ),
+        next_step: if lots.iter().all(|l| l.state == LotState::Submitted) {
+            format!(
+                "Planning staff will check your ownership and the location. {} closes on {}; \
+                 when several neighbours with the same priority want one lot, a public lottery decides.",
+                round.name,
+                round.closes_at.format("%B %-d, %Y")
+            )
+        } else {
+            lots.iter()
+                .filter(|l| l.state.is_open())
+                .map(|l| format!("Lot {}: {}", l.pin, l.state_plain))
+                .collect::<Vec<_>>()
+                .join(" ")
+        },
         round: round.summary(),
         state: app.state,
         submitted_at: app.submitted_at.to_rfc3339(),
@@ -243,9 +262,27 @@ pub async fn status(
         lots,
         history: history
             .into_iter()
-            .map(|h| ApplicationEvent {
-                at: h.at.to_rfc3339(),
-                kind: h.kind,
+            .map(|h| {
+                let to = h.to_state.as_deref().and_then(LotState::parse);
+                let text = match (h.kind.as_str(), to) {
+                    ("submitted", _) => "Application received.".to_owned(),
+                    ("email_confirmed", _) => "Email address confirmed.".to_owned(),
+                    (_, Some(LotState::Denied)) => format!(
+                        "{} {}",
+                        LotState::Denied.label(),
+                        h.reason.map(|r| format!("— {r}")).unwrap_or_default()
+                    )
+                    .trim()
+                    .to_owned(),
+                    (_, Some(state)) => state.label().to_owned(),
+                    (kind, None) => kind.replace('_', " "),
+                };
+                ApplicationEvent {
+                    at: h.at.to_rfc3339(),
+                    kind: h.kind,
+                    lot: h.lot_pin,
+                    text,
+                }
             })
             .collect(),
     }))

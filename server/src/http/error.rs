@@ -18,6 +18,18 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     MethodNotAllowed(String),
+    /// Not signed in, or the session ended.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Signed in, but this is not for your role (or the request was forged).
+    #[error("{0}")]
+    Forbidden(String),
+    /// The request conflicts with the current state of things.
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many attempts: try again after `retry_after` seconds.
+    #[error("{message}")]
+    TooMany { message: String, retry_after: i64 },
     /// A dependency (the database) cannot answer right now.
     #[error("{0}")]
     Unavailable(String),
@@ -58,6 +70,10 @@ impl IntoResponse for ApiError {
             ApiError::MethodNotAllowed(_) => {
                 (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", None)
             }
+            ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized", None),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", None),
+            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict", None),
+            ApiError::TooMany { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", None),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", None),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", None),
         };
@@ -72,6 +88,10 @@ impl IntoResponse for ApiError {
             }
             other => other.to_string(),
         };
+        let retry_after = match &self {
+            ApiError::TooMany { retry_after, .. } => Some(*retry_after),
+            _ => None,
+        };
         let fields = match self {
             ApiError::Invalid(fields) => fields,
             _ => Vec::new(),
@@ -84,6 +104,14 @@ impl IntoResponse for ApiError {
                 fields,
             },
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = retry_after
+            && let Ok(value) = axum::http::HeaderValue::from_str(&seconds.to_string())
+        {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, value);
+        }
+        response
     }
 }

@@ -2,14 +2,17 @@
 //! by the tests alike.
 
 mod applications;
+pub mod auth;
 mod config;
 mod error;
+mod figures;
 mod health;
 mod openapi;
 mod parcels;
 mod rounds;
 mod search;
 mod site;
+mod staff;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -70,6 +73,8 @@ pub fn app(state: AppState) -> Router {
         .merge(search::router())
         .merge(rounds::router())
         .merge(applications::router())
+        .merge(staff::router())
+        .merge(figures::router())
         .merge(config::router())
         .merge(health::router())
         .merge(openapi::router())
@@ -96,8 +101,8 @@ pub fn loggable_path(path: &str) -> String {
     path.to_owned()
 }
 
-async fn method_not_allowed(OriginalUri(uri): OriginalUri) -> ApiError {
-    ApiError::MethodNotAllowed(format!("{} only answers GET.", uri.path()))
+async fn method_not_allowed(OriginalUri(uri): OriginalUri, method: axum::http::Method) -> ApiError {
+    ApiError::MethodNotAllowed(format!("{} does not answer {method}.", uri.path()))
 }
 
 async fn api_not_found(OriginalUri(uri): OriginalUri) -> ApiError {
@@ -128,9 +133,12 @@ pub async fn serve(state: AppState, bind: SocketAddr) -> anyhow::Result<()> {
     println!(
         "sidelot is serving on http://{local} (API under http://{local}/api); Ctrl-C stops it"
     );
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     Ok(())
 }
 

@@ -23,6 +23,25 @@ use super::AppState;
         super::rounds::check,
         super::applications::submit,
         super::applications::status,
+        super::staff::login,
+        super::staff::logout,
+        super::staff::session,
+        super::staff::change_password,
+        super::staff::queue,
+        super::staff::contested,
+        super::staff::application,
+        super::staff::deed,
+        super::staff::transition,
+        super::staff::bulk,
+        super::staff::reasons,
+        super::staff::save_reason,
+        super::staff::users,
+        super::staff::add_user,
+        super::staff::outbox,
+        super::staff::resend,
+        super::staff::export_csv,
+        super::figures::figures,
+        super::figures::awarded,
         super::config::config,
         super::health::health
     ),
@@ -31,10 +50,30 @@ use super::AppState;
         (name = "search", description = "Find a parcel by address or PIN"),
         (name = "rounds", description = "Application rounds, their rules, and who qualifies for a lot"),
         (name = "applications", description = "Applying for lots, and following an application"),
+        (name = "staff", description = "The staff console: sessions, review, catalogue, users, outbox, exports. \
+            Each operation's security scope names the role it needs (admins may do everything)."),
         (name = "health", description = "Is the service up"),
-    )
+    ),
+    modifiers(&SessionScheme)
 )]
 pub struct ApiDoc;
+
+/// The staff session cookie, as an OpenAPI security scheme.
+struct SessionScheme;
+
+impl utoipa::Modify for SessionScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                super::auth::SESSION_COOKIE,
+                "Set by POST /api/staff/login; state-changing requests also send X-CSRF-Token.",
+            ))),
+        );
+    }
+}
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/openapi.json", get(document))

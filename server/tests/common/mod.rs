@@ -7,6 +7,8 @@
 //! database per test (from `#[sqlx::test]`), the real router.
 #![allow(dead_code, reason = "each test file uses part of the helpers")]
 
+pub mod applying;
+
 use std::path::{Path, PathBuf};
 
 use axum::body::Body;

@@ -1,0 +1,536 @@
+//! The review workflow as data: the states a requested lot goes through,
+//! the actions staff take, and which action leads from which state to
+//! which.
+//!
+//! Each lot of an application moves on its own (one lot may be sold while
+//! another is denied). The server looks every action up in [`TRANSITIONS`];
+//! nothing else decides what is allowed.
+
+use serde::{Deserialize, Serialize};
+
+/// Where a requested lot stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LotState {
+    Submitted,
+    Screening,
+    OwnershipReview,
+    LocationReview,
+    LotteryPending,
+    DisclosurePending,
+    CouncilApproval,
+    Closing,
+    Sold,
+    Denied,
+    Withdrawn,
+}
+
+impl LotState {
+    pub const ALL: [LotState; 11] = [
+        LotState::Submitted,
+        LotState::Screening,
+        LotState::OwnershipReview,
+        LotState::LocationReview,
+        LotState::LotteryPending,
+        LotState::DisclosurePending,
+        LotState::CouncilApproval,
+        LotState::Closing,
+        LotState::Sold,
+        LotState::Denied,
+        LotState::Withdrawn,
+    ];
+
+    /// The name stored in the database and used in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LotState::Submitted => "submitted",
+            LotState::Screening => "screening",
+            LotState::OwnershipReview => "ownership_review",
+            LotState::LocationReview => "location_review",
+            LotState::LotteryPending => "lottery_pending",
+            LotState::DisclosurePending => "disclosure_pending",
+            LotState::CouncilApproval => "council_approval",
+            LotState::Closing => "closing",
+            LotState::Sold => "sold",
+            LotState::Denied => "denied",
+            LotState::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<LotState> {
+        LotState::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// Still being worked on: not sold, denied or withdrawn.
+    pub fn is_open(self) -> bool {
+        !matches!(
+            self,
+            LotState::Sold | LotState::Denied | LotState::Withdrawn
+        )
+    }
+
+    /// The lot is promised to this application. The database lets at most
+    /// one application of a lot be in these states (a partial unique
+    /// index on exactly this list, see the staff migration).
+    pub fn is_awarded(self) -> bool {
+        matches!(
+            self,
+            LotState::DisclosurePending
+                | LotState::CouncilApproval
+                | LotState::Closing
+                | LotState::Sold
+        )
+    }
+
+    /// A short label for staff screens.
+    pub fn label(self) -> &'static str {
+        match self {
+            LotState::Submitted => "Submitted",
+            LotState::Screening => "Screening",
+            LotState::OwnershipReview => "Ownership review",
+            LotState::LocationReview => "Location review",
+            LotState::LotteryPending => "Lottery pending",
+            LotState::DisclosurePending => "Disclosure pending",
+            LotState::CouncilApproval => "Council approval",
+            LotState::Closing => "Closing",
+            LotState::Sold => "Sold",
+            LotState::Denied => "Denied",
+            LotState::Withdrawn => "Withdrawn",
+        }
+    }
+
+    /// What the applicant reads about this state, in plain words.
+    pub fn plain(self) -> &'static str {
+        match self {
+            LotState::Submitted => "We received your application.",
+            LotState::Screening => "Staff are checking that your application is complete.",
+            LotState::OwnershipReview => "Staff are checking your proof of ownership.",
+            LotState::LocationReview => {
+                "Staff are checking where your property is in relation to the lot."
+            }
+            LotState::LotteryPending => {
+                "Other neighbours with the same priority want this lot: a public lottery will decide."
+            }
+            LotState::DisclosurePending => {
+                "The lot is set aside for you. Please return the disclosure form you will receive."
+            }
+            LotState::CouncilApproval => "The sale is waiting for the City Council's approval.",
+            LotState::Closing => "The Council approved the sale. Closing is being scheduled.",
+            LotState::Sold => "The lot is yours: the sale is closed.",
+            LotState::Denied => "Your application for this lot was denied.",
+            LotState::Withdrawn => "Your application for this lot was withdrawn.",
+        }
+    }
+}
+
+impl std::fmt::Display for LotState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What staff (or the system) do to a requested lot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    StartScreening,
+    PassScreening,
+    PassOwnership,
+    /// Location review passed: the lot is awarded, or goes to the lottery
+    /// when others with the same priority want it.
+    PassLocation,
+    /// From the lottery queue, when no one with the same priority is left.
+    Award,
+    ReceiveDisclosure,
+    RecordCouncilApproval,
+    RecordSale,
+    Deny,
+    Withdraw,
+    /// Undo the latest step: back to the state the lot was in before it.
+    Revert,
+}
+
+impl Action {
+    pub const ALL: [Action; 11] = [
+        Action::StartScreening,
+        Action::PassScreening,
+        Action::PassOwnership,
+        Action::PassLocation,
+        Action::Award,
+        Action::ReceiveDisclosure,
+        Action::RecordCouncilApproval,
+        Action::RecordSale,
+        Action::Deny,
+        Action::Withdraw,
+        Action::Revert,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::StartScreening => "start_screening",
+            Action::PassScreening => "pass_screening",
+            Action::PassOwnership => "pass_ownership",
+            Action::PassLocation => "pass_location",
+            Action::Award => "award",
+            Action::ReceiveDisclosure => "receive_disclosure",
+            Action::RecordCouncilApproval => "record_council_approval",
+            Action::RecordSale => "record_sale",
+            Action::Deny => "deny",
+            Action::Withdraw => "withdraw",
+            Action::Revert => "revert",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    /// The button's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::StartScreening => "Start screening",
+            Action::PassScreening => "Complete: to ownership review",
+            Action::PassOwnership => "Ownership verified",
+            Action::PassLocation => "Location verified",
+            Action::Award => "Award (no longer contested)",
+            Action::ReceiveDisclosure => "Disclosure received",
+            Action::RecordCouncilApproval => "Council approved",
+            Action::RecordSale => "Sale closed",
+            Action::Deny => "Deny…",
+            Action::Withdraw => "Record withdrawal…",
+            Action::Revert => "Undo last step…",
+        }
+    }
+}
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where an action leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    State(LotState),
+    /// Decided by the other applications for the same lot: see [`contest`].
+    Contest,
+    /// The state before the lot's latest transition (from its history).
+    Previous,
+}
+
+/// What an action must carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// Nothing; a note is optional.
+    None,
+    /// A code from the denial reason catalogue, which the applicant reads.
+    Catalogue,
+    /// A note saying why (staff only).
+    Note,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transition {
+    pub action: Action,
+    pub from: &'static [LotState],
+    pub to: Target,
+    pub reason: Reason,
+}
+
+const OPEN: &[LotState] = &[
+    LotState::Submitted,
+    LotState::Screening,
+    LotState::OwnershipReview,
+    LotState::LocationReview,
+    LotState::LotteryPending,
+    LotState::DisclosurePending,
+    LotState::CouncilApproval,
+    LotState::Closing,
+];
+
+const REVERTIBLE: &[LotState] = &[
+    LotState::Screening,
+    LotState::OwnershipReview,
+    LotState::LocationReview,
+    LotState::LotteryPending,
+    LotState::DisclosurePending,
+    LotState::CouncilApproval,
+    LotState::Closing,
+    LotState::Sold,
+    LotState::Denied,
+    LotState::Withdrawn,
+];
+
+/// Every allowed transition. Anything not listed is refused.
+pub const TRANSITIONS: &[Transition] = &[
+    Transition {
+        action: Action::StartScreening,
+        from: &[LotState::Submitted],
+        to: Target::State(LotState::Screening),
+        reason: Reason::None,
+    },
+    Transition {
+        action: Action::PassScreening,
+        from: &[LotState::Screening],
+        to: Target::State(LotState::OwnershipReview),
+        reason: Reason::None,
+    },
+    Transition {
+        action: Action::PassOwnership,
+        from: &[LotState::OwnershipReview],
+        to: Target::State(LotState::LocationReview),
+        reason: Reason::None,
+    },
+    Transition {
+        action: Action::PassLocation,
+        from: &[LotState::LocationReview],
+        to: Target::Contest,
+        reason: Reason::None,
+    },
+    Transition {
+        action: Action::Award,
+        from: &[LotState::LotteryPending],
+        to: Target::Contest,
+        reason: Reason::None,
+    },
+    Transition {
+        action: Action::ReceiveDisclosure,
+        from: &[LotState::DisclosurePending],
+        to: Target::State(LotState::CouncilApproval),
+        reason: Reason::None,
+    },
+    Transition {
+        action: Action::RecordCouncilApproval,
+        from: &[LotState::CouncilApproval],
+        to: Target::State(LotState::Closing),
+        reason: Reason::None,
+    },
+    Transition {
+        action: Action::RecordSale,
+        from: &[LotState::Closing],
+        to: Target::State(LotState::Sold),
+        reason: Reason::None,
+    },
+    Transition {
+        action: Action::Deny,
+        from: OPEN,
+        to: Target::State(LotState::Denied),
+        reason: Reason::Catalogue,
+    },
+    Transition {
+        action: Action::Withdraw,
+        from: OPEN,
+        to: Target::State(LotState::Withdrawn),
+        reason: Reason::Note,
+    },
+    Transition {
+        action: Action::Revert,
+        from: REVERTIBLE,
+        to: Target::Previous,
+        reason: Reason::Note,
+    },
+];
+
+/// The transition `action` makes from `from`, if it is allowed.
+pub fn transition(from: LotState, action: Action) -> Option<&'static Transition> {
+    TRANSITIONS
+        .iter()
+        .find(|t| t.action == action && t.from.contains(&from))
+}
+
+/// The actions allowed from `from`, in the table's order.
+pub fn actions_from(from: LotState) -> Vec<Action> {
+    TRANSITIONS
+        .iter()
+        .filter(|t| t.from.contains(&from))
+        .map(|t| t.action)
+        .collect()
+}
+
+/// Another application for the same lot, as the contest sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rival {
+    pub state: LotState,
+    pub priority: u32,
+}
+
+/// Where a lot with this `priority` goes when its location review passes,
+/// given the other applications for the same lot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Contest {
+    /// No one ahead or level: the lot is set aside for this application.
+    Award,
+    /// Others with the same priority: the lottery decides.
+    Lottery,
+    /// Someone with a higher priority (a smaller number) still wants it.
+    Outranked { by_priority: u32 },
+    /// Another application already holds the award.
+    Taken,
+}
+
+pub fn contest(priority: u32, rivals: &[Rival]) -> Contest {
+    let live = || {
+        rivals
+            .iter()
+            .filter(|r| r.state.is_open() || r.state == LotState::Sold)
+    };
+    if live().any(|r| r.state.is_awarded()) {
+        return Contest::Taken;
+    }
+    if let Some(best) = live().map(|r| r.priority).min() {
+        if best < priority {
+            return Contest::Outranked { by_priority: best };
+        }
+        if best == priority {
+            return Contest::Lottery;
+        }
+    }
+    Contest::Award
+}
+
+/// Staff roles. An admin may do everything; the others only their own work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Works applications.
+    Reviewer,
+    /// Rounds, users, the reason catalogue, the lottery.
+    Admin,
+    /// Imports parcels and lot inventories.
+    Analyst,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Reviewer, Role::Admin, Role::Analyst];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Reviewer => "reviewer",
+            Role::Admin => "admin",
+            Role::Analyst => "analyst",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// May someone with this role use what `needed` guards?
+    pub fn may(self, needed: Role) -> bool {
+        self == Role::Admin || self == needed
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for s in LotState::ALL {
+            assert_eq!(LotState::parse(s.as_str()), Some(s));
+            assert_eq!(
+                serde_json::to_value(s).unwrap_or_default(),
+                serde_json::Value::String(s.as_str().into())
+            );
+        }
+        for a in Action::ALL {
+            assert_eq!(Action::parse(a.as_str()), Some(a));
+            assert_eq!(
+                serde_json::to_value(a).unwrap_or_default(),
+                serde_json::Value::String(a.as_str().into())
+            );
+        }
+        assert_eq!(LotState::parse("approved"), None);
+    }
+
+    #[test]
+    fn the_forward_path_reaches_sold_and_nothing_leaves_it_but_revert() {
+        let mut state = LotState::Submitted;
+        for action in [
+            Action::StartScreening,
+            Action::PassScreening,
+            Action::PassOwnership,
+        ] {
+            match transition(state, action).map(|t| t.to) {
+                Some(Target::State(next)) => state = next,
+                other => panic!("{action} from {state}: {other:?}"),
+            }
+        }
+        assert_eq!(state, LotState::LocationReview);
+        assert_eq!(
+            transition(state, Action::PassLocation).map(|t| t.to),
+            Some(Target::Contest)
+        );
+        assert_eq!(actions_from(LotState::Sold), vec![Action::Revert]);
+        assert!(transition(LotState::Sold, Action::Deny).is_none());
+        assert!(transition(LotState::Submitted, Action::Revert).is_none());
+        assert!(transition(LotState::Submitted, Action::RecordSale).is_none());
+        // Every open state can be denied or withdrawn; no closed one can.
+        for s in LotState::ALL {
+            assert_eq!(transition(s, Action::Deny).is_some(), s.is_open(), "{s}");
+            assert_eq!(
+                transition(s, Action::Withdraw).is_some(),
+                s.is_open(),
+                "{s}"
+            );
+        }
+    }
+
+    #[test]
+    fn reasons_are_demanded_where_an_applicant_or_an_auditor_needs_one() {
+        let reason = |a| TRANSITIONS.iter().find(|t| t.action == a).map(|t| t.reason);
+        assert_eq!(reason(Action::Deny), Some(Reason::Catalogue));
+        assert_eq!(reason(Action::Revert), Some(Reason::Note));
+        assert_eq!(reason(Action::Withdraw), Some(Reason::Note));
+        assert_eq!(reason(Action::PassOwnership), Some(Reason::None));
+    }
+
+    #[test]
+    fn the_contest_follows_priority_then_the_lottery() {
+        let rival = |state, priority| Rival { state, priority };
+        assert_eq!(contest(1, &[]), Contest::Award);
+        assert_eq!(
+            contest(2, &[rival(LotState::Submitted, 1)]),
+            Contest::Outranked { by_priority: 1 }
+        );
+        assert_eq!(contest(1, &[rival(LotState::Screening, 2)]), Contest::Award);
+        assert_eq!(
+            contest(1, &[rival(LotState::LocationReview, 1)]),
+            Contest::Lottery
+        );
+        // The denied and the withdrawn no longer compete.
+        assert_eq!(
+            contest(
+                2,
+                &[rival(LotState::Denied, 1), rival(LotState::Withdrawn, 2)]
+            ),
+            Contest::Award
+        );
+        assert_eq!(contest(1, &[rival(LotState::Sold, 3)]), Contest::Taken);
+        assert_eq!(
+            contest(1, &[rival(LotState::DisclosurePending, 2)]),
+            Contest::Taken
+        );
+    }
+
+    #[test]
+    fn admins_may_do_everything_others_their_own_work() {
+        assert!(Role::Admin.may(Role::Reviewer));
+        assert!(Role::Admin.may(Role::Analyst));
+        assert!(Role::Reviewer.may(Role::Reviewer));
+        assert!(!Role::Reviewer.may(Role::Admin));
+        assert!(!Role::Analyst.may(Role::Reviewer));
+        assert!(!Role::Reviewer.may(Role::Analyst));
+    }
+}

@@ -1,0 +1,368 @@
+//! Moving a requested lot through the review workflow: one transaction per
+//! transition that locks what it reads, checks the move against
+//! `domain::workflow`, writes the audit row and queues the applicant's
+//! message.
+
+use sidelot_domain::application::FieldError;
+use sidelot_domain::workflow::{
+    self, Action, Contest, LotState, Reason, Rival, Target, transition,
+};
+use sqlx::{PgPool, Postgres, Transaction};
+
+/// Who moves a lot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    Staff(i64),
+    System,
+}
+
+/// One requested transition.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub application_id: i64,
+    pub lot: String,
+    pub action: Action,
+    pub reason_code: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A lot that moved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moved {
+    pub application_id: i64,
+    pub lot: String,
+    pub from: LotState,
+    pub to: LotState,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StepError {
+    #[error("application {0} has no lot {1}")]
+    NotFound(i64, String),
+    /// The move conflicts with the lot's state or with other applications.
+    #[error("{0}")]
+    Conflict(String),
+    #[error("fields need attention")]
+    Invalid(Vec<FieldError>),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+struct Locked {
+    state: LotState,
+    priority: u32,
+    relation: String,
+    round_id: i64,
+}
+
+/// Applies `step` in one transaction. Passing ownership review also passes
+/// location review when the computed relation qualified the lot (it did, or
+/// the application would not have been accepted) and the contest allows.
+pub async fn apply(pool: &PgPool, step: &Step, actor: Actor) -> Result<Vec<Moved>, StepError> {
+    let mut tx = pool.begin().await?;
+    let mut moved = vec![one(&mut tx, step, actor).await?];
+    if step.action == Action::PassOwnership {
+        let auto = Step {
+            application_id: step.application_id,
+            lot: step.lot.clone(),
+            action: Action::PassLocation,
+            reason_code: None,
+            note: None,
+        };
+        // Outranked or taken: the lot waits in location review for staff.
+        match one(&mut tx, &auto, Actor::System).await {
+            Ok(m) => moved.push(m),
+            Err(StepError::Conflict(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let last = moved.last().cloned();
+    if let Some(last) = last {
+        notify(&mut tx, &last, step).await?;
+    }
+    tx.commit().await.map_err(award_race)?;
+    Ok(moved)
+}
+
+fn award_race(e: sqlx::Error) -> StepError {
+    match &e {
+        sqlx::Error::Database(d) if d.constraint() == Some("application_lots_one_award") => {
+            StepError::Conflict("This lot has just been awarded to another application.".into())
+        }
+        _ => StepError::Database(e),
+    }
+}
+
+async fn one(
+    tx: &mut Transaction<'static, Postgres>,
+    step: &Step,
+    actor: Actor,
+) -> Result<Moved, StepError> {
+    // Every application for this lot is locked, in one order, before
+    // anything is read: two awards of one lot cannot interleave.
+    let rows = sqlx::query!(
+        r#"
+        select application_id, round_id, state, priority, relation
+          from application_lots where lot_pin = $1
+         order by application_id
+           for update
+        "#,
+        step.lot
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut mine = None;
+    let mut rivals = Vec::new();
+    for r in rows {
+        let state = LotState::parse(&r.state).unwrap_or(LotState::Submitted);
+        let priority = u32::try_from(r.priority).unwrap_or(u32::MAX);
+        if r.application_id == step.application_id {
+            mine = Some(Locked {
+                state,
+                priority,
+                relation: r.relation,
+                round_id: r.round_id,
+            });
+        } else {
+            rivals.push((r.round_id, Rival { state, priority }));
+        }
+    }
+    let mine = mine.ok_or_else(|| StepError::NotFound(step.application_id, step.lot.clone()))?;
+    let from = mine.state;
+    let Some(t) = transition(from, step.action) else {
+        let allowed: Vec<&str> = workflow::actions_from(from)
+            .into_iter()
+            .map(Action::as_str)
+            .collect();
+        return Err(StepError::Conflict(format!(
+            "{} is not allowed from {}; allowed: {}.",
+            step.action,
+            from,
+            if allowed.is_empty() {
+                "nothing".to_owned()
+            } else {
+                allowed.join(", ")
+            }
+        )));
+    };
+
+    let note = step
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    let mut reason_code = None;
+    match t.reason {
+        Reason::None => {}
+        Reason::Note => {
+            if note.is_none() {
+                return Err(StepError::Invalid(vec![FieldError::new(
+                    "note",
+                    format!("is required: say why ({})", step.action),
+                )]));
+            }
+        }
+        Reason::Catalogue => {
+            let code = step.reason_code.as_deref().unwrap_or("").trim();
+            let known = sqlx::query_scalar!(
+                "select code from denial_reasons where code = $1 and active",
+                code
+            )
+            .fetch_optional(&mut **tx)
+            .await?;
+            match known {
+                Some(code) => reason_code = Some(code),
+                None => {
+                    return Err(StepError::Invalid(vec![FieldError::new(
+                        "reason_code",
+                        if code.is_empty() {
+                            "is required: pick a reason from the catalogue".to_owned()
+                        } else {
+                            format!("{code:?} is not an active reason in the catalogue")
+                        },
+                    )]));
+                }
+            }
+        }
+    }
+
+    let to = match t.to {
+        Target::State(s) => s,
+        Target::Previous => {
+            let before = sqlx::query_scalar!(
+                r#"
+                select from_state as "from_state!" from application_events
+                 where application_id = $1 and lot_pin = $2 and to_state = $3 and from_state is not null
+                 order by id desc limit 1
+                "#,
+                step.application_id,
+                step.lot,
+                from.as_str()
+            )
+            .fetch_optional(&mut **tx)
+            .await?;
+            before.as_deref().and_then(LotState::parse).ok_or_else(|| {
+                StepError::Conflict(format!(
+                    "There is no earlier step to go back to from {from}."
+                ))
+            })?
+        }
+        Target::Contest => {
+            let same_round: Vec<Rival> = rivals
+                .iter()
+                .filter(|(round, r)| *round == mine.round_id || r.state.is_awarded())
+                .map(|(_, r)| *r)
+                .collect();
+            match workflow::contest(mine.priority, &same_round) {
+                Contest::Award => LotState::DisclosurePending,
+                Contest::Lottery if step.action == Action::PassLocation => LotState::LotteryPending,
+                Contest::Lottery => {
+                    return Err(StepError::Conflict(
+                        "Other open applications with the same priority still want this lot: the lottery decides.".into(),
+                    ));
+                }
+                Contest::Outranked { by_priority } => {
+                    return Err(StepError::Conflict(format!(
+                        "An open application with a higher priority ({by_priority}, against this one's {}) wants this lot; \
+                         it is decided first.",
+                        mine.priority
+                    )));
+                }
+                Contest::Taken => {
+                    return Err(StepError::Conflict(
+                        "This lot is already awarded to another application.".into(),
+                    ));
+                }
+            }
+        }
+    };
+    if to.is_awarded() && !from.is_awarded() && rivals.iter().any(|(_, r)| r.state.is_awarded()) {
+        return Err(StepError::Conflict(
+            "This lot is already awarded to another application.".into(),
+        ));
+    }
+
+    sqlx::query!(
+        r#"
+        update application_lots
+           set state = $3, state_since = now(),
+               denial_reason = case when $3 = 'denied' then $4 else null end
+         where application_id = $1 and lot_pin = $2
+        "#,
+        step.application_id,
+        step.lot,
+        to.as_str(),
+        reason_code
+    )
+    .execute(&mut **tx)
+    .await
+    .map_err(award_race)?;
+    let (kind, id) = match actor {
+        Actor::Staff(id) => ("staff", Some(id)),
+        Actor::System => ("system", None),
+    };
+    let note = match actor {
+        Actor::System => Some(format!(
+            "The computed relation ({}) qualifies under the round's rules.",
+            mine.relation
+        )),
+        Actor::Staff(_) => note.map(str::to_owned),
+    };
+    sqlx::query!(
+        r#"
+        insert into application_events
+               (application_id, kind, lot_pin, actor_kind, actor_id, action, from_state, to_state, reason_code, note)
+        values ($1, 'transition', $2, $3, $4, $5, $6, $7, $8, $9)
+        "#,
+        step.application_id,
+        step.lot,
+        kind,
+        id,
+        step.action.as_str(),
+        from.as_str(),
+        to.as_str(),
+        reason_code,
+        note
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query!(
+        r#"
+        update applications a set state = coalesce((
+            select l.state from application_lots l
+             where l.application_id = a.id
+             order by case when l.state in ('sold', 'denied', 'withdrawn') then 1 else 0 end,
+                      array_position(array['submitted', 'screening', 'ownership_review', 'location_review',
+                                           'lottery_pending', 'disclosure_pending', 'council_approval',
+                                           'closing', 'sold', 'denied', 'withdrawn'], l.state)
+             limit 1), a.state)
+         where a.id = $1
+        "#,
+        step.application_id
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(Moved {
+        application_id: step.application_id,
+        lot: step.lot.clone(),
+        from,
+        to,
+    })
+}
+
+/// Queues the applicant's message about where the lot now stands.
+async fn notify(
+    tx: &mut Transaction<'static, Postgres>,
+    moved: &Moved,
+    step: &Step,
+) -> Result<(), sqlx::Error> {
+    let app = sqlx::query!(
+        r#"
+        select a.tracking_code, a.applicant_name, a.email, p.address
+          from applications a left join parcels p on p.pin = $2
+         where a.id = $1
+        "#,
+        moved.application_id,
+        moved.lot
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let reason = match moved.to {
+        LotState::Denied => sqlx::query_scalar!(
+            "select plain from denial_reasons where code = $1",
+            step.reason_code.as_deref().unwrap_or("").trim()
+        )
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| format!("\nThe reason: {r}\n")),
+        _ => None,
+    };
+    let lot = app.address.map_or_else(
+        || format!("lot {}", moved.lot),
+        |a| format!("the lot at {a}"),
+    );
+    let body = format!(
+        "Hello {name},\n\n\
+         An update on your application {code} for {lot}:\n\n{plain}\n{reason}\n\
+         Follow your application at the private link in our first email to you.\n\n\
+         sidelot, for the city's planning staff\n",
+        name = app.applicant_name,
+        code = app.tracking_code,
+        plain = moved.to.plain(),
+        reason = reason.unwrap_or_default(),
+    );
+    sqlx::query!(
+        "insert into outbox (application_id, to_address, subject, body) values ($1, $2, $3, $4)",
+        moved.application_id,
+        app.email,
+        format!(
+            "Your application {}: {}",
+            app.tracking_code,
+            moved.to.label()
+        ),
+        body
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
