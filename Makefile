@@ -44,7 +44,13 @@ run: ## install what is missing, start the local PostGIS, load the sample once, 
 	else \
 	  echo "sidelot: parcels already loaded; not loading the sample again"; \
 	fi; \
+	if [ -z "$$own_db" ] && [ "$$(psql "$$url" -tAc 'select count(*) from staff_users')" = 0 ]; then \
+	  pw=$$(head -c 18 /dev/urandom | base64 | tr -d '/+='); \
+	  if printf '%s\n' "$$pw" | DATABASE_URL="$$url" $(BIN) user add --role admin admin@localhost; then \
+	    umask 077; printf 'admin@localhost\n%s\n' "$$pw" > .local/demo-admin; fi; \
+	fi; \
 	echo "sidelot: open http://$(BIND)/ (the map; the API is under /api)"; \
+	[ -s .local/demo-admin ] && echo "sidelot: staff console http://$(BIND)/staff: sign in as $$(sed -n 1p .local/demo-admin), password $$(sed -n 2p .local/demo-admin) (kept in .local/demo-admin)"; \
 	DATABASE_URL="$$url" exec $(BIN) serve --bind $(BIND)
 
 test: ## install what is missing, then run every check and test

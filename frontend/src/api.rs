@@ -131,3 +131,67 @@ pub async fn status(token: &str) -> Result<ApplicationStatus, ApiError> {
     let text = get_text(&format!("/api/status/{token}"), None).await?;
     serde_json::from_str(&text).map_err(|e| ApiError::Network(e.to_string()))
 }
+
+thread_local! {
+    /// The staff session's anti-forgery token, sent with every change.
+    static CSRF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+pub fn set_csrf(token: &str) {
+    CSRF.with(|c| *c.borrow_mut() = token.to_owned());
+}
+
+fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    let text = if text.trim().is_empty() { "null" } else { text };
+    serde_json::from_str(text).map_err(|e| ApiError::Network(e.to_string()))
+}
+
+/// `GET` any JSON endpoint.
+pub async fn get_json<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    parse(&get_text(url, None).await?)
+}
+
+/// `POST` JSON with the staff session's anti-forgery token.
+pub async fn post_json<T: serde::de::DeserializeOwned>(
+    url: &str,
+    body: &serde_json::Value,
+) -> Result<T, ApiError> {
+    let net = |e: wasm_bindgen::JsValue| ApiError::Network(format!("{e:?}"));
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&wasm_bindgen::JsValue::from_str(&body.to_string()));
+    let headers = web_sys::Headers::new().map_err(net)?;
+    headers
+        .set("content-type", "application/json")
+        .map_err(net)?;
+    CSRF.with(|c| headers.set("x-csrf-token", &c.borrow()))
+        .map_err(net)?;
+    init.set_headers(&headers);
+    parse(&send(url, &init).await?)
+}
+
+impl ApiError {
+    /// What to tell the reader.
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Server { message, .. } => message.clone(),
+            ApiError::Network(_) => {
+                "The server could not be reached. Check your connection and try again.".into()
+            }
+        }
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Server { status, .. } => Some(*status),
+            ApiError::Network(_) => None,
+        }
+    }
+
+    pub fn fields(&self) -> Vec<FieldError> {
+        match self {
+            ApiError::Server { fields, .. } => fields.clone(),
+            ApiError::Network(_) => Vec::new(),
+        }
+    }
+}

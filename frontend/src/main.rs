@@ -9,6 +9,8 @@ mod map;
 mod messages;
 mod qualify;
 mod search;
+mod shape;
+mod staff;
 mod status;
 mod url;
 mod viewport;
@@ -28,10 +30,12 @@ fn PageHeader() -> impl IntoView {
 
 fn main() {
     console_error_panic_hook::set_once();
-    // Three pages, chosen by the path: the server answers every path that
+    // The pages, chosen by the path: the server answers every path that
     // is not a file with this app.
     let path = window().location().pathname().unwrap_or_default();
-    if path == "/apply" {
+    if path == "/staff" || path.starts_with("/staff/") {
+        leptos::mount::mount_to_body(move || view! { <staff::StaffApp path=path.clone() /> });
+    } else if path == "/apply" {
         leptos::mount::mount_to_body(|| view! { <PageHeader /> <apply::ApplyPage /> });
     } else if let Some(token) = path.strip_prefix("/status/") {
         let token = token.trim_end_matches('/').to_owned();

@@ -3,6 +3,9 @@
 /// A message of the catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Msg {
+    Where,
+    Reason,
+    LotPrefix,
     Title,
     Tagline,
     MapLabel,
@@ -97,6 +100,9 @@ pub enum Msg {
 /// The English text of `msg`.
 pub fn t(msg: Msg) -> &'static str {
     match msg {
+        Msg::Where => "Where it stands",
+        Msg::Reason => "Reason: {0}",
+        Msg::LotPrefix => "Lot {0}: ",
         Msg::Title => "sidelot",
         Msg::Tagline => "Vacant lots for the neighbours who live beside them",
         Msg::MapLabel => "Map of parcels",

@@ -27,14 +27,6 @@ pub fn when(rfc3339: &str) -> String {
     }
 }
 
-fn event_words(kind: &str) -> &str {
-    match kind {
-        "submitted" => "Application received",
-        "email_confirmed" => "Email address confirmed",
-        other => other,
-    }
-}
-
 #[component]
 pub fn StatusPage(token: String) -> impl IntoView {
     let page = RwSignal::new(Page::Loading);
@@ -60,6 +52,7 @@ pub fn StatusPage(token: String) -> impl IntoView {
                             <th scope="col">{t(Msg::Pin)}</th>
                             <th scope="col">{t(Msg::Address)}</th>
                             <th scope="col">{t(Msg::Relation)}</th>
+                            <th scope="col">{t(Msg::Where)}</th>
                         </tr></thead>
                         <tbody>
                             {s.lots.iter().map(|l| view! {
@@ -67,6 +60,8 @@ pub fn StatusPage(token: String) -> impl IntoView {
                                     <td>{dashed(&l.pin)}</td>
                                     <td>{l.address.clone().unwrap_or_else(|| t(Msg::NoAddress).to_owned())}</td>
                                     <td>{l.explanation.clone()}</td>
+                                    <td data-testid="lot-state">{l.state_plain.clone()}
+                                        {l.denial_reason.clone().map(|r| view! { <br/><strong>{tf(Msg::Reason, &[&r])}</strong> })}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -74,7 +69,8 @@ pub fn StatusPage(token: String) -> impl IntoView {
                     <h2>{t(Msg::History)}</h2>
                     <ol class="history">
                         {s.history.iter().map(|h| view! {
-                            <li><time datetime=h.at.clone()>{when(&h.at)}</time>": "{event_words(&h.kind).to_owned()}</li>
+                            <li><time datetime=h.at.clone()>{when(&h.at)}</time>": "
+                                {h.lot.as_deref().map(|l| tf(Msg::LotPrefix, &[&dashed(l)]))}{h.text.clone()}</li>
                         }).collect_view()}
                     </ol>
                     <h2>{t(Msg::NextStep)}</h2>

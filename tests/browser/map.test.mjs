@@ -549,3 +549,104 @@ test("from the map to a sent application: qualify, fill the form step by step, u
   assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
   await page.close();
 });
+
+/** Applies for `lot` as the owner of `owned` through the API; the receipt. */
+async function applyByApi(lot, owned, email) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries({ applicant_name: "Bo Neighbour", email, mailing_address: "1 Main St",
+    owned, lot, planned_use: "garden", attests_ownership: "true", attests_taxes: "true" })) form.append(k, v);
+  form.append("deed", new Blob([Buffer.from("%PDF-1.4\n%%EOF\n")], { type: "application/pdf" }), "deed.pdf");
+  const r = await fetch(base + "/api/applications", { method: "POST", body: form });
+  const receipt = await r.json();
+  assert.equal(r.status, 201, JSON.stringify(receipt));
+  return receipt;
+}
+
+/** Two offered lots, each with a neighbour of its own who has not applied. */
+function twoFreshPairs() {
+  return sql(`
+    select distinct on (l.pin) l.pin || '|' || p.pin
+      from round_lots r join parcels l on l.pin = r.pin
+      join parcels p on p.pin <> l.pin and p.geom && l.geom and ST_Intersects(p.geom, l.geom)
+     where not exists (select 1 from application_lots a where a.lot_pin = l.pin)
+       and not exists (select 1 from applications a where a.owned_pin = p.pin)
+       and ST_Length(ST_Intersection(ST_Boundary(l.geom), ST_Buffer(p.geom, 0.000001))::geography) > 10
+     order by l.pin, p.pin limit 40`).split("\n").map((row) => row.split("|"))
+    .filter(([, owned], i, all) => all.findIndex(([, o]) => o === owned) === i).slice(0, 2);
+}
+
+async function openInQueue(page, code) {
+  await page.goto(base + "/staff");
+  await page.fill("#f-code", code);
+  await page.getByRole("button", { name: "Filter" }).click();
+  await page.waitForURL(/code=/);
+  await page.waitForFunction(() => /1 requested lots match/.test(document.body.textContent));
+  await page.getByRole("link", { name: code }).click();
+  await page.waitForSelector(".lot-review");
+}
+
+test("staff sign in, filter the queue, move one application to disclosure and deny another; the applicants see both", async () => {
+  const password = "a long reviewer passphrase";
+  execFileSync(bin, ["--database-url", databaseUrl, "user", "add", "--role", "reviewer", "rev@city.example"],
+    { input: `${password}\n`, stdio: ["pipe", "inherit", "inherit"] });
+  const [[lotA, ownedA], [lotB, ownedB]] = twoFreshPairs();
+  const a = await applyByApi(lotA, ownedA, "a@example.org");
+  const b = await applyByApi(lotB, ownedB, "b@example.org");
+
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(base + "/staff");
+  // A wrong password is said plainly; the right one signs in.
+  await page.fill("#staff-email", "rev@city.example");
+  await page.fill("#staff-password", "not the password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForFunction(() => /The email or the password is wrong/.test(document.querySelector("[role=alert]")?.textContent ?? ""));
+  assert.deepEqual(await axeViolations(page), [], "the sign-in page");
+  await page.fill("#staff-password", password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForSelector("table.queue");
+  assert.match(await page.textContent("header"), /rev@city\.example \(reviewer\)/);
+  await page.screenshot({ path: path.join(shots, "staff-queue.png"), fullPage: true });
+  assert.deepEqual(await axeViolations(page), [], "the queue");
+
+  // A through ownership review: location passes on its own, the lot is set aside.
+  await openInQueue(page, a.tracking_code);
+  for (const [button, state] of [["Start screening", "Screening"], ["Complete: to ownership review", "Ownership review"],
+    ["Ownership verified", "Disclosure pending"]]) {
+    await page.getByRole("button", { name: button }).click();
+    await page.waitForFunction((s) => document.querySelector(".announce")?.textContent.includes(`now in ${s}`), state);
+  }
+  await page.waitForFunction(() => /Disclosure pending/.test(document.querySelector(".lot-review .state").textContent));
+  const history = await page.textContent(".history-table");
+  assert.match(history, /rev@city\.example/);
+  assert.match(history, /system.*Location review → Disclosure pending/s);
+  assert.equal(await page.locator(".lot-review svg path").count(), 2, "the lot and the property are drawn");
+  await page.screenshot({ path: path.join(shots, "staff-application.png"), fullPage: true });
+  assert.deepEqual(await axeViolations(page), [], "the application page");
+
+  // B denied with a reason from the catalogue (and none chosen first: named).
+  await openInQueue(page, b.tracking_code);
+  await page.getByRole("button", { name: "Deny…" }).click();
+  await page.getByRole("button", { name: "Confirm" }).click();
+  await page.waitForFunction(() => /reason_code: is required/.test(document.querySelector(".lot-review [role=alert]").textContent));
+  await page.selectOption(`#lot-${lotB}-reason`, "deed_mismatch");
+  await page.fill(`#lot-${lotB}-note`, "The deed names someone else.");
+  await page.getByRole("button", { name: "Confirm" }).click();
+  await page.waitForFunction(() => /Denied/.test(document.querySelector(".lot-review .state").textContent));
+
+  // The applicants' status pages say where each stands, in plain words.
+  await page.goto(a.status_url);
+  await page.waitForSelector("[data-testid=lot-state]");
+  assert.match(await page.textContent("[data-testid=lot-state]"), /The lot is set aside for you/);
+  assert.match(await page.textContent(".history"), /Disclosure pending/);
+  await page.goto(b.status_url);
+  await page.waitForSelector("[data-testid=lot-state]");
+  const denied = await page.textContent("[data-testid=lot-state]");
+  assert.match(denied, /was denied/);
+  assert.match(denied, /does not show you as the owner/);
+  assert.doesNotMatch(await page.textContent("main"), /names someone else/, "staff notes stay with staff");
+  await page.screenshot({ path: path.join(shots, "status-denied.png"), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -245,12 +245,22 @@ pub async fn status(
                 round.name,
                 round.closes_at.format("%B %-d, %Y")
             )
-        } else {
+        } else if lots.iter().any(|l| l.state.is_open()) {
             lots.iter()
                 .filter(|l| l.state.is_open())
-                .map(|l| format!("Lot {}: {}", l.pin, l.state_plain))
+                .map(|l| {
+                    format!(
+                        "Lot {}: {}",
+                        sidelot_domain::pin::dashed(&l.pin),
+                        l.state_plain
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(" ")
+        } else {
+            "Nothing more will happen on this application. If you have a question, write to \
+             planning staff and quote your tracking code."
+                .to_owned()
         },
         round: round.summary(),
         state: app.state,
