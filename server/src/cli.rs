@@ -289,6 +289,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 from,
                 outbox.clone(),
             ));
+            let interrupted = crate::jobs::recover(&pool).await?;
+            if interrupted > 0 {
+                tracing::warn!(
+                    interrupted,
+                    "imports left unfinished by the last run were marked interrupted"
+                );
+            }
             let state = AppState {
                 pool,
                 pin_format,
@@ -297,6 +304,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 data,
                 public_url: public_url.unwrap_or_else(|| format!("http://{bind}")),
                 outbox,
+                jobs: crate::jobs::Jobs::new(),
             };
             http::serve(state, bind).await?;
         }

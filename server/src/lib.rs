@@ -8,6 +8,7 @@ pub mod db;
 pub mod eligibility;
 pub mod http;
 pub mod import;
+pub mod jobs;
 pub mod mail;
 pub mod rounds;
 pub mod sample;

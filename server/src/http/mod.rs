@@ -7,6 +7,7 @@ mod config;
 mod error;
 mod figures;
 mod health;
+mod imports;
 mod openapi;
 mod parcels;
 mod rounds;
@@ -48,6 +49,8 @@ pub struct AppState {
     pub public_url: String,
     /// Wakes the outbox worker when a message is queued.
     pub outbox: Arc<Notify>,
+    /// Imports started from the staff console.
+    pub jobs: Arc<crate::jobs::Jobs>,
 }
 
 impl AppState {
@@ -62,6 +65,7 @@ impl AppState {
             data: DataDir(PathBuf::from(".local/data")),
             public_url: "http://127.0.0.1:8080".into(),
             outbox: Arc::new(Notify::new()),
+            jobs: crate::jobs::Jobs::new(),
         }
     }
 }
@@ -74,6 +78,7 @@ pub fn app(state: AppState) -> Router {
         .merge(rounds::router())
         .merge(applications::router())
         .merge(staff::router())
+        .merge(imports::router())
         .merge(figures::router())
         .merge(config::router())
         .merge(health::router())

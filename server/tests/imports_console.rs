@@ -1,0 +1,316 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests: a failed expectation is a failed test"
+)]
+//! Imports from the staff console: real uploads through the router, the
+//! real import running in the background, the report kept with the job.
+
+mod common;
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use sidelot_domain::eligibility::Rules;
+use sidelot_domain::workflow::Role;
+use sidelot_server::http::{AppState, app};
+use sidelot_server::rounds::{self, RoundFile};
+use sidelot_server::{jobs, staff};
+use sqlx::PgPool;
+use tower::ServiceExt;
+
+struct Analyst {
+    state: AppState,
+    cookie: String,
+    csrf: String,
+    _data: tempfile::TempDir,
+}
+
+async fn analyst(pool: &PgPool) -> Analyst {
+    staff::add_user(
+        pool,
+        "gis@city.example",
+        Role::Analyst,
+        "a long analyst passphrase".into(),
+    )
+    .await
+    .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let mut state = AppState::new(pool.clone());
+    state.data = sidelot_server::applications::DataDir(data.path().to_owned());
+    let response = app(state.clone())
+        .oneshot(
+            Request::post("/api/staff/login")
+                .header("content-type", "application/json")
+                .body(Body::from(
+                    r#"{"email": "gis@city.example", "password": "a long analyst passphrase"}"#,
+                ))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let session: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    Analyst {
+        state,
+        cookie,
+        csrf: session["csrf_token"].as_str().unwrap().to_owned(),
+        _data: data,
+    }
+}
+
+impl Analyst {
+    async fn send(
+        &self,
+        request: axum::http::request::Builder,
+        body: Body,
+    ) -> (StatusCode, serde_json::Value, Vec<u8>) {
+        let request = request
+            .header("cookie", &self.cookie)
+            .header("x-csrf-token", &self.csrf)
+            .body(body)
+            .unwrap();
+        let response = app(self.state.clone()).oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or_default(),
+            bytes,
+        )
+    }
+
+    /// Uploads `file` (name, bytes) with the text `fields`.
+    async fn upload(
+        &self,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &[u8])>,
+    ) -> (StatusCode, serde_json::Value) {
+        let boundary = "sidelot-upload-boundary";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            write!(
+                body,
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+            )
+            .unwrap();
+        }
+        if let Some((name, bytes)) = file {
+            write!(body, "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").unwrap();
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        write!(body, "--{boundary}--\r\n").unwrap();
+        let (status, json, _) = self
+            .send(
+                Request::post("/api/staff/imports").header(
+                    "content-type",
+                    format!("multipart/form-data; boundary={boundary}"),
+                ),
+                Body::from(body),
+            )
+            .await;
+        (status, json)
+    }
+
+    /// The job once it has finished (or after a minute, as it then is).
+    async fn finished(&self, id: i64) -> serde_json::Value {
+        let start = Instant::now();
+        loop {
+            let (status, job, _) = self
+                .send(
+                    Request::get(format!("/api/staff/imports/{id}")),
+                    Body::empty(),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{job}");
+            let done = !matches!(job["status"].as_str(), Some("queued" | "running"));
+            if done || start.elapsed() > Duration::from_secs(60) {
+                return job;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+/// The shapefile's parts in one zip, as counties publish them.
+fn zipped(shp: &std::path::Path) -> Vec<u8> {
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for ext in ["shp", "shx", "dbf", "prj"] {
+        let part = shp.with_extension(ext);
+        out.start_file(
+            part.file_name().unwrap().to_string_lossy(),
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        out.write_all(&std::fs::read(&part).unwrap()).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+fn names(answer: &serde_json::Value) -> Vec<&str> {
+    answer["error"]["fields"]
+        .as_array()
+        .map(|a| a.iter().map(|f| f["field"].as_str().unwrap()).collect())
+        .unwrap_or_default()
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn an_analyst_uploads_parcels_and_lots_and_reads_every_reject(pool: PgPool) {
+    let a = analyst(&pool).await;
+    let (_dir, shp) = common::sample(300);
+
+    // Mistakes are named before anything runs.
+    let (status, answer) = a.upload(&[], None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(names(&answer), ["kind", "file"]);
+    let (status, answer) = a
+        .upload(&[("kind", "parcels")], Some(("hood.shp", b"x")))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        answer["error"]["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains(".zip holding")
+    );
+    let (status, answer) = a
+        .upload(
+            &[("kind", "lots"), ("round", "nope")],
+            Some(("lots.csv", b"pin\n")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(names(&answer), ["round"]);
+
+    // The parcels, zipped: queued at once, loaded in the background.
+    let (status, job) = a
+        .upload(&[("kind", "parcels")], Some(("hood.zip", &zipped(&shp))))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    assert_eq!(job["file_name"], "hood.zip");
+    let job = a.finished(job["id"].as_i64().unwrap()).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    assert_eq!(job["report"]["inserted"], 300);
+    assert!(job["summary"].as_str().unwrap().contains("300"), "{job}");
+    assert_eq!(job["actor"], "gis@city.example");
+    let stored: i64 = sqlx::query_scalar("select count(*) from parcels")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 300);
+
+    // A file that is not what it says: the job fails, says why, changes nothing.
+    let before = common::fingerprint(&pool).await;
+    let (_, job) = a
+        .upload(
+            &[("kind", "parcels")],
+            Some(("broken.zip", b"not a zip at all")),
+        )
+        .await;
+    let job = a.finished(job["id"].as_i64().unwrap()).await;
+    assert_eq!(job["status"], "failed", "{job}");
+    assert!(!job["error"].as_str().unwrap_or("").is_empty(), "{job}");
+    assert_eq!(common::fingerprint(&pool).await, before);
+
+    // A lot inventory with two bad rows: each listed, with its reason.
+    let file = RoundFile {
+        slug: "spring".into(),
+        name: "Spring round".into(),
+        opens: "2020-01-01T09:00".into(),
+        closes: "2099-12-31T17:00".into(),
+        time_zone: "America/Chicago".into(),
+        rules: Rules::default(),
+    };
+    rounds::create_round(&pool, &file, "test").await.unwrap();
+    let pins: Vec<String> = sqlx::query_scalar("select pin from parcels order by pin limit 2")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    let csv = format!(
+        "pin,price\n{}\n{},1.00\n99999999999999\nnot-a-pin\n",
+        pins[0], pins[1]
+    );
+    let (status, job) = a
+        .upload(
+            &[("kind", "lots"), ("round", "spring")],
+            Some(("lots.csv", csv.as_bytes())),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let id = job["id"].as_i64().unwrap();
+    let job = a.finished(id).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    assert_eq!(job["report"]["offered"], 2);
+    assert_eq!(
+        job["summary"],
+        "4 rows: 2 lots offered, 0 already offered (updated), 2 refused"
+    );
+    let (status, _, bytes) = a
+        .send(
+            Request::get(format!("/api/staff/imports/{id}/rejects.csv")),
+            Body::empty(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let rejects = String::from_utf8(bytes).unwrap();
+    let lines: Vec<&str> = rejects.lines().collect();
+    assert_eq!(lines.len(), 3, "{rejects}");
+    assert_eq!(lines[0], "line,pin,reason");
+    assert!(lines[1].starts_with("4,99999999999999,"), "{rejects}");
+    assert!(lines[2].starts_with("5,"), "{rejects}");
+
+    // The list, newest first.
+    let (_, list, _) = a
+        .send(Request::get("/api/staff/imports"), Body::empty())
+        .await;
+    let statuses: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["succeeded", "failed", "succeeded"]);
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn jobs_a_stopped_server_left_running_are_marked_interrupted(pool: PgPool) {
+    let id = staff::add_user(
+        &pool,
+        "gis@city.example",
+        Role::Analyst,
+        "a long analyst passphrase".into(),
+    )
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into import_jobs (kind, file_name, stored_path, size_bytes, actor_id, status)
+         values ('parcels', 'a.zip', '/nowhere/a.zip', 10, $1, 'running'), ('lots', 'b.csv', '/nowhere/b.csv', 5, $1, 'succeeded')",
+    )
+    .bind(id)
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert_eq!(jobs::recover(&pool).await.unwrap(), 1);
+    let statuses: Vec<String> = sqlx::query_scalar("select status from import_jobs order by id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(statuses, ["interrupted", "succeeded"]);
+}
