@@ -195,3 +195,20 @@ impl ApiError {
         }
     }
 }
+
+/// `POST` a multipart form (a file upload) with the staff session's
+/// anti-forgery token.
+pub async fn post_form<T: serde::de::DeserializeOwned>(
+    url: &str,
+    form: &web_sys::FormData,
+) -> Result<T, ApiError> {
+    let net = |e: wasm_bindgen::JsValue| ApiError::Network(format!("{e:?}"));
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(form);
+    let headers = web_sys::Headers::new().map_err(net)?;
+    CSRF.with(|c| headers.set("x-csrf-token", &c.borrow()))
+        .map_err(net)?;
+    init.set_headers(&headers);
+    parse(&send(url, &init).await?)
+}

@@ -4,6 +4,7 @@ mod api;
 mod app;
 mod apply;
 mod format;
+mod imports;
 mod list;
 mod map;
 mod messages;

@@ -152,6 +152,7 @@ fn Login(session: RwSignal<Option<Result<StaffSession, ApiError>>>) -> impl Into
 fn Shell(session: StaffSession, path: String) -> impl IntoView {
     let admin = session.role == Role::Admin;
     let reviewer = session.role.may(Role::Reviewer);
+    let analyst = session.role.may(Role::Analyst);
     let sign_out = move |_| {
         spawn_local(async move {
             let _ = api::post_json::<()>("/api/staff/logout", &json!({})).await;
@@ -169,16 +170,20 @@ fn Shell(session: StaffSession, path: String) -> impl IntoView {
         view! { <ContestedPage /> }.into_any()
     } else if path == "/staff/admin" && admin {
         view! { <AdminPage /> }.into_any()
+    } else if path == "/staff/imports" && analyst {
+        view! { <crate::imports::ImportsPage /> }.into_any()
+    } else if let Some(id) = path
+        .strip_prefix("/staff/imports/")
+        .and_then(|id| id.parse::<i64>().ok())
+        .filter(|_| analyst)
+    {
+        view! { <crate::imports::ImportReportPage id /> }.into_any()
     } else if path == "/staff/account" {
         view! { <AccountPage /> }.into_any()
     } else if reviewer {
         view! { <QueuePage /> }.into_any()
     } else {
-        view! {
-            <main class="page wide"><h1>"Staff console"</h1>
-            <p>"Your role has no review work. Imports from the browser are coming; use the command line meanwhile."</p></main>
-        }
-        .into_any()
+        view! { <crate::imports::ImportsPage /> }.into_any()
     };
     view! {
         <header class="page-header staff-header">
@@ -189,6 +194,7 @@ fn Shell(session: StaffSession, path: String) -> impl IntoView {
                         <li><a href="/staff" aria-current=current("/staff")>"Queue"</a></li>
                         <li><a href="/staff/contested" aria-current=current("/staff/contested")>"Contested lots"</a></li>
                     })}
+                    {analyst.then(|| view! { <li><a href="/staff/imports" aria-current=current("/staff/imports")>"Imports"</a></li> })}
                     {admin.then(|| view! { <li><a href="/staff/admin" aria-current=current("/staff/admin")>"Admin"</a></li> })}
                     <li><a href="/staff/account" aria-current=current("/staff/account")>"Account"</a></li>
                 </ul>

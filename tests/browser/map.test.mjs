@@ -650,3 +650,40 @@ test("staff sign in, filter the queue, move one application to disclosure and de
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("an analyst uploads a lot inventory, follows the import and reads every refused row", async () => {
+  const password = "a long analyst passphrase";
+  execFileSync(bin, ["--database-url", databaseUrl, "user", "add", "--role", "analyst", "gis@city.example"],
+    { input: `${password}\n`, stdio: ["pipe", "inherit", "inherit"] });
+  const offered = sql("select pin from round_lots order by pin limit 1");
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(base + "/staff/imports");
+  await page.fill("#staff-email", "gis@city.example");
+  await page.fill("#staff-password", password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForSelector("form.upload");
+  // Nothing chosen: the missing fields are named.
+  await page.check("input[name=kind][value=lots]");
+  await page.getByRole("button", { name: "Upload and import" }).click();
+  await page.waitForFunction(() => /file: is required/.test(document.querySelector(".upload [role=status]").textContent)
+    && /round: is required/.test(document.querySelector(".upload [role=status]").textContent));
+  await page.selectOption("#import-round", "test-round");
+  await page.setInputFiles("#import-file", { name: "more-lots.csv", mimeType: "text/csv",
+    buffer: Buffer.from(`pin,price\n${offered},1.00\n99999999999999,1.00\nnot a pin,\n`) });
+  await page.getByRole("button", { name: "Upload and import" }).click();
+  await page.waitForSelector("table.jobs tr[data-status=succeeded]", { timeout: 30000 });
+  assert.match(await page.textContent("table.jobs"), /3 rows: 0 lots offered, 1 already offered \(updated\), 2 refused/);
+  assert.deepEqual(await axeViolations(page), [], "the imports page");
+  await page.screenshot({ path: path.join(shots, "staff-imports.png"), fullPage: true });
+  await page.getByRole("link", { name: "Report of more-lots.csv" }).click();
+  await page.waitForSelector("table.jobs tbody tr");
+  const rows = await page.locator("table.jobs tbody tr").allTextContents();
+  assert.equal(rows.length, 2);
+  assert.match(rows[0], /^3.*99999999999999/);
+  assert.match(rows[1], /^4/);
+  assert.deepEqual(await axeViolations(page), [], "the report page");
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -76,6 +76,10 @@ pub async fn upload(
     while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "file" {
+            // A form whose file input was left empty sends a part with no name.
+            if field.file_name().is_none_or(str::is_empty) {
+                continue;
+            }
             let file_name = jobs::safe_file_name(field.file_name().unwrap_or(""));
             tokio::fs::create_dir_all(&folder).await.map_err(io)?;
             let path = folder.join(&file_name);

@@ -1,0 +1,275 @@
+//! `/staff/imports`: an analyst uploads a parcel file or a lot inventory,
+//! follows the import while it runs, and reads its report: the counts and
+//! every record it refused, with the reason.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use sidelot_domain::api::{ImportJob, RoundList};
+use wasm_bindgen::JsCast;
+
+use crate::api;
+use crate::format::thousands;
+use crate::status::when;
+
+fn size(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", thousands((bytes + 1023) / 1024))
+    }
+}
+
+fn status_words(job: &ImportJob) -> String {
+    match job.status.as_str() {
+        "queued" => "Waiting for the import before it".into(),
+        "running" => match &job.progress {
+            Some(p) => match p.total {
+                Some(t) if t > 0 => format!(
+                    "{}: {} of {}",
+                    p.phase,
+                    thousands(p.done as i64),
+                    thousands(t as i64)
+                ),
+                _ => format!("{}…", p.phase),
+            },
+            None => "Running…".into(),
+        },
+        "succeeded" => "Done".into(),
+        "failed" => "Failed".into(),
+        "interrupted" => "Interrupted".into(),
+        other => other.to_owned(),
+    }
+}
+
+#[component]
+pub fn ImportsPage() -> impl IntoView {
+    let jobs = RwSignal::new(Vec::<ImportJob>::new());
+    let loaded = RwSignal::new(false);
+    let rounds = RwSignal::new(None::<RoundList>);
+    let kind = RwSignal::new("parcels".to_owned());
+    let message = RwSignal::new(None::<(bool, String)>);
+    let sending = RwSignal::new(false);
+    let refresh = move || {
+        spawn_local(async move {
+            if let Ok(list) = api::get_json::<Vec<ImportJob>>("/api/staff/imports").await {
+                jobs.set(list);
+                loaded.set(true);
+            }
+        });
+    };
+    refresh();
+    spawn_local(async move {
+        rounds.set(api::get_json::<RoundList>("/api/rounds").await.ok());
+    });
+    // While something runs, ask again every second.
+    let _poll = set_interval_with_handle(
+        move || {
+            let busy = jobs.with_untracked(|j| {
+                j.iter()
+                    .any(|j| j.status == "queued" || j.status == "running")
+            });
+            if busy {
+                refresh();
+            }
+        },
+        Duration::from_millis(1000),
+    );
+    let submit = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        let Some(form) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        let Ok(data) = web_sys::FormData::new_with_form(&form) else {
+            return;
+        };
+        sending.set(true);
+        message.set(Some((true, "Uploading…".into())));
+        spawn_local(async move {
+            match api::post_form::<ImportJob>("/api/staff/imports", &data).await {
+                Ok(job) => {
+                    message.set(Some((
+                        true,
+                        format!("{} is queued; its progress shows below.", job.file_name),
+                    )));
+                    form.reset();
+                    kind.set("parcels".into());
+                    refresh();
+                }
+                Err(e) => {
+                    let fields: Vec<String> = e
+                        .fields()
+                        .iter()
+                        .map(|f| format!("{}: {}", f.field, f.message))
+                        .collect();
+                    message.set(Some((
+                        false,
+                        if fields.is_empty() {
+                            e.message()
+                        } else {
+                            fields.join("; ")
+                        },
+                    )));
+                }
+            }
+            sending.set(false);
+        });
+    };
+    let round_options = move || {
+        rounds
+            .get()
+            .map(|r| {
+                r.rounds
+                    .into_iter()
+                    .map(|r| view! { <option value=r.slug.clone()>{format!("{} ({})", r.name, r.slug)}</option> })
+                    .collect_view()
+            })
+    };
+    view! {
+        <main class="page wide">
+            <h1>"Imports"</h1>
+            <form class="upload" on:submit=submit aria-labelledby="upload-title">
+                <h2 id="upload-title">"Upload a file"</h2>
+                <fieldset class="field">
+                    <legend>"What is in the file"</legend>
+                    <label><input type="radio" name="kind" value="parcels" checked=true
+                        on:change=move |_| kind.set("parcels".into()) />" Parcels (a .zip holding a shapefile, or GeoJSON)"</label><br/>
+                    <label><input type="radio" name="kind" value="lots"
+                        on:change=move |_| kind.set("lots".into()) />" Lots offered in a round (CSV with a pin column, optional price and notes)"</label>
+                </fieldset>
+                <div class="field">
+                    <label for="import-file">"File"</label>
+                    <input id="import-file" name="file" type="file"
+                        accept=move || if kind.get() == "lots" { ".csv" } else { ".zip,.geojson,.json" } />
+                </div>
+                <div class="field" hidden=move || kind.get() != "lots">
+                    <label for="import-round">"Round"</label>
+                    <select id="import-round" name="round"><option value="">"Choose the round"</option>{round_options}</select>
+                </div>
+                <div class="field" hidden=move || kind.get() != "parcels">
+                    <label for="import-pin-field">"PIN column (optional: found by its usual names)"</label>
+                    <input id="import-pin-field" name="pin_field" type="text" />
+                </div>
+                <div class="field" hidden=move || kind.get() != "parcels">
+                    <label for="import-crs">"Coordinate system (optional: read from the .prj)"</label>
+                    <input id="import-crs" name="source_crs" type="text" placeholder="EPSG:3435" />
+                </div>
+                <div class="form-actions"><button type="submit" disabled=move || sending.get()>"Upload and import"</button></div>
+                <p role="status" class=move || match message.get() { Some((false, _)) => "verdict no", Some(_) => "verdict yes", None => "" }>
+                    {move || message.get().map(|(_, m)| m).unwrap_or_default()}
+                </p>
+            </form>
+            <h2>"Recent imports"</h2>
+            {move || if !loaded.get() {
+                view! { <p role="status">"Loading…"</p> }.into_any()
+            } else if jobs.with(Vec::is_empty) {
+                view! { <p>"No imports from the console yet."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="jobs">
+                        <thead><tr><th scope="col">"File"</th><th scope="col">"Kind"</th><th scope="col">"By"</th>
+                            <th scope="col">"Started"</th><th scope="col">"Status"</th><th scope="col">"Result"</th></tr></thead>
+                        <tbody>
+                            {jobs.get().into_iter().map(|j| {
+                                let progress = j.progress.clone().filter(|_| j.status == "running");
+                                view! {
+                                    <tr data-status=j.status.clone()>
+                                        <td>{j.file_name.clone()}<br/><span class="hint">{size(j.size_bytes)}</span></td>
+                                        <td>{j.kind.clone()}{j.round.clone().map(|r| format!(" ({r})"))}</td>
+                                        <td>{j.actor.clone()}</td>
+                                        <td>{when(&j.created_at)}</td>
+                                        <td>
+                                            {status_words(&j)}
+                                            {progress.map(|p| {
+                                                let (value, max) = (p.done.to_string(), p.total.unwrap_or(0).to_string());
+                                                view! { <br/><progress value=value max=max aria-label=format!("Import of {}", j.file_name)></progress> }
+                                            })}
+                                        </td>
+                                        <td>
+                                            {j.summary.clone().or_else(|| j.error.clone()).unwrap_or_default()}
+                                            {(j.status == "succeeded" || j.status == "failed").then(|| view! {
+                                                <br/><a href=format!("/staff/imports/{}", j.id)>{format!("Report of {}", j.file_name)}</a>
+                                            })}
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </main>
+    }
+}
+
+/// A rejected record as the report lists it.
+fn reject_rows(report: &serde_json::Value) -> Vec<(String, String, String)> {
+    let list = report["rejects"]
+        .as_array()
+        .or_else(|| report["rejected"].as_array());
+    list.map(|l| {
+        l.iter()
+            .map(|r| {
+                let n = r
+                    .get("record_no")
+                    .or_else(|| r.get("line"))
+                    .map(|v| v.to_string())
+                    .unwrap_or_default();
+                (
+                    n,
+                    r["pin"].as_str().unwrap_or("").to_owned(),
+                    r["reason"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+#[component]
+pub fn ImportReportPage(id: i64) -> impl IntoView {
+    let job = RwSignal::new(None::<Result<ImportJob, String>>);
+    spawn_local(async move {
+        job.set(Some(
+            api::get_json::<ImportJob>(&format!("/api/staff/imports/{id}"))
+                .await
+                .map_err(|e| e.message()),
+        ));
+    });
+    view! {
+        <main class="page wide">
+            <p><a href="/staff/imports">"Back to the imports"</a></p>
+            {move || match job.get() {
+                None => view! { <p role="status">"Loading…"</p> }.into_any(),
+                Some(Err(m)) => view! { <p role="alert">{m}</p> }.into_any(),
+                Some(Ok(j)) => {
+                    let report = j.report.clone().unwrap_or_default();
+                    let rows = reject_rows(&report);
+                    let counts: Vec<(&str, String)> = ["records_read", "inserted", "updated", "unchanged", "repaired", "rejected", "rows", "offered"]
+                        .into_iter()
+                        .filter_map(|k| report.get(k).and_then(|v| v.as_i64()).map(|n| (k, thousands(n))))
+                        .collect();
+                    view! {
+                        <h1>{format!("Import of {}", j.file_name)}</h1>
+                        <p>{format!("{} by {}, {}: {}", j.kind, j.actor, when(&j.created_at), status_words(&j))}</p>
+                        {j.error.clone().map(|e| view! { <p class="verdict no">{e}</p> })}
+                        {j.summary.clone().map(|s| view! { <p class="verdict yes">{s}</p> })}
+                        <dl class="facts">
+                            {counts.into_iter().map(|(k, v)| view! { <dt>{k.replace('_', " ")}</dt><dd>{v}</dd> }).collect_view()}
+                        </dl>
+                        <h2>{format!("Refused records ({})", thousands(rows.len() as i64))}</h2>
+                        <p><a href=format!("/api/staff/imports/{id}/rejects.csv")>"Download every refused record (CSV)"</a></p>
+                        <table class="jobs">
+                            <thead><tr><th scope="col">{if j.kind == "lots" { "Line" } else { "Record" }}</th><th scope="col">"PIN"</th><th scope="col">"Reason"</th></tr></thead>
+                            <tbody>{rows.into_iter().map(|(n, pin, reason)| view! { <tr><td>{n}</td><td>{pin}</td><td>{reason}</td></tr> }).collect_view()}</tbody>
+                        </table>
+                    }.into_any()
+                }
+            }}
+        </main>
+    }
+}
