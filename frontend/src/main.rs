@@ -3,6 +3,7 @@
 mod api;
 mod app;
 mod apply;
+mod figures;
 mod format;
 mod imports;
 mod list;
@@ -25,6 +26,7 @@ fn PageHeader() -> impl IntoView {
         <header class="page-header">
             <a class="brand-link" href="/">{messages::t(messages::Msg::Title)}</a>
             <span class="tagline">{messages::t(messages::Msg::Tagline)}</span>
+            <a class="header-link" href="/figures">{messages::t(messages::Msg::FiguresLink)}</a>
         </header>
     }
 }
@@ -36,6 +38,8 @@ fn main() {
     let path = window().location().pathname().unwrap_or_default();
     if path == "/staff" || path.starts_with("/staff/") {
         leptos::mount::mount_to_body(move || view! { <staff::StaffApp path=path.clone() /> });
+    } else if path == "/figures" {
+        leptos::mount::mount_to_body(|| view! { <PageHeader /> <figures::FiguresPage /> });
     } else if path == "/apply" {
         leptos::mount::mount_to_body(|| view! { <PageHeader /> <apply::ApplyPage /> });
     } else if let Some(token) = path.strip_prefix("/status/") {

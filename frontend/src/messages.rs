@@ -3,6 +3,14 @@
 /// A message of the catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Msg {
+    FiguresTitle,
+    FiguresIntro,
+    FiguresLink,
+    LotsOffered,
+    LotsSold,
+    ApplicationsCount,
+    RequestedLotsByState,
+    NoRoundsYet,
     Where,
     Reason,
     LotPrefix,
@@ -100,6 +108,16 @@ pub enum Msg {
 /// The English text of `msg`.
 pub fn t(msg: Msg) -> &'static str {
     match msg {
+        Msg::FiguresTitle => "Figures",
+        Msg::FiguresIntro => {
+            "Every round: the lots offered and sold, the applications received, and where the requested lots stand. Counts only; no one is named."
+        }
+        Msg::FiguresLink => "Figures",
+        Msg::LotsOffered => "Lots offered",
+        Msg::LotsSold => "Lots sold",
+        Msg::ApplicationsCount => "Applications",
+        Msg::RequestedLotsByState => "Requested lots by state",
+        Msg::NoRoundsYet => "No round has been opened yet.",
         Msg::Where => "Where it stands",
         Msg::Reason => "Reason: {0}",
         Msg::LotPrefix => "Lot {0}: ",

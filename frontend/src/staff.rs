@@ -536,6 +536,7 @@ fn ApplicationPage(id: i64) -> impl IntoView {
                     {a.lots.iter().cloned().map(|l| view! {
                         <LotReview application=id lot=l reasons announce on_done=refresh />
                     }).collect_view()}
+                    <NoteForm application=id announce on_done=refresh />
                     <h2>"History"</h2>
                     <table class="history-table">
                         <thead><tr><th scope="col">"When"</th><th scope="col">"Lot"</th><th scope="col">"Who"</th>
@@ -692,6 +693,48 @@ fn LotReview<F: Fn() + Copy + Send + Sync + 'static>(
 }
 
 #[component]
+fn NoteForm<F: Fn() + Copy + Send + Sync + 'static>(
+    application: i64,
+    announce: RwSignal<String>,
+    on_done: F,
+) -> impl IntoView {
+    let note = RwSignal::new(String::new());
+    let failure = RwSignal::new(String::new());
+    let submit = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        let body = json!({"note": note.get_untracked()});
+        spawn_local(async move {
+            match api::post_json::<()>(
+                &format!("/api/staff/applications/{application}/notes"),
+                &body,
+            )
+            .await
+            {
+                Ok(()) => {
+                    note.set(String::new());
+                    failure.set(String::new());
+                    announce.set("Note added.".into());
+                    on_done();
+                }
+                Err(e) => failure.set(
+                    e.fields()
+                        .first()
+                        .map_or_else(|| e.message(), |f| format!("{}: {}", f.field, f.message)),
+                ),
+            }
+        });
+    };
+    view! {
+        <form class="inline-form" on:submit=submit>
+            <div class="field"><label for="staff-note">"Add a note (staff only)"</label>
+                <textarea id="staff-note" rows=2 prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                <p class="field-error" role="alert">{move || failure.get()}</p></div>
+            <div class="form-actions"><button type="submit">"Add note"</button></div>
+        </form>
+    }
+}
+
+#[component]
 fn ContestedPage() -> impl IntoView {
     let lots: RwSignal<Load<Vec<ContestedLot>>> = load("/api/staff/contested".into());
     view! {
@@ -826,6 +869,18 @@ fn AdminPage() -> impl IntoView {
             )
         });
     };
+    let rounds: RwSignal<Load<RoundList>> = load("/api/rounds".into());
+    let round_toml = RwSignal::new(include_str!("../../gis-data/rounds/example.toml").to_owned());
+    let create_round = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        let body = json!({"toml": round_toml.get_untracked()});
+        spawn_local(async move {
+            report(
+                api::post_json("/api/staff/rounds", &body).await,
+                "Round created.",
+            )
+        });
+    };
     let resend = move |id: i64| {
         spawn_local(async move {
             report(
@@ -838,6 +893,30 @@ fn AdminPage() -> impl IntoView {
         <main class="page wide">
             <h1>"Admin"</h1>
             <p role="status">{move || message.get()}</p>
+            <section aria-labelledby="rounds-title">
+                <h2 id="rounds-title">"Rounds"</h2>
+                {move || match rounds.get() {
+                    Load::Ok(list) => view! {
+                        <table><thead><tr><th scope="col">"Round"</th><th scope="col">"State"</th><th scope="col">"Opens"</th>
+                            <th scope="col">"Closes"</th><th scope="col">"Lots"</th><th scope="col">"Export"</th></tr></thead>
+                        <tbody>{list.rounds.into_iter().map(|r| view! { <tr>
+                            <td>{format!("{} ({})", r.name, r.slug)}</td><td>{format!("{:?}", r.state).to_lowercase()}</td>
+                            <td>{when(&r.opens_at)}</td><td>{when(&r.closes_at)}</td><td>{r.lots}</td>
+                            <td><a href=format!("/api/staff/rounds/{}/applications.csv", r.slug)>{format!("Applications of {} (CSV)", r.slug)}</a></td>
+                        </tr> }).collect_view()}</tbody></table>
+                    }.into_any(),
+                    Load::Err(m) => view! { <p role="alert">{m}</p> }.into_any(),
+                    Load::Wait => ().into_any(),
+                }}
+                <form on:submit=create_round class="inline-form">
+                    <h3>"Open a new round"</h3>
+                    <p class="hint">"The same file as "<code>"sidelot round create"</code>": times are local to the time zone; the rules cannot change once the round opens. Offer its lots from the Imports page."</p>
+                    <div class="field"><label for="round-toml">"Round file (TOML)"</label>
+                        <textarea id="round-toml" rows=16 class="code" prop:value=move || round_toml.get()
+                            on:input=move |ev| round_toml.set(event_target_value(&ev))></textarea></div>
+                    <div class="form-actions"><button type="submit">"Create round"</button></div>
+                </form>
+            </section>
             <section aria-labelledby="reasons-title">
                 <h2 id="reasons-title">"Denial reasons"</h2>
                 {move || match reasons.get() {

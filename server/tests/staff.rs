@@ -1064,3 +1064,112 @@ async fn a_bulk_action_moves_each_application_in_its_own_audited_transition(pool
     assert_eq!(contested.as_array().unwrap().len(), 1);
     assert_eq!(contested[0]["applications"].as_array().unwrap().len(), 2);
 }
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn admins_open_rounds_from_the_browser_and_reviewers_leave_notes(pool: PgPool) {
+    let w = world(&pool, vec![Relation::Adjacent]).await;
+    let (lot, neighbours) = lot_and_neighbours(&pool).await;
+    offer(&pool, &w, &[&lot]).await;
+    let id = apply(&w, &neighbours[0], &lot, "ada@example.org").await;
+    add(&pool, "chief@city.example", Role::Admin).await;
+    let s = login(&w.state, "chief@city.example", PASSWORD).await;
+
+    // The same TOML as `sidelot round create`; every mistake by its key.
+    let bad = "slug = 'x'\nname = 'X'\nopens = '2027-03-01T09:00'\ncloses = '2027-02-01T09:00'\ntime_zone = 'Mars/Olympus'\n[rules]\nmax_lots = 99\n";
+    let (status, answer) = call(
+        &w.state,
+        Method::POST,
+        "/api/staff/rounds",
+        &s,
+        Some(serde_json::json!({"toml": bad})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    let mut keys: Vec<&str> = answer["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["closes", "rules.max_lots", "time_zone"]);
+    let (status, answer) = call(
+        &w.state,
+        Method::POST,
+        "/api/staff/rounds",
+        &s,
+        Some(serde_json::json!({"toml": "slug = "})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer["error"]["fields"][0]["field"], "toml");
+    let good = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../gis-data/rounds/example.toml"),
+    )
+    .unwrap();
+    let (status, answer) = call(
+        &w.state,
+        Method::POST,
+        "/api/staff/rounds",
+        &s,
+        Some(serde_json::json!({"toml": good})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    assert_eq!(answer["slug"], "austin-2027");
+    let (status, _) = call(
+        &w.state,
+        Method::POST,
+        "/api/staff/rounds",
+        &s,
+        Some(serde_json::json!({"toml": good})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // A note: in the staff history with its author, never on the status page.
+    let uri = format!("/api/staff/applications/{id}/notes");
+    let (status, _) = call(
+        &w.state,
+        Method::POST,
+        &uri,
+        &s,
+        Some(serde_json::json!({"note": "  "})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = call(
+        &w.state,
+        Method::POST,
+        &uri,
+        &s,
+        Some(serde_json::json!({"note": "Called the owner."})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, page) = call(
+        &w.state,
+        Method::GET,
+        &format!("/api/staff/applications/{id}"),
+        &s,
+        None,
+    )
+    .await;
+    let note = page["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["kind"] == "note")
+        .unwrap();
+    assert_eq!(note["actor"], "chief@city.example");
+    assert_eq!(note["note"], "Called the owner.");
+    let (status, _) = call(
+        &w.state,
+        Method::POST,
+        "/api/staff/applications/999999/notes",
+        &s,
+        Some(serde_json::json!({"note": "x"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -647,6 +647,42 @@ test("staff sign in, filter the queue, move one application to disclosure and de
   assert.match(denied, /does not show you as the owner/);
   assert.doesNotMatch(await page.textContent("main"), /names someone else/, "staff notes stay with staff");
   await page.screenshot({ path: path.join(shots, "status-denied.png"), fullPage: true });
+  // The public figures count them, naming no one.
+  await page.goto(base + "/figures");
+  await page.waitForSelector("section.status dl");
+  const figures = await page.textContent("main");
+  assert.match(figures, /Test round/);
+  assert.match(figures, /Disclosure pending\s*1/);
+  assert.doesNotMatch(figures, /example\.org|Neighbour/);
+  assert.deepEqual(await axeViolations(page), [], "the figures page");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("an admin opens a round from the browser and sees every account and message", async () => {
+  const password = "a long admin passphrase";
+  execFileSync(bin, ["--database-url", databaseUrl, "user", "add", "--role", "admin", "chief@city.example"],
+    { input: `${password}\n`, stdio: ["pipe", "inherit", "inherit"] });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(base + "/staff/admin");
+  await page.fill("#staff-email", "chief@city.example");
+  await page.fill("#staff-password", password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForSelector("#round-toml");
+  await page.waitForFunction(() => /rev@city\.example/.test(document.body.textContent));
+  // A mistake in the file is named by its key; the corrected file opens the round.
+  const toml = (await page.inputValue("#round-toml")).replace('time_zone = "America/Chicago"', 'time_zone = "Mars/Olympus"');
+  await page.fill("#round-toml", toml);
+  await page.getByRole("button", { name: "Create round" }).click();
+  await page.waitForFunction(() => /time_zone:/.test(document.querySelector("main [role=status]").textContent));
+  await page.fill("#round-toml", toml.replace('"Mars/Olympus"', '"America/Chicago"'));
+  await page.getByRole("button", { name: "Create round" }).click();
+  await page.waitForFunction(() => /austin-2027/.test(document.querySelector("section[aria-labelledby=rounds-title] table")?.textContent ?? ""));
+  assert.match(await page.textContent("section[aria-labelledby=outbox-title]"), /Your application SL-/);
+  assert.deepEqual(await axeViolations(page), [], "the admin page");
+  await page.screenshot({ path: path.join(shots, "staff-admin.png"), fullPage: true });
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -209,7 +209,7 @@ pub async fn status(
         r#"
         select e.at, e.kind, e.lot_pin, e.to_state, dr.plain as "reason?"
           from application_events e left join denial_reasons dr on dr.code = e.reason_code
-         where e.application_id = $1 order by e.id
+         where e.application_id = $1 and e.kind <> 'note' order by e.id
         "#,
         app.id
     )

@@ -40,6 +40,8 @@ use super::AppState;
         super::staff::outbox,
         super::staff::resend,
         super::staff::export_csv,
+        super::staff::add_note,
+        super::staff::create_round,
         super::imports::upload,
         super::imports::list,
         super::imports::one,

@@ -41,6 +41,8 @@ pub fn router() -> Router<AppState> {
             post(transition),
         )
         .route("/staff/bulk", post(bulk))
+        .route("/staff/applications/{id}/notes", post(add_note))
+        .route("/staff/rounds", post(create_round))
         .route("/staff/reasons", get(reasons).post(save_reason))
         .route("/staff/users", get(users).post(add_user))
         .route("/staff/outbox", get(outbox))
@@ -1116,4 +1118,101 @@ pub async fn export_csv(
         bytes,
     )
         .into_response())
+}
+
+/// `POST /api/staff/applications/{id}/notes`.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct NoteRequest {
+    pub note: String,
+}
+
+/// Add a note to an application's history, for staff (the applicant does
+/// not see notes).
+#[utoipa::path(
+    post, path = "/api/staff/applications/{id}/notes", tag = "staff", security(("session" = ["reviewer"])),
+    params(("id" = i64, Path, description = "Application number")),
+    request_body = NoteRequest,
+    responses(
+        (status = 201, description = "Added"),
+        (status = 400, description = "The note is empty", body = sidelot_domain::api::ErrorBody),
+        (status = 404, description = "No such application", body = sidelot_domain::api::ErrorBody),
+    )
+)]
+pub async fn add_note(
+    auth: Signed<Reviewer>,
+    State(state): State<AppState>,
+    id: Result<Path<i64>, PathRejection>,
+    Body(req): Body<NoteRequest>,
+) -> Result<StatusCode, ApiError> {
+    let id = id_param(id)?;
+    let note = req.note.trim();
+    if note.is_empty() {
+        return Err(ApiError::Invalid(vec![FieldError::new("note", "is empty")]));
+    }
+    let added = sqlx::query!(
+        r#"
+        insert into application_events (application_id, kind, actor_kind, actor_id, note)
+        select id, 'note', 'staff', $2, $3 from applications where id = $1
+        "#,
+        id,
+        auth.user.id,
+        note
+    )
+    .execute(&state.pool)
+    .await?
+    .rows_affected();
+    if added == 0 {
+        return Err(ApiError::NotFound(format!("There is no application {id}.")));
+    }
+    Ok(StatusCode::CREATED)
+}
+
+/// `POST /api/staff/rounds`: the round file's text, as `sidelot round
+/// create` reads it.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct NewRound {
+    pub toml: String,
+}
+
+/// Create a round from the same TOML the command line takes (slug, name,
+/// opens, closes, time_zone, [rules]). Every mistake is named by its key.
+#[utoipa::path(
+    post, path = "/api/staff/rounds", tag = "staff", security(("session" = ["admin"])),
+    request_body = NewRound,
+    responses(
+        (status = 201, description = "Created", body = sidelot_domain::api::RoundSummary),
+        (status = 400, description = "Keys need attention: every one is listed", body = sidelot_domain::api::ErrorBody),
+        (status = 409, description = "The slug is taken", body = sidelot_domain::api::ErrorBody),
+    )
+)]
+pub async fn create_round(
+    auth: Signed<Admin>,
+    State(state): State<AppState>,
+    Body(req): Body<NewRound>,
+) -> Result<(StatusCode, Json<sidelot_domain::api::RoundSummary>), ApiError> {
+    let file: crate::rounds::RoundFile = toml::from_str(&req.toml).map_err(|e| {
+        ApiError::Invalid(vec![FieldError::new(
+            "toml",
+            e.to_string().trim().replace('\n', " "),
+        )])
+    })?;
+    if crate::rounds::find_round(&state.pool, &file.slug)
+        .await
+        .is_ok()
+    {
+        return Err(ApiError::Conflict(format!(
+            "A round called {:?} exists already.",
+            file.slug
+        )));
+    }
+    match crate::rounds::create_round(&state.pool, &file, &auth.user.email).await {
+        Ok(round) => Ok((StatusCode::CREATED, Json(round.summary()))),
+        Err(crate::rounds::RoundError::Invalid(errors)) => Err(ApiError::Invalid(
+            errors
+                .into_iter()
+                .map(|e| FieldError::new(&e.field, e.message))
+                .collect(),
+        )),
+        Err(e) => Err(e.into()),
+    }
 }
