@@ -534,3 +534,29 @@ mod tests {
         assert!(!Role::Reviewer.may(Role::Analyst));
     }
 }
+
+#[cfg(test)]
+mod docs {
+    use super::*;
+
+    /// docs/staff.md describes every action and state the table has.
+    #[test]
+    fn the_staff_guide_names_every_action_and_state() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/staff.md");
+        let Ok(guide) = std::fs::read_to_string(&path) else {
+            panic!("{} is missing", path.display());
+        };
+        for a in Action::ALL {
+            assert!(
+                guide.contains(&format!("| `{a}` |")),
+                "docs/staff.md lacks the action {a}"
+            );
+        }
+        for s in LotState::ALL {
+            assert!(
+                guide.contains(s.as_str()),
+                "docs/staff.md lacks the state {s}"
+            );
+        }
+    }
+}
