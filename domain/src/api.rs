@@ -376,6 +376,8 @@ pub struct QueueRow {
     pub round: String,
     pub lot: String,
     pub lot_address: Option<String>,
+    /// The lot's ward, when the parcel file gives one.
+    pub ward: Option<String>,
     pub owned: String,
     pub owned_address: Option<String>,
     pub applicant_name: String,
@@ -501,6 +503,9 @@ pub struct BulkRequest {
     /// Required: bulk actions start from one state.
     pub state: String,
     pub lot: Option<String>,
+    /// Only lots in this ward.
+    #[serde(default)]
+    pub ward: Option<String>,
     pub action: String,
     #[serde(default)]
     pub reason_code: Option<String>,
@@ -631,6 +636,18 @@ pub struct RoundFigures {
     pub applications: i64,
     /// Requested lots per state.
     pub by_state: Vec<StateCount>,
+    /// Per ward of the lots (when the parcel file gives wards).
+    pub by_ward: Vec<WardFigures>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WardFigures {
+    pub ward: String,
+    pub lots_offered: i64,
+    /// Requested lots (one per application and lot).
+    pub requested: i64,
+    pub lots_sold: i64,
 }
 
 #[cfg(test)]

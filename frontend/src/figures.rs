@@ -35,6 +35,17 @@ pub fn FiguresPage() -> impl IntoView {
                             <dt>{t(Msg::LotsSold)}</dt><dd>{thousands(r.lots_sold)}</dd>
                             <dt>{t(Msg::ApplicationsCount)}</dt><dd>{thousands(r.applications)}</dd>
                         </dl>
+                        {(!r.by_ward.is_empty()).then(|| view! {
+                            <table>
+                                <caption>{t(Msg::ByWard)}</caption>
+                                <thead><tr><th scope="col">{t(Msg::Ward)}</th><th scope="col">{t(Msg::LotsOffered)}</th>
+                                    <th scope="col">{t(Msg::RequestedLots)}</th><th scope="col">{t(Msg::LotsSold)}</th></tr></thead>
+                                <tbody>{r.by_ward.iter().map(|w| view! {
+                                    <tr><th scope="row">{w.ward.clone()}</th><td>{thousands(w.lots_offered)}</td>
+                                        <td>{thousands(w.requested)}</td><td>{thousands(w.lots_sold)}</td></tr>
+                                }).collect_view()}</tbody>
+                            </table>
+                        })}
                         {(!r.by_state.is_empty()).then(|| view! {
                             <table>
                                 <caption>{t(Msg::RequestedLotsByState)}</caption>

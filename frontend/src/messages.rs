@@ -3,6 +3,9 @@
 /// A message of the catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Msg {
+    ByWard,
+    Ward,
+    RequestedLots,
     FiguresTitle,
     FiguresIntro,
     FiguresLink,
@@ -118,6 +121,9 @@ pub fn t(msg: Msg) -> &'static str {
         Msg::ApplicationsCount => "Applications",
         Msg::RequestedLotsByState => "Requested lots by state",
         Msg::NoRoundsYet => "No round has been opened yet.",
+        Msg::ByWard => "By ward",
+        Msg::Ward => "Ward",
+        Msg::RequestedLots => "Requested lots",
         Msg::Where => "Where it stands",
         Msg::Reason => "Reason: {0}",
         Msg::LotPrefix => "Lot {0}: ",

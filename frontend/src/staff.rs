@@ -213,6 +213,7 @@ struct Filters {
     state: String,
     lot: String,
     code: String,
+    ward: String,
     contested: bool,
     unconfirmed: bool,
     sort: String,
@@ -226,6 +227,7 @@ impl Filters {
             state: p("state"),
             lot: p("lot"),
             code: p("code"),
+            ward: p("ward"),
             contested: p("contested") == "true",
             unconfirmed: p("unconfirmed") == "true",
             sort: p("sort"),
@@ -240,6 +242,7 @@ impl Filters {
             ("state", state.unwrap_or(&self.state)),
             ("lot", self.lot.as_str()),
             ("code", self.code.as_str()),
+            ("ward", self.ward.as_str()),
             ("sort", self.sort.as_str()),
         ] {
             if !v.is_empty() {
@@ -310,6 +313,8 @@ fn QueuePage() -> impl IntoView {
                     <select id="f-state" name="state"><option value="">"Any state"</option>{state_options}</select></div>
                 <div class="field"><label for="f-lot">"Lot PIN"</label>
                     <input id="f-lot" name="lot" type="text" value=f.lot.clone() /></div>
+                <div class="field"><label for="f-ward">"Ward"</label>
+                    <input id="f-ward" name="ward" type="text" inputmode="numeric" size="4" value=f.ward.clone() /></div>
                 <div class="field"><label for="f-code">"Tracking code"</label>
                     <input id="f-code" name="code" type="text" value=f.code.clone() /></div>
                 <div class="field"><label for="f-sort">"Order"</label>
@@ -348,7 +353,8 @@ fn QueuePage() -> impl IntoView {
                                 {p.rows.into_iter().map(|r| view! {
                                     <tr>
                                         <td><a href=format!("/staff/applications/{}", r.application_id)>{r.tracking_code.clone()}</a></td>
-                                        <td>{dashed(&r.lot)}<br/><span class="hint">{r.lot_address.clone().unwrap_or_default()}</span></td>
+                                        <td>{dashed(&r.lot)}<br/><span class="hint">{r.lot_address.clone().unwrap_or_default()}
+                                            {r.ward.clone().map(|w| format!(" · ward {w}"))}</span></td>
                                         <td>{r.owned_address.clone().unwrap_or_else(|| dashed(&r.owned))}</td>
                                         <td>{r.applicant_name.clone()}</td>
                                         <td>{format!("{} (priority {})", relation_words(r.relation), r.priority)}</td>
@@ -443,6 +449,7 @@ fn BulkForm(filters: Filters) -> impl IntoView {
             "round": (!f.round.is_empty()).then_some(f.round.clone()),
             "state": f.state.clone(),
             "lot": (!f.lot.is_empty()).then_some(f.lot.clone()),
+            "ward": (!f.ward.is_empty()).then_some(f.ward.clone()),
             "action": action.get_untracked(),
             "reason_code": Some(reason.get_untracked()).filter(|r| !r.is_empty()),
             "note": Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),

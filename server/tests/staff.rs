@@ -1052,6 +1052,36 @@ async fn a_bulk_action_moves_each_application_in_its_own_audited_transition(pool
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(answer["error"]["fields"].as_array().unwrap().len(), 2);
 
+    // Wards come from the parcel file's WARD attribute (set here on the lot).
+    sqlx::query("update parcels set source = source || '{\"WARD\": 29}' where pin = $1")
+        .bind(&lot)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (_, page) = call(&w.state, Method::GET, "/api/staff/queue?ward=29", &s, None).await;
+    assert_eq!(page["total"], 2, "{page}");
+    assert_eq!(page["rows"][0]["ward"], "29");
+    let (_, page) = call(&w.state, Method::GET, "/api/staff/queue?ward=28", &s, None).await;
+    assert_eq!(page["total"], 0);
+    let (_, result) = call(
+        &w.state,
+        Method::POST,
+        "/api/staff/bulk",
+        &s,
+        Some(serde_json::json!({"state": "ownership_review", "ward": "28", "action": "deny", "reason_code": "not_owner"})),
+    )
+    .await;
+    assert_eq!(
+        result["moved"].as_array().unwrap().len(),
+        0,
+        "ward 28 selects nothing: {result}"
+    );
+    let figures = common::get(&pool, "/api/figures").await;
+    assert_eq!(
+        figures.json["rounds"][0]["by_ward"],
+        serde_json::json!([{"ward": "29", "lots_offered": 1, "requested": 2, "lots_sold": 0}])
+    );
+
     // Contested: both want the lot.
     let (_, contested) = call(
         &w.state,

@@ -611,6 +611,14 @@ test("staff sign in, filter the queue, move one application to disclosure and de
   assert.deepEqual(await axeViolations(page), [], "the queue");
 
   // A through ownership review: location passes on its own, the lot is set aside.
+  // The ward filter keeps only lots in that ward.
+  const wardA = sql(`select parcel_ward(source) from parcels where pin = '${lotA}'`);
+  if (wardA) {
+    await page.goto(`${base}/staff?ward=${wardA}`);
+    await page.waitForSelector("table.queue");
+    const rows = await page.locator("table.queue tbody tr").allTextContents();
+    assert.ok(rows.length >= 1 && rows.every((r) => r.includes(`ward ${wardA}`)), rows.join("\n"));
+  }
   await openInQueue(page, a.tracking_code);
   for (const [button, state] of [["Start screening", "Screening"], ["Complete: to ownership review", "Ownership review"],
     ["Ownership verified", "Disclosure pending"]]) {
@@ -654,6 +662,11 @@ test("staff sign in, filter the queue, move one application to disclosure and de
   assert.match(figures, /Test round/);
   assert.match(figures, /Disclosure pending\s*1/);
   assert.doesNotMatch(figures, /example\.org|Neighbour/);
+  if (existsSync(austin)) {
+    const wards = await page.$$eval("table", (tables) => tables.filter((t) => t.caption?.textContent === "By ward")
+      .flatMap((t) => [...t.querySelectorAll("tbody th")].map((th) => th.textContent)));
+    assert.deepEqual(wards, ["28", "29", "37"], "Austin's offered lots are in wards 28, 29 and 37");
+  }
   assert.deepEqual(await axeViolations(page), [], "the figures page");
   assert.deepEqual(errors, []);
   await page.close();

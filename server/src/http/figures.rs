@@ -7,7 +7,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use sidelot_domain::api::{Figures, RoundFigures, StateCount};
+use sidelot_domain::api::{Figures, RoundFigures, StateCount, WardFigures};
 use sidelot_domain::workflow::LotState;
 
 use super::{ApiError, AppState};
@@ -19,7 +19,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Per round: lots offered and sold, applications, requested lots per
-/// state. No personal data.
+/// state and per ward. No personal data.
 #[utoipa::path(
     get, path = "/api/figures", tag = "rounds",
     responses((status = 200, description = "The figures", body = Figures))
@@ -41,6 +41,22 @@ pub async fn figures(State(state): State<AppState>) -> Result<Json<Figures>, Api
     )
     .fetch_all(&state.pool)
     .await?;
+    let wards = sqlx::query!(
+        r#"
+        select o.round_id as "round_id!", o.ward as "ward!",
+               count(distinct o.pin) as "offered!",
+               count(a.application_id) as "requested!",
+               count(distinct a.lot_pin) filter (where a.state = 'sold') as "sold!"
+          from (select l.round_id, l.pin, parcel_ward(p.source) as ward
+                  from round_lots l join parcels p on p.pin = l.pin) o
+          left join application_lots a on a.round_id = o.round_id and a.lot_pin = o.pin
+         where o.ward is not null
+         group by o.round_id, o.ward
+         order by o.round_id, length(o.ward), o.ward
+        "#
+    )
+    .fetch_all(&state.pool)
+    .await?;
     Ok(Json(Figures {
         rounds: rounds
             .into_iter()
@@ -56,7 +72,18 @@ pub async fn figures(State(state): State<AppState>) -> Result<Json<Figures>, Api
                     })
                     .collect();
                 by_state.sort_by_key(|c| c.state);
+                let by_ward = wards
+                    .iter()
+                    .filter(|w| w.round_id == r.id)
+                    .map(|w| WardFigures {
+                        ward: w.ward.clone(),
+                        lots_offered: w.offered,
+                        requested: w.requested,
+                        lots_sold: w.sold,
+                    })
+                    .collect();
                 RoundFigures {
+                    by_ward,
                     round: r.slug,
                     name: r.name,
                     lots_offered: r.offered,

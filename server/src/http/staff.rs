@@ -248,6 +248,7 @@ struct Filter {
     contested: Option<bool>,
     unconfirmed: Option<bool>,
     code: Option<String>,
+    ward: Option<String>,
 }
 
 fn filter(params: &HashMap<String, String>) -> Result<Filter, ApiError> {
@@ -258,6 +259,7 @@ fn filter(params: &HashMap<String, String>) -> Result<Filter, ApiError> {
         contested: flag(params, "contested")?,
         unconfirmed: flag(params, "unconfirmed")?,
         code: text(params, "code").map(|c| c.to_ascii_uppercase()),
+        ward: text(params, "ward").map(str::to_owned),
     })
 }
 
@@ -274,6 +276,7 @@ fn filter(params: &HashMap<String, String>) -> Result<Filter, ApiError> {
         ("contested" = Option<bool>, Query, description = "Only lots other open applications also want"),
         ("unconfirmed" = Option<bool>, Query, description = "Only applicants who have not confirmed their email"),
         ("code" = Option<String>, Query, description = "Tracking code"),
+        ("ward" = Option<String>, Query, description = "The lot's ward"),
         ("sort" = Option<String>, Query, description = "`oldest` (default) or `newest`"),
         ("after" = Option<String>, Query, description = "Cursor: the previous page's `next`"),
         ("limit" = Option<u32>, Query, description = "1 to 200, default 50"),
@@ -320,7 +323,7 @@ pub async fn queue(
                lot_pin as "lot_pin!", lot_address, owned_pin as "owned_pin!", owned_address,
                applicant_name as "applicant_name!", state as "state!", relation as "relation!",
                priority as "priority!", contested as "contested!", email_confirmed as "email_confirmed!",
-               submitted_at as "submitted_at!"
+               submitted_at as "submitted_at!", ward
           from review_queue
          where ($1::text is null or round = $1)
            and ($2::text is null or state = $2)
@@ -328,6 +331,7 @@ pub async fn queue(
            and ($4::bool is null or contested = $4)
            and ($5::bool is null or email_confirmed = not $5)
            and ($6::text is null or tracking_code = $6)
+           and ($11::text is null or ward = $11)
            and ($7::bigint is null
                 or (case when $9 then -application_id else application_id end, lot_pin)
                    > (case when $9 then -$7 else $7 end, $8::text))
@@ -343,7 +347,8 @@ pub async fn queue(
         after_id,
         after_pin,
         newest,
-        i64::from(limit) + 1
+        i64::from(limit) + 1,
+        f.ward,
     )
     .fetch_all(&state.pool)
     .await?;
@@ -356,6 +361,7 @@ pub async fn queue(
            and ($3::bool is null or contested = $3)
            and ($4::bool is null or email_confirmed = not $4)
            and ($5::text is null or tracking_code = $5)
+           and ($6::text is null or ward = $6)
          group by state
         "#,
         f.round,
@@ -363,6 +369,7 @@ pub async fn queue(
         f.contested,
         f.unconfirmed,
         f.code,
+        f.ward,
     )
     .fetch_all(&state.pool)
     .await?;
@@ -391,6 +398,7 @@ pub async fn queue(
             round: r.round,
             lot: r.lot_pin,
             lot_address: r.lot_address,
+            ward: r.ward,
             owned: r.owned_pin,
             owned_address: r.owned_address,
             applicant_name: r.applicant_name,
@@ -435,7 +443,8 @@ pub async fn contested(
         select application_id as "application_id!", tracking_code as "tracking_code!", round as "round!",
                lot_pin as "lot_pin!", lot_address, owned_pin as "owned_pin!", owned_address,
                applicant_name as "applicant_name!", state as "state!", relation as "relation!",
-               priority as "priority!", email_confirmed as "email_confirmed!", submitted_at as "submitted_at!"
+               priority as "priority!", email_confirmed as "email_confirmed!", submitted_at as "submitted_at!",
+               ward
           from review_queue
          where contested and state not in ('denied', 'withdrawn')
            and ($1::text is null or round = $1)
@@ -453,6 +462,7 @@ pub async fn contested(
             round: r.round.clone(),
             lot: r.lot_pin.clone(),
             lot_address: r.lot_address.clone(),
+            ward: r.ward,
             owned: r.owned_pin,
             owned_address: r.owned_address,
             applicant_name: r.applicant_name,
@@ -749,11 +759,13 @@ pub async fn bulk(
         select application_id as "application_id!", tracking_code as "tracking_code!", lot_pin as "lot_pin!"
           from review_queue
          where state = $1 and ($2::text is null or round = $2) and ($3::text is null or lot_pin = $3)
+           and ($4::text is null or ward = $4)
          order by application_id, lot_pin
         "#,
         from.as_str(),
         round,
-        lot.filter(|l| !l.is_empty())
+        lot.filter(|l| !l.is_empty()),
+        req.ward.as_deref().map(str::trim).filter(|w| !w.is_empty())
     )
     .fetch_all(&state.pool)
     .await?;
@@ -1045,7 +1057,8 @@ pub async fn export_csv(
         select a.tracking_code, a.submitted_at, a.applicant_name, a.email, a.phone, a.mailing_address,
                a.owned_pin, op.address as owned_address, l.lot_pin, lp.address as lot_address,
                l.relation, l.priority, l.shared_boundary_m, l.distance_m, l.state, l.denial_reason,
-               a.email_confirmed_at is not null as "email_confirmed!", a.planned_use
+               a.email_confirmed_at is not null as "email_confirmed!", a.planned_use,
+               parcel_ward(lp.source) as ward
           from application_lots l
           join applications a on a.id = l.application_id
           left join parcels op on op.pin = a.owned_pin
@@ -1069,6 +1082,7 @@ pub async fn export_csv(
         "owned_address",
         "lot_pin",
         "lot_address",
+        "ward",
         "relation",
         "priority",
         "shared_boundary_m",
@@ -1092,6 +1106,7 @@ pub async fn export_csv(
             cell(r.owned_address.as_deref().unwrap_or("")),
             r.lot_pin,
             cell(r.lot_address.as_deref().unwrap_or("")),
+            cell(r.ward.as_deref().unwrap_or("")),
             r.relation,
             r.priority.to_string(),
             format!("{:.2}", r.shared_boundary_m),
