@@ -570,6 +570,17 @@ pub struct NewStaffAccount {
     pub password: String,
 }
 
+/// `POST /api/staff/users/{id}`: change a role, or disable or enable an
+/// account. Fields left out stay as they are.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffAccountChange {
+    #[serde(default)]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub disabled: Option<bool>,
+}
+
 /// A message to an applicant and how its delivery went.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

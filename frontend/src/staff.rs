@@ -888,6 +888,14 @@ fn AdminPage() -> impl IntoView {
             )
         });
     };
+    let change_user = move |id: i64, body: serde_json::Value| {
+        spawn_local(async move {
+            report(
+                api::post_json(&format!("/api/staff/users/{id}"), &body).await,
+                "Account changed.",
+            )
+        });
+    };
     let resend = move |id: i64| {
         spawn_local(async move {
             report(
@@ -946,8 +954,22 @@ fn AdminPage() -> impl IntoView {
                 <h2 id="users-title">"Staff accounts"</h2>
                 {move || match users.get() {
                     Load::Ok(list) => view! {
-                        <table><thead><tr><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Since"</th></tr></thead>
-                        <tbody>{list.into_iter().map(|u| view! { <tr><td>{u.email}</td><td>{u.role.as_str()}</td><td>{when(&u.created_at)}</td></tr> }).collect_view()}</tbody></table>
+                        <table><thead><tr><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Since"</th>
+                            <th scope="col">"Status"</th></tr></thead>
+                        <tbody>{list.into_iter().map(|u| {
+                            let id = u.id;
+                            let disabled = u.disabled;
+                            let roles = Role::ALL.map(|r| view! { <option value=r.as_str() selected=r == u.role>{r.as_str()}</option> });
+                            view! { <tr>
+                                <td>{u.email.clone()}</td>
+                                <td><select aria-label=format!("Role of {}", u.email)
+                                    on:change=move |ev| change_user(id, json!({"role": event_target_value(&ev)}))>{roles.into_iter().collect_view()}</select></td>
+                                <td>{when(&u.created_at)}</td>
+                                <td>{if disabled { "Disabled " } else { "Active " }}
+                                    <button type="button" class="secondary" on:click=move |_| change_user(id, json!({"disabled": !disabled}))>
+                                        {format!("{} {}", if disabled { "Enable" } else { "Disable" }, u.email)}</button></td>
+                            </tr> }
+                        }).collect_view()}</tbody></table>
                     }.into_any(),
                     Load::Err(m) => view! { <p role="alert">{m}</p> }.into_any(),
                     Load::Wait => ().into_any(),

@@ -1157,6 +1157,100 @@ async fn admins_open_rounds_from_the_browser_and_reviewers_leave_notes(pool: PgP
     .await;
     assert_eq!(status, StatusCode::CONFLICT);
 
+    // Accounts: a new role or a disabled account takes effect at once.
+    add(&pool, "rev@city.example", Role::Reviewer).await;
+    let rev = login(&w.state, "rev@city.example", PASSWORD).await;
+    let (_, users) = call(&w.state, Method::GET, "/api/staff/users", &s, None).await;
+    let rev_id = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "rev@city.example")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let me = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "chief@city.example")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let uri = format!("/api/staff/users/{rev_id}");
+    let (status, answer) = call(
+        &w.state,
+        Method::POST,
+        &uri,
+        &s,
+        Some(serde_json::json!({"role": "boss"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer["error"]["fields"][0]["field"], "role");
+    let (status, answer) = call(
+        &w.state,
+        Method::POST,
+        &uri,
+        &s,
+        Some(serde_json::json!({"disabled": true})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["disabled"], true);
+    assert_eq!(
+        call(&w.state, Method::GET, "/api/staff/session", &rev, None)
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, _, _) = send(
+        &w.state,
+        Method::POST,
+        "/api/staff/login",
+        None,
+        Some(serde_json::json!({"email": "rev@city.example", "password": PASSWORD})),
+        |_| {},
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "a disabled account cannot sign in"
+    );
+    let (_, answer) = call(
+        &w.state,
+        Method::POST,
+        &uri,
+        &s,
+        Some(serde_json::json!({"disabled": false, "role": "analyst"})),
+    )
+    .await;
+    assert_eq!(
+        (answer["disabled"].as_bool(), answer["role"].as_str()),
+        (Some(false), Some("analyst"))
+    );
+    let analyst = login(&w.state, "rev@city.example", PASSWORD).await;
+    assert_eq!(
+        call(&w.state, Method::GET, "/api/staff/queue", &analyst, None)
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, _) = call(
+        &w.state,
+        Method::POST,
+        &format!("/api/staff/users/{me}"),
+        &s,
+        Some(serde_json::json!({"disabled": true})),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "no admin locks themselves out"
+    );
+
     // A note: in the staff history with its author, never on the status page.
     let uri = format!("/api/staff/applications/{id}/notes");
     let (status, _) = call(

@@ -694,6 +694,12 @@ test("an admin opens a round from the browser and sees every account and message
   await page.getByRole("button", { name: "Create round" }).click();
   await page.waitForFunction(() => /austin-2027/.test(document.querySelector("section[aria-labelledby=rounds-title] table")?.textContent ?? ""));
   assert.match(await page.textContent("section[aria-labelledby=outbox-title]"), /Your application SL-/);
+  // Disabling an account (and enabling it again) from its row.
+  await page.getByRole("button", { name: "Disable rev@city.example" }).click();
+  await page.getByRole("button", { name: "Enable rev@city.example" }).waitFor();
+  assert.equal(sql("select disabled_at is not null from staff_users where email = 'rev@city.example'"), "t");
+  await page.getByRole("button", { name: "Enable rev@city.example" }).click();
+  await page.getByRole("button", { name: "Disable rev@city.example" }).waitFor();
   assert.deepEqual(await axeViolations(page), [], "the admin page");
   await page.screenshot({ path: path.join(shots, "staff-admin.png"), fullPage: true });
   assert.deepEqual(errors, []);

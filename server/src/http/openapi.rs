@@ -37,6 +37,7 @@ use super::AppState;
         super::staff::save_reason,
         super::staff::users,
         super::staff::add_user,
+        super::staff::change_user,
         super::staff::outbox,
         super::staff::resend,
         super::staff::export_csv,

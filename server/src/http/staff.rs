@@ -13,7 +13,8 @@ use axum::{Json, Router};
 use sidelot_domain::api::{
     AuditEntry, BulkRefusal, BulkRequest, BulkResult, ContestedLot, DenialReason, LoginRequest,
     NewStaffAccount, OutboxMessage, PasswordChange, QueuePage, QueueRow, StaffAccount,
-    StaffApplication, StaffLot, StaffSession, StateCount, TransitionDone, TransitionRequest,
+    StaffAccountChange, StaffApplication, StaffLot, StaffSession, StateCount, TransitionDone,
+    TransitionRequest,
 };
 use sidelot_domain::application::FieldError;
 use sidelot_domain::eligibility::Relation;
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .route("/staff/rounds", post(create_round))
         .route("/staff/reasons", get(reasons).post(save_reason))
         .route("/staff/users", get(users).post(add_user))
+        .route("/staff/users/{id}", post(change_user))
         .route("/staff/outbox", get(outbox))
         .route("/staff/outbox/{id}/resend", post(resend))
         .route("/staff/rounds/{slug}/applications.csv", get(export_csv))
@@ -1230,4 +1232,74 @@ pub async fn create_round(
         )),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Change an account's role, or disable it (its sessions end at once) or
+/// enable it again. Admins cannot disable or demote themselves, so the
+/// console always keeps an admin.
+#[utoipa::path(
+    post, path = "/api/staff/users/{id}", tag = "staff", security(("session" = ["admin"])),
+    params(("id" = i64, Path, description = "Account number")),
+    request_body = StaffAccountChange,
+    responses(
+        (status = 200, description = "Changed", body = StaffAccount),
+        (status = 400, description = "A field is wrong", body = sidelot_domain::api::ErrorBody),
+        (status = 404, description = "No such account", body = sidelot_domain::api::ErrorBody),
+        (status = 409, description = "Your own account", body = sidelot_domain::api::ErrorBody),
+    )
+)]
+pub async fn change_user(
+    auth: Signed<Admin>,
+    State(state): State<AppState>,
+    id: Result<Path<i64>, PathRejection>,
+    Body(req): Body<StaffAccountChange>,
+) -> Result<Json<StaffAccount>, ApiError> {
+    let Path(id) = id.map_err(|_| ApiError::bad("id", "is not an account number"))?;
+    let role = match req.role.as_deref().map(str::trim) {
+        None => None,
+        Some(r) => Some(Role::parse(r).ok_or_else(|| {
+            ApiError::Invalid(vec![FieldError::new(
+                "role",
+                format!("{r:?} is not a role; use reviewer, admin or analyst"),
+            )])
+        })?),
+    };
+    if id == auth.user.id && (req.disabled == Some(true) || role.is_some_and(|r| r != Role::Admin))
+    {
+        return Err(ApiError::Conflict(
+            "You cannot disable your own account or give up your own admin role; another admin can.".into(),
+        ));
+    }
+    let mut tx = state.pool.begin().await?;
+    let row = sqlx::query!(
+        r#"
+        update staff_users
+           set role = coalesce($2, role),
+               disabled_at = case when $3::bool is null then disabled_at
+                                  when $3 then coalesce(disabled_at, now())
+                                  else null end
+         where id = $1
+        returning id, email, role, disabled_at, created_at
+        "#,
+        id,
+        role.map(Role::as_str),
+        req.disabled
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| ApiError::NotFound(format!("There is no staff account {id}.")))?;
+    if row.disabled_at.is_some() || role.is_some() {
+        // A new role or a disabled account takes effect now: sign in again.
+        sqlx::query!("delete from staff_sessions where user_id = $1", id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(Json(StaffAccount {
+        id: row.id,
+        email: row.email,
+        role: Role::parse(&row.role).unwrap_or(Role::Reviewer),
+        disabled: row.disabled_at.is_some(),
+        created_at: row.created_at.to_rfc3339(),
+    }))
 }
