@@ -306,6 +306,22 @@ pub struct AppliedLot {
     pub state_plain: String,
     /// Why the lot was denied, in plain words.
     pub denial_reason: Option<String>,
+    /// The applicant's place in the lot's lottery, once entered.
+    pub lottery: Option<LotteryStanding>,
+}
+
+/// An applicant's entry in a lot's lottery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LotteryStanding {
+    /// The pseudonymous id the public lottery page lists.
+    pub public_id: String,
+    /// 1 is first; none until the draw.
+    pub rank: Option<u32>,
+    /// How many entered for this lot.
+    pub of: u32,
+    /// The public lottery page.
+    pub page: String,
 }
 
 /// One step in an application's history.

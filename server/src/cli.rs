@@ -83,6 +83,9 @@ enum Command {
     /// Staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Lotteries: check a published draw (docs/lottery.md).
+    #[command(subcommand)]
+    Lottery(LotteryCommand),
     /// Write a deterministic synthetic neighbourhood as a shapefile in
     /// EPSG:3435, for demos, tests and benchmarks.
     Sample {
@@ -98,6 +101,17 @@ enum Command {
         /// File name without extension.
         #[arg(long, default_value = "sidelot_sample")]
         name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum LotteryCommand {
+    /// Recompute a published lottery (the JSON file from its public page)
+    /// and say whether everything matches, or exactly what differs. Needs
+    /// no database.
+    Verify {
+        /// The lottery file.
+        file: PathBuf,
     },
 }
 
@@ -342,11 +356,54 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             return import_lots(cli.database_url, args).await;
         }
         Command::Round(command) => return round(cli.database_url, command).await,
+        Command::Lottery(LotteryCommand::Verify { file }) => return verify_lottery(&file),
         Command::User(UserCommand::Add { role, email }) => {
             return add_user(cli.database_url, &role, &email).await;
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn verify_lottery(file: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let published: sidelot_domain::lottery::Lottery = match serde_json::from_str(&text) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("sidelot: {} is not a lottery file: {e}", file.display());
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let differences = sidelot_domain::lottery::verify(&published);
+    if published.randomness.is_none() {
+        println!(
+            "sidelot: {} is committed but not drawn yet: the statement and entrant hash {}",
+            file.display(),
+            if differences.is_empty() {
+                "match"
+            } else {
+                "do not match"
+            }
+        );
+    }
+    if differences.is_empty() {
+        println!(
+            "matches: {} ({}), {} lots, seed {}",
+            published.round,
+            published.algorithm,
+            published.entrants.len(),
+            published.seed.as_deref().unwrap_or("not drawn")
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        for d in &differences {
+            println!(
+                "differs: {}\n  published: {}\n  computed:  {}",
+                d.what, d.published, d.computed
+            );
+        }
+        Ok(ExitCode::from(1))
+    }
 }
 
 async fn add_user(url: Option<String>, role: &str, email: &str) -> anyhow::Result<ExitCode> {

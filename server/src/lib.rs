@@ -9,6 +9,7 @@ pub mod eligibility;
 pub mod http;
 pub mod import;
 pub mod jobs;
+pub mod lottery;
 pub mod mail;
 pub mod rounds;
 pub mod sample;

@@ -60,7 +60,20 @@ struct Locked {
 /// the application would not have been accepted) and the contest allows.
 pub async fn apply(pool: &PgPool, step: &Step, actor: Actor) -> Result<Vec<Moved>, StepError> {
     let mut tx = pool.begin().await?;
-    let mut moved = vec![one(&mut tx, step, actor).await?];
+    let moved = apply_in(&mut tx, step, actor).await?;
+    tx.commit().await.map_err(award_race)?;
+    Ok(moved)
+}
+
+/// [`apply`] inside the caller's transaction. When the step takes a lot out
+/// of the running (denied, withdrawn), the next in the lottery's order for
+/// that lot, if a lottery was drawn, is awarded it on its own.
+pub async fn apply_in(
+    tx: &mut Transaction<'static, Postgres>,
+    step: &Step,
+    actor: Actor,
+) -> Result<Vec<Moved>, StepError> {
+    let mut moved = vec![one(tx, step, actor).await?];
     if step.action == Action::PassOwnership {
         let auto = Step {
             application_id: step.application_id,
@@ -70,18 +83,76 @@ pub async fn apply(pool: &PgPool, step: &Step, actor: Actor) -> Result<Vec<Moved
             note: None,
         };
         // Outranked or taken: the lot waits in location review for staff.
-        match one(&mut tx, &auto, Actor::System).await {
+        match one(tx, &auto, Actor::System).await {
             Ok(m) => moved.push(m),
             Err(StepError::Conflict(_)) => {}
             Err(e) => return Err(e),
         }
     }
     let last = moved.last().cloned();
-    if let Some(last) = last {
-        notify(&mut tx, &last, step).await?;
+    if let Some(last) = &last {
+        notify(tx, last, step).await?;
+        if matches!(last.to, LotState::Denied | LotState::Withdrawn) {
+            promote(tx, &last.lot).await?;
+        }
     }
-    tx.commit().await.map_err(award_race)?;
     Ok(moved)
+}
+
+/// Awards the lot to the best-ranked application still waiting in the
+/// lottery queue, when a drawn lottery ranked them and no one holds it.
+async fn promote(tx: &mut Transaction<'static, Postgres>, lot: &str) -> Result<(), StepError> {
+    let next = sqlx::query_scalar!(
+        r#"
+        select e.application_id
+          from lottery_entrants e
+          join lotteries l on l.id = e.lottery_id
+          join application_lots a on a.application_id = e.application_id and a.lot_pin = e.lot_pin
+         where e.lot_pin = $1 and l.superseded_at is null and l.drawn_at is not null
+           and a.state = 'lottery_pending' and e.rank is not null
+         order by e.rank
+         limit 1
+        "#,
+        lot
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(application_id) = next else {
+        return Ok(());
+    };
+    let step = Step {
+        application_id,
+        lot: lot.to_owned(),
+        action: Action::Award,
+        reason_code: None,
+        note: None,
+    };
+    match one(tx, &step, Actor::System).await {
+        Ok(m) => notify(tx, &m, &step).await.map_err(StepError::from),
+        // Someone holds the lot, or someone ahead is still in review.
+        Err(StepError::Conflict(_)) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// The drawn lottery ranks of the applications for `lot`.
+async fn ranks(
+    tx: &mut Transaction<'static, Postgres>,
+    lot: &str,
+) -> Result<Vec<(i64, u32)>, sqlx::Error> {
+    Ok(sqlx::query!(
+        r#"
+        select e.application_id, e.rank as "rank!"
+          from lottery_entrants e join lotteries l on l.id = e.lottery_id
+         where e.lot_pin = $1 and l.superseded_at is null and l.drawn_at is not null and e.rank is not null
+        "#,
+        lot
+    )
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .map(|r| (r.application_id, u32::try_from(r.rank).unwrap_or(u32::MAX)))
+    .collect())
 }
 
 fn award_race(e: sqlx::Error) -> StepError {
@@ -113,6 +184,7 @@ async fn one(
     .await?;
     let mut mine = None;
     let mut rivals = Vec::new();
+    let mut rivals_full = Vec::new();
     for r in rows {
         let state = LotState::parse(&r.state).unwrap_or(LotState::Submitted);
         let priority = u32::try_from(r.priority).unwrap_or(u32::MAX);
@@ -125,6 +197,7 @@ async fn one(
             });
         } else {
             rivals.push((r.round_id, Rival { state, priority }));
+            rivals_full.push((r.application_id, r.round_id, Rival { state, priority }));
         }
     }
     let mine = mine.ok_or_else(|| StepError::NotFound(step.application_id, step.lot.clone()))?;
@@ -217,9 +290,34 @@ async fn one(
                 Contest::Award => LotState::DisclosurePending,
                 Contest::Lottery if step.action == Action::PassLocation => LotState::LotteryPending,
                 Contest::Lottery => {
-                    return Err(StepError::Conflict(
-                        "Other open applications with the same priority still want this lot: the lottery decides.".into(),
-                    ));
+                    // After the draw, the best-ranked of those still in the
+                    // running is awarded; anyone unranked of the same
+                    // priority keeps it undecided.
+                    let ranked = ranks(tx, &step.lot).await?;
+                    let rank_of = |id: i64| ranked.iter().find(|(a, _)| *a == id).map(|(_, r)| *r);
+                    let mine_rank = rank_of(step.application_id);
+                    let ahead = rivals_full.iter().any(|(id, round, r)| {
+                        *round == mine.round_id
+                            && r.state.is_open()
+                            && r.priority == mine.priority
+                            && match (rank_of(*id), mine_rank) {
+                                (Some(theirs), Some(mine)) => theirs < mine,
+                                _ => true,
+                            }
+                    });
+                    match mine_rank {
+                        Some(_) if !ahead => LotState::DisclosurePending,
+                        Some(rank) => {
+                            return Err(StepError::Conflict(format!(
+                                "This application is number {rank} in the lottery's order; an application ahead of it is still in the running."
+                            )));
+                        }
+                        None => {
+                            return Err(StepError::Conflict(
+                                "Other open applications with the same priority still want this lot: the lottery decides.".into(),
+                            ));
+                        }
+                    }
                 }
                 Contest::Outranked { by_priority } => {
                     return Err(StepError::Conflict(format!(

@@ -196,9 +196,12 @@ pub async fn status(
     let lots = sqlx::query!(
         r#"
         select l.lot_pin, p.address, l.relation, l.priority, l.shared_boundary_m, l.distance_m, l.explanation,
-               l.state, dr.plain as "denial_reason?"
+               l.state, dr.plain as "denial_reason?", e.public_id as "public_id?", e.rank as "rank?",
+               (select count(*) from lottery_entrants x where x.lottery_id = e.lottery_id and x.lot_pin = e.lot_pin) as "entrants?"
           from application_lots l join parcels p on p.pin = l.lot_pin
           left join denial_reasons dr on dr.code = l.denial_reason
+          left join (lottery_entrants e join lotteries lt on lt.id = e.lottery_id and lt.superseded_at is null)
+                 on e.application_id = l.application_id and e.lot_pin = l.lot_pin
          where l.application_id = $1 order by l.lot_pin
         "#,
         app.id
@@ -207,7 +210,7 @@ pub async fn status(
     .await?;
     let history = sqlx::query!(
         r#"
-        select e.at, e.kind, e.lot_pin, e.to_state, dr.plain as "reason?"
+        select e.at, e.kind, e.lot_pin, e.to_state, e.note, dr.plain as "reason?"
           from application_events e left join denial_reasons dr on dr.code = e.reason_code
          where e.application_id = $1 and e.kind <> 'note' order by e.id
         "#,
@@ -227,6 +230,14 @@ pub async fn status(
                 state,
                 state_plain: state.plain().to_owned(),
                 denial_reason: l.denial_reason,
+                lottery: l
+                    .public_id
+                    .map(|public_id| sidelot_domain::api::LotteryStanding {
+                        public_id,
+                        rank: l.rank.and_then(|r| u32::try_from(r).ok()),
+                        of: l.entrants.and_then(|n| u32::try_from(n).ok()).unwrap_or(0),
+                        page: format!("/lottery/{}", app.slug),
+                    }),
                 pin: l.lot_pin,
                 address: l.address,
                 priority: u32::try_from(l.priority).unwrap_or(0),
@@ -277,6 +288,7 @@ pub async fn status(
                 let text = match (h.kind.as_str(), to) {
                     ("submitted", _) => "Application received.".to_owned(),
                     ("email_confirmed", _) => "Email address confirmed.".to_owned(),
+                    ("lottery_entered" | "lottery_drawn", _) => h.note.clone().unwrap_or_default(),
                     (_, Some(LotState::Denied)) => format!(
                         "{} {}",
                         LotState::Denied.label(),

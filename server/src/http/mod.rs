@@ -8,6 +8,7 @@ mod error;
 mod figures;
 mod health;
 mod imports;
+mod lottery;
 mod openapi;
 mod parcels;
 mod rounds;
@@ -79,6 +80,7 @@ pub fn app(state: AppState) -> Router {
         .merge(applications::router())
         .merge(staff::router())
         .merge(imports::router())
+        .merge(lottery::router())
         .merge(figures::router())
         .merge(config::router())
         .merge(health::router())

@@ -1,0 +1,123 @@
+//! The lottery over HTTP: the public file per round, and the admin's
+//! commit and draw.
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use sidelot_domain::application::FieldError;
+use sidelot_domain::lottery::Lottery;
+
+use super::auth::{Admin, Body, Signed};
+use super::{ApiError, AppState};
+use crate::lottery::{self, LotteryError};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/rounds/{slug}/lottery", get(public))
+        .route("/staff/rounds/{slug}/lottery", post(commit))
+        .route("/staff/rounds/{slug}/lottery/draw", post(draw))
+}
+
+impl From<LotteryError> for ApiError {
+    fn from(e: LotteryError) -> Self {
+        match e {
+            LotteryError::NotFound(m) => ApiError::NotFound(m),
+            LotteryError::Conflict(m) => ApiError::Conflict(m),
+            LotteryError::Invalid(field, m) => ApiError::Invalid(vec![FieldError::new(field, m)]),
+            LotteryError::Database(e) => e.into(),
+            LotteryError::Random => ApiError::Internal(anyhow::anyhow!("no randomness")),
+        }
+    }
+}
+
+fn slug_param(raw: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
+    raw.map(|Path(s)| s)
+        .map_err(|e| ApiError::bad("slug", e.body_text()))
+}
+
+/// The round's lottery as published: statement, entrants by public id,
+/// hashes, and once drawn the randomness, the seed and every lot's order.
+/// Everything `sidelot lottery verify` needs (docs/lottery.md).
+#[utoipa::path(
+    get, path = "/api/rounds/{slug}/lottery", tag = "rounds",
+    params(("slug" = String, Path, description = "The round's short name")),
+    responses(
+        (status = 200, description = "The lottery file", body = Lottery),
+        (status = 404, description = "No lottery committed for this round", body = sidelot_domain::api::ErrorBody),
+    )
+)]
+pub async fn public(
+    State(state): State<AppState>,
+    slug: Result<Path<String>, PathRejection>,
+) -> Result<Json<Lottery>, ApiError> {
+    let slug = slug_param(slug)?;
+    lottery::published(&state.pool, &slug)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("No lottery is committed for {slug:?} yet.")))
+}
+
+/// `POST /api/staff/rounds/{slug}/lottery`.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct CommitRequest {
+    /// Where the randomness will come from, named before it exists.
+    pub randomness_source: String,
+}
+
+/// Freeze the entrants of the round's contested lots and commit the
+/// statement naming the randomness source. Once per round.
+#[utoipa::path(
+    post, path = "/api/staff/rounds/{slug}/lottery", tag = "staff", security(("session" = ["admin"])),
+    params(("slug" = String, Path, description = "The round's short name")),
+    request_body = CommitRequest,
+    responses(
+        (status = 201, description = "Committed and published", body = Lottery),
+        (status = 400, description = "The source is missing or not one line", body = sidelot_domain::api::ErrorBody),
+        (status = 409, description = "Review not done, nothing contested, or committed already", body = sidelot_domain::api::ErrorBody),
+    )
+)]
+pub async fn commit(
+    auth: Signed<Admin>,
+    State(state): State<AppState>,
+    slug: Result<Path<String>, PathRejection>,
+    Body(req): Body<CommitRequest>,
+) -> Result<(StatusCode, Json<Lottery>), ApiError> {
+    let slug = slug_param(slug)?;
+    let committed =
+        lottery::commit(&state.pool, &slug, &req.randomness_source, auth.user.id).await?;
+    Ok((StatusCode::CREATED, Json(committed)))
+}
+
+/// `POST /api/staff/rounds/{slug}/lottery/draw`.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct DrawRequest {
+    /// The public randomness value the statement named.
+    pub randomness: String,
+}
+
+/// Draw the committed lottery, once: rank 1 of each lot is awarded it, the
+/// others are told their place in line.
+#[utoipa::path(
+    post, path = "/api/staff/rounds/{slug}/lottery/draw", tag = "staff", security(("session" = ["admin"])),
+    params(("slug" = String, Path, description = "The round's short name")),
+    request_body = DrawRequest,
+    responses(
+        (status = 200, description = "Drawn and published", body = Lottery),
+        (status = 400, description = "The randomness is missing", body = sidelot_domain::api::ErrorBody),
+        (status = 404, description = "Nothing committed", body = sidelot_domain::api::ErrorBody),
+        (status = 409, description = "Drawn already", body = sidelot_domain::api::ErrorBody),
+    )
+)]
+pub async fn draw(
+    auth: Signed<Admin>,
+    State(state): State<AppState>,
+    slug: Result<Path<String>, PathRejection>,
+    Body(req): Body<DrawRequest>,
+) -> Result<Json<Lottery>, ApiError> {
+    let slug = slug_param(slug)?;
+    let drawn = lottery::draw(&state.pool, &slug, &req.randomness, auth.user.id).await?;
+    state.outbox.notify_one();
+    Ok(Json(drawn))
+}

@@ -1,0 +1,409 @@
+//! A round's lottery in the database: freeze and commit the entrants, draw
+//! once with the named randomness, award rank 1 and tell everyone their
+//! rank. The algorithm is `domain::lottery`; docs/lottery.md says it all.
+
+use chrono::Utc;
+use sidelot_domain::lottery::{self, LotEntrants, Lottery};
+use sidelot_domain::workflow::Action;
+use sqlx::{PgPool, Postgres, Transaction};
+
+use crate::workflow::{self, Actor, Step, StepError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum LotteryError {
+    #[error("{0}")]
+    NotFound(String),
+    /// Not now: said why.
+    #[error("{0}")]
+    Conflict(String),
+    /// A field: its name and what is wrong.
+    #[error("{0}: {1}")]
+    Invalid(&'static str, String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error("no randomness from the operating system")]
+    Random,
+}
+
+impl From<StepError> for LotteryError {
+    fn from(e: StepError) -> Self {
+        match e {
+            StepError::Database(e) => LotteryError::Database(e),
+            other => LotteryError::Conflict(other.to_string()),
+        }
+    }
+}
+
+/// `E-XXXX-XXXX` in Crockford's base 32, from the operating system's
+/// randomness: derived from nothing personal.
+pub fn public_id() -> Result<String, LotteryError> {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let bytes = crate::staff::random_bytes::<8>().map_err(|_| LotteryError::Random)?;
+    let chars: String = bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(b & 31)] as char)
+        .collect();
+    Ok(format!("E-{}-{}", &chars[..4], &chars[4..]))
+}
+
+struct Live {
+    id: i64,
+    drawn: bool,
+}
+
+async fn live(
+    tx: &mut Transaction<'static, Postgres>,
+    slug: &str,
+) -> Result<Option<Live>, sqlx::Error> {
+    Ok(sqlx::query!(
+        r#"
+        select l.id, l.drawn_at is not null as "drawn!"
+          from lotteries l join rounds r on r.id = l.round_id
+         where r.slug = $1 and l.superseded_at is null
+           for update of l
+        "#,
+        slug
+    )
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|r| Live {
+        id: r.id,
+        drawn: r.drawn,
+    }))
+}
+
+/// Freezes the entrants of every contested lot of the round (the
+/// applications waiting in the lottery queue, two or more per lot) and
+/// commits the statement naming `source`.
+pub async fn commit(
+    pool: &PgPool,
+    slug: &str,
+    source: &str,
+    actor: i64,
+) -> Result<Lottery, LotteryError> {
+    let mut tx = pool.begin().await?;
+    let round = sqlx::query!("select id from rounds where slug = $1 for update", slug)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| LotteryError::NotFound(format!("No round is called {slug:?}.")))?;
+    if live(&mut tx, slug).await?.is_some() {
+        return Err(LotteryError::Conflict(format!(
+            "The lottery of {slug} is committed already: its entrants can no longer change."
+        )));
+    }
+    let in_review = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from application_lots
+            where round_id = $1 and state in ('submitted', 'screening', 'ownership_review')"#,
+        round.id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if in_review > 0 {
+        return Err(LotteryError::Conflict(format!(
+            "{in_review} requested lots of this round are still in review (submitted, screening or ownership review): \
+             the entrants are frozen only once ownership and location are reviewed."
+        )));
+    }
+    let waiting = sqlx::query!(
+        r#"
+        select lot_pin, application_id from application_lots
+         where round_id = $1 and state = 'lottery_pending'
+           and lot_pin in (select lot_pin from application_lots where round_id = $1 and state = 'lottery_pending'
+                            group by lot_pin having count(*) >= 2)
+         order by lot_pin, application_id
+        "#,
+        round.id
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    if waiting.is_empty() {
+        return Err(LotteryError::Conflict(
+            "No lot of this round has two or more applications waiting for the lottery.".into(),
+        ));
+    }
+    let mut rows = Vec::new();
+    let mut lots: Vec<LotEntrants> = Vec::new();
+    for w in waiting {
+        let id = public_id()?;
+        match lots.last_mut() {
+            Some(l) if l.lot == w.lot_pin => l.entrants.push(id.clone()),
+            _ => lots.push(LotEntrants {
+                lot: w.lot_pin.clone(),
+                entrants: vec![id.clone()],
+            }),
+        }
+        rows.push((w.lot_pin, id, w.application_id));
+    }
+    let now = Utc::now().to_rfc3339();
+    let committed = lottery::commit(slug, &lots, source, &now)
+        .map_err(|e| LotteryError::Invalid("randomness_source", e.to_string()))?;
+    let lottery_id = sqlx::query_scalar!(
+        r#"
+        insert into lotteries (round_id, algorithm, statement, entrants_sha256, randomness_source, committed_by)
+        values ($1, $2, $3, $4, $5, $6) returning id
+        "#,
+        round.id,
+        committed.algorithm,
+        committed.statement,
+        committed.entrants_sha256,
+        committed.randomness_source,
+        actor
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    for (lot, id, application) in rows {
+        sqlx::query!(
+            "insert into lottery_entrants (lottery_id, lot_pin, public_id, application_id) values ($1, $2, $3, $4)",
+            lottery_id,
+            lot,
+            id,
+            application
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!(
+            r#"insert into application_events (application_id, kind, lot_pin, actor_kind, actor_id, note)
+               values ($1, 'lottery_entered', $2, 'staff', $3, $4)"#,
+            application,
+            lot,
+            actor,
+            format!("Entered the lottery as {id}.")
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    published(pool, slug)
+        .await?
+        .ok_or_else(|| LotteryError::NotFound("the lottery vanished".into()))
+}
+
+/// Draws the committed lottery with `randomness`: once. Rank 1 of each lot
+/// is awarded it; everyone is told their rank.
+pub async fn draw(
+    pool: &PgPool,
+    slug: &str,
+    randomness: &str,
+    actor: i64,
+) -> Result<Lottery, LotteryError> {
+    let randomness = randomness.trim();
+    if randomness.is_empty() || randomness.contains(['\n', '\r']) {
+        return Err(LotteryError::Invalid(
+            "randomness",
+            "is required: the public value named in the statement, on one line".into(),
+        ));
+    }
+    let mut tx = pool.begin().await?;
+    // The row lock makes a concurrent draw wait, then see it drawn.
+    let Some(current) = live(&mut tx, slug).await? else {
+        return Err(LotteryError::NotFound(format!(
+            "No lottery is committed for {slug:?}."
+        )));
+    };
+    if current.drawn {
+        return Err(LotteryError::Conflict(format!(
+            "The lottery of {slug} was drawn already; a round is drawn once."
+        )));
+    }
+    let committed = load(&mut tx, current.id, slug).await?;
+    let problems = lottery::verify(&committed);
+    if !problems.is_empty() {
+        return Err(LotteryError::Conflict(format!(
+            "The stored commitment does not verify ({}); nothing was drawn.",
+            problems
+                .iter()
+                .map(|d| d.what.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let now = Utc::now();
+    let drawn = lottery::draw(&committed, randomness, &now.to_rfc3339());
+    sqlx::query!(
+        "update lotteries set randomness = $2, seed = $3, drawn_by = $4, drawn_at = $5 where id = $1",
+        current.id,
+        drawn.randomness,
+        drawn.seed,
+        actor,
+        now
+    )
+    .execute(&mut *tx)
+    .await?;
+    // Every rank first, then the awards: an award looks at the ranks.
+    let mut winners = Vec::new();
+    let mut others = Vec::new();
+    for result in &drawn.results {
+        let of = result.order.len();
+        for (i, public) in result.order.iter().enumerate() {
+            let rank = i as i32 + 1;
+            let application = sqlx::query_scalar!(
+                r#"update lottery_entrants set rank = $4
+                    where lottery_id = $1 and lot_pin = $2 and public_id = $3 returning application_id"#,
+                current.id,
+                result.lot,
+                public,
+                rank
+            )
+            .fetch_one(&mut *tx)
+            .await?;
+            sqlx::query!(
+                r#"insert into application_events (application_id, kind, lot_pin, actor_kind, actor_id, note)
+                   values ($1, 'lottery_drawn', $2, 'staff', $3, $4)"#,
+                application,
+                result.lot,
+                actor,
+                format!("Number {rank} of {of} in the lottery's order ({public}).")
+            )
+            .execute(&mut *tx)
+            .await?;
+            if rank == 1 {
+                winners.push((application, result.lot.clone(), of));
+            } else {
+                others.push((application, result.lot.clone(), rank, of));
+            }
+        }
+    }
+    for (application, lot, of) in winners {
+        let step = Step {
+            application_id: application,
+            lot,
+            action: Action::Award,
+            reason_code: None,
+            note: Some(format!("Drawn first of {of} in the lottery.")),
+        };
+        workflow::apply_in(&mut tx, &step, Actor::Staff(actor)).await?;
+    }
+    for (application, lot, rank, of) in others {
+        queue_rank_message(&mut tx, application, &lot, rank, of, slug).await?;
+    }
+    tx.commit().await?;
+    published(pool, slug)
+        .await?
+        .ok_or_else(|| LotteryError::NotFound("the lottery vanished".into()))
+}
+
+async fn queue_rank_message(
+    tx: &mut Transaction<'static, Postgres>,
+    application: i64,
+    lot: &str,
+    rank: i32,
+    of: usize,
+    slug: &str,
+) -> Result<(), sqlx::Error> {
+    let app = sqlx::query!(
+        r#"select a.tracking_code, a.applicant_name, a.email, p.address
+             from applications a left join parcels p on p.pin = $2 where a.id = $1"#,
+        application,
+        lot
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let lot_words = app
+        .address
+        .map_or_else(|| format!("lot {lot}"), |a| format!("the lot at {a}"));
+    let body = format!(
+        "Hello {name},\n\n\
+         The public lottery for {lot_words} was drawn. You are number {rank} of {of} in its order.\n\
+         If the neighbours ahead of you drop out, the lot goes to you without a new draw, and we will write to you.\n\n\
+         Anyone can check the draw at /lottery/{slug} on the portal.\n\n\
+         sidelot, for the city's planning staff\n",
+        name = app.applicant_name
+    );
+    sqlx::query!(
+        "insert into outbox (application_id, to_address, subject, body) values ($1, $2, $3, $4)",
+        application,
+        app.email,
+        format!(
+            "Your application {}: lottery drawn, you are number {rank}",
+            app.tracking_code
+        ),
+        body
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The lottery as stored, rebuilt as the published file.
+async fn load(
+    tx: &mut Transaction<'static, Postgres>,
+    id: i64,
+    slug: &str,
+) -> Result<Lottery, sqlx::Error> {
+    let l = sqlx::query!(
+        r#"select draw_number, redraw_reason, algorithm, statement, entrants_sha256, randomness_source,
+                  randomness, seed, committed_at, drawn_at
+             from lotteries where id = $1"#,
+        id
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let entrants = sqlx::query!(
+        "select lot_pin, public_id, rank from lottery_entrants where lottery_id = $1",
+        id
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut lots: Vec<LotEntrants> = Vec::new();
+    for e in &entrants {
+        match lots.iter_mut().find(|l| l.lot == e.lot_pin) {
+            Some(l) => l.entrants.push(e.public_id.clone()),
+            None => lots.push(LotEntrants {
+                lot: e.lot_pin.clone(),
+                entrants: vec![e.public_id.clone()],
+            }),
+        }
+    }
+    let lots = lottery::canonical(&lots);
+    let results = if l.drawn_at.is_some() {
+        lots.iter()
+            .map(|lot| {
+                let mut ranked: Vec<(i32, String)> = entrants
+                    .iter()
+                    .filter(|e| e.lot_pin == lot.lot)
+                    .map(|e| (e.rank.unwrap_or(i32::MAX), e.public_id.clone()))
+                    .collect();
+                ranked.sort();
+                lottery::LotOrder {
+                    lot: lot.lot.clone(),
+                    order: ranked.into_iter().map(|(_, id)| id).collect(),
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Lottery {
+        algorithm: l.algorithm,
+        round: slug.to_owned(),
+        draw_number: u32::try_from(l.draw_number).unwrap_or(1),
+        redraw_reason: l.redraw_reason,
+        statement: l.statement,
+        entrants: lots,
+        entrants_sha256: l.entrants_sha256,
+        randomness_source: l.randomness_source,
+        randomness: l.randomness,
+        seed: l.seed,
+        results,
+        committed_at: l.committed_at.to_rfc3339(),
+        drawn_at: l.drawn_at.map(|t| t.to_rfc3339()),
+    })
+}
+
+/// The round's live lottery as published, if one was committed.
+pub async fn published(pool: &PgPool, slug: &str) -> Result<Option<Lottery>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let id = sqlx::query_scalar!(
+        r#"select l.id from lotteries l join rounds r on r.id = l.round_id
+            where r.slug = $1 and l.superseded_at is null"#,
+        slug
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let out = match id {
+        Some(id) => Some(load(&mut tx, id, slug).await?),
+        None => None,
+    };
+    tx.commit().await?;
+    Ok(out)
+}

@@ -1,0 +1,144 @@
+//! Staff sessions and workflow steps through the real router.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use sidelot_domain::workflow::Role;
+use sidelot_server::http::{AppState, app};
+use sidelot_server::staff;
+use sqlx::PgPool;
+use tower::ServiceExt;
+
+use super::applying::{PDF, World, fields, post};
+
+pub const PASSWORD: &str = "a long staff passphrase";
+
+#[derive(Clone)]
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+pub async fn send(
+    state: &AppState,
+    method: Method,
+    uri: &str,
+    session: Option<&Session>,
+    body: Option<serde_json::Value>,
+    edit: impl FnOnce(&mut Request<Body>),
+) -> (StatusCode, serde_json::Value, axum::http::HeaderMap) {
+    let mut request = Request::builder().method(method).uri(uri);
+    if let Some(s) = session {
+        request = request
+            .header("cookie", &s.cookie)
+            .header("x-csrf-token", &s.csrf);
+    }
+    let mut request = match body {
+        Some(b) => request
+            .header("content-type", "application/json")
+            .body(Body::from(b.to_string()))
+            .unwrap(),
+        None => request.body(Body::empty()).unwrap(),
+    };
+    edit(&mut request);
+    let response = app(state.clone()).oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+        headers,
+    )
+}
+
+pub async fn call(
+    state: &AppState,
+    method: Method,
+    uri: &str,
+    session: &Session,
+    body: Option<serde_json::Value>,
+) -> (StatusCode, serde_json::Value) {
+    let (s, j, _) = send(state, method, uri, Some(session), body, |_| {}).await;
+    (s, j)
+}
+
+pub async fn login(state: &AppState, email: &str, password: &str) -> Session {
+    let (status, answer, headers) = send(
+        state,
+        Method::POST,
+        "/api/staff/login",
+        None,
+        Some(serde_json::json!({"email": email, "password": password})),
+        |_| {},
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let set = headers.get("set-cookie").unwrap().to_str().unwrap();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict") && set.contains("; Secure"),
+        "{set}"
+    );
+    Session {
+        cookie: set.split(';').next().unwrap().to_owned(),
+        csrf: answer["csrf_token"].as_str().unwrap().to_owned(),
+    }
+}
+
+pub async fn add(pool: &PgPool, email: &str, role: Role) {
+    staff::add_user(pool, email, role, PASSWORD.into())
+        .await
+        .unwrap();
+}
+
+pub async fn staffed(pool: &PgPool, state: &AppState) -> Vec<(Role, Session)> {
+    let mut out = Vec::new();
+    for role in Role::ALL {
+        let email = format!("{role}@city.example");
+        add(pool, &email, role).await;
+        out.push((role, login(state, &email, PASSWORD).await));
+    }
+    out
+}
+
+/// An application for `lot` by the owner of `owned`; its number.
+pub async fn apply(w: &World, owned: &str, lot: &str, email: &str) -> i64 {
+    let (status, receipt) = post(
+        &w.state,
+        &fields(owned, lot, email),
+        Some(("deed.pdf", "application/pdf", PDF)),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{receipt}");
+    sqlx::query_scalar("select id from applications where tracking_code = $1")
+        .bind(receipt["tracking_code"].as_str().unwrap())
+        .fetch_one(&w.state.pool)
+        .await
+        .unwrap()
+}
+
+pub async fn step(
+    w: &World,
+    s: &Session,
+    id: i64,
+    lot: &str,
+    body: serde_json::Value,
+) -> (StatusCode, serde_json::Value) {
+    call(
+        &w.state,
+        Method::POST,
+        &format!("/api/staff/applications/{id}/lots/{lot}/transition"),
+        s,
+        Some(body),
+    )
+    .await
+}
+
+pub async fn lot_state(pool: &PgPool, id: i64) -> String {
+    sqlx::query_scalar("select state from application_lots where application_id = $1")
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}

@@ -1,0 +1,242 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests: a failed expectation is a failed test"
+)]
+//! A round's lottery through the real router on a real PostGIS: frozen
+//! only after review, committed once, drawn once even when two admins
+//! press at once, verifiable from the published file, rank 1 awarded and
+//! the next promoted when the winner drops out.
+
+mod common;
+
+use std::sync::Arc;
+
+use axum::http::{Method, StatusCode};
+use common::applying::{lot_and_neighbours, offer, world};
+use common::staffing::{PASSWORD, add, apply, call, login, lot_state, send, step};
+use sidelot_domain::eligibility::Relation;
+use sidelot_domain::lottery::{self, Lottery};
+use sidelot_domain::workflow::Role;
+use sqlx::PgPool;
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn a_lottery_is_committed_after_review_drawn_once_verified_and_promotes_the_next(
+    pool: PgPool,
+) {
+    let w = world(&pool, vec![Relation::Adjacent]).await;
+    let (lot, neighbours) = lot_and_neighbours(&pool).await;
+    offer(&pool, &w, &[&lot]).await;
+    let ada = apply(&w, &neighbours[0], &lot, "ada@example.org").await;
+    let bo = apply(&w, &neighbours[1], &lot, "bo@example.org").await;
+    add(&pool, "rev@city.example", Role::Reviewer).await;
+    add(&pool, "chief@city.example", Role::Admin).await;
+    add(&pool, "deputy@city.example", Role::Admin).await;
+    let rev = login(&w.state, "rev@city.example", PASSWORD).await;
+    let chief = login(&w.state, "chief@city.example", PASSWORD).await;
+    let deputy = login(&w.state, "deputy@city.example", PASSWORD).await;
+    let commit_uri = "/api/staff/rounds/now/lottery";
+    let source = serde_json::json!({"randomness_source": "drand quicknet round 9000000"});
+
+    // Not before the review of ownership and location is done.
+    let (status, answer) = call(
+        &w.state,
+        Method::POST,
+        commit_uri,
+        &chief,
+        Some(source.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("still in review")
+    );
+    for id in [ada, bo] {
+        for action in ["start_screening", "pass_screening", "pass_ownership"] {
+            let (status, answer) =
+                step(&w, &rev, id, &lot, serde_json::json!({"action": action})).await;
+            assert_eq!(status, StatusCode::OK, "{action}: {answer}");
+        }
+        assert_eq!(lot_state(&pool, id).await, "lottery_pending");
+    }
+    // A reviewer may not; a source on two lines is refused by name.
+    assert_eq!(
+        call(
+            &w.state,
+            Method::POST,
+            commit_uri,
+            &rev,
+            Some(source.clone())
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, answer) = call(
+        &w.state,
+        Method::POST,
+        commit_uri,
+        &chief,
+        Some(serde_json::json!({"randomness_source": "a\nb"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer["error"]["fields"][0]["field"], "randomness_source");
+    let (status, none, _) = send(
+        &w.state,
+        Method::GET,
+        "/api/rounds/now/lottery",
+        None,
+        None,
+        |_| {},
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{none}");
+
+    // Freeze and commit: two entrants under public ids, published at once.
+    let (status, committed) = call(
+        &w.state,
+        Method::POST,
+        commit_uri,
+        &chief,
+        Some(source.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{committed}");
+    let committed: Lottery = serde_json::from_value(committed).unwrap();
+    assert_eq!(committed.entrants.len(), 1);
+    assert_eq!(committed.entrants[0].lot, lot);
+    assert_eq!(committed.entrants[0].entrants.len(), 2);
+    for id in &committed.entrants[0].entrants {
+        assert!(id.len() == 11 && id.starts_with("E-"), "{id}");
+    }
+    assert!(committed.randomness.is_none() && committed.results.is_empty());
+    assert!(lottery::verify(&committed).is_empty());
+    assert!(
+        !committed.statement.contains("example.org") && !committed.statement.contains("Neighbour")
+    );
+    let (status, _) = call(
+        &w.state,
+        Method::POST,
+        commit_uri,
+        &chief,
+        Some(source.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "committed once");
+
+    // Two admins draw at once: one draw.
+    let draw_uri = "/api/staff/rounds/now/lottery/draw";
+    let randomness = serde_json::json!({"randomness": "a5f3c1d2e4b69788"});
+    let w = Arc::new(w);
+    let tasks: Vec<_> = [chief.clone(), deputy.clone()]
+        .into_iter()
+        .map(|s| {
+            let (w, body) = (w.clone(), randomness.clone());
+            tokio::spawn(
+                async move { call(&w.state, Method::POST, draw_uri, &s, Some(body)).await },
+            )
+        })
+        .collect();
+    let mut drawn = None;
+    let mut refused = 0;
+    for t in tasks {
+        let (status, answer) = t.await.unwrap();
+        match status {
+            StatusCode::OK => drawn = Some(answer),
+            StatusCode::CONFLICT => {
+                refused += 1;
+                assert!(
+                    answer["error"]["message"]
+                        .as_str()
+                        .unwrap()
+                        .contains("drawn once"),
+                    "{answer}"
+                );
+            }
+            other => panic!("{other}: {answer}"),
+        }
+    }
+    assert_eq!(refused, 1);
+    let drawn: Lottery = serde_json::from_value(drawn.unwrap()).unwrap();
+    let draws: i64 =
+        sqlx::query_scalar("select count(*) from lotteries where drawn_at is not null")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(draws, 1);
+
+    // Anyone recomputes it from the published file alone.
+    let (status, public, _) = send(
+        &w.state,
+        Method::GET,
+        "/api/rounds/now/lottery",
+        None,
+        None,
+        |_| {},
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let public: Lottery = serde_json::from_value(public).unwrap();
+    assert_eq!(public, drawn);
+    assert!(
+        lottery::verify(&public).is_empty(),
+        "{:?}",
+        lottery::verify(&public)
+    );
+    let expected = lottery::draw(&committed, "a5f3c1d2e4b69788", "t");
+    assert_eq!(public.results, expected.results);
+    assert_eq!(public.seed, expected.seed);
+
+    // Rank 1 is awarded the lot; the other waits and is told its place.
+    let order = &public.results[0].order;
+    let id_of = |public_id: &str| {
+        let pool = pool.clone();
+        let public_id = public_id.to_owned();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "select application_id from lottery_entrants where public_id = $1",
+            )
+            .bind(public_id)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let (first, second) = (id_of(&order[0]).await, id_of(&order[1]).await);
+    assert_eq!(lot_state(&pool, first).await, "disclosure_pending");
+    assert_eq!(lot_state(&pool, second).await, "lottery_pending");
+    let told: i64 = sqlx::query_scalar(
+        "select count(*) from outbox where application_id = $1 and subject like '%lottery drawn, you are number 2'",
+    )
+    .bind(second)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(told, 1);
+
+    // The winner is denied: the next in rank is awarded the lot, no new draw.
+    let (status, answer) = step(
+        &w,
+        &rev,
+        first,
+        &lot,
+        serde_json::json!({"action": "deny", "reason_code": "taxes_delinquent"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(lot_state(&pool, second).await, "disclosure_pending");
+    let by: String = sqlx::query_scalar(
+        "select actor_kind from application_events where application_id = $1 and to_state = 'disclosure_pending'",
+    )
+    .bind(second)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(by, "system");
+    let (status, answer) = call(&w.state, Method::POST, draw_uri, &chief, Some(randomness)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+}
