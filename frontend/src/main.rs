@@ -7,6 +7,7 @@ mod figures;
 mod format;
 mod imports;
 mod list;
+mod lottery;
 mod map;
 mod messages;
 mod qualify;
@@ -38,6 +39,11 @@ fn main() {
     let path = window().location().pathname().unwrap_or_default();
     if path == "/staff" || path.starts_with("/staff/") {
         leptos::mount::mount_to_body(move || view! { <staff::StaffApp path=path.clone() /> });
+    } else if let Some(round) = path.strip_prefix("/lottery/") {
+        let round = round.trim_end_matches('/').to_owned();
+        leptos::mount::mount_to_body(
+            move || view! { <PageHeader /> <lottery::LotteryPage round=round.clone() /> },
+        );
     } else if path == "/figures" {
         leptos::mount::mount_to_body(|| view! { <PageHeader /> <figures::FiguresPage /> });
     } else if path == "/apply" {

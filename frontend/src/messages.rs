@@ -3,6 +3,31 @@
 /// A message of the catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Msg {
+    LotteryTitle,
+    LotteryOf,
+    LotteryDrawnIntro,
+    LotteryCommittedIntro,
+    LotteryRedraw,
+    LotteryAlgorithm,
+    LotteryCommitted,
+    LotterySource,
+    LotteryEntrantsHash,
+    LotteryRandomness,
+    LotterySeed,
+    LotteryNotYet,
+    LotteryDrawnAt,
+    LotteryStatement,
+    LotteryResults,
+    LotteryEntrants,
+    LotteryLot,
+    LotteryVerify,
+    LotteryDownload,
+    LotteryMatches,
+    LotteryDiffers,
+    LotteryDifference,
+    LotteryHowToCheck,
+    LotteryStanding,
+    LotteryEntered,
     ByWard,
     Ward,
     RequestedLots,
@@ -121,6 +146,39 @@ pub fn t(msg: Msg) -> &'static str {
         Msg::ApplicationsCount => "Applications",
         Msg::RequestedLotsByState => "Requested lots by state",
         Msg::NoRoundsYet => "No round has been opened yet.",
+        Msg::LotteryTitle => "Lottery",
+        Msg::LotteryOf => "The lottery of {0}",
+        Msg::LotteryDrawnIntro => {
+            "Neighbours with the same priority who wanted the same lot were ranked by this draw. It was committed before it happened and anyone can recompute it from what is shown here."
+        }
+        Msg::LotteryCommittedIntro => {
+            "The entrants are frozen and committed. The draw will use the randomness source named below, once its value exists."
+        }
+        Msg::LotteryRedraw => "This is draw number {0}. Why it was drawn again: {1}",
+        Msg::LotteryAlgorithm => "Algorithm",
+        Msg::LotteryCommitted => "Committed",
+        Msg::LotterySource => "Randomness source (named in advance)",
+        Msg::LotteryEntrantsHash => "Entrant list SHA-256",
+        Msg::LotteryRandomness => "Randomness",
+        Msg::LotterySeed => "Seed",
+        Msg::LotteryNotYet => "not drawn yet",
+        Msg::LotteryDrawnAt => "Drawn",
+        Msg::LotteryStatement => "Statement",
+        Msg::LotteryResults => "Ranked entrants per lot (rank 1 first)",
+        Msg::LotteryEntrants => "Entrants per lot",
+        Msg::LotteryLot => "Lot {0}",
+        Msg::LotteryVerify => "Verify",
+        Msg::LotteryDownload => "Download the lottery file (JSON)",
+        Msg::LotteryMatches => {
+            "Matches: the entrant hash, the statement, the seed and every lot's order were recomputed in your browser and agree with what is published."
+        }
+        Msg::LotteryDiffers => "Does not match. What differs:",
+        Msg::LotteryDifference => "{0}: published {1}, computed {2}",
+        Msg::LotteryHowToCheck => {
+            "Check it yourself: the file above, the procedure in docs/lottery.md, and the command sidelot lottery verify FILE.json, or any implementation of the procedure."
+        }
+        Msg::LotteryStanding => "Lottery: you entered as {0}; you are number {1} of {2}.",
+        Msg::LotteryEntered => "Lottery: you entered as {0}; the draw has not happened yet.",
         Msg::ByWard => "By ward",
         Msg::Ward => "Ward",
         Msg::RequestedLots => "Requested lots",

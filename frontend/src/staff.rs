@@ -53,8 +53,16 @@ fn enc(s: &str) -> String {
     String::from(js_sys::encode_uri_component(s))
 }
 
-fn reload() {
-    let _ = window().location().reload();
+/// Loads `url` into `signal` again, keeping what it shows until the answer.
+fn refetch<T: serde::de::DeserializeOwned + Clone + Send + Sync + 'static>(
+    signal: RwSignal<Load<T>>,
+    url: &'static str,
+) {
+    spawn_local(async move {
+        if let Ok(v) = api::get_json::<T>(url).await {
+            signal.set(Load::Ok(v));
+        }
+    });
 }
 
 fn go(url: &str) {
@@ -827,6 +835,7 @@ fn AdminPage() -> impl IntoView {
     let reasons: RwSignal<Load<Vec<DenialReason>>> = load("/api/staff/reasons".into());
     let users: RwSignal<Load<Vec<StaffAccount>>> = load("/api/staff/users".into());
     let outbox: RwSignal<Load<Vec<OutboxMessage>>> = load("/api/staff/outbox".into());
+    let rounds: RwSignal<Load<RoundList>> = load("/api/rounds".into());
     let message = RwSignal::new(String::new());
     let (code, rlabel, plain) = (
         RwSignal::new(String::new()),
@@ -841,7 +850,10 @@ fn AdminPage() -> impl IntoView {
     let report = move |r: Result<serde_json::Value, ApiError>, done: &str| match r {
         Ok(_) => {
             message.set(done.to_owned());
-            reload();
+            refetch(reasons, "/api/staff/reasons");
+            refetch(users, "/api/staff/users");
+            refetch(outbox, "/api/staff/outbox");
+            refetch(rounds, "/api/rounds");
         }
         Err(e) => {
             let f: Vec<String> = e
@@ -876,7 +888,6 @@ fn AdminPage() -> impl IntoView {
             )
         });
     };
-    let rounds: RwSignal<Load<RoundList>> = load("/api/rounds".into());
     let round_toml = RwSignal::new(include_str!("../../gis-data/rounds/example.toml").to_owned());
     let create_round = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
@@ -896,6 +907,40 @@ fn AdminPage() -> impl IntoView {
             )
         });
     };
+    let lottery_round = RwSignal::new(String::new());
+    let lottery_source = RwSignal::new(String::new());
+    let lottery_randomness = RwSignal::new(String::new());
+    let commit_lottery = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        let url = format!(
+            "/api/staff/rounds/{}/lottery",
+            enc(&lottery_round.get_untracked())
+        );
+        let body = json!({"randomness_source": lottery_source.get_untracked()});
+        spawn_local(async move {
+            report(
+                api::post_json(&url, &body).await,
+                "Entrants frozen and the statement committed.",
+            )
+        });
+    };
+    let draw_lottery = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        let round = lottery_round.get_untracked();
+        if !window()
+            .confirm_with_message(&format!(
+                "Draw the lottery of {round} now? A round is drawn once."
+            ))
+            .unwrap_or(false)
+        {
+            return;
+        }
+        let url = format!("/api/staff/rounds/{}/lottery/draw", enc(&round));
+        let body = json!({"randomness": lottery_randomness.get_untracked()});
+        spawn_local(
+            async move { report(api::post_json(&url, &body).await, "Drawn and published.") },
+        );
+    };
     let resend = move |id: i64| {
         spawn_local(async move {
             report(
@@ -913,11 +958,12 @@ fn AdminPage() -> impl IntoView {
                 {move || match rounds.get() {
                     Load::Ok(list) => view! {
                         <table><thead><tr><th scope="col">"Round"</th><th scope="col">"State"</th><th scope="col">"Opens"</th>
-                            <th scope="col">"Closes"</th><th scope="col">"Lots"</th><th scope="col">"Export"</th></tr></thead>
+                            <th scope="col">"Closes"</th><th scope="col">"Lots"</th><th scope="col">"Export"</th><th scope="col">"Lottery"</th></tr></thead>
                         <tbody>{list.rounds.into_iter().map(|r| view! { <tr>
                             <td>{format!("{} ({})", r.name, r.slug)}</td><td>{format!("{:?}", r.state).to_lowercase()}</td>
                             <td>{when(&r.opens_at)}</td><td>{when(&r.closes_at)}</td><td>{r.lots}</td>
                             <td><a href=format!("/api/staff/rounds/{}/applications.csv", r.slug)>{format!("Applications of {} (CSV)", r.slug)}</a></td>
+                            <td><a href=format!("/lottery/{}", r.slug)>{format!("Lottery of {}", r.slug)}</a></td>
                         </tr> }).collect_view()}</tbody></table>
                     }.into_any(),
                     Load::Err(m) => view! { <p role="alert">{m}</p> }.into_any(),
@@ -930,6 +976,28 @@ fn AdminPage() -> impl IntoView {
                         <textarea id="round-toml" rows=16 class="code" prop:value=move || round_toml.get()
                             on:input=move |ev| round_toml.set(event_target_value(&ev))></textarea></div>
                     <div class="form-actions"><button type="submit">"Create round"</button></div>
+                </form>
+            </section>
+            <section aria-labelledby="lottery-title">
+                <h2 id="lottery-title">"Lottery"</h2>
+                <p class="hint">"Once ownership and location are reviewed: freeze the entrants of the contested lots and name the randomness source in advance; when its value exists, enter it to draw. See docs/lottery.md."</p>
+                <div class="field"><label for="lottery-round">"Round"</label>
+                    <select id="lottery-round" on:change=move |ev| lottery_round.set(event_target_value(&ev))>
+                        <option value="">"Choose the round"</option>
+                        {move || match rounds.get() {
+                            Load::Ok(list) => list.rounds.into_iter().map(|r| view! { <option value=r.slug.clone()>{r.name}</option> }).collect_view().into_any(),
+                            _ => ().into_any(),
+                        }}
+                    </select></div>
+                <form on:submit=commit_lottery class="inline-form">
+                    <div class="field"><label for="lottery-source">"Randomness source, named in advance (for example a future beacon round)"</label>
+                        <input id="lottery-source" type="text" on:input=move |ev| lottery_source.set(event_target_value(&ev)) /></div>
+                    <div class="form-actions"><button type="submit">"Freeze entrants and commit"</button></div>
+                </form>
+                <form on:submit=draw_lottery class="inline-form">
+                    <div class="field"><label for="lottery-randomness">"The public randomness value"</label>
+                        <input id="lottery-randomness" type="text" on:input=move |ev| lottery_randomness.set(event_target_value(&ev)) /></div>
+                    <div class="form-actions"><button type="submit">"Draw"</button></div>
                 </form>
             </section>
             <section aria-labelledby="reasons-title">

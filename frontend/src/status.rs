@@ -61,7 +61,11 @@ pub fn StatusPage(token: String) -> impl IntoView {
                                     <td>{l.address.clone().unwrap_or_else(|| t(Msg::NoAddress).to_owned())}</td>
                                     <td>{l.explanation.clone()}</td>
                                     <td data-testid="lot-state">{l.state_plain.clone()}
-                                        {l.denial_reason.clone().map(|r| view! { <br/><strong>{tf(Msg::Reason, &[&r])}</strong> })}</td>
+                                        {l.denial_reason.clone().map(|r| view! { <br/><strong>{tf(Msg::Reason, &[&r])}</strong> })}
+                                        {l.lottery.clone().map(|x| view! { <br/><a href=x.page.clone() data-testid="lottery-standing">{match x.rank {
+                                            Some(rank) => tf(Msg::LotteryStanding, &[&x.public_id, &rank.to_string(), &x.of.to_string()]),
+                                            None => tf(Msg::LotteryEntered, &[&x.public_id]),
+                                        }}</a> })}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

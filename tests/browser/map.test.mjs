@@ -742,3 +742,108 @@ test("an analyst uploads a lot inventory, follows the import and reads every ref
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+/** A staff API call from a signed-in page, with its anti-forgery token. */
+async function staffApi(page, method, p, body) {
+  return page.evaluate(async ([method, p, body]) => {
+    const { csrf_token } = await (await fetch("/api/staff/session")).json();
+    const r = await fetch(p, { method, headers: { "content-type": "application/json", "x-csrf-token": csrf_token },
+      body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: r.status, json: await r.json().catch(() => null) };
+  }, [method, p, body]);
+}
+
+test("a lottery is frozen, committed and drawn from the admin page, and verified in the browser", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(base + "/staff/admin");
+  await page.fill("#staff-email", "chief@city.example");
+  await page.fill("#staff-password", "a long admin passphrase");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForSelector("#lottery-source");
+
+  // Earlier tests left applications in review: close them, so the review is done.
+  for (const state of ["submitted", "screening", "ownership_review"]) {
+    const r = await staffApi(page, "POST", "/api/staff/bulk", { round: "test-round", state, action: "deny", reason_code: "incomplete" });
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+  }
+  // Two neighbours of one lot, both adjacent: equal priority, so a lottery.
+  const [lot, n1, n2] = sql(`
+    select l.pin || '|' || min(p.pin) || '|' || max(p.pin)
+      from round_lots r join parcels l on l.pin = r.pin
+      join parcels p on p.pin <> l.pin and p.geom && l.geom and ST_Intersects(p.geom, l.geom)
+     where not exists (select 1 from application_lots a where a.lot_pin = l.pin)
+       and not exists (select 1 from applications a where a.owned_pin = p.pin)
+       and ST_Length(ST_Intersection(ST_Boundary(l.geom), ST_Buffer(p.geom, 0.000001))::geography) > 10
+     group by l.pin having count(*) >= 2 order by l.pin limit 1`).split("|");
+  const one = await applyByApi(lot, n1, "one@example.org");
+  const two = await applyByApi(lot, n2, "two@example.org");
+  for (const code of [one.tracking_code, two.tracking_code]) {
+    const id = sql(`select id from applications where tracking_code = '${code}'`);
+    for (const action of ["start_screening", "pass_screening", "pass_ownership"]) {
+      const r = await staffApi(page, "POST", `/api/staff/applications/${id}/lots/${lot}/transition`, { action });
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+    }
+  }
+
+  // Freeze and commit, naming the source; then draw with its value.
+  await page.reload();
+  await page.waitForSelector("#lottery-source");
+  await page.selectOption("#lottery-round", "test-round");
+  await page.fill("#lottery-source", "drand quicknet round 9000000");
+  await page.getByRole("button", { name: "Freeze entrants and commit" }).click();
+  await page.waitForFunction(() => document.querySelector("main [role=status]").textContent.length > 0);
+  assert.match(await page.textContent("main [role=status]"), /statement committed/);
+  await page.goto(base + "/lottery/test-round");
+  await page.waitForSelector("pre.statement");
+  assert.match(await page.textContent("pre.statement"), /randomness_source: drand quicknet round 9000000/);
+  assert.match(await page.textContent("[data-testid=seed]"), /not drawn yet/);
+
+  await page.goto(base + "/staff/admin");
+  await page.waitForSelector("#lottery-randomness");
+  await page.selectOption("#lottery-round", "test-round");
+  await page.fill("#lottery-randomness", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+  page.once("dialog", (d) => d.accept());
+  await page.getByRole("button", { name: "Draw" }).click();
+  await page.waitForFunction(() => /Drawn and published/.test(document.querySelector("main [role=status]").textContent));
+
+  // The public page: Verify recomputes it all in the browser.
+  await page.goto(base + "/lottery/test-round");
+  await page.waitForSelector(`ol.ranked[data-lot="${lot}"] li`);
+  assert.match(await page.textContent("[data-testid=seed]"), /^[0-9a-f]{64}$/);
+  await page.getByRole("button", { name: "Verify" }).click();
+  await page.waitForFunction(() => /^Matches/.test(document.querySelector("[data-testid=verify-result]").textContent));
+  assert.deepEqual(await axeViolations(page), [], "the lottery page");
+  await page.screenshot({ path: path.join(shots, "lottery.png"), fullPage: true });
+  const ranked = await page.locator(`ol.ranked[data-lot="${lot}"] li`).allTextContents();
+  assert.equal(ranked.length, 2);
+
+  // A tampered file (another randomness) is caught, naming the seed.
+  await page.route("**/api/rounds/test-round/lottery", async (route) => {
+    const response = await route.fetch();
+    const json = await response.json();
+    json.randomness = "0".repeat(64);
+    await route.fulfill({ response, json });
+  });
+  await page.reload();
+  await page.waitForSelector("pre.statement");
+  await page.getByRole("button", { name: "Verify" }).click();
+  await page.waitForFunction(() => /Does not match/.test(document.querySelector("[data-testid=verify-result]").textContent));
+  assert.match(await page.textContent("[data-testid=verify-result]"), /seed: published/);
+  await page.unroute("**/api/rounds/test-round/lottery");
+
+  // Each applicant's status page shows their id and rank; rank 1 has the lot.
+  const winner = ranked[0];
+  for (const receipt of [one, two]) {
+    await page.goto(receipt.status_url);
+    await page.waitForSelector("[data-testid=lottery-standing]");
+    const standing = await page.textContent("[data-testid=lottery-standing]");
+    assert.match(standing, /you entered as E-[0-9A-Z]{4}-[0-9A-Z]{4}; you are number [12] of 2/);
+    const lotState = await page.textContent("[data-testid=lot-state]");
+    if (standing.includes(winner)) assert.match(lotState, /set aside for you/);
+    else assert.match(lotState, /lottery/);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});

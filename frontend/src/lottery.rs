@@ -1,0 +1,96 @@
+//! `/lottery/<round>`: the round's lottery as published, and a **Verify**
+//! button that recomputes it here, in the browser, with the same `domain`
+//! code the server drew with.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use sidelot_domain::lottery::{self, Lottery};
+use sidelot_domain::pin::dashed;
+
+use crate::api;
+use crate::messages::{Msg, t, tf};
+use crate::status::when;
+
+#[component]
+pub fn LotteryPage(round: String) -> impl IntoView {
+    let page = RwSignal::new(None::<Result<Lottery, String>>);
+    let verdict = RwSignal::new(None::<Vec<lottery::Difference>>);
+    let url = format!(
+        "/api/rounds/{}/lottery",
+        js_sys::encode_uri_component(&round)
+    );
+    let fetch_url = url.clone();
+    spawn_local(async move {
+        page.set(Some(
+            api::get_json::<Lottery>(&fetch_url)
+                .await
+                .map_err(|e| e.message()),
+        ));
+    });
+    let verify = move |_| {
+        if let Some(Ok(l)) = page.get_untracked() {
+            verdict.set(Some(lottery::verify(&l)));
+        }
+    };
+    view! {
+        <main class="page lottery">
+            {move || match page.get() {
+                None => view! { <p role="status">{t(Msg::StatusLoading)}</p> }.into_any(),
+                Some(Err(m)) => view! { <h1>{t(Msg::LotteryTitle)}</h1><p role="alert">{m}</p> }.into_any(),
+                Some(Ok(l)) => {
+                    let drawn = l.randomness.is_some();
+                    view! {
+                        <h1>{tf(Msg::LotteryOf, &[&l.round])}</h1>
+                        <p>{if drawn { t(Msg::LotteryDrawnIntro) } else { t(Msg::LotteryCommittedIntro) }}</p>
+                        {(l.draw_number > 1).then(|| view! {
+                            <p class="verdict no">{tf(Msg::LotteryRedraw, &[&l.draw_number.to_string(), l.redraw_reason.as_deref().unwrap_or("")])}</p>
+                        })}
+                        <dl class="facts">
+                            <dt>{t(Msg::LotteryAlgorithm)}</dt><dd><code>{l.algorithm.clone()}</code></dd>
+                            <dt>{t(Msg::LotteryCommitted)}</dt><dd>{when(&l.committed_at)}</dd>
+                            <dt>{t(Msg::LotterySource)}</dt><dd>{l.randomness_source.clone()}</dd>
+                            <dt>{t(Msg::LotteryEntrantsHash)}</dt><dd><code class="hash">{l.entrants_sha256.clone()}</code></dd>
+                            <dt>{t(Msg::LotteryRandomness)}</dt><dd><code data-testid="randomness">{l.randomness.clone().unwrap_or_else(|| t(Msg::LotteryNotYet).to_owned())}</code></dd>
+                            <dt>{t(Msg::LotterySeed)}</dt><dd><code class="hash" data-testid="seed">{l.seed.clone().unwrap_or_else(|| t(Msg::LotteryNotYet).to_owned())}</code></dd>
+                            {l.drawn_at.clone().map(|d| view! { <dt>{t(Msg::LotteryDrawnAt)}</dt><dd>{when(&d)}</dd> })}
+                        </dl>
+                        <h2>{t(Msg::LotteryStatement)}</h2>
+                        <pre class="statement">{l.statement.clone()}</pre>
+                        <h2>{if drawn { t(Msg::LotteryResults) } else { t(Msg::LotteryEntrants) }}</h2>
+                        {l.entrants.iter().map(|e| {
+                            let order = l.results.iter().find(|r| r.lot == e.lot).map(|r| r.order.clone());
+                            let ids = order.clone().unwrap_or_else(|| e.entrants.clone());
+                            view! {
+                                <section class="lottery-lot">
+                                    <h3>{tf(Msg::LotteryLot, &[&dashed(&e.lot)])}</h3>
+                                    <ol class="ranked" data-lot=e.lot.clone()>
+                                        {ids.into_iter().map(|id| view! { <li><code>{id}</code></li> }).collect_view()}
+                                    </ol>
+                                </section>
+                            }
+                        }).collect_view()}
+                        <div class="form-actions">
+                            <button type="button" on:click=verify>{t(Msg::LotteryVerify)}</button>
+                            <a href=url.clone() download=format!("lottery-{}.json", l.round)>{t(Msg::LotteryDownload)}</a>
+                        </div>
+                        <div role="status" data-testid="verify-result">
+                            {move || verdict.get().map(|d| if d.is_empty() {
+                                view! { <p class="verdict yes">{t(Msg::LotteryMatches)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <div class="verdict no">
+                                        <p>{t(Msg::LotteryDiffers)}</p>
+                                        <ul>{d.into_iter().map(|x| view! {
+                                            <li>{tf(Msg::LotteryDifference, &[&x.what, &x.published, &x.computed])}</li>
+                                        }).collect_view()}</ul>
+                                    </div>
+                                }.into_any()
+                            })}
+                        </div>
+                        <p class="hint">{t(Msg::LotteryHowToCheck)}</p>
+                    }.into_any()
+                }
+            }}
+        </main>
+    }
+}
