@@ -16,7 +16,7 @@ SAMPLE := gis-data/sample/sidelot_sample.shp
 BIND ?= 127.0.0.1:8080
 
 .PHONY: help run test setup build check lint fmt test-only test-browser frontend sqlx-prepare \
-        sqlx-check sample bench-import bench-frontend bench-eligibility db-start db-stop db-status db-reset
+        sqlx-check sample bench-import bench-frontend bench-eligibility bench-lottery db-start db-stop db-status db-reset
 
 # trunk finds wasm-opt (npm's binaryen) here; see Trunk.toml.
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
@@ -125,6 +125,10 @@ bench-eligibility: ## p50/p99 of the eligibility pre-check on 1,000,000 generate
 	@scripts/setup.sh test
 	$(CARGO) build --release --locked -p sidelot-server
 	@url=$$(scripts/db.sh start test); DATABASE_URL="$$url" node scripts/bench-eligibility.mjs
+
+bench-lottery: ## drawing a round with 5,000 contested lots: in memory, in PostGIS, and the Python reference
+	@scripts/setup.sh test
+	@url=$$(scripts/db.sh start test); DATABASE_URL="$$url" $(CARGO) run --release --locked -p sidelot-server --example bench_lottery
 
 db-start: ## start the local PostGIS (created on first use) and print its URL
 	@scripts/db.sh start dev

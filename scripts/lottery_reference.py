@@ -29,12 +29,14 @@ def canonical_entrants(lots):
     return "".join(out)
 
 
-def statement(round_slug, lots, entrants_sha256, source):
+def statement(round_slug, lots, entrants_sha256, source, draw_number=1, redraw_reason=None):
     total = sum(len(set(v)) for v in lots.values())
+    redraw = f"draw: {draw_number}\nredraw_reason: {redraw_reason or ''}\n" if draw_number > 1 else ""
     return (
         "sidelot lottery statement\n"
         f"algorithm: {ALGORITHM}\n"
         f"round: {round_slug}\n"
+        f"{redraw}"
         f"lots: {len(lots)}\n"
         f"entrants: {total}\n"
         f"entrants_sha256: {entrants_sha256}\n"
@@ -110,7 +112,8 @@ def main():
         problems = []
         if digest != data["entrants_sha256"]:
             problems.append(f"entrants_sha256: computed {digest}, published {data['entrants_sha256']}")
-        text = statement(data["round"], lots, digest, data["randomness_source"])
+        text = statement(data["round"], lots, digest, data["randomness_source"],
+                         data.get("draw_number", 1), data.get("redraw_reason"))
         if text != data["statement"]:
             problems.append("statement: differs from the one computed")
         s = seed(text, digest, data["randomness"]).hex()

@@ -65,6 +65,8 @@ pub enum CommitError {
     BadIdentifier(String),
     #[error("the randomness source must be one line of text, not empty")]
     BadSource,
+    #[error("a redraw needs its reason, on one line")]
+    BadReason,
     #[error("lot {0} is listed twice")]
     DuplicateLot(String),
     #[error("lot {0} has fewer than two entrants: there is nothing to draw")]
@@ -120,12 +122,23 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// The statement committed to before the draw.
-pub fn statement(round: &str, lots: &[LotEntrants], entrants_sha256: &str, source: &str) -> String {
+/// The statement committed to before the draw. A redraw (draw number 2
+/// and up) says so, and why, on two more lines after the round.
+pub fn statement(
+    round: &str,
+    draw: (u32, Option<&str>),
+    lots: &[LotEntrants],
+    entrants_sha256: &str,
+    source: &str,
+) -> String {
     let lots = canonical(lots);
     let total: usize = lots.iter().map(|l| l.entrants.len()).sum();
+    let redraw = match draw {
+        (n, reason) if n > 1 => format!("draw: {n}\nredraw_reason: {}\n", reason.unwrap_or("")),
+        _ => String::new(),
+    };
     format!(
-        "sidelot lottery statement\nalgorithm: {ALGORITHM}\nround: {round}\nlots: {}\nentrants: {total}\n\
+        "sidelot lottery statement\nalgorithm: {ALGORITHM}\nround: {round}\n{redraw}lots: {}\nentrants: {total}\n\
          entrants_sha256: {entrants_sha256}\nrandomness_source: {source}\n",
         lots.len()
     )
@@ -220,10 +233,28 @@ pub fn commit(
     source: &str,
     committed_at: &str,
 ) -> Result<Lottery, CommitError> {
+    commit_draw(round, 1, None, lots, source, committed_at)
+}
+
+/// [`commit`] for draw number `draw_number` of the round: a redraw (2 and
+/// up) must give its reason, which the statement carries.
+pub fn commit_draw(
+    round: &str,
+    draw_number: u32,
+    redraw_reason: Option<&str>,
+    lots: &[LotEntrants],
+    source: &str,
+    committed_at: &str,
+) -> Result<Lottery, CommitError> {
     let source = source.trim();
     if source.is_empty() || source.contains(['\n', '\r']) {
         return Err(CommitError::BadSource);
     }
+    let reason = redraw_reason.map(str::trim).filter(|r| !r.is_empty());
+    if draw_number > 1 && reason.is_none_or(|r| r.contains(['\n', '\r'])) {
+        return Err(CommitError::BadReason);
+    }
+    let reason = reason.filter(|_| draw_number > 1);
     let lots = canonical(lots);
     for (i, l) in lots.iter().enumerate() {
         if !identifier_ok(&l.lot) {
@@ -243,9 +274,9 @@ pub fn commit(
     Ok(Lottery {
         algorithm: ALGORITHM.into(),
         round: round.into(),
-        draw_number: 1,
-        redraw_reason: None,
-        statement: statement(round, &lots, &digest, source),
+        draw_number: draw_number.max(1),
+        redraw_reason: reason.map(str::to_owned),
+        statement: statement(round, (draw_number, reason), &lots, &digest, source),
         entrants: lots,
         entrants_sha256: digest,
         randomness_source: source.into(),
@@ -296,6 +327,7 @@ pub fn verify(published: &Lottery) -> Vec<Difference> {
     differ("entrants_sha256", &published.entrants_sha256, &digest);
     let text = statement(
         &published.round,
+        (published.draw_number, published.redraw_reason.as_deref()),
         &published.entrants,
         &digest,
         &published.randomness_source,
@@ -435,6 +467,37 @@ vector-3 order 01 E-0011,E-0008,E-0009,E-0007,E-0006,E-0001,E-0003,E-0005,E-0002
             "sidelot lottery statement\nalgorithm: sidelot-lottery-v1\nround: vector-1\nlots: 1\nentrants: 3\n\
              entrants_sha256: 7ff3ee92a0abbaa49bf9d28ee6e2df1941e06406489ad27c42ff7f9cb611b182\n\
              randomness_source: drand quicknet round 1000000\n"
+        );
+    }
+
+    #[test]
+    fn a_redraw_says_so_and_why_in_its_statement() {
+        let (_, entrants, source, randomness) = vectors().swap_remove(0);
+        let again = commit_draw(
+            "r",
+            2,
+            Some("the beacon round was skipped"),
+            &entrants,
+            source,
+            "t",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            again.statement.contains(
+                "round: r\ndraw: 2\nredraw_reason: the beacon round was skipped\nlots: 1\n"
+            )
+        );
+        let drawn = draw(&again, randomness, "t");
+        assert!(verify(&drawn).is_empty());
+        let mut hidden = drawn.clone();
+        hidden.redraw_reason = Some("another reason".into());
+        assert!(
+            !verify(&hidden).is_empty(),
+            "the reason is part of what is verified"
+        );
+        assert_eq!(
+            commit_draw("r", 2, None, &entrants, source, "t"),
+            Err(CommitError::BadReason)
         );
     }
 

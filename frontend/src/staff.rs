@@ -941,6 +941,19 @@ fn AdminPage() -> impl IntoView {
             async move { report(api::post_json(&url, &body).await, "Drawn and published.") },
         );
     };
+    let redraw_reason = RwSignal::new(String::new());
+    let redraw_lottery = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        let round = lottery_round.get_untracked();
+        let url = format!("/api/staff/rounds/{}/lottery/redraw", enc(&round));
+        let body = json!({"reason": redraw_reason.get_untracked(), "randomness_source": lottery_source.get_untracked()});
+        spawn_local(async move {
+            report(
+                api::post_json(&url, &body).await,
+                "Committed again for a redraw; the reason is published.",
+            )
+        });
+    };
     let resend = move |id: i64| {
         spawn_local(async move {
             report(
@@ -998,6 +1011,11 @@ fn AdminPage() -> impl IntoView {
                     <div class="field"><label for="lottery-randomness">"The public randomness value"</label>
                         <input id="lottery-randomness" type="text" on:input=move |ev| lottery_randomness.set(event_target_value(&ev)) /></div>
                     <div class="form-actions"><button type="submit">"Draw"</button></div>
+                </form>
+                <form on:submit=redraw_lottery class="inline-form">
+                    <div class="field"><label for="redraw-reason">"Reason for drawing again (published; uses the source named above)"</label>
+                        <input id="redraw-reason" type="text" on:input=move |ev| redraw_reason.set(event_target_value(&ev)) /></div>
+                    <div class="form-actions"><button type="submit" class="secondary">"Redraw"</button></div>
                 </form>
             </section>
             <section aria-labelledby="reasons-title">

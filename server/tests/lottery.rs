@@ -218,6 +218,61 @@ async fn a_lottery_is_committed_after_review_drawn_once_verified_and_promotes_th
     .unwrap();
     assert_eq!(told, 1);
 
+    // A redraw, for a published reason: the award goes back to the queue,
+    // the same entrants are committed again as draw 2, drawn anew.
+    let redraw_uri = "/api/staff/rounds/now/lottery/redraw";
+    let (status, answer) = call(
+        &w.state,
+        Method::POST,
+        redraw_uri,
+        &chief,
+        Some(serde_json::json!({"reason": "", "randomness_source": "x"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer["error"]["fields"][0]["field"], "reason");
+    let (status, again) = call(
+        &w.state,
+        Method::POST,
+        redraw_uri,
+        &chief,
+        Some(serde_json::json!({"reason": "The beacon round named was never published.", "randomness_source": "drand quicknet round 9000100"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{again}");
+    let again: Lottery = serde_json::from_value(again).unwrap();
+    assert_eq!(again.draw_number, 2);
+    assert!(
+        again
+            .statement
+            .contains("draw: 2\nredraw_reason: The beacon round named was never published.\n")
+    );
+    assert_eq!(
+        again.entrants, committed.entrants,
+        "the same entrants, the same public ids"
+    );
+    assert_eq!(lot_state(&pool, first).await, "lottery_pending");
+    let (status, redrawn) = call(
+        &w.state,
+        Method::POST,
+        draw_uri,
+        &chief,
+        Some(serde_json::json!({"randomness": "0f0f0f"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{redrawn}");
+    let redrawn: Lottery = serde_json::from_value(redrawn).unwrap();
+    assert!(lottery::verify(&redrawn).is_empty());
+    let lotteries: Vec<(i32, bool)> =
+        sqlx::query_as("select draw_number, superseded_at is not null from lotteries order by id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(lotteries, [(1, true), (2, false)]);
+    let order = &redrawn.results[0].order;
+    let (first, second) = (id_of(&order[0]).await, id_of(&order[1]).await);
+    assert_eq!(lot_state(&pool, first).await, "disclosure_pending");
+
     // The winner is denied: the next in rank is awarded the lot, no new draw.
     let (status, answer) = step(
         &w,
@@ -230,7 +285,7 @@ async fn a_lottery_is_committed_after_review_drawn_once_verified_and_promotes_th
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(lot_state(&pool, second).await, "disclosure_pending");
     let by: String = sqlx::query_scalar(
-        "select actor_kind from application_events where application_id = $1 and to_state = 'disclosure_pending'",
+        "select actor_kind from application_events where application_id = $1 and to_state = 'disclosure_pending' order by id desc limit 1",
     )
     .bind(second)
     .fetch_one(&pool)

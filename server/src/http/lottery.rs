@@ -18,6 +18,7 @@ pub fn router() -> Router<AppState> {
         .route("/rounds/{slug}/lottery", get(public))
         .route("/staff/rounds/{slug}/lottery", post(commit))
         .route("/staff/rounds/{slug}/lottery/draw", post(draw))
+        .route("/staff/rounds/{slug}/lottery/redraw", post(redraw))
 }
 
 impl From<LotteryError> for ApiError {
@@ -120,4 +121,46 @@ pub async fn draw(
     let drawn = lottery::draw(&state.pool, &slug, &req.randomness, auth.user.id).await?;
     state.outbox.notify_one();
     Ok(Json(drawn))
+}
+
+/// `POST /api/staff/rounds/{slug}/lottery/redraw`.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct RedrawRequest {
+    /// Why the round is drawn again: published with the new statement.
+    pub reason: String,
+    /// The new randomness source, named in advance.
+    pub randomness_source: String,
+}
+
+/// Draw the round again, for a published reason: the last draw's awards go
+/// back to the lottery queue and the entrants still in the running are
+/// committed under a new statement (draw number n+1). Refused once a
+/// winner has gone past disclosure.
+#[utoipa::path(
+    post, path = "/api/staff/rounds/{slug}/lottery/redraw", tag = "staff", security(("session" = ["admin"])),
+    params(("slug" = String, Path, description = "The round's short name")),
+    request_body = RedrawRequest,
+    responses(
+        (status = 201, description = "Committed again, to be drawn", body = Lottery),
+        (status = 400, description = "The reason or the source is missing", body = sidelot_domain::api::ErrorBody),
+        (status = 409, description = "Not drawn, or too late", body = sidelot_domain::api::ErrorBody),
+    )
+)]
+pub async fn redraw(
+    auth: Signed<Admin>,
+    State(state): State<AppState>,
+    slug: Result<Path<String>, PathRejection>,
+    Body(req): Body<RedrawRequest>,
+) -> Result<(StatusCode, Json<Lottery>), ApiError> {
+    let slug = slug_param(slug)?;
+    let again = lottery::redraw(
+        &state.pool,
+        &slug,
+        &req.reason,
+        &req.randomness_source,
+        auth.user.id,
+    )
+    .await?;
+    state.outbox.notify_one();
+    Ok((StatusCode::CREATED, Json(again)))
 }

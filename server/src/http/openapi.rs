@@ -50,6 +50,7 @@ use super::AppState;
         super::lottery::public,
         super::lottery::commit,
         super::lottery::draw,
+        super::lottery::redraw,
         super::figures::figures,
         super::figures::awarded,
         super::config::config,
