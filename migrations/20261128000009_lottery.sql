@@ -45,3 +45,7 @@ create table lottery_entrants (
 );
 
 create index lottery_entrants_application_idx on lottery_entrants (application_id);
+
+-- Every transition locks the applications for one lot, by its PIN alone.
+create index application_lots_lot_pin_idx on application_lots (lot_pin);
+create index lottery_entrants_lot_idx on lottery_entrants (lot_pin);

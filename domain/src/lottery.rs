@@ -343,13 +343,16 @@ pub fn verify(published: &Lottery) -> Vec<Difference> {
     let results: Vec<&str> = published.results.iter().map(|r| r.lot.as_str()).collect();
     let entrant_lots: Vec<&str> = lots.iter().map(|l| l.lot.as_str()).collect();
     differ("lots drawn", &results.join(","), &entrant_lots.join(","));
+    let given: std::collections::BTreeMap<&str, &Vec<String>> = published
+        .results
+        .iter()
+        .map(|r| (r.lot.as_str(), &r.order))
+        .collect();
     for l in &lots {
         let computed = order(&s, &l.lot, &l.entrants).join(",");
-        let given = published
-            .results
-            .iter()
-            .find(|r| r.lot == l.lot)
-            .map(|r| r.order.join(","))
+        let given = given
+            .get(l.lot.as_str())
+            .map(|o| o.join(","))
             .unwrap_or_default();
         differ(&format!("lot {}", l.lot), &given, &computed);
     }

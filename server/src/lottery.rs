@@ -108,10 +108,10 @@ pub async fn commit(
     }
     let waiting = sqlx::query!(
         r#"
-        select lot_pin, application_id from application_lots
-         where round_id = $1 and state = 'lottery_pending'
-           and lot_pin in (select lot_pin from application_lots where round_id = $1 and state = 'lottery_pending'
-                            group by lot_pin having count(*) >= 2)
+        select lot_pin as "lot_pin!", application_id as "application_id!" from (
+            select lot_pin, application_id, count(*) over (partition by lot_pin) as waiting
+              from application_lots where round_id = $1 and state = 'lottery_pending') w
+         where waiting >= 2
          order by lot_pin, application_id
         "#,
         round.id
@@ -153,31 +153,49 @@ pub async fn commit(
     )
     .fetch_one(&mut *tx)
     .await?;
-    for (lot, id, application) in rows {
-        sqlx::query!(
-            "insert into lottery_entrants (lottery_id, lot_pin, public_id, application_id) values ($1, $2, $3, $4)",
-            lottery_id,
-            lot,
-            id,
-            application
-        )
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query!(
-            r#"insert into application_events (application_id, kind, lot_pin, actor_kind, actor_id, note)
-               values ($1, 'lottery_entered', $2, 'staff', $3, $4)"#,
-            application,
-            lot,
-            actor,
-            format!("Entered the lottery as {id}.")
-        )
-        .execute(&mut *tx)
-        .await?;
-    }
+    enter(&mut tx, lottery_id, &rows, actor, "Entered the lottery as").await?;
     tx.commit().await?;
     published(pool, slug)
         .await?
         .ok_or_else(|| LotteryError::NotFound("the lottery vanished".into()))
+}
+
+/// Records the entrants (lot, public id, application) of a lottery and,
+/// in each application's history, the id it entered under: two statements
+/// whatever the number.
+async fn enter(
+    tx: &mut Transaction<'static, Postgres>,
+    lottery_id: i64,
+    rows: &[(String, String, i64)],
+    actor: i64,
+    words: &str,
+) -> Result<(), sqlx::Error> {
+    let lots: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    let ids: Vec<String> = rows.iter().map(|r| r.1.clone()).collect();
+    let applications: Vec<i64> = rows.iter().map(|r| r.2).collect();
+    sqlx::query!(
+        r#"insert into lottery_entrants (lottery_id, lot_pin, public_id, application_id)
+           select $1, * from unnest($2::text[], $3::text[], $4::bigint[])"#,
+        lottery_id,
+        &lots,
+        &ids,
+        &applications
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query!(
+        r#"insert into application_events (application_id, kind, lot_pin, actor_kind, actor_id, note)
+           select a, 'lottery_entered', l, 'staff', $1, $5 || ' ' || p || '.'
+             from unnest($2::bigint[], $3::text[], $4::text[]) as u(a, l, p)"#,
+        actor,
+        &applications,
+        &lots,
+        &ids,
+        words
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Draws the committed lottery with `randomness`: once. Rank 1 of each lot
@@ -231,53 +249,79 @@ pub async fn draw(
     )
     .execute(&mut *tx)
     .await?;
-    // Every rank first, then the awards: an award looks at the ranks.
-    let mut winners = Vec::new();
-    let mut others = Vec::new();
+    // Every rank first (one statement), then the awards: an award looks at
+    // the ranks.
+    let mut lots = Vec::new();
+    let mut ids = Vec::new();
+    let mut ranks = Vec::new();
+    let mut ofs = Vec::new();
     for result in &drawn.results {
-        let of = result.order.len();
         for (i, public) in result.order.iter().enumerate() {
-            let rank = i as i32 + 1;
-            let application = sqlx::query_scalar!(
-                r#"update lottery_entrants set rank = $4
-                    where lottery_id = $1 and lot_pin = $2 and public_id = $3 returning application_id"#,
-                current.id,
-                result.lot,
-                public,
-                rank
-            )
-            .fetch_one(&mut *tx)
-            .await?;
-            sqlx::query!(
-                r#"insert into application_events (application_id, kind, lot_pin, actor_kind, actor_id, note)
-                   values ($1, 'lottery_drawn', $2, 'staff', $3, $4)"#,
-                application,
-                result.lot,
-                actor,
-                format!("Number {rank} of {of} in the lottery's order ({public}).")
-            )
-            .execute(&mut *tx)
-            .await?;
-            if rank == 1 {
-                winners.push((application, result.lot.clone(), of));
-            } else {
-                others.push((application, result.lot.clone(), rank, of));
-            }
+            lots.push(result.lot.clone());
+            ids.push(public.clone());
+            ranks.push(i as i32 + 1);
+            ofs.push(result.order.len() as i32);
         }
     }
-    for (application, lot, of) in winners {
+    let ranked = sqlx::query!(
+        r#"
+        update lottery_entrants e set rank = u.rank
+          from unnest($2::text[], $3::text[], $4::int[], $5::int[]) as u(lot, pid, rank, n)
+         where e.lottery_id = $1 and e.lot_pin = u.lot and e.public_id = u.pid
+        returning e.application_id, e.lot_pin, u.rank as "rank!", u.n as "of!", u.pid as "public_id!"
+        "#,
+        current.id,
+        &lots,
+        &ids,
+        &ranks,
+        &ofs
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let applications: Vec<i64> = ranked.iter().map(|r| r.application_id).collect();
+    let ranked_lots: Vec<String> = ranked.iter().map(|r| r.lot_pin.clone()).collect();
+    let notes: Vec<String> = ranked
+        .iter()
+        .map(|r| {
+            format!(
+                "Number {} of {} in the lottery's order ({}).",
+                r.rank, r.of, r.public_id
+            )
+        })
+        .collect();
+    sqlx::query!(
+        r#"insert into application_events (application_id, kind, lot_pin, actor_kind, actor_id, note)
+           select a, 'lottery_drawn', l, 'staff', $1, n from unnest($2::bigint[], $3::text[], $4::text[]) as u(a, l, n)"#,
+        actor,
+        &applications,
+        &ranked_lots,
+        &notes
+    )
+    .execute(&mut *tx)
+    .await?;
+    for r in ranked.iter().filter(|r| r.rank == 1) {
         let step = Step {
-            application_id: application,
-            lot,
+            application_id: r.application_id,
+            lot: r.lot_pin.clone(),
             action: Action::Award,
             reason_code: None,
-            note: Some(format!("Drawn first of {of} in the lottery.")),
+            note: Some(format!("Drawn first of {} in the lottery.", r.of)),
         };
         workflow::apply_in(&mut tx, &step, Actor::Staff(actor)).await?;
     }
-    for (application, lot, rank, of) in others {
-        queue_rank_message(&mut tx, application, &lot, rank, of, slug).await?;
-    }
+    let waiting: Vec<&_> = ranked.iter().filter(|r| r.rank > 1).collect();
+    queue_rank_messages(
+        &mut tx,
+        &waiting.iter().map(|r| r.application_id).collect::<Vec<_>>(),
+        &waiting
+            .iter()
+            .map(|r| r.lot_pin.clone())
+            .collect::<Vec<_>>(),
+        &waiting.iter().map(|r| r.rank).collect::<Vec<_>>(),
+        &waiting.iter().map(|r| r.of).collect::<Vec<_>>(),
+        slug,
+    )
+    .await?;
     tx.commit().await?;
     published(pool, slug)
         .await?
@@ -406,72 +450,55 @@ pub async fn redraw(
     )
     .fetch_one(&mut *tx)
     .await?;
-    for r in remaining
+    let entering: Vec<(String, String, i64)> = remaining
         .iter()
         .filter(|r| lots.iter().any(|l| l.lot == r.lot_pin))
-    {
-        sqlx::query!(
-            "insert into lottery_entrants (lottery_id, lot_pin, public_id, application_id) values ($1, $2, $3, $4)",
-            lottery_id,
-            r.lot_pin,
-            r.public_id,
-            r.application_id
-        )
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query!(
-            r#"insert into application_events (application_id, kind, lot_pin, actor_kind, actor_id, note)
-               values ($1, 'lottery_entered', $2, 'staff', $3, $4)"#,
-            r.application_id,
-            r.lot_pin,
-            actor,
-            format!("Entered draw {number} of the lottery as {} (redraw: {reason}).", r.public_id)
-        )
-        .execute(&mut *tx)
-        .await?;
-    }
+        .map(|r| (r.lot_pin.clone(), r.public_id.clone(), r.application_id))
+        .collect();
+    enter(
+        &mut tx,
+        lottery_id,
+        &entering,
+        actor,
+        &format!("Entered draw {number} of the lottery (redraw: {reason}) as"),
+    )
+    .await?;
     tx.commit().await?;
     published(pool, slug)
         .await?
         .ok_or_else(|| LotteryError::NotFound("the lottery vanished".into()))
 }
 
-async fn queue_rank_message(
+/// Tells each entrant below rank 1 their place in line: one message each,
+/// one statement for all.
+async fn queue_rank_messages(
     tx: &mut Transaction<'static, Postgres>,
-    application: i64,
-    lot: &str,
-    rank: i32,
-    of: usize,
+    applications: &[i64],
+    lots: &[String],
+    ranks: &[i32],
+    ofs: &[i32],
     slug: &str,
 ) -> Result<(), sqlx::Error> {
-    let app = sqlx::query!(
-        r#"select a.tracking_code, a.applicant_name, a.email, p.address
-             from applications a left join parcels p on p.pin = $2 where a.id = $1"#,
-        application,
-        lot
-    )
-    .fetch_one(&mut **tx)
-    .await?;
-    let lot_words = app
-        .address
-        .map_or_else(|| format!("lot {lot}"), |a| format!("the lot at {a}"));
-    let body = format!(
-        "Hello {name},\n\n\
-         The public lottery for {lot_words} was drawn. You are number {rank} of {of} in its order.\n\
-         If the neighbours ahead of you drop out, the lot goes to you without a new draw, and we will write to you.\n\n\
-         Anyone can check the draw at /lottery/{slug} on the portal.\n\n\
-         sidelot, for the city's planning staff\n",
-        name = app.applicant_name
-    );
     sqlx::query!(
-        "insert into outbox (application_id, to_address, subject, body) values ($1, $2, $3, $4)",
-        application,
-        app.email,
-        format!(
-            "Your application {}: lottery drawn, you are number {rank}",
-            app.tracking_code
-        ),
-        body
+        r#"
+        insert into outbox (application_id, to_address, subject, body)
+        select a.id, a.email,
+               'Your application ' || a.tracking_code || ': lottery drawn, you are number ' || u.rank,
+               'Hello ' || a.applicant_name || E',\n\n'
+               || 'The public lottery for ' || coalesce('the lot at ' || p.address, 'lot ' || u.lot)
+               || ' was drawn. You are number ' || u.rank || ' of ' || u.n || E' in its order.\n'
+               || E'If the neighbours ahead of you drop out, the lot goes to you without a new draw, and we will write to you.\n\n'
+               || 'Anyone can check the draw at /lottery/' || $5 || E' on the portal.\n\n'
+               || E'sidelot, for the city''s planning staff\n'
+          from unnest($1::bigint[], $2::text[], $3::int[], $4::int[]) as u(application_id, lot, rank, n)
+          join applications a on a.id = u.application_id
+          left join parcels p on p.pin = u.lot
+        "#,
+        applications,
+        lots,
+        ranks,
+        ofs,
+        slug
     )
     .execute(&mut **tx)
     .await?;
@@ -498,29 +525,32 @@ async fn load(
     )
     .fetch_all(&mut **tx)
     .await?;
-    let mut lots: Vec<LotEntrants> = Vec::new();
+    // By lot, in one pass: a round may have thousands of lots.
+    let mut by_lot: std::collections::BTreeMap<&str, Vec<(i32, &str)>> =
+        std::collections::BTreeMap::new();
     for e in &entrants {
-        match lots.iter_mut().find(|l| l.lot == e.lot_pin) {
-            Some(l) => l.entrants.push(e.public_id.clone()),
-            None => lots.push(LotEntrants {
-                lot: e.lot_pin.clone(),
-                entrants: vec![e.public_id.clone()],
-            }),
-        }
+        by_lot
+            .entry(e.lot_pin.as_str())
+            .or_default()
+            .push((e.rank.unwrap_or(i32::MAX), e.public_id.as_str()));
     }
-    let lots = lottery::canonical(&lots);
+    let lots: Vec<LotEntrants> = lottery::canonical(
+        &by_lot
+            .iter()
+            .map(|(lot, ids)| LotEntrants {
+                lot: (*lot).to_owned(),
+                entrants: ids.iter().map(|(_, id)| (*id).to_owned()).collect(),
+            })
+            .collect::<Vec<_>>(),
+    );
     let results = if l.drawn_at.is_some() {
         lots.iter()
             .map(|lot| {
-                let mut ranked: Vec<(i32, String)> = entrants
-                    .iter()
-                    .filter(|e| e.lot_pin == lot.lot)
-                    .map(|e| (e.rank.unwrap_or(i32::MAX), e.public_id.clone()))
-                    .collect();
-                ranked.sort();
+                let mut ranked = by_lot.get(lot.lot.as_str()).cloned().unwrap_or_default();
+                ranked.sort_unstable();
                 lottery::LotOrder {
                     lot: lot.lot.clone(),
-                    order: ranked.into_iter().map(|(_, id)| id).collect(),
+                    order: ranked.into_iter().map(|(_, id)| id.to_owned()).collect(),
                 }
             })
             .collect()

@@ -209,14 +209,20 @@ async fn a_lottery_is_committed_after_review_drawn_once_verified_and_promotes_th
     let (first, second) = (id_of(&order[0]).await, id_of(&order[1]).await);
     assert_eq!(lot_state(&pool, first).await, "disclosure_pending");
     assert_eq!(lot_state(&pool, second).await, "lottery_pending");
-    let told: i64 = sqlx::query_scalar(
-        "select count(*) from outbox where application_id = $1 and subject like '%lottery drawn, you are number 2'",
+    let told: Vec<String> = sqlx::query_scalar(
+        "select body from outbox where application_id = $1 and subject like '%lottery drawn, you are number 2'",
     )
     .bind(second)
-    .fetch_one(&pool)
+    .fetch_all(&pool)
     .await
     .unwrap();
-    assert_eq!(told, 1);
+    assert_eq!(told.len(), 1);
+    assert!(
+        told[0].contains("was drawn. You are number 2 of 2 in its order.\n"),
+        "{}",
+        told[0]
+    );
+    assert!(told[0].contains("/lottery/now"), "{}", told[0]);
 
     // A redraw, for a published reason: the award goes back to the queue,
     // the same entrants are committed again as draw 2, drawn anew.
