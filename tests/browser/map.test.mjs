@@ -805,7 +805,7 @@ test("a lottery is frozen, committed and drawn from the admin page, and verified
   await page.selectOption("#lottery-round", "test-round");
   await page.fill("#lottery-randomness", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
   page.once("dialog", (d) => d.accept());
-  await page.getByRole("button", { name: "Draw" }).click();
+  await page.getByRole("button", { name: "Draw", exact: true }).click();
   await page.waitForFunction(() => /Drawn and published/.test(document.querySelector("main [role=status]").textContent));
 
   // The public page: Verify recomputes it all in the browser.
