@@ -42,7 +42,9 @@ pub async fn evidence(
                    from a, b, zone)
         select ST_Length(ST_Intersection(ST_Boundary(ga), ST_Buffer(gb, $3))) as "shared!",
                ST_Distance(ga, gb) as "distance!",
-               case when ST_Distance(ga, gb) < $4 then false
+               -- Touching parcels have nothing between them; beyond the
+               -- alley and street distances no relation asks.
+               case when ST_Distance(ga, gb) < $4 or ST_Distance(ga, gb) > $5 then false
                     else exists (
                         select 1
                           from parcels p, (select ST_ShortestLine(a4, b4) as l) s
@@ -55,7 +57,8 @@ pub async fn evidence(
         lot,
         owned,
         SHARED_TOLERANCE_M,
-        TOUCH_M
+        TOUCH_M,
+        rules.alley_max_m.max(rules.street_max_m)
     )
     .fetch_one(db)
     .await?;
