@@ -28,10 +28,11 @@ esac
 [[ $# -le 1 ]] || { usage; die "too many arguments"; }
 
 # --- Debian packages --------------------------------------------------------
-# proj-sys always runs bindgen, hence libclang-dev and clang.
-PACKAGES=(postgresql-15-postgis-3 pkg-config libproj-dev libclang-dev clang)
+# proj-sys always runs bindgen, hence libclang-dev and clang; ca-certificates
+# holds the roots that SMTP over TLS trusts.
+PACKAGES=(postgresql-15-postgis-3 pkg-config libproj-dev libclang-dev clang ca-certificates)
 case $MODE in
-    test) PACKAGES+=(chromium chromium-driver) ;; # browser tests (headless)
+    test) PACKAGES+=(chromium chromium-driver openssl) ;; # browser tests (headless); the mail tests' private CA
     bench) PACKAGES+=(postgis gdal-bin time) ;; # shp2pgsql, ogr2ogr, /usr/bin/time
 esac
 

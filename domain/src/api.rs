@@ -56,6 +56,9 @@ pub struct ParcelProperties {
     /// Area in square feet, rounded.
     pub area_sqft: i64,
     pub status: ParcelStatus,
+    /// The ward, when the parcel file gives one (a `WARD` attribute).
+    #[serde(default)]
+    pub ward: Option<String>,
 }
 
 /// One parcel as an RFC 7946 Feature.
@@ -276,6 +279,35 @@ pub struct EligibilityAnswer {
     pub round: Option<RoundSummary>,
 }
 
+/// Answer of `GET /api/rounds/{slug}/eligible-lots?owned=PIN`: the lots the
+/// round offers that the owned parcel qualifies for, best first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EligibleLots {
+    pub round: String,
+    /// The owned parcel's PIN.
+    pub owned: String,
+    /// Highest priority first, then nearest.
+    pub lots: Vec<EligibleLot>,
+    /// More lots qualify than were measured (the nearest are listed).
+    pub truncated: bool,
+}
+
+/// One lot an owned parcel qualifies for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EligibleLot {
+    pub pin: String,
+    pub address: Option<String>,
+    pub relation: crate::eligibility::Relation,
+    /// 1 is the highest.
+    pub priority: u32,
+    /// Metres, to the centimetre.
+    pub distance_m: f64,
+    /// Plain words: how the property relates to this lot.
+    pub explanation: String,
+}
+
 /// Answer of `POST /api/applications`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -320,7 +352,7 @@ pub struct LotteryStanding {
     pub rank: Option<u32>,
     /// How many entered for this lot.
     pub of: u32,
-    /// The public lottery page.
+    /// The public lottery page of this lot (`/lottery/<round>/<lot>`).
     pub page: String,
 }
 

@@ -222,6 +222,23 @@ impl Rules {
             .position(|r| *r == relation)
             .and_then(|i| u32::try_from(i + 1).ok())
     }
+
+    /// The farthest apart (metres) an owned parcel and a lot can be and
+    /// still qualify under these rules: where to look for the lots a
+    /// property qualifies for. A block is never longer than
+    /// [`MAX_DISTANCE_M`], nor is anyone a neighbour beyond it.
+    pub fn reach_m(&self) -> f64 {
+        self.eligible
+            .iter()
+            .map(|r| match r {
+                Relation::Adjacent => TOUCH_M,
+                Relation::AcrossAlley => self.alley_max_m,
+                Relation::AcrossStreet => self.street_max_m,
+                Relation::Nearby => self.nearby_max_m,
+                Relation::SameBlock | Relation::None => MAX_DISTANCE_M,
+            })
+            .fold(0.0, f64::max)
+    }
 }
 
 /// What PostGIS measured between an owned parcel and a lot.
@@ -329,6 +346,29 @@ fn join_or(items: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reach_is_the_farthest_eligible_relation() {
+        let rules = |eligible: Vec<Relation>| Rules {
+            eligible,
+            ..Rules::default()
+        };
+        assert_eq!(rules(vec![Relation::Adjacent]).reach_m(), TOUCH_M);
+        assert_eq!(
+            rules(vec![Relation::Adjacent, Relation::AcrossAlley]).reach_m(),
+            8.0
+        );
+        assert_eq!(
+            rules(vec![Relation::AcrossStreet, Relation::Adjacent]).reach_m(),
+            30.0
+        );
+        assert_eq!(rules(vec![Relation::Nearby]).reach_m(), 150.0);
+        assert_eq!(
+            rules(vec![Relation::Adjacent, Relation::SameBlock]).reach_m(),
+            MAX_DISTANCE_M
+        );
+        assert_eq!(rules(vec![]).reach_m(), 0.0);
+    }
 
     fn ev(shared: f64, distance: f64) -> Evidence {
         Evidence {

@@ -1,7 +1,7 @@
 //! One function per API endpoint, one error type mirroring the server's.
 
 use sidelot_domain::api::{
-    ClientConfig, EligibilityAnswer, ErrorBody, ParcelFeature, SearchResults,
+    ClientConfig, EligibilityAnswer, EligibleLots, ErrorBody, ParcelFeature, SearchResults,
 };
 
 use sidelot_domain::api::{ApplicationReceipt, ApplicationStatus};
@@ -97,6 +97,21 @@ pub async fn search(
 /// `GET /api/config`: the basemap, if the server has one.
 pub async fn config() -> Result<ClientConfig, ApiError> {
     let text = get_text("/api/config", None).await?;
+    serde_json::from_str(&text).map_err(|e| ApiError::Network(e.to_string()))
+}
+
+/// `GET /api/rounds/{round}/eligible-lots?owned=...`: the round's lots the
+/// property qualifies for.
+pub async fn eligible_lots(round: &str, owned: &str) -> Result<EligibleLots, ApiError> {
+    let (round, owned) = (
+        js_sys::encode_uri_component(round),
+        js_sys::encode_uri_component(owned),
+    );
+    let text = get_text(
+        &format!("/api/rounds/{round}/eligible-lots?owned={owned}"),
+        None,
+    )
+    .await?;
     serde_json::from_str(&text).map_err(|e| ApiError::Network(e.to_string()))
 }
 

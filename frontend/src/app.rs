@@ -437,6 +437,7 @@ pub fn App() -> impl IntoView {
                             <dt>{t(Msg::Address)}</dt><dd data-testid="panel-address">{p.address.clone().unwrap_or_else(|| t(Msg::NoAddress).to_owned())}</dd>
                             <dt>{t(Msg::Area)}</dt><dd>{format::area(p.area_sqft)}</dd>
                             <dt>{t(Msg::Status)}</dt><dd>{format::status(p.status)}</dd>
+                            {p.ward.clone().map(|w| view! { <dt>{t(Msg::Ward)}</dt><dd data-testid="panel-ward">{w}</dd> })}
                         </dl>
                         {if matches!(p.status, ParcelStatus::Available | ParcelStatus::Pending) {
                             view! { <Qualify lot=p.pin.clone() on_owned=on_owned /> }.into_any()

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sidelot_domain::PinFormat;
-use sidelot_domain::api::EligibilityAnswer;
+use sidelot_domain::api::{EligibilityAnswer, EligibleLot};
 use sidelot_domain::application::{ApplicationForm, FieldError, MAX_DOCUMENT_BYTES, PlannedUse};
 use sidelot_domain::eligibility::MAX_LOTS_LIMIT;
 use sidelot_domain::pin::dashed;
@@ -173,7 +173,9 @@ pub fn ApplyPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     let mailing = RwSignal::new(String::new());
-    let extra_lot = RwSignal::new(String::new());
+    // The other lots of the round the property qualifies for, and those ticked.
+    let others = RwSignal::new(None::<Result<Vec<EligibleLot>, String>>);
+    let extra_lots = RwSignal::new(Vec::<String>::new());
     let planned_use = RwSignal::new(String::new());
     let details = RwSignal::new(String::new());
     let attest_owner = RwSignal::new(false);
@@ -185,7 +187,20 @@ pub fn ApplyPage() -> impl IntoView {
         let (lot, owned) = (lot.clone(), owned.clone());
         spawn_local(async move {
             if let Ok(answer) = api::eligibility(&lot, &owned).await {
+                let round = answer
+                    .round
+                    .as_ref()
+                    .filter(|r| r.rules.max_lots > 1)
+                    .map(|r| r.slug.clone());
                 check.set(Some(answer));
+                if let Some(round) = round {
+                    others.set(Some(
+                        api::eligible_lots(&round, &owned)
+                            .await
+                            .map(|e| e.lots.into_iter().filter(|l| l.pin != lot).collect())
+                            .map_err(|e| e.message()),
+                    ));
+                }
             }
         });
     }
@@ -207,7 +222,9 @@ pub fn ApplyPage() -> impl IntoView {
         phone: phone.get_untracked(),
         mailing_address: mailing.get_untracked(),
         owned: owned_v.get_value(),
-        lots: vec![lot_v.get_value(), extra_lot.get_untracked()],
+        lots: std::iter::once(lot_v.get_value())
+            .chain(extra_lots.get_untracked())
+            .collect(),
         planned_use: planned_use.get_untracked(),
         planned_use_details: details.get_untracked(),
         attests_ownership: attest_owner.get_untracked(),
@@ -219,7 +236,7 @@ pub fn ApplyPage() -> impl IntoView {
             .check(MAX_LOTS_LIMIT, PinFormat::Any)
             .err()
             .unwrap_or_default();
-        let lots = 1 + usize::from(!extra_lot.get_untracked().trim().is_empty());
+        let lots = 1 + extra_lots.with_untracked(Vec::len);
         if lots > max_lots() as usize {
             found.push(FieldError::new(
                 "lots",
@@ -365,13 +382,40 @@ pub fn ApplyPage() -> impl IntoView {
                     <p class="hint" data-testid="apply-check">{move || check.get().map(|c| c.explanation)}</p>
                     <input type="hidden" name="owned" value=owned.clone() />
                     <input type="hidden" name="lot" value=lot.clone() />
-                    <div class="field" hidden=move || max_lots() < 2>
-                        <label for="field-lots">{t(Msg::AnotherLot)}</label>
-                        <input id="field-lots" name="lot" type="text" inputmode="numeric" autocomplete="off"
-                            aria-invalid=invalid("lots") aria-describedby="hint-lots error-lots"
-                            prop:value=move || extra_lot.get() on:input=move |ev| extra_lot.set(event_target_value(&ev)) />
+                    <fieldset class="field other-lots" id="field-lots" tabindex="-1" hidden=move || max_lots() < 2
+                        aria-describedby="hint-lots error-lots">
+                        <legend>{t(Msg::AnotherLot)}</legend>
                         <p class="hint" id="hint-lots">{move || tf(Msg::AnotherLotHint, &[&max_lots().to_string()])}</p>
-                    </div>
+                        {move || match others.get() {
+                            None => view! { <p role="status">{t(Msg::OtherLotsLoading)}</p> }.into_any(),
+                            Some(Err(m)) => view! { <p role="alert">{m}</p> }.into_any(),
+                            Some(Ok(lots)) if lots.is_empty() => view! { <p data-testid="no-other-lots">{t(Msg::OtherLotsNone)}</p> }.into_any(),
+                            Some(Ok(lots)) => lots.into_iter().map(|l| {
+                                let id = format!("lot-{}", l.pin);
+                                let pin = l.pin.clone();
+                                let ticked = pin.clone();
+                                let name = l.address.clone().unwrap_or_else(|| t(Msg::NoAddress).to_owned());
+                                view! {
+                                    <div class="field check">
+                                        <input type="checkbox" id=id.clone() name="lot" value=l.pin.clone()
+                                            aria-describedby=format!("why-{}", l.pin)
+                                            prop:checked=move || extra_lots.with(|x| x.contains(&ticked))
+                                            on:change=move |ev| {
+                                                let on = event_target_checked(&ev);
+                                                extra_lots.update(|x| {
+                                                    x.retain(|p| *p != pin);
+                                                    if on {
+                                                        x.push(pin.clone());
+                                                    }
+                                                });
+                                            } />
+                                        <label for=id>{format!("{name} ({})", dashed(&l.pin))}</label>
+                                        <p class="hint" id=format!("why-{}", l.pin)>{l.explanation}</p>
+                                    </div>
+                                }
+                            }).collect_view().into_any(),
+                        }}
+                    </fieldset>
                     <p class="field-error" id="error-lots">{error_for("lots")}</p>
                     <p class="field-error" id="error-owned">{error_for("owned")}</p>
                 </fieldset>

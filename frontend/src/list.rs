@@ -95,6 +95,7 @@ mod tests {
             address: address.map(Into::into),
             area_sqft: 3125,
             status: ParcelStatus::NotForSale,
+            ward: None,
         }
     }
 

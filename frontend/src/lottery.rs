@@ -1,6 +1,8 @@
 //! `/lottery/<round>`: the round's lottery as published, and a **Verify**
 //! button that recomputes it here, in the browser, with the same `domain`
-//! code the server drew with.
+//! code the server drew with. `/lottery/<round>/<lot>` is one lot's page:
+//! the same published facts and Verify (a lot's order depends on the whole
+//! statement), with only that lot's entrants.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -12,7 +14,13 @@ use crate::messages::{Msg, t, tf};
 use crate::status::when;
 
 #[component]
-pub fn LotteryPage(round: String) -> impl IntoView {
+pub fn LotteryPage(round: String, lot: Option<String>) -> impl IntoView {
+    let lot = lot.map(|l| {
+        l.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+    });
+    let round_page = format!("/lottery/{round}");
     let page = RwSignal::new(None::<Result<Lottery, String>>);
     let verdict = RwSignal::new(None::<Vec<lottery::Difference>>);
     let url = format!(
@@ -39,8 +47,17 @@ pub fn LotteryPage(round: String) -> impl IntoView {
                 Some(Err(m)) => view! { <h1>{t(Msg::LotteryTitle)}</h1><p role="alert">{m}</p> }.into_any(),
                 Some(Ok(l)) => {
                     let drawn = l.randomness.is_some();
+                    let shown: Vec<_> = l.entrants.iter().filter(|e| lot.as_ref().is_none_or(|p| *p == e.lot)).cloned().collect();
+                    let heading = match &lot {
+                        None => tf(Msg::LotteryOf, &[&l.round]),
+                        Some(p) => tf(Msg::LotteryLotOf, &[&dashed(p), &l.round]),
+                    };
                     view! {
-                        <h1>{tf(Msg::LotteryOf, &[&l.round])}</h1>
+                        <h1>{heading}</h1>
+                        {lot.as_ref().map(|p| view! {
+                            <p><a href=round_page.clone()>{tf(Msg::LotteryWholeRound, &[&l.round])}</a></p>
+                            {shown.is_empty().then(|| view! { <p role="alert">{tf(Msg::LotteryLotAbsent, &[&dashed(p)])}</p> })}
+                        })}
                         <p>{if drawn { t(Msg::LotteryDrawnIntro) } else { t(Msg::LotteryCommittedIntro) }}</p>
                         {(l.draw_number > 1).then(|| view! {
                             <p class="verdict no">{tf(Msg::LotteryRedraw, &[&l.draw_number.to_string(), l.redraw_reason.as_deref().unwrap_or("")])}</p>
@@ -57,12 +74,15 @@ pub fn LotteryPage(round: String) -> impl IntoView {
                         <h2>{t(Msg::LotteryStatement)}</h2>
                         <pre class="statement">{l.statement.clone()}</pre>
                         <h2>{if drawn { t(Msg::LotteryResults) } else { t(Msg::LotteryEntrants) }}</h2>
-                        {l.entrants.iter().map(|e| {
+                        {shown.into_iter().map(|e| {
                             let order = l.results.iter().find(|r| r.lot == e.lot).map(|r| r.order.clone());
                             let ids = order.clone().unwrap_or_else(|| e.entrants.clone());
+                            let title = tf(Msg::LotteryLot, &[&dashed(&e.lot)]);
                             view! {
-                                <section class="lottery-lot">
-                                    <h3>{tf(Msg::LotteryLot, &[&dashed(&e.lot)])}</h3>
+                                <section class="lottery-lot" id=format!("lot-{}", e.lot)>
+                                    <h3>{if lot.is_some() { title.into_any() } else {
+                                        view! { <a href=format!("{round_page}/{}", e.lot)>{title}</a> }.into_any()
+                                    }}</h3>
                                     <ol class="ranked" data-lot=e.lot.clone()>
                                         {ids.into_iter().map(|id| view! { <li><code>{id}</code></li> }).collect_view()}
                                     </ol>

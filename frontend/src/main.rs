@@ -39,11 +39,16 @@ fn main() {
     let path = window().location().pathname().unwrap_or_default();
     if path == "/staff" || path.starts_with("/staff/") {
         leptos::mount::mount_to_body(move || view! { <staff::StaffApp path=path.clone() /> });
-    } else if let Some(round) = path.strip_prefix("/lottery/") {
-        let round = round.trim_end_matches('/').to_owned();
-        leptos::mount::mount_to_body(
-            move || view! { <PageHeader /> <lottery::LotteryPage round=round.clone() /> },
-        );
+    } else if let Some(rest) = path.strip_prefix("/lottery/") {
+        // /lottery/<round> or /lottery/<round>/<lot>
+        let rest = rest.trim_end_matches('/');
+        let (round, lot) = match rest.split_once('/') {
+            Some((round, lot)) => (round.to_owned(), Some(lot.to_owned())),
+            None => (rest.to_owned(), None),
+        };
+        leptos::mount::mount_to_body(move || {
+            view! { <PageHeader /> <lottery::LotteryPage round=round.clone() lot=lot.clone() /> }
+        });
     } else if path == "/figures" {
         leptos::mount::mount_to_body(|| view! { <PageHeader /> <figures::FiguresPage /> });
     } else if path == "/apply" {

@@ -5,6 +5,9 @@
 pub enum Msg {
     LotteryTitle,
     LotteryOf,
+    LotteryLotOf,
+    LotteryWholeRound,
+    LotteryLotAbsent,
     LotteryDrawnIntro,
     LotteryCommittedIntro,
     LotteryRedraw,
@@ -101,6 +104,8 @@ pub enum Msg {
     LotsAsked,
     AnotherLot,
     AnotherLotHint,
+    OtherLotsLoading,
+    OtherLotsNone,
     ApplicantName,
     Email,
     EmailHint,
@@ -148,6 +153,9 @@ pub fn t(msg: Msg) -> &'static str {
         Msg::NoRoundsYet => "No round has been opened yet.",
         Msg::LotteryTitle => "Lottery",
         Msg::LotteryOf => "The lottery of {0}",
+        Msg::LotteryLotOf => "Lot {0} in the lottery of {1}",
+        Msg::LotteryWholeRound => "The whole lottery of {0}, every lot",
+        Msg::LotteryLotAbsent => "Lot {0} was not in this lottery.",
         Msg::LotteryDrawnIntro => {
             "Neighbours with the same priority who wanted the same lot were ranked by this draw. It was committed before it happened and anyone can recompute it from what is shown here."
         }
@@ -244,8 +252,14 @@ pub fn t(msg: Msg) -> &'static str {
         Msg::Sending => "Sending…",
         Msg::OwnedProperty => "The property you own",
         Msg::LotsAsked => "The lot you apply for",
-        Msg::AnotherLot => "Another lot (optional, its PIN)",
-        Msg::AnotherLotHint => "This round allows up to {0} lots per application.",
+        Msg::AnotherLot => "Other lots you qualify for (optional)",
+        Msg::AnotherLotHint => {
+            "This round allows up to {0} lots per application. Tick the others you want as well."
+        }
+        Msg::OtherLotsLoading => {
+            "Looking for the other lots of this round your property qualifies for..."
+        }
+        Msg::OtherLotsNone => "No other lot in this round qualifies for your property.",
         Msg::ApplicantName => "Your name, as on the deed",
         Msg::Email => "Email",
         Msg::EmailHint => "We send your private status link here.",

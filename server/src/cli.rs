@@ -60,10 +60,25 @@ enum Command {
         /// emails (default: http:// and --bind).
         #[arg(long, env = "SIDELOT_PUBLIC_URL")]
         public_url: Option<String>,
-        /// Send mail through this SMTP relay (HOST:PORT, plain, as a local
-        /// MTA offers) instead of writing .eml files under --data-dir/mail.
-        #[arg(long, env = "SIDELOT_SMTP")]
+        /// Send mail through SMTP instead of writing .eml files under
+        /// --data-dir/mail: HOST:PORT (a plain relay, as a local MTA offers)
+        /// or smtp://USER:PASSWORD@HOST:587 (STARTTLS required),
+        /// smtps://USER:PASSWORD@HOST:465 (TLS); ?tls=opportunistic|none.
+        #[arg(long, env = "SIDELOT_SMTP", hide_env_values = true)]
         smtp: Option<String>,
+        /// PEM certificates of a private CA the SMTP server's certificate is
+        /// signed by, trusted besides the system's.
+        #[arg(long, env = "SIDELOT_SMTP_CA_FILE")]
+        smtp_ca_file: Option<PathBuf>,
+        /// Reverse proxies (addresses or networks, comma-separated) whose
+        /// X-Forwarded-For header names the client; without them every
+        /// request is taken to come from its connection's address.
+        #[arg(
+            long = "trusted-proxy",
+            env = "SIDELOT_TRUSTED_PROXIES",
+            value_delimiter = ','
+        )]
+        trusted_proxies: Vec<String>,
         /// The sender of the emails.
         #[arg(
             long,
@@ -266,22 +281,26 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             data_dir,
             public_url,
             smtp,
+            smtp_ca_file,
+            trusted_proxies,
             mail_from,
         } => {
+            let trusted_proxies = crate::http::proxy::TrustedProxies::parse(&trusted_proxies)
+                .map_err(|e| anyhow::anyhow!("--trusted-proxy: {e}"))?;
             let from: lettre::message::Mailbox = mail_from
                 .parse()
                 .map_err(|e| anyhow::anyhow!("--mail-from {mail_from:?}: {e}"))?;
             let data = crate::applications::DataDir(data_dir);
             let transport = match smtp {
                 None => crate::mail::Transport::Files(data.mail()),
-                Some(relay) => {
-                    let (host, port) = relay
-                        .rsplit_once(':')
-                        .and_then(|(h, p)| Some((h.to_owned(), p.parse::<u16>().ok()?)))
-                        .ok_or_else(|| anyhow::anyhow!("--smtp {relay:?}: expected HOST:PORT"))?;
-                    crate::mail::Transport::Smtp { host, port }
-                }
+                Some(spec) => crate::mail::Transport::Smtp(
+                    crate::mail::Smtp::parse(&spec, smtp_ca_file.as_deref())
+                        .map_err(|e| anyhow::anyhow!("--smtp: {e}"))?,
+                ),
             };
+            if let crate::mail::Transport::Smtp(smtp) = &transport {
+                tracing::info!(host = %smtp.host, port = smtp.port, security = ?smtp.security, "mail goes out by SMTP");
+            }
             let basemap = Basemap::new(
                 basemap_tiles.as_deref(),
                 basemap_style.as_deref(),
@@ -319,6 +338,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 public_url: public_url.unwrap_or_else(|| format!("http://{bind}")),
                 outbox,
                 jobs: crate::jobs::Jobs::new(),
+                trusted_proxies: std::sync::Arc::new(trusted_proxies),
             };
             http::serve(state, bind).await?;
         }

@@ -4,13 +4,17 @@
 //! happen, and a failed send never blocks or loses an application.
 //!
 //! The default transport writes each message as a real `.eml` file into a
-//! folder (`<data dir>/mail`); SMTP is used when configured.
+//! folder (`<data dir>/mail`); SMTP is used when configured: a plain local
+//! relay (`HOST:PORT`), or a mail server by URL with STARTTLS or implicit TLS
+//! and a login (`smtp://USER:PASSWORD@HOST:587`, `smtps://…`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use lettre::message::Mailbox;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::PgPool;
 use tokio::sync::Notify;
@@ -20,8 +24,184 @@ use tokio::sync::Notify;
 pub enum Transport {
     /// `.eml` files in a folder.
     Files(PathBuf),
-    /// A plain SMTP relay (`host:port`), as a local MTA offers.
-    Smtp { host: String, port: u16 },
+    /// An SMTP server.
+    Smtp(Smtp),
+}
+
+/// How the connection to the SMTP server is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    /// None: a relay on this machine or a trusted network (`HOST:PORT`,
+    /// `smtp://…?tls=none`).
+    Plain,
+    /// STARTTLS, refused if the server does not offer it (`smtp://`, the
+    /// default, port 587).
+    StartTls,
+    /// STARTTLS when the server offers it, plain otherwise
+    /// (`?tls=opportunistic`).
+    Opportunistic,
+    /// TLS from the first byte (`smtps://`, port 465).
+    Implicit,
+}
+
+/// An SMTP server to send through. `Debug` never shows the password.
+#[derive(Clone)]
+pub struct Smtp {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    user: Option<(String, String)>,
+    /// Certificates trusted besides the system's (a private CA's).
+    roots: Vec<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Smtp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Smtp")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("user", &self.user.as_ref().map(|(u, _)| u))
+            .field("extra_roots", &self.roots.len())
+            .finish()
+    }
+}
+
+impl Smtp {
+    /// Reads `--smtp`: `HOST:PORT` (a plain relay, as a local MTA offers) or
+    /// `smtp[s]://[USER[:PASSWORD]@]HOST[:PORT][?tls=required|opportunistic|none]`
+    /// (user and password percent-encoded). `ca_file` adds the PEM
+    /// certificates of a private CA to the system's. Every mistake is named.
+    pub fn parse(spec: &str, ca_file: Option<&Path>) -> Result<Smtp, String> {
+        let mut smtp = if spec.contains("://") {
+            Self::from_url(spec)?
+        } else {
+            let (host, port) = spec
+                .rsplit_once(':')
+                .and_then(|(h, p)| Some((h, p.parse::<u16>().ok()?)))
+                .filter(|(h, _)| !h.is_empty())
+                .ok_or_else(|| {
+                    "expected HOST:PORT (a plain relay) or an smtp:// or smtps:// URL".to_owned()
+                })?;
+            Smtp {
+                host: host.trim_matches(['[', ']']).to_owned(),
+                port,
+                security: Security::Plain,
+                user: None,
+                roots: Vec::new(),
+            }
+        };
+        if let Some(path) = ca_file {
+            let pem = std::fs::read(path)
+                .map_err(|e| format!("the CA file {} cannot be read: {e}", path.display()))?;
+            let holds_one = String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----");
+            if !holds_one || Certificate::from_pem(&pem).is_err() {
+                return Err(format!(
+                    "the CA file {} holds no PEM certificate that can be read",
+                    path.display()
+                ));
+            }
+            smtp.roots.push(pem);
+        }
+        Ok(smtp)
+    }
+
+    fn from_url(spec: &str) -> Result<Smtp, String> {
+        let url = url::Url::parse(spec).map_err(|e| format!("not a URL: {e}"))?;
+        let (mut security, default_port) = match url.scheme() {
+            "smtp" => (Security::StartTls, 587),
+            "smtps" => (Security::Implicit, 465),
+            other => {
+                return Err(format!(
+                    "the scheme {other:?} is not known: use smtp:// (STARTTLS) or smtps:// (TLS)"
+                ));
+            }
+        };
+        let host = match url.host() {
+            Some(url::Host::Domain(d)) => d.to_owned(),
+            Some(url::Host::Ipv4(ip)) => ip.to_string(),
+            Some(url::Host::Ipv6(ip)) => ip.to_string(),
+            None => return Err("the URL names no host".into()),
+        };
+        if !matches!(url.path(), "" | "/") {
+            return Err(format!(
+                "the URL has a path ({}); it takes none",
+                url.path()
+            ));
+        }
+        for (key, value) in url.query_pairs() {
+            match (key.as_ref(), value.as_ref(), security) {
+                ("tls", "required", Security::Implicit) => {}
+                ("tls", "required", _) => security = Security::StartTls,
+                ("tls", "opportunistic", Security::Implicit)
+                | ("tls", "none", Security::Implicit) => {
+                    return Err(format!(
+                        "smtps:// is TLS from the start; tls={value} contradicts it"
+                    ));
+                }
+                ("tls", "opportunistic", _) => security = Security::Opportunistic,
+                ("tls", "none", _) => security = Security::Plain,
+                ("tls", other, _) => {
+                    return Err(format!(
+                        "tls={other:?} is not known: use required, opportunistic or none"
+                    ));
+                }
+                (other, _, _) => return Err(format!("the parameter {other:?} is not known")),
+            }
+        }
+        let decode = |s: &str| {
+            percent_decode(s).ok_or_else(|| "the user or password is not valid UTF-8".to_owned())
+        };
+        let user = match (url.username(), url.password()) {
+            ("", None) => None,
+            ("", Some(_)) => return Err("a password is given without a user".into()),
+            (_, None) => return Err("a user is given without a password".into()),
+            (user, Some(password)) => Some((decode(user)?, decode(password)?)),
+        };
+        if user.is_some() && security != Security::StartTls && security != Security::Implicit {
+            return Err(
+                "a password would be sent unencrypted: use tls=required or smtps://".to_owned(),
+            );
+        }
+        Ok(Smtp {
+            host,
+            port: url.port().unwrap_or(default_port),
+            security,
+            user,
+            roots: Vec::new(),
+        })
+    }
+
+    fn transport(&self) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+        let mut builder =
+            AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(self.host.as_str())
+                .port(self.port)
+                .timeout(Some(Duration::from_secs(30)));
+        if self.security != Security::Plain {
+            let mut params = TlsParameters::builder(self.host.clone());
+            for pem in &self.roots {
+                params = params
+                    .add_root_certificate(Certificate::from_pem(pem).map_err(|e| e.to_string())?);
+            }
+            let params = params.build_rustls().map_err(|e| e.to_string())?;
+            builder = builder.tls(match self.security {
+                Security::StartTls => Tls::Required(params),
+                Security::Opportunistic => Tls::Opportunistic(params),
+                Security::Implicit | Security::Plain => Tls::Wrapper(params),
+            });
+        }
+        if let Some((user, password)) = &self.user {
+            builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+        }
+        Ok(builder.build())
+    }
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(|s| s.into_owned())
 }
 
 /// Seconds before the next try after `attempts` failures: 30 s, doubling, at
@@ -43,16 +223,12 @@ async fn send(transport: &Transport, message: Message) -> Result<(), String> {
                 .map(|_| ())
                 .map_err(|e| e.to_string())
         }
-        Transport::Smtp { host, port } => {
-            AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host.as_str())
-                .port(*port)
-                .timeout(Some(Duration::from_secs(30)))
-                .build()
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string())
-        }
+        Transport::Smtp(smtp) => smtp
+            .transport()?
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
     }
 }
 
@@ -141,6 +317,102 @@ pub async fn run(pool: PgPool, transport: Transport, from: Mailbox, wake: Arc<No
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    type Parsed = (String, u16, Security, Option<(String, String)>);
+
+    fn parsed(spec: &str) -> Result<Parsed, String> {
+        Smtp::parse(spec, None).map(|s| (s.host, s.port, s.security, s.user))
+    }
+
+    #[test]
+    fn smtp_settings_are_read_with_secure_defaults() {
+        let login = Some(("clerk@city.gov".to_owned(), "p@ss:w/rd".to_owned()));
+        for (spec, want) in [
+            (
+                "localhost:25",
+                ("localhost".into(), 25, Security::Plain, None),
+            ),
+            ("[::1]:2525", ("::1".into(), 2525, Security::Plain, None)),
+            (
+                "smtp://mail.city.gov",
+                ("mail.city.gov".into(), 587, Security::StartTls, None),
+            ),
+            (
+                "smtp://clerk%40city.gov:p%40ss%3Aw%2Frd@mail.city.gov:2587/",
+                (
+                    "mail.city.gov".into(),
+                    2587,
+                    Security::StartTls,
+                    login.clone(),
+                ),
+            ),
+            (
+                "smtps://clerk%40city.gov:p%40ss%3Aw%2Frd@mail.city.gov",
+                ("mail.city.gov".into(), 465, Security::Implicit, login),
+            ),
+            (
+                "smtp://relay?tls=none",
+                ("relay".into(), 587, Security::Plain, None),
+            ),
+            (
+                "smtp://relay:25?tls=opportunistic",
+                ("relay".into(), 25, Security::Opportunistic, None),
+            ),
+            (
+                "smtps://relay?tls=required",
+                ("relay".into(), 465, Security::Implicit, None),
+            ),
+        ] {
+            assert_eq!(parsed(spec), Ok(want), "{spec}");
+        }
+    }
+
+    #[test]
+    fn smtp_mistakes_are_named_and_never_echo_the_password() {
+        for (spec, says) in [
+            ("mail.city.gov", "expected HOST:PORT"),
+            (":25", "expected HOST:PORT"),
+            ("mail.city.gov:smtp", "expected HOST:PORT"),
+            ("http://mail.city.gov", "scheme \"http\" is not known"),
+            ("smtp://u:secret@relay?tls=none", "sent unencrypted"),
+            (
+                "smtp://u:secret@relay?tls=opportunistic",
+                "sent unencrypted",
+            ),
+            ("smtp://u@relay", "user is given without a password"),
+            ("smtp://:secret@relay", "password is given without a user"),
+            ("smtp://relay?tls=maybe", "tls=\"maybe\" is not known"),
+            ("smtps://relay?tls=none", "contradicts"),
+            ("smtp://relay?pool=3", "\"pool\" is not known"),
+            ("smtp://relay/inbox", "takes none"),
+            ("smtp://u:secret@relay:99999", "not a URL"),
+        ] {
+            let err = parsed(spec).unwrap_err();
+            assert!(err.contains(says), "{spec}: {err}");
+            assert!(!err.contains("secret"), "{spec}: {err}");
+        }
+        let smtp = Smtp::parse("smtps://u:secret@relay", None).unwrap();
+        assert!(!format!("{smtp:?}").contains("secret"));
+    }
+
+    #[test]
+    fn a_ca_file_must_hold_a_certificate() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing.pem");
+        let err = Smtp::parse("smtps://relay", Some(&missing)).unwrap_err();
+        assert!(err.contains("cannot be read"), "{err}");
+        let junk = dir.path().join("junk.pem");
+        std::fs::write(
+            &junk,
+            "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n",
+        )
+        .unwrap();
+        let err = Smtp::parse("smtps://relay", Some(&junk)).unwrap_err();
+        assert!(err.contains("no PEM certificate"), "{err}");
+        std::fs::write(&junk, "").unwrap();
+        let err = Smtp::parse("smtps://relay", Some(&junk)).unwrap_err();
+        assert!(err.contains("no PEM certificate"), "{err}");
+    }
 
     #[test]
     fn retries_back_off_to_an_hour() {

@@ -116,6 +116,26 @@ async fn an_application_is_stored_confirmed_by_email_and_followed_on_its_status_
     assert_eq!(plain, 0, "the token itself is stored nowhere");
     let parcel = common::get(&pool, &format!("/api/parcels/{lot}")).await;
     assert_eq!(parcel.json["properties"]["status"], "pending");
+    // Applications close long before review ends: still pending after the
+    // round closes (then the round is reopened for the rest of the test).
+    let closes: chrono::DateTime<chrono::Utc> = sqlx::query_scalar("select closes_at from rounds")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    sqlx::query("update rounds set closes_at = now()")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let parcel = common::get(&pool, &format!("/api/parcels/{lot}")).await;
+    assert_eq!(
+        parcel.json["properties"]["status"], "pending",
+        "after the close"
+    );
+    sqlx::query("update rounds set closes_at = $1")
+        .bind(closes)
+        .execute(&pool)
+        .await
+        .unwrap();
 
     // The confirmation: a real message in the outbox folder with the link.
     let mail_dir = w.state.data.mail();
@@ -456,10 +476,7 @@ async fn a_failed_send_waits_and_retries_and_an_oversized_deed_is_refused(pool: 
     // No mail server listens on port 9 here: the send fails, is recorded,
     // and waits; the application is untouched.
     let from = "sidelot <noreply@example.city>".parse().unwrap();
-    let nowhere = Transport::Smtp {
-        host: "127.0.0.1".into(),
-        port: 9,
-    };
+    let nowhere = Transport::Smtp(mail::Smtp::parse("127.0.0.1:9", None).unwrap());
     assert_eq!(mail::deliver_due(&pool, &nowhere, &from).await.unwrap(), 0);
     let (attempts, waits, error): (i32, f64, Option<String>) = sqlx::query_as(
         "select attempts, extract(epoch from next_attempt_at - now())::float8, last_error from outbox",
@@ -492,4 +509,132 @@ async fn a_failed_send_waits_and_retries_and_an_oversized_deed_is_refused(pool: 
         .await
         .unwrap();
     assert_eq!(applications, 1);
+}
+
+/// The form offers the other lots of the round a property qualifies for:
+/// exactly those the pre-check says qualify, best first, with its words.
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn the_lots_a_property_qualifies_for_are_those_the_pre_check_accepts(pool: PgPool) {
+    let w = world(&pool, vec![Relation::Adjacent, Relation::AcrossAlley]).await;
+    let (lot, neighbours) = lot_and_neighbours(&pool).await;
+    let owned = &neighbours[0];
+    // Offered: the lot, every other parcel within 60 m of the owned one
+    // (some adjacent, some across the alley, most neither), and one far away.
+    let near: Vec<String> = sqlx::query_scalar(
+        r#"
+        select p.pin from parcels p, parcels o
+         where o.pin = $1 and p.pin <> o.pin and p.pin <> $2
+           and ST_DWithin(p.geom::geography, o.geom::geography, 60)
+         order by p.pin
+        "#,
+    )
+    .bind(owned)
+    .bind(&lot)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let far: String = sqlx::query_scalar(
+        "select p.pin from parcels p, parcels o where o.pin = $1 order by p.geom <-> o.geom desc limit 1",
+    )
+    .bind(owned)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let mut offered: Vec<&str> = vec![lot.as_str(), far.as_str()];
+    offered.extend(near.iter().map(String::as_str));
+    offer(&pool, &w, &offered).await;
+
+    let (status, answer) = get(
+        &w.state,
+        &format!("/api/rounds/now/eligible-lots?owned={owned}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["truncated"], false);
+    let listed: Vec<&serde_json::Value> = answer["lots"].as_array().unwrap().iter().collect();
+    let listed_pins: Vec<&str> = listed.iter().map(|l| l["pin"].as_str().unwrap()).collect();
+
+    // Each offered lot, asked one by one through the pre-check.
+    let mut expected = Vec::new();
+    for pin in &offered {
+        let (status, check) = get(
+            &w.state,
+            &format!("/api/eligibility?lot={pin}&owned={owned}"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{check}");
+        if check["eligible"] == true {
+            expected.push(*pin);
+            let l = listed
+                .iter()
+                .find(|l| l["pin"] == *pin)
+                .unwrap_or_else(|| panic!("{pin} qualifies but is not listed: {answer}"));
+            assert_eq!(l["relation"], check["relation"], "{pin}");
+            assert_eq!(l["priority"], check["priority"], "{pin}");
+            assert_eq!(l["distance_m"], check["distance_m"], "{pin}");
+            let words = check["explanation"].as_str().unwrap();
+            assert!(
+                words.starts_with(l["explanation"].as_str().unwrap()),
+                "{pin}: {words}"
+            );
+        }
+    }
+    expected.sort_unstable();
+    let mut got = listed_pins.clone();
+    got.sort_unstable();
+    assert_eq!(got, expected, "exactly the lots that qualify");
+    assert!(expected.contains(&lot.as_str()) && !expected.contains(&far.as_str()));
+    assert!(
+        expected.len() >= 2,
+        "a neighbourhood where a property qualifies for more than one lot: {expected:?}"
+    );
+    assert!(
+        expected.len() < offered.len() - 1,
+        "and some near lots that do not qualify"
+    );
+    // Best first: priority, then distance.
+    let keys: Vec<(u64, f64)> = listed
+        .iter()
+        .map(|l| {
+            (
+                l["priority"].as_u64().unwrap(),
+                l["distance_m"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        keys.windows(2)
+            .all(|k| k[0].0 < k[1].0 || (k[0].0 == k[1].0 && k[0].1 <= k[1].1)),
+        "{keys:?}"
+    );
+
+    // Wrong questions, each named.
+    for (uri, status, field) in [
+        (
+            "/api/rounds/now/eligible-lots",
+            StatusCode::BAD_REQUEST,
+            Some("owned"),
+        ),
+        (
+            "/api/rounds/now/eligible-lots?owned=12",
+            StatusCode::BAD_REQUEST,
+            Some("owned"),
+        ),
+        (
+            "/api/rounds/now/eligible-lots?owned=99999999999999",
+            StatusCode::NOT_FOUND,
+            None,
+        ),
+        (
+            &format!("/api/rounds/later/eligible-lots?owned={owned}") as &str,
+            StatusCode::NOT_FOUND,
+            None,
+        ),
+    ] {
+        let (got, answer) = get(&w.state, uri).await;
+        assert_eq!(got, status, "{uri}: {answer}");
+        if let Some(field) = field {
+            assert_eq!(answer["error"]["parameter"], field, "{uri}: {answer}");
+        }
+    }
 }

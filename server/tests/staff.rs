@@ -23,6 +23,7 @@ use common::staffing::{
 use http_body_util::BodyExt;
 use sidelot_domain::eligibility::Relation;
 use sidelot_domain::workflow::{self, Action, LotState, Role, Target};
+use sidelot_server::http::proxy::TrustedProxies;
 use sidelot_server::http::{ApiDoc, AppState, app};
 use sidelot_server::mail::{self, Transport};
 use sqlx::PgPool;
@@ -292,6 +293,79 @@ async fn forged_requests_ended_sessions_and_guessing_are_refused(pool: PgPool) {
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     let (status, _, _) = attempt("an even longer passphrase", "203.0.113.9:80").await;
     assert_eq!(status, StatusCode::OK, "another address is not held up");
+
+    // Behind the city's reverse proxy (trusted): its X-Forwarded-For names
+    // the client, so one client guessing holds up that client only.
+    sqlx::query("delete from login_failures")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let proxied = AppState {
+        trusted_proxies: Arc::new(TrustedProxies::parse(&["10.0.0.0/8"]).unwrap()),
+        ..state.clone()
+    };
+    for i in 0..20 {
+        let email = format!("nobody{i}@city.example");
+        let status = login_from(
+            &proxied,
+            &email,
+            "x",
+            "10.0.0.1:40000",
+            Some("6.6.6.6, 198.51.100.7"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let good = "an even longer passphrase";
+    let (who, proxy) = ("REV@city.example", "10.0.0.1:40001");
+    assert_eq!(
+        login_from(&proxied, who, good, proxy, Some("198.51.100.7")).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the guessing client waits"
+    );
+    assert_eq!(
+        login_from(&proxied, who, good, proxy, Some("203.0.113.9")).await,
+        StatusCode::OK,
+        "another client behind the same proxy does not"
+    );
+    // Without the proxy trusted, a client's own header is not believed:
+    // the guesser cannot get out of its wait by naming another address.
+    for i in 0..20 {
+        let email = format!("again{i}@city.example");
+        let status = login_from(&state, &email, "x", "192.0.2.99:1", None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(
+        login_from(&state, who, good, "192.0.2.99:2", Some("203.0.113.9")).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+/// A sign-in from `peer`, with `forwarded` as its X-Forwarded-For.
+async fn login_from(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    peer: &str,
+    forwarded: Option<&str>,
+) -> StatusCode {
+    let peer: SocketAddr = peer.parse().unwrap();
+    let forwarded = forwarded.map(|f| axum::http::HeaderValue::from_str(f).unwrap());
+    send(
+        state,
+        Method::POST,
+        "/api/staff/login",
+        None,
+        Some(serde_json::json!({"email": email, "password": password})),
+        move |r| {
+            r.extensions_mut().insert(ConnectInfo(peer));
+            if let Some(f) = forwarded {
+                r.headers_mut().insert("x-forwarded-for", f);
+            }
+        },
+    )
+    .await
+    .0
 }
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
@@ -588,6 +662,15 @@ async fn a_lot_goes_from_submitted_to_sold_audited_notified_and_reversible(pool:
         awarded.json["features"][0]["properties"]["pin"],
         lot.as_str()
     );
+    // The map shows it sold, also once the round has closed.
+    for moment in ["while open", "after the close"] {
+        let parcel = common::get(&pool, &format!("/api/parcels/{lot}")).await;
+        assert_eq!(parcel.json["properties"]["status"], "sold", "{moment}");
+        sqlx::query("update rounds set closes_at = now()")
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
 
     // The CSV export, one row per requested lot.
     let response = app(w.state.clone())
@@ -652,10 +735,7 @@ async fn the_audit_trail_cannot_be_changed_and_a_failing_mail_relay_loses_nothin
     }
 
     // The relay is down: the transition stands, the messages wait with the error.
-    let nowhere = Transport::Smtp {
-        host: "127.0.0.1".into(),
-        port: 9,
-    };
+    let nowhere = Transport::Smtp(mail::Smtp::parse("127.0.0.1:9", None).unwrap());
     let from = "sidelot <noreply@example.city>".parse().unwrap();
     assert_eq!(mail::deliver_due(&pool, &nowhere, &from).await.unwrap(), 0);
     assert_eq!(lot_state(&pool, id).await, "screening");

@@ -100,6 +100,13 @@ async function api(p) {
   return r.json();
 }
 
+/** The id of the focused element, once it is `expected` or 2 s have
+ * passed: the app moves the focus on the next animation frame. */
+async function focusedId(page, expected) {
+  await page.waitForFunction((id) => document.activeElement?.id === id, expected, { timeout: 2000 }).catch(() => {});
+  return page.evaluate(() => document.activeElement?.id ?? "");
+}
+
 /** The view's bounds, the parcels MapLibre rendered, and the status line's count. */
 async function onScreen(page) {
   return page.evaluate(() => {
@@ -220,7 +227,7 @@ test("the list works from the keyboard alone: Enter opens a parcel, Escape gives
   await page.keyboard.press("Enter");
   await page.waitForSelector("[data-testid=panel-pin]");
   assert.equal((await page.textContent("[data-testid=panel-pin]")).replaceAll("-", ""), pin);
-  assert.equal(await page.evaluate(() => document.activeElement.id), "panel-title", "the focus moves to the panel");
+  assert.equal(await focusedId(page, "panel-title"), "panel-title", "the focus moves to the panel");
   assert.equal(new URL(page.url()).searchParams.get("pin").replaceAll("-", ""), pin);
   await page.keyboard.press("Escape");
   await page.waitForSelector("[data-testid=panel-pin]", { state: "detached" });
@@ -440,14 +447,22 @@ async function axeViolations(page) {
 }
 
 /** A lot on offer and a neighbour sharing a long boundary with it, found
- * here with PostGIS directly: the first or the last such lot by PIN. */
-function lotAndNeighbour(order) {
+ * here with PostGIS directly: the first or the last such lot by PIN. With
+ * `another`, a neighbour with a second lot on offer within 8 m (beside it or
+ * across the alley), so that it qualifies for two. */
+function lotAndNeighbour(order, another = false) {
+  const second = another
+    ? `and exists (select 1 from round_lots o join parcels op on op.pin = o.pin
+                    where o.pin <> l.pin and op.pin <> p.pin
+                      and ST_DWithin(op.geom::geography, p.geom::geography, 8))`
+    : "";
   return sql(`
     select l.pin || '|' || p.pin || '|' || p.address
       from round_lots r join parcels l on l.pin = r.pin
       join parcels p on p.pin <> l.pin and p.geom && l.geom and ST_Intersects(p.geom, l.geom)
      where p.address is not null
        and ST_Length(ST_Intersection(ST_Boundary(l.geom), ST_Buffer(p.geom, 0.000001))::geography) > 10
+       ${second}
      order by l.pin ${order}, p.pin limit 1`).split("|");
 }
 
@@ -456,7 +471,7 @@ function lotAndNeighbour(order) {
 async function askWhetherQualified(page, address) {
   await page.waitForSelector("[data-testid=panel-pin]");
   await page.getByRole("button", { name: "Do I qualify?" }).click();
-  assert.equal(await page.evaluate(() => document.activeElement.id), "owned-input", "the focus goes to the address box");
+  assert.equal(await focusedId(page, "owned-input"), "owned-input", "the focus goes to the address box");
   await page.type("#owned-input", address.toLowerCase(), { delay: 10 });
   await page.waitForSelector("#owned-results [role=option]");
   await page.keyboard.press("ArrowDown");
@@ -466,6 +481,11 @@ async function askWhetherQualified(page, address) {
 test("a neighbour asks whether they qualify for a lot and gets the answer in plain words", async () => {
   const [lot, neighbour, address] = lotAndNeighbour("asc");
   const { page, errors } = await open(`/?pin=${lot}`);
+  // The panel names the lot's ward as the parcel file gives it.
+  const ward = sql(`select coalesce(parcel_ward(source), '') from parcels where pin = '${lot}'`);
+  await page.waitForSelector("[data-testid=panel-pin]");
+  if (ward) assert.equal(await page.textContent("[data-testid=panel-ward]"), ward);
+  else assert.equal(await page.locator("[data-testid=panel-ward]").count(), 0);
   await askWhetherQualified(page, address);
   await page.waitForSelector("[data-testid=verdict]");
   assert.equal(await page.getAttribute("[data-testid=verdict]", "data-relation"), "adjacent");
@@ -480,13 +500,33 @@ test("a neighbour asks whether they qualify for a lot and gets the answer in pla
 });
 
 test("from the map to a sent application: qualify, fill the form step by step, upload the deed, get the email, open the status page", async () => {
-  // Another lot than the previous test's, so that this neighbour has not applied yet.
-  const [lot, neighbour, address] = lotAndNeighbour("desc");
+  // Another lot than the previous test's, so that this neighbour has not
+  // applied yet; the neighbour qualifies for a second lot too.
+  const [lot, neighbour, address] = lotAndNeighbour("desc", true);
   const { page, errors } = await open(`/?pin=${lot}`);
   await askWhetherQualified(page, address);
   await page.getByRole("link", { name: "Apply for this lot" }).click();
   await page.waitForURL(/\/apply\?/);
   await page.waitForFunction(() => /shares a \d+ m boundary/.test(document.querySelector("[data-testid=apply-check]")?.textContent ?? ""));
+
+  // Step 1 offers the other lots of the round this property qualifies for,
+  // exactly as the API lists them; one more is ticked.
+  const round = (await api(`/api/eligibility?lot=${lot}&owned=${neighbour}`)).round.slug;
+  const others = (await api(`/api/rounds/${round}/eligible-lots?owned=${neighbour}`)).lots.filter((l) => l.pin !== lot);
+  await page.waitForSelector("#field-lots input[type=checkbox], [data-testid=no-other-lots]");
+  const offered = await page.locator("#field-lots input[type=checkbox]").evaluateAll((els) => els.map((e) => e.value));
+  assert.deepEqual(offered, others.map((l) => l.pin));
+  assert.ok(others.length >= 1, "a second lot is offered");
+  if (others.length >= 2) {
+    // Three lots where the round allows two: named on this step.
+    await page.check(`#lot-${others[0].pin}`);
+    await page.check(`#lot-${others[1].pin}`);
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.waitForFunction(() => /at most 2 lots/.test(document.querySelector("#error-lots").textContent));
+    await page.uncheck(`#lot-${others[1].pin}`);
+  }
+  await page.check(`#lot-${others[0].pin}`);
+  await page.screenshot({ path: path.join(shots, "apply-lots.png") });
 
   // Step 1 (the property and the lot), then step 2 with nothing filled in:
   // each field says what is wrong, and the focus goes to the first.
@@ -496,7 +536,7 @@ test("from the map to a sent application: qualify, fill the form step by step, u
   await page.waitForSelector(".error-summary");
   assert.equal(await page.getAttribute("#field-email", "aria-invalid"), "true");
   assert.match(await page.textContent("#error-applicant_name"), /is required/);
-  assert.equal(await page.evaluate(() => document.activeElement.id), "field-applicant_name");
+  assert.equal(await focusedId(page, "field-applicant_name"), "field-applicant_name");
   assert.deepEqual(await axeViolations(page), [], "the form with its errors");
   await page.screenshot({ path: path.join(shots, "apply-errors.png") });
   await page.fill("#field-applicant_name", "Ada Neighbour");
@@ -527,6 +567,7 @@ test("from the map to a sent application: qualify, fill the form step by step, u
   assert.match(code, /^SL-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
   assert.match(await page.textContent("main"), /Email address confirmed/);
   assert.match(await page.textContent("main"), /shares a \d+ m boundary/);
+  assert.equal(await page.locator("[data-testid=lot-state]").count(), 2, "both lots applied for");
   assert.deepEqual(await axeViolations(page), [], "the status page");
   await page.screenshot({ path: path.join(shots, "status-page.png") });
   const statusUrl = page.url();
@@ -844,6 +885,21 @@ test("a lottery is frozen, committed and drawn from the admin page, and verified
     if (standing.includes(winner)) assert.match(lotState, /set aside for you/);
     else assert.match(lotState, /lottery/);
   }
+
+  // The standing links to the lot's own lottery page: that lot only, the
+  // same Verify, and a way back to the whole round.
+  await page.click("[data-testid=lottery-standing]");
+  await page.waitForSelector(`ol.ranked[data-lot="${lot}"] li`);
+  assert.equal(new URL(page.url()).pathname, `/lottery/test-round/${lot}`);
+  assert.match(await page.textContent("h1"), /^Lot [0-9-]+ in the lottery of test-round$/);
+  assert.equal(await page.locator("ol.ranked").count(), 1);
+  assert.deepEqual(await page.locator(`ol.ranked[data-lot="${lot}"] li`).allTextContents(), ranked);
+  await page.getByRole("button", { name: "Verify" }).click();
+  await page.waitForFunction(() => /^Matches/.test(document.querySelector("[data-testid=verify-result]").textContent));
+  assert.deepEqual(await axeViolations(page), [], "a lot's lottery page");
+  await page.getByRole("link", { name: /The whole lottery of test-round/ }).click();
+  await page.waitForSelector(`#lot-${lot} h3 a`);
+  assert.equal(new URL(page.url()).pathname, "/lottery/test-round");
   assert.deepEqual(errors, []);
   await page.close();
 });

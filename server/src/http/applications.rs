@@ -236,7 +236,7 @@ pub async fn status(
                         public_id,
                         rank: l.rank.and_then(|r| u32::try_from(r).ok()),
                         of: l.entrants.and_then(|n| u32::try_from(n).ok()).unwrap_or(0),
-                        page: format!("/lottery/{}", app.slug),
+                        page: format!("/lottery/{}/{}", app.slug, l.lot_pin),
                     }),
                 pin: l.lot_pin,
                 address: l.address,

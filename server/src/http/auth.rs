@@ -90,15 +90,26 @@ pub fn foreign_origin(headers: &HeaderMap) -> bool {
 /// not started with connection info, as in tests).
 pub struct ClientAddress(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         Ok(ClientAddress(
             parts
                 .extensions
                 .get::<ConnectInfo<SocketAddr>>()
-                .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string()),
+                .map_or_else(
+                    || "unknown".to_owned(),
+                    |c| {
+                        state
+                            .trusted_proxies
+                            .client(c.0.ip(), &parts.headers)
+                            .to_string()
+                    },
+                ),
         ))
     }
 }

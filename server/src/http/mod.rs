@@ -11,6 +11,7 @@ mod imports;
 mod lottery;
 mod openapi;
 mod parcels;
+pub mod proxy;
 mod rounds;
 mod search;
 mod site;
@@ -52,6 +53,9 @@ pub struct AppState {
     pub outbox: Arc<Notify>,
     /// Imports started from the staff console.
     pub jobs: Arc<crate::jobs::Jobs>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (for
+    /// sign-in throttling per address).
+    pub trusted_proxies: Arc<proxy::TrustedProxies>,
 }
 
 impl AppState {
@@ -67,6 +71,7 @@ impl AppState {
             public_url: "http://127.0.0.1:8080".into(),
             outbox: Arc::new(Notify::new()),
             jobs: crate::jobs::Jobs::new(),
+            trusted_proxies: Arc::default(),
         }
     }
 }

@@ -21,6 +21,7 @@ use super::AppState;
         super::rounds::list,
         super::rounds::one,
         super::rounds::check,
+        super::rounds::eligible_lots,
         super::applications::submit,
         super::applications::status,
         super::staff::login,

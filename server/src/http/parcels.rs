@@ -81,7 +81,7 @@ pub async fn list(
                     'geometry', ST_AsGeoJSON(geom, $6)::json,
                     'properties', json_build_object(
                         'pin', pin, 'address', address,
-                        'area_sqft', area_sqft, 'status', status)) order by pin)
+                        'area_sqft', area_sqft, 'status', status, 'ward', ward)) order by pin)
                   from page), '[]')::text as "features!"
         "#,
         bbox.min_lon,
@@ -130,7 +130,7 @@ pub async fn one(
                  'geometry', ST_AsGeoJSON(geom, $2)::json,
                  'properties', json_build_object(
                      'pin', pin, 'address', address,
-                     'area_sqft', area_sqft, 'status', status))::text as "feature!"
+                     'area_sqft', area_sqft, 'status', status, 'ward', ward))::text as "feature!"
           from parcel_view
          where pin = $1
         "#,

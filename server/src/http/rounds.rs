@@ -1,6 +1,7 @@
 //! `GET /api/rounds`, `GET /api/rounds/{slug}` and `GET /api/eligibility`:
 //! the rounds with their public rules, and the pre-check a neighbour runs
-//! before applying.
+//! before applying; `GET /api/rounds/{slug}/eligible-lots`: every lot of a
+//! round a property qualifies for (the application form offers them).
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -8,7 +9,9 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use sidelot_domain::Pin;
-use sidelot_domain::api::{EligibilityAnswer, RoundList, RoundState, RoundSummary};
+use sidelot_domain::api::{
+    EligibilityAnswer, EligibleLot, EligibleLots, RoundList, RoundState, RoundSummary,
+};
 use sidelot_domain::eligibility;
 use sidelot_domain::search::address_key;
 
@@ -19,6 +22,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/rounds", get(list))
         .route("/rounds/{slug}", get(one))
+        .route("/rounds/{slug}/eligible-lots", get(eligible_lots))
         .route("/eligibility", get(check))
 }
 
@@ -175,11 +179,7 @@ pub async fn check(
     let relation = eligibility::relation(&evidence, &rules);
     let priority = rules.priority(relation);
     let open = round.as_ref().is_some_and(|r| r.state == RoundState::Open);
-    let owned_words = owned_row
-        .address
-        .as_deref()
-        .map(|a| format!("at {a}"))
-        .unwrap_or_else(|| format!("with PIN {}", sidelot_domain::pin::dashed(&owned)));
+    let owned_words = owned_words(owned_row.address.as_deref(), &owned);
     let mut explanation = eligibility::describe(relation, &evidence, &owned_words);
     explanation.push(' ');
     explanation.push_str(&match &round {
@@ -192,7 +192,6 @@ pub async fn check(
         ),
         None => "This lot is not offered in any open round.".to_owned(),
     });
-    let centimetres = |m: f64| (m * 100.0).round() / 100.0;
     Ok(Json(EligibilityAnswer {
         lot: lot.into_string(),
         owned,
@@ -205,6 +204,126 @@ pub async fn check(
         explanation,
         round: round.as_ref().map(rounds::Round::summary),
     }))
+}
+
+/// Lots measured at most per question: the nearest within reach. A street
+/// grid puts a few dozen lots within a block's length; this bounds the work
+/// of one request whatever the round holds.
+pub const MAX_CANDIDATE_LOTS: i64 = 60;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EligibleLotsParams {
+    /// The PIN of the parcel the neighbour owns, dashed or plain.
+    #[param(example = "16-16-118-030-0000")]
+    owned: Option<String>,
+}
+
+/// The lots this round offers that the owned parcel qualifies for under
+/// the round's rules, highest priority first, then nearest, each with the
+/// same plain-words explanation as the pre-check. Only lots within the
+/// rules' reach are measured, the nearest first.
+#[utoipa::path(
+    get, path = "/api/rounds/{slug}/eligible-lots", tag = "rounds",
+    params(("slug" = String, Path, description = "The round"), EligibleLotsParams),
+    responses(
+        (status = 200, description = "The lots the property qualifies for", body = EligibleLots),
+        (status = 400, description = "A parameter is wrong", body = sidelot_domain::api::ErrorBody),
+        (status = 404, description = "No such round, or no parcel has that PIN", body = sidelot_domain::api::ErrorBody),
+    )
+)]
+pub async fn eligible_lots(
+    State(state): State<AppState>,
+    slug: Result<Path<String>, PathRejection>,
+    params: Result<Query<EligibleLotsParams>, QueryRejection>,
+) -> Result<Json<EligibleLots>, ApiError> {
+    let Path(slug) = slug.map_err(|e| ApiError::bad("slug", e.body_text()))?;
+    let Query(params) = params.map_err(|e| ApiError::bad("query", e.body_text()))?;
+    let raw = params.owned.as_deref().map(str::trim).unwrap_or_default();
+    if raw.is_empty() {
+        return Err(ApiError::bad(
+            "owned",
+            "is required: the PIN of the property you own",
+        ));
+    }
+    let owned = Pin::parse(raw, state.pin_format)
+        .map_err(|e| ApiError::bad("owned", e.to_string()))?
+        .into_string();
+    let pool = &state.pool;
+    let round = rounds::find_round(pool, &slug).await?;
+    let Some(owned_address) =
+        sqlx::query_scalar!("select address from parcels where pin = $1", owned)
+            .fetch_optional(pool)
+            .await?
+    else {
+        return Err(ApiError::NotFound(format!(
+            "No parcel has PIN {} (owned).",
+            sidelot_domain::pin::dashed(&owned)
+        )));
+    };
+    let reach = round.rules.reach_m();
+    // Within reach, measured on the spheroid: the lots worth measuring.
+    let candidates = sqlx::query!(
+        r#"
+        select l.pin, p.address
+          from round_lots l
+          join parcels p on p.pin = l.pin
+          cross join (select geom from parcels where pin = $2) o
+         where l.round_id = $1 and l.pin <> $2
+           and ST_DWithin(p.geom::geography, o.geom::geography, $3)
+         order by p.geom <-> o.geom
+         limit $4
+        "#,
+        round.id,
+        owned,
+        reach,
+        MAX_CANDIDATE_LOTS + 1
+    )
+    .fetch_all(pool)
+    .await?;
+    let truncated = candidates.len() as i64 > MAX_CANDIDATE_LOTS;
+    let owned_words = owned_words(owned_address.as_deref(), &owned);
+    let mut lots = Vec::new();
+    for c in candidates.into_iter().take(MAX_CANDIDATE_LOTS as usize) {
+        let evidence = crate::eligibility::evidence(pool, &c.pin, &owned, &round.rules).await?;
+        let relation = eligibility::relation(&evidence, &round.rules);
+        if let Some(priority) = round.rules.priority(relation) {
+            lots.push(EligibleLot {
+                pin: c.pin,
+                address: c.address,
+                relation,
+                priority,
+                distance_m: centimetres(evidence.distance_m),
+                explanation: eligibility::describe(relation, &evidence, &owned_words),
+            });
+        }
+    }
+    lots.sort_by(|a, b| {
+        a.priority
+            .cmp(&b.priority)
+            .then(a.distance_m.total_cmp(&b.distance_m))
+            .then_with(|| a.pin.cmp(&b.pin))
+    });
+    Ok(Json(EligibleLots {
+        round: round.slug,
+        owned,
+        lots,
+        truncated,
+    }))
+}
+
+/// The owned property in an explanation: "at ADDRESS", or "with PIN ..."
+/// when the parcel file gives no address.
+fn owned_words(address: Option<&str>, pin: &str) -> String {
+    address.map_or_else(
+        || format!("with PIN {}", sidelot_domain::pin::dashed(pin)),
+        |a| format!("at {a}"),
+    )
+}
+
+/// Metres to the centimetre, as answers give them.
+fn centimetres(m: f64) -> f64 {
+    (m * 100.0).round() / 100.0
 }
 
 fn lowercase_first(s: &str) -> String {
