@@ -140,6 +140,8 @@ struct Lot {
     street_name: &'static str,
     street_type: &'static str,
     city_owned_vacant: bool,
+    /// The ward, as Chicago's files give it (`WARD`).
+    ward: &'static str,
     /// West, east, south, north edges in feet.
     ring: [f64; 4],
 }
@@ -202,6 +204,11 @@ pub fn write_sample(opts: &SampleOptions) -> anyhow::Result<SampleSummary> {
                 kind: b'L',
                 length: 1,
             },
+            FieldSpec {
+                name: "WARD",
+                kind: b'C',
+                length: 2,
+            },
         ],
     )?;
     std::fs::write(with_ext("prj"), EPSG_3435_ESRI_WKT)?;
@@ -262,6 +269,7 @@ pub fn write_sample(opts: &SampleOptions) -> anyhow::Result<SampleSummary> {
                         street_name,
                         street_type,
                         city_owned_vacant: owned_vacant,
+                        ward: ward(col, columns),
                         ring: [x, x_east, y_south, y_north],
                     };
                     write_lot(&mut shapes, &mut table, &lot)?;
@@ -285,6 +293,14 @@ pub fn write_sample(opts: &SampleOptions) -> anyhow::Result<SampleSummary> {
         blocks: blocks_used,
         city_owned_vacant: vacant,
     })
+}
+
+/// Wards as in Austin: three, west to east, by column of blocks.
+fn ward(col: u64, columns: u64) -> &'static str {
+    const WARDS: [&str; 3] = ["29", "37", "28"];
+    WARDS[usize::try_from(col * 3 / columns.max(1))
+        .unwrap_or(0)
+        .min(2)]
 }
 
 fn write_lot(
@@ -315,6 +331,7 @@ fn write_lot(
             "RESIDENTIAL"
         }),
         Some(if lot.city_owned_vacant { "T" } else { "F" }),
+        Some(lot.ward),
     ])?;
     Ok(())
 }

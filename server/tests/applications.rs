@@ -116,6 +116,11 @@ async fn an_application_is_stored_confirmed_by_email_and_followed_on_its_status_
     assert_eq!(plain, 0, "the token itself is stored nowhere");
     let parcel = common::get(&pool, &format!("/api/parcels/{lot}")).await;
     assert_eq!(parcel.json["properties"]["status"], "pending");
+    // The generated neighbourhood gives wards, as Chicago's files do.
+    let ward = parcel.json["properties"]["ward"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(["29", "37", "28"].contains(&ward), "{}", parcel.json);
     // Applications close long before review ends: still pending after the
     // round closes (then the round is reopened for the rest of the test).
     let closes: chrono::DateTime<chrono::Utc> = sqlx::query_scalar("select closes_at from rounds")
