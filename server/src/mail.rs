@@ -51,8 +51,9 @@ pub struct Smtp {
     pub port: u16,
     pub security: Security,
     user: Option<(String, String)>,
-    /// Certificates trusted besides the system's (a private CA's).
-    roots: Vec<Vec<u8>>,
+    /// Built once, when the settings are read: the system's roots are
+    /// loaded then, not for every message.
+    transport: Arc<AsyncSmtpTransport<Tokio1Executor>>,
 }
 
 impl std::fmt::Debug for Smtp {
@@ -62,9 +63,16 @@ impl std::fmt::Debug for Smtp {
             .field("port", &self.port)
             .field("security", &self.security)
             .field("user", &self.user.as_ref().map(|(u, _)| u))
-            .field("extra_roots", &self.roots.len())
             .finish()
     }
+}
+
+/// What `--smtp` says, before the transport is built.
+struct Endpoint {
+    host: String,
+    port: u16,
+    security: Security,
+    user: Option<(String, String)>,
 }
 
 impl Smtp {
@@ -73,8 +81,8 @@ impl Smtp {
     /// (user and password percent-encoded). `ca_file` adds the PEM
     /// certificates of a private CA to the system's. Every mistake is named.
     pub fn parse(spec: &str, ca_file: Option<&Path>) -> Result<Smtp, String> {
-        let mut smtp = if spec.contains("://") {
-            Self::from_url(spec)?
+        let endpoint = if spec.contains("://") {
+            endpoint_from_url(spec)?
         } else {
             let (host, port) = spec
                 .rsplit_once(':')
@@ -83,118 +91,137 @@ impl Smtp {
                 .ok_or_else(|| {
                     "expected HOST:PORT (a plain relay) or an smtp:// or smtps:// URL".to_owned()
                 })?;
-            Smtp {
+            Endpoint {
                 host: host.trim_matches(['[', ']']).to_owned(),
                 port,
                 security: Security::Plain,
                 user: None,
-                roots: Vec::new(),
             }
         };
-        if let Some(path) = ca_file {
-            let pem = std::fs::read(path)
-                .map_err(|e| format!("the CA file {} cannot be read: {e}", path.display()))?;
-            let holds_one = String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----");
-            if !holds_one || Certificate::from_pem(&pem).is_err() {
-                return Err(format!(
-                    "the CA file {} holds no PEM certificate that can be read",
-                    path.display()
-                ));
-            }
-            smtp.roots.push(pem);
-        }
-        Ok(smtp)
-    }
-
-    fn from_url(spec: &str) -> Result<Smtp, String> {
-        let url = url::Url::parse(spec).map_err(|e| format!("not a URL: {e}"))?;
-        let (mut security, default_port) = match url.scheme() {
-            "smtp" => (Security::StartTls, 587),
-            "smtps" => (Security::Implicit, 465),
-            other => {
-                return Err(format!(
-                    "the scheme {other:?} is not known: use smtp:// (STARTTLS) or smtps:// (TLS)"
-                ));
-            }
-        };
-        let host = match url.host() {
-            Some(url::Host::Domain(d)) => d.to_owned(),
-            Some(url::Host::Ipv4(ip)) => ip.to_string(),
-            Some(url::Host::Ipv6(ip)) => ip.to_string(),
-            None => return Err("the URL names no host".into()),
-        };
-        if !matches!(url.path(), "" | "/") {
-            return Err(format!(
-                "the URL has a path ({}); it takes none",
-                url.path()
-            ));
-        }
-        for (key, value) in url.query_pairs() {
-            match (key.as_ref(), value.as_ref(), security) {
-                ("tls", "required", Security::Implicit) => {}
-                ("tls", "required", _) => security = Security::StartTls,
-                ("tls", "opportunistic", Security::Implicit)
-                | ("tls", "none", Security::Implicit) => {
-                    return Err(format!(
-                        "smtps:// is TLS from the start; tls={value} contradicts it"
-                    ));
-                }
-                ("tls", "opportunistic", _) => security = Security::Opportunistic,
-                ("tls", "none", _) => security = Security::Plain,
-                ("tls", other, _) => {
-                    return Err(format!(
-                        "tls={other:?} is not known: use required, opportunistic or none"
-                    ));
-                }
-                (other, _, _) => return Err(format!("the parameter {other:?} is not known")),
-            }
-        }
-        let decode = |s: &str| {
-            percent_decode(s).ok_or_else(|| "the user or password is not valid UTF-8".to_owned())
-        };
-        let user = match (url.username(), url.password()) {
-            ("", None) => None,
-            ("", Some(_)) => return Err("a password is given without a user".into()),
-            (_, None) => return Err("a user is given without a password".into()),
-            (user, Some(password)) => Some((decode(user)?, decode(password)?)),
-        };
-        if user.is_some() && security != Security::StartTls && security != Security::Implicit {
-            return Err(
-                "a password would be sent unencrypted: use tls=required or smtps://".to_owned(),
-            );
-        }
-        Ok(Smtp {
+        let root = ca_file.map(read_certificate).transpose()?;
+        let transport = Arc::new(build(&endpoint, root)?);
+        let Endpoint {
             host,
-            port: url.port().unwrap_or(default_port),
+            port,
             security,
             user,
-            roots: Vec::new(),
+        } = endpoint;
+        Ok(Smtp {
+            host,
+            port,
+            security,
+            user,
+            transport,
         })
     }
+}
 
-    fn transport(&self) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
-        let mut builder =
-            AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(self.host.as_str())
-                .port(self.port)
-                .timeout(Some(Duration::from_secs(30)));
-        if self.security != Security::Plain {
-            let mut params = TlsParameters::builder(self.host.clone());
-            for pem in &self.roots {
-                params = params
-                    .add_root_certificate(Certificate::from_pem(pem).map_err(|e| e.to_string())?);
-            }
-            let params = params.build_rustls().map_err(|e| e.to_string())?;
-            builder = builder.tls(match self.security {
-                Security::StartTls => Tls::Required(params),
-                Security::Opportunistic => Tls::Opportunistic(params),
-                Security::Implicit | Security::Plain => Tls::Wrapper(params),
-            });
+/// The PEM certificates of a private CA.
+fn read_certificate(path: &Path) -> Result<Certificate, String> {
+    let pem = std::fs::read(path)
+        .map_err(|e| format!("the CA file {} cannot be read: {e}", path.display()))?;
+    let holds_one = String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----");
+    Certificate::from_pem(&pem)
+        .ok()
+        .filter(|_| holds_one)
+        .ok_or_else(|| {
+            format!(
+                "the CA file {} holds no PEM certificate that can be read",
+                path.display()
+            )
+        })
+}
+
+fn endpoint_from_url(spec: &str) -> Result<Endpoint, String> {
+    let url = url::Url::parse(spec).map_err(|e| format!("not a URL: {e}"))?;
+    let (mut security, default_port) = match url.scheme() {
+        "smtp" => (Security::StartTls, 587),
+        "smtps" => (Security::Implicit, 465),
+        other => {
+            return Err(format!(
+                "the scheme {other:?} is not known: use smtp:// (STARTTLS) or smtps:// (TLS)"
+            ));
         }
-        if let Some((user, password)) = &self.user {
-            builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
-        }
-        Ok(builder.build())
+    };
+    let host = match url.host() {
+        Some(url::Host::Domain(d)) => d.to_owned(),
+        Some(url::Host::Ipv4(ip)) => ip.to_string(),
+        Some(url::Host::Ipv6(ip)) => ip.to_string(),
+        None => return Err("the URL names no host".into()),
+    };
+    if !matches!(url.path(), "" | "/") {
+        return Err(format!(
+            "the URL has a path ({}); it takes none",
+            url.path()
+        ));
     }
+    for (key, value) in url.query_pairs() {
+        match (key.as_ref(), value.as_ref(), security) {
+            ("tls", "required", Security::Implicit) => {}
+            ("tls", "required", _) => security = Security::StartTls,
+            ("tls", "opportunistic", Security::Implicit) | ("tls", "none", Security::Implicit) => {
+                return Err(format!(
+                    "smtps:// is TLS from the start; tls={value} contradicts it"
+                ));
+            }
+            ("tls", "opportunistic", _) => security = Security::Opportunistic,
+            ("tls", "none", _) => security = Security::Plain,
+            ("tls", other, _) => {
+                return Err(format!(
+                    "tls={other:?} is not known: use required, opportunistic or none"
+                ));
+            }
+            (other, _, _) => return Err(format!("the parameter {other:?} is not known")),
+        }
+    }
+    let decode = |s: &str| {
+        percent_decode(s).ok_or_else(|| "the user or password is not valid UTF-8".to_owned())
+    };
+    let user = match (url.username(), url.password()) {
+        ("", None) => None,
+        ("", Some(_)) => return Err("a password is given without a user".into()),
+        (_, None) => return Err("a user is given without a password".into()),
+        (user, Some(password)) => Some((decode(user)?, decode(password)?)),
+    };
+    if user.is_some() && security != Security::StartTls && security != Security::Implicit {
+        return Err(
+            "a password would be sent unencrypted: use tls=required or smtps://".to_owned(),
+        );
+    }
+    Ok(Endpoint {
+        host,
+        port: url.port().unwrap_or(default_port),
+        security,
+        user,
+    })
+}
+
+fn build(
+    endpoint: &Endpoint,
+    root: Option<Certificate>,
+) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    let mut builder =
+        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(endpoint.host.as_str())
+            .port(endpoint.port)
+            .timeout(Some(Duration::from_secs(30)));
+    if endpoint.security != Security::Plain {
+        let mut params = TlsParameters::builder(endpoint.host.clone());
+        if let Some(root) = root {
+            params = params.add_root_certificate(root);
+        }
+        let params = params
+            .build_rustls()
+            .map_err(|e| format!("TLS cannot be set up: {e}"))?;
+        builder = builder.tls(match endpoint.security {
+            Security::StartTls => Tls::Required(params),
+            Security::Opportunistic => Tls::Opportunistic(params),
+            Security::Implicit | Security::Plain => Tls::Wrapper(params),
+        });
+    }
+    if let Some((user, password)) = &endpoint.user {
+        builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+    }
+    Ok(builder.build())
 }
 
 fn percent_decode(s: &str) -> Option<String> {
@@ -224,7 +251,7 @@ async fn send(transport: &Transport, message: Message) -> Result<(), String> {
                 .map_err(|e| e.to_string())
         }
         Transport::Smtp(smtp) => smtp
-            .transport()?
+            .transport
             .send(message)
             .await
             .map(|_| ())
