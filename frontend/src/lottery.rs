@@ -15,11 +15,6 @@ use crate::status::when;
 
 #[component]
 pub fn LotteryPage(round: String, lot: Option<String>) -> impl IntoView {
-    let lot = lot.map(|l| {
-        l.chars()
-            .filter(char::is_ascii_alphanumeric)
-            .collect::<String>()
-    });
     let round_page = format!("/lottery/{round}");
     let page = RwSignal::new(None::<Result<Lottery, String>>);
     let verdict = RwSignal::new(None::<Vec<lottery::Difference>>);
@@ -47,7 +42,8 @@ pub fn LotteryPage(round: String, lot: Option<String>) -> impl IntoView {
                 Some(Err(m)) => view! { <h1>{t(Msg::LotteryTitle)}</h1><p role="alert">{m}</p> }.into_any(),
                 Some(Ok(l)) => {
                     let drawn = l.randomness.is_some();
-                    let shown: Vec<_> = l.entrants.iter().filter(|e| lot.as_ref().is_none_or(|p| *p == e.lot)).cloned().collect();
+                    // The lot as linked (its PIN), or as a person writes it (dashed).
+                    let shown: Vec<_> = l.entrants.iter().filter(|e| lot.as_ref().is_none_or(|p| *p == e.lot || *p == dashed(&e.lot))).cloned().collect();
                     let heading = match &lot {
                         None => tf(Msg::LotteryOf, &[&l.round]),
                         Some(p) => tf(Msg::LotteryLotOf, &[&dashed(p), &l.round]),

@@ -241,8 +241,8 @@ pub async fn status(
                 pin: l.lot_pin,
                 address: l.address,
                 priority: u32::try_from(l.priority).unwrap_or(0),
-                shared_boundary_m: (l.shared_boundary_m * 100.0).round() / 100.0,
-                distance_m: (l.distance_m * 100.0).round() / 100.0,
+                shared_boundary_m: super::centimetres(l.shared_boundary_m),
+                distance_m: super::centimetres(l.distance_m),
                 explanation: l.explanation,
             })
         })

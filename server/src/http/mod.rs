@@ -122,6 +122,11 @@ async fn api_not_found(OriginalUri(uri): OriginalUri) -> ApiError {
 }
 
 /// The `limit` parameter: a whole number from 1 to `max`, or `default`.
+/// Metres to the centimetre, as answers give measures.
+fn centimetres(m: f64) -> f64 {
+    (m * 100.0).round() / 100.0
+}
+
 fn parse_limit(raw: Option<&str>, default: u32, max: u32) -> Result<u32, ApiError> {
     let Some(raw) = raw else {
         return Ok(default);

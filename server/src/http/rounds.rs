@@ -99,12 +99,12 @@ pub async fn check(
 ) -> Result<Json<EligibilityAnswer>, ApiError> {
     let Query(params) = params.map_err(|e| ApiError::bad("query", e.body_text()))?;
     let pool = &state.pool;
-    let raw_lot = params.lot.as_deref().map(str::trim).unwrap_or_default();
-    if raw_lot.is_empty() {
-        return Err(ApiError::bad("lot", "is required: the lot's PIN"));
-    }
-    let lot =
-        Pin::parse(raw_lot, state.pin_format).map_err(|e| ApiError::bad("lot", e.to_string()))?;
+    let lot = required_pin(
+        params.lot.as_deref(),
+        "lot",
+        "is required: the lot's PIN",
+        state.pin_format,
+    )?;
     let owned_pin = params
         .owned
         .as_deref()
@@ -198,8 +198,8 @@ pub async fn check(
         relation,
         eligible: open && priority.is_some(),
         priority,
-        shared_boundary_m: centimetres(evidence.shared_boundary_m),
-        distance_m: centimetres(evidence.distance_m),
+        shared_boundary_m: super::centimetres(evidence.shared_boundary_m),
+        distance_m: super::centimetres(evidence.distance_m),
         same_block: evidence.same_block,
         explanation,
         round: round.as_ref().map(rounds::Round::summary),
@@ -239,16 +239,13 @@ pub async fn eligible_lots(
 ) -> Result<Json<EligibleLots>, ApiError> {
     let Path(slug) = slug.map_err(|e| ApiError::bad("slug", e.body_text()))?;
     let Query(params) = params.map_err(|e| ApiError::bad("query", e.body_text()))?;
-    let raw = params.owned.as_deref().map(str::trim).unwrap_or_default();
-    if raw.is_empty() {
-        return Err(ApiError::bad(
-            "owned",
-            "is required: the PIN of the property you own",
-        ));
-    }
-    let owned = Pin::parse(raw, state.pin_format)
-        .map_err(|e| ApiError::bad("owned", e.to_string()))?
-        .into_string();
+    let owned = required_pin(
+        params.owned.as_deref(),
+        "owned",
+        "is required: the PIN of the property you own",
+        state.pin_format,
+    )?
+    .into_string();
     let pool = &state.pool;
     let round = rounds::find_round(pool, &slug).await?;
     let Some(owned_address) =
@@ -293,7 +290,7 @@ pub async fn eligible_lots(
                 address: c.address,
                 relation,
                 priority,
-                distance_m: centimetres(evidence.distance_m),
+                distance_m: super::centimetres(evidence.distance_m),
                 explanation: eligibility::describe(relation, &evidence, &owned_words),
             });
         }
@@ -321,9 +318,19 @@ fn owned_words(address: Option<&str>, pin: &str) -> String {
     )
 }
 
-/// Metres to the centimetre, as answers give them.
-fn centimetres(m: f64) -> f64 {
-    (m * 100.0).round() / 100.0
+/// A PIN parameter that must be given: `missing` when it is blank, the
+/// parse error otherwise, each naming `field`.
+fn required_pin(
+    raw: Option<&str>,
+    field: &'static str,
+    missing: &str,
+    format: sidelot_domain::PinFormat,
+) -> Result<Pin, ApiError> {
+    let raw = raw.map(str::trim).unwrap_or_default();
+    if raw.is_empty() {
+        return Err(ApiError::bad(field, missing));
+    }
+    Pin::parse(raw, format).map_err(|e| ApiError::bad(field, e.to_string()))
 }
 
 fn lowercase_first(s: &str) -> String {
