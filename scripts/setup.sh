@@ -104,6 +104,17 @@ ensure_wasm_target() {
     fi
 }
 
+# Build tools are built for a quick install, not for top speed: their own
+# release profiles ask for fat LTO and one codegen unit (trunk: ~10 minutes on
+# 2 cores), which buys nothing measurable for a tool that runs a few seconds.
+# One target dir for all of them, so that shared crates build once.
+tool_install() {
+    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+        CARGO_PROFILE_RELEASE_OPT_LEVEL=2 CARGO_PROFILE_RELEASE_DEBUG=false \
+        CARGO_TARGET_DIR=${TOOLS_TARGET_DIR:-${TMPDIR:-/tmp}/sidelot-tools-target} \
+        cargo install "$@" >&2
+}
+
 have_version() { # have_version CMD VERSION: CMD --version mentions VERSION
     command -v "$1" >/dev/null && "$1" --version 2>/dev/null | grep -qF "$2"
 }
@@ -114,13 +125,14 @@ have_version() { # have_version CMD VERSION: CMD --version mentions VERSION
 ensure_frontend_tools() {
     ensure_wasm_target
     if ! have_version trunk 0.21.14; then
-        say "installing trunk 0.21.14 (several minutes, once per machine)"
-        cargo install trunk --version 0.21.14 --locked >&2
+        say "installing trunk 0.21.14 (a few minutes, once per machine)"
+        # No update check, no TLS: Trunk.toml builds offline with tools from PATH.
+        tool_install trunk --version 0.21.14 --locked --no-default-features
     fi
     if ! have_version wasm-bindgen 0.2.130; then
         say "installing wasm-bindgen-cli 0.2.130"
         # Without --locked: its lockfile pins a crate version the registry does not serve.
-        cargo install wasm-bindgen-cli --version 0.2.130 >&2
+        tool_install wasm-bindgen-cli --version 0.2.130
     fi
     command -v npm >/dev/null || die "npm not found: install Node.js 20 or newer"
     if [[ ! -f $ROOT/node_modules/.package-lock.json || $ROOT/package-lock.json -nt $ROOT/node_modules/.package-lock.json ]]; then

@@ -1,0 +1,98 @@
+//! One application as staff review it: lots, history, transitions, denial reasons.
+
+use serde::{Deserialize, Serialize};
+
+/// One entry of the audit trail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub at: String,
+    pub kind: String,
+    pub lot: Option<String>,
+    /// `applicant`, `system` or the staff member's email.
+    pub actor: String,
+    pub action: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub reason_code: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A requested lot as staff see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffLot {
+    pub pin: String,
+    pub address: Option<String>,
+    pub state: crate::workflow::LotState,
+    pub relation: crate::eligibility::Relation,
+    pub priority: u32,
+    pub shared_boundary_m: f64,
+    pub distance_m: f64,
+    pub same_block: bool,
+    pub explanation: String,
+    pub denial_reason: Option<String>,
+    /// The actions allowed from the current state.
+    pub actions: Vec<crate::workflow::Action>,
+    /// Other open applications for this lot.
+    pub rivals: i64,
+    /// The owned parcel and the lot, as GeoJSON, for the review map.
+    pub map: Option<serde_json::Value>,
+}
+
+/// `GET /api/staff/applications/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffApplication {
+    pub id: i64,
+    pub tracking_code: String,
+    pub round: String,
+    pub applicant_name: String,
+    pub email: String,
+    pub email_confirmed: bool,
+    pub phone: Option<String>,
+    pub mailing_address: String,
+    pub owned: String,
+    pub owned_address: Option<String>,
+    pub planned_use: String,
+    pub planned_use_details: Option<String>,
+    pub submitted_at: String,
+    /// `application/pdf`, `image/jpeg` or `image/png`.
+    pub deed_type: String,
+    pub deed_url: String,
+    pub lots: Vec<StaffLot>,
+    pub history: Vec<AuditEntry>,
+}
+
+/// `POST /api/staff/applications/{id}/lots/{pin}/transition`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TransitionRequest {
+    pub action: String,
+    #[serde(default)]
+    pub reason_code: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// What a transition did: one step, or two when location review passed on
+/// its own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TransitionDone {
+    pub application_id: i64,
+    pub lot: String,
+    pub from: crate::workflow::LotState,
+    pub to: crate::workflow::LotState,
+}
+
+/// An entry of the denial reason catalogue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DenialReason {
+    pub code: String,
+    pub label: String,
+    /// What the applicant reads.
+    pub plain: String,
+    pub active: bool,
+}
