@@ -15,13 +15,13 @@ BIN := target/release/sidelot
 SAMPLE := gis-data/sample/sidelot_sample.shp
 BIND ?= 127.0.0.1:8080
 
-.PHONY: help run test setup build check lint fmt test-only test-browser frontend sqlx-prepare \
+.PHONY: help run test setup build check lint fmt test-build test-only test-browser frontend sqlx-prepare \
         sqlx-check sample bench-import bench-frontend bench-eligibility bench-lottery db-start db-stop db-status db-reset
 
 # trunk finds wasm-opt (npm's binaryen) here; see Trunk.toml.
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
-FRONTEND_SOURCES := $(shell find frontend -type f) Trunk.toml Cargo.lock package-lock.json domain/src/api.rs domain/src/pin.rs
+FRONTEND_SOURCES := $(shell find frontend domain/src -type f) Trunk.toml Cargo.toml Cargo.lock package-lock.json scripts/frontend.sh
 
 help: ## list the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -56,28 +56,50 @@ run: ## install what is missing, start the local PostGIS, load the sample once, 
 test: ## install what is missing, then run every check and test
 	@scripts/setup.sh test
 	@[ -d ../shared/gis ] || echo "sidelot: WARNING: ../shared/gis is absent: the tests on real Chicago parcels will be skipped"
-	@$(MAKE) --no-print-directory lint
+	$(CARGO) fmt --all --check
 	@url=$$(scripts/db.sh start test); \
-	DATABASE_URL="$$url" $(MAKE) --no-print-directory sqlx-check test-only test-browser
+	DATABASE_URL="$$url" $(MAKE) --no-print-directory test-build test-only test-browser
+
+# One native build serves clippy, the .sqlx/ check, the tests and the binary
+# the end-to-end tests run: clippy-driver compiles the workspace's own crates
+# (as `cargo clippy` does, but with code generation), so the dependencies are
+# compiled once, with the test build's features, and nothing twice. The same
+# variables must be set on every cargo call that reuses this build, or cargo
+# rebuilds the workspace crates.
+CLIPPY_DRIVER := $(shell rustup which clippy-driver 2>/dev/null || command -v clippy-driver)
+LINT_BUILD := RUSTC_WORKSPACE_WRAPPER=$(or $(CLIPPY_DRIVER),clippy-driver-not-found) \
+	CLIPPY_ARGS=-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__
+
+test-build: ## build everything the tests run, clippy-checked, and check .sqlx/ against a migrated database (needs DATABASE_URL)
+	@$(prepare_db); rm -rf target/sqlx-check; mkdir -p target/sqlx-check; touch server/src/lib.rs; \
+	echo "$(CARGO) nextest run --no-run (clippy -D warnings on the workspace, queries described by $$check)"; \
+	DATABASE_URL="$$check" SQLX_OFFLINE=false SQLX_OFFLINE_DIR=$(CURDIR)/target/sqlx-check \
+	  $(LINT_BUILD) $(CARGO) nextest run --locked --workspace --no-run; \
+	$(check_sqlx_data)
 
 test-only: ## run the tests (needs DATABASE_URL of a PostGIS cluster; make test sets it)
-	$(CARGO) build --locked -p sidelot-server --bin sidelot
-	$(CARGO) nextest run --locked --workspace --no-fail-fast
+	$(LINT_BUILD) $(CARGO) nextest run --locked --workspace --no-fail-fast
 
 frontend: dist/index.html ## build the browser app into dist/ (when its sources changed)
 
 dist/index.html: $(FRONTEND_SOURCES)
-	trunk build
+	scripts/frontend.sh release dist
 
-test-browser: frontend ## the map in headless Chromium (needs DATABASE_URL of a PostGIS cluster)
-	$(CARGO) build --locked -p sidelot-server --bin sidelot
+# The browser tests' app: the same pages, built quicker (no LTO, no
+# wasm-opt) and clippy-checked for wasm32 on the way.
+TEST_DIST := target/dist-test
+$(TEST_DIST)/index.html: $(FRONTEND_SOURCES)
+	$(LINT_BUILD) scripts/frontend.sh test $(TEST_DIST)
+
+test-browser: $(TEST_DIST)/index.html ## the map in headless Chromium (needs DATABASE_URL of a PostGIS cluster)
+	$(LINT_BUILD) $(CARGO) nextest run --locked --workspace --no-run
 	@base=$${DATABASE_URL%%\?*}; query=$${DATABASE_URL#"$$base"}; \
 	PGOPTIONS='-c client_min_messages=warning' psql "$${base%/*}/postgres$$query" -q \
 	  -c 'drop database if exists sidelot_browser with (force)' -c 'create database sidelot_browser'; \
-	SIDELOT_BIN=target/debug/sidelot SIDELOT_DIST=dist DATABASE_URL="$${base%/*}/sidelot_browser$$query" \
+	SIDELOT_BIN=target/debug/sidelot SIDELOT_DIST=$(TEST_DIST) DATABASE_URL="$${base%/*}/sidelot_browser$$query" \
 	  node --test --test-concurrency=1 tests/browser/
 
-lint: ## formatting and clippy, warnings denied
+lint: ## formatting and clippy, warnings denied (make test does the same inside its one build)
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 	$(CARGO) clippy --locked -p sidelot-domain -p sidelot-frontend --target wasm32-unknown-unknown -- -D warnings
@@ -91,21 +113,36 @@ setup: ## install what is missing (Debian packages, cargo tools); idempotent
 build: ## build the release binary target/release/sidelot
 	$(CARGO) build --release --locked -p sidelot-server
 
-# A throwaway database on the test cluster, migrated by sqlx-cli (the binary
-# may not build before .sqlx/ is prepared).
+# A throwaway database on the test cluster with the migrations applied by
+# psql (each file in one transaction, as the binary would), so that the
+# query macros can describe every query against the real schema.
 define prepare_db
 	base=$${DATABASE_URL%%\?*}; query=$${DATABASE_URL#"$$base"}; \
 	admin="$${base%/*}/postgres$$query"; check="$${base%/*}/sidelot_sqlx$$query"; \
-	PGOPTIONS='-c client_min_messages=warning' psql "$$admin" -q -c 'drop database if exists sidelot_sqlx' -c 'create database sidelot_sqlx'; \
-	$(CARGO) sqlx migrate run --source migrations --database-url "$$check" >/dev/null
+	PGOPTIONS='-c client_min_messages=warning' psql "$$admin" -q -c 'drop database if exists sidelot_sqlx with (force)' -c 'create database sidelot_sqlx'; \
+	for f in migrations/*.sql; do PGOPTIONS='-c client_min_messages=warning' psql "$$check" -q -X -1 -v ON_ERROR_STOP=1 -f "$$f" >/dev/null; done
+endef
+
+# The query data the build just wrote must be exactly the committed .sqlx/.
+define check_sqlx_data
+	if ! diff -r -q .sqlx target/sqlx-check >/dev/null; then \
+	  diff -r -q .sqlx target/sqlx-check | sed 's/^/sidelot: /' >&2; \
+	  echo "sidelot: .sqlx/ does not match the queries and migrations: run 'make sqlx-prepare' and commit .sqlx/" >&2; exit 1; \
+	fi; echo "sidelot: .sqlx/ matches the queries and migrations"
 endef
 
 sqlx-check: ## check that .sqlx/ matches the queries and migrations (needs DATABASE_URL)
-	@$(prepare_db); DATABASE_URL="$$check" SQLX_OFFLINE=false $(CARGO) sqlx prepare --workspace --check
+	@$(prepare_db); rm -rf target/sqlx-check; mkdir -p target/sqlx-check; touch server/src/lib.rs; \
+	DATABASE_URL="$$check" SQLX_OFFLINE=false SQLX_OFFLINE_DIR=$(CURDIR)/target/sqlx-check \
+	  $(CARGO) check --locked --workspace --all-targets; \
+	$(check_sqlx_data)
 
 sqlx-prepare: ## regenerate .sqlx/ after changing a query or a migration
 	@url=$$(scripts/db.sh start test); DATABASE_URL="$$url"; $(prepare_db); \
-	DATABASE_URL="$$check" SQLX_OFFLINE=false $(CARGO) sqlx prepare --workspace
+	rm -rf target/sqlx-check; mkdir -p target/sqlx-check; touch server/src/lib.rs; \
+	DATABASE_URL="$$check" SQLX_OFFLINE=false SQLX_OFFLINE_DIR=$(CURDIR)/target/sqlx-check \
+	  $(CARGO) check --locked --workspace --all-targets; \
+	rm -rf .sqlx; cp -r target/sqlx-check .sqlx; echo "sidelot: .sqlx/ written ($$(ls .sqlx | wc -l) queries)"
 
 sample: ## regenerate the committed sample neighbourhood in gis-data/sample
 	$(CARGO) run --locked -q -p sidelot-server --bin sidelot -- sample

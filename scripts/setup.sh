@@ -5,11 +5,10 @@
 # Usage: scripts/setup.sh [run|test|bench]      (default: run)
 #   run    Debian packages to build and run the server (PostGIS, PROJ, libclang),
 #          and the browser app's tools (wasm32 target, trunk, wasm-bindgen, npm ci)
-#   test   run + Chromium and ChromeDriver, sqlx-cli 0.8.6, cargo-nextest
+#   test   run + Chromium and ChromeDriver, rustfmt and clippy, cargo-nextest
 #   bench  the server's packages + postgis (shp2pgsql), gdal-bin (ogr2ogr), time
 set -euo pipefail
 
-SQLX_CLI_VERSION=0.8.6
 ROOT=$(dirname "$(dirname "$(realpath "${BASH_SOURCE[0]}")")")
 
 say() { printf 'sidelot: %s\n' "$*" >&2; }
@@ -80,14 +79,16 @@ cargo_install() {
     }
 }
 
-ensure_sqlx_cli() {
-    local version
-    version=$(cargo sqlx --version 2>/dev/null || true)
-    # Prints e.g. "sqlx-cli-sqlx 0.8.6": compare the last word only.
-    [[ -n $version && ${version##* } == "$SQLX_CLI_VERSION" ]] && return 0
-    say "installing sqlx-cli $SQLX_CLI_VERSION (cargo install; several minutes on 2 cores)${version:+, found: $version}"
-    cargo_install sqlx-cli --version "$SQLX_CLI_VERSION" \
-        --no-default-features --features postgres,rustls
+# rustfmt and clippy: make test runs its one build through clippy-driver.
+ensure_components() {
+    local installed
+    installed=$(rustup component list --installed 2>/dev/null || true)
+    for c in rustfmt clippy; do
+        if ! grep -q "^$c" <<<"$installed"; then
+            say "adding the rustup component $c"
+            rustup component add "$c" >&2
+        fi
+    done
 }
 
 ensure_nextest() {
@@ -147,7 +148,7 @@ if [[ $MODE == run || $MODE == test ]]; then
     ensure_frontend_tools
 fi
 if [[ $MODE == test ]]; then
-    ensure_sqlx_cli
+    ensure_components
     ensure_nextest
 fi
 say "setup ($MODE) ok"
