@@ -109,11 +109,11 @@ ensure_wasm_target() {
 # release profiles ask for fat LTO and one codegen unit (trunk: ~10 minutes on
 # 2 cores), which buys nothing measurable for a tool that runs a few seconds.
 # One target dir for all of them, so that shared crates build once.
+TOOLS_TARGET=${TMPDIR:-/tmp}/sidelot-tools-target
 tool_install() {
     CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
         CARGO_PROFILE_RELEASE_OPT_LEVEL=2 CARGO_PROFILE_RELEASE_DEBUG=false \
-        CARGO_TARGET_DIR=${TOOLS_TARGET_DIR:-${TMPDIR:-/tmp}/sidelot-tools-target} \
-        cargo install "$@" >&2
+        CARGO_TARGET_DIR=$TOOLS_TARGET cargo install "$@" >&2
 }
 
 have_version() { # have_version CMD VERSION: CMD --version mentions VERSION
@@ -135,6 +135,7 @@ ensure_frontend_tools() {
         # Without --locked: its lockfile pins a crate version the registry does not serve.
         tool_install wasm-bindgen-cli --version 0.2.130
     fi
+    rm -rf "$TOOLS_TARGET" # the tools' build, once they are installed
     command -v npm >/dev/null || die "npm not found: install Node.js 20 or newer"
     if [[ ! -f $ROOT/node_modules/.package-lock.json || $ROOT/package-lock.json -nt $ROOT/node_modules/.package-lock.json ]]; then
         say "installing the npm packages (npm ci)"
