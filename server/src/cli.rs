@@ -322,7 +322,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 from,
                 outbox.clone(),
             ));
-            let interrupted = crate::jobs::recover(&pool).await?;
+            let interrupted = crate::import::jobs::recover(&pool).await?;
             if interrupted > 0 {
                 tracing::warn!(
                     interrupted,
@@ -337,7 +337,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 data,
                 public_url: public_url.unwrap_or_else(|| format!("http://{bind}")),
                 outbox,
-                jobs: crate::jobs::Jobs::new(),
+                jobs: crate::import::jobs::Jobs::new(),
                 trusted_proxies: std::sync::Arc::new(trusted_proxies),
             };
             http::serve(state, bind).await?;

@@ -8,7 +8,6 @@ pub mod db;
 pub mod eligibility;
 pub mod http;
 pub mod import;
-pub mod jobs;
 pub mod lottery;
 pub mod mail;
 pub mod rounds;

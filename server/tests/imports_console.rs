@@ -18,7 +18,8 @@ use sidelot_domain::eligibility::Rules;
 use sidelot_domain::workflow::Role;
 use sidelot_server::http::{AppState, app};
 use sidelot_server::rounds::{self, RoundFile};
-use sidelot_server::{jobs, staff};
+use sidelot_server::import::jobs;
+use sidelot_server::staff;
 use sqlx::PgPool;
 use tower::ServiceExt;
 

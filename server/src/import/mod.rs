@@ -11,6 +11,7 @@ mod archive;
 pub mod dbf;
 mod geojson;
 mod geometry;
+pub mod jobs;
 mod merge;
 mod report;
 mod shp;
