@@ -14,6 +14,7 @@ mod geometry;
 pub mod jobs;
 mod merge;
 mod report;
+pub mod run;
 mod shp;
 mod source;
 mod stage;
