@@ -12,6 +12,6 @@ pub mod lottery;
 pub mod mail;
 pub mod rounds;
 pub mod sample;
-pub mod startup;
 pub mod staff;
+pub mod startup;
 pub mod workflow;

@@ -18,7 +18,7 @@ use crate::blocks::{self, BlockSet};
 pub enum Outcome {
     /// The parcels landed.
     Imported {
-        report: ImportReport,
+        report: Box<ImportReport>,
         /// Every block set that existed, recomputed (gap in metres, set).
         blocks: Result<Vec<(f64, BlockSet)>, sqlx::Error>,
     },
@@ -63,7 +63,10 @@ pub async fn parcels(
         Ok(Ok(Ok(report))) => {
             // The geometric blocks rounds use follow the parcels.
             let blocks = blocks::refresh_existing(pool).await;
-            return Outcome::Imported { report, blocks };
+            return Outcome::Imported {
+                report: Box::new(report),
+                blocks,
+            };
         }
         Ok(Ok(Err(e))) => (e.to_string(), false),
         Ok(Err(e)) => (format!("internal error: {e}"), false),
