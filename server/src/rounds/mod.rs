@@ -2,17 +2,20 @@
 //!
 //! A round is described in a TOML file (see `gis-data/rounds/example.toml`
 //! and docs/rounds.md); its rules are checked by the `domain` crate and
-//! frozen by the database once the round opens. Its lots come from a CSV
-//! file (`lots`).
+//! frozen by the database once the round opens. Lots come from a CSV file
+//! (read by `inventory`) with a `pin` column (and optional `price` and
+//! `notes`); every row is reported: offered, or refused with its reason.
 
-mod lots;
+mod inventory;
 
-pub use lots::{LotReject, LotsReport, import_lots, parse_price};
+pub use inventory::parse_price;
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
+use sidelot_domain::PinFormat;
 use sidelot_domain::api::{RoundState, RoundSummary};
 use sidelot_domain::eligibility::{RuleError, Rules};
 use sqlx::PgPool;
@@ -245,6 +248,166 @@ pub async fn find_round(pool: &PgPool, slug: &str) -> Result<Round, RoundError> 
         .into_iter()
         .find(|r| r.slug == slug)
         .ok_or_else(|| RoundError::NotFound(slug.to_owned()))
+}
+
+/// One row of a lot inventory that was refused.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LotReject {
+    /// Line of the CSV file (the header is line 1).
+    pub line: u64,
+    pub pin: Option<String>,
+    pub reason: String,
+}
+
+/// What `import lots` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct LotsReport {
+    pub import_id: i64,
+    pub round: String,
+    pub rows: u64,
+    /// Lots newly offered in the round.
+    pub offered: u64,
+    /// Lots the round offered already (price and notes updated).
+    pub updated: u64,
+    pub rejected: Vec<LotReject>,
+}
+
+/// Offers the lots of a CSV file in a round: one transaction, every row
+/// reported.
+pub async fn import_lots(
+    pool: &PgPool,
+    slug: &str,
+    path: &Path,
+    format: PinFormat,
+    actor: &str,
+) -> anyhow::Result<LotsReport> {
+    let round = find_round(pool, slug).await?;
+    if round.state == RoundState::Closed {
+        anyhow::bail!(
+            "round {slug:?} closed at {}: it offers no more lots",
+            round.closes_at
+        );
+    }
+    let path_owned = path.to_owned();
+    let (rows, mut rejected, count) =
+        tokio::task::spawn_blocking(move || inventory::read(&path_owned, format)).await??;
+    let bytes = tokio::fs::read(path).await?;
+    let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+
+    let mut tx = pool.begin().await?;
+    // One inventory change at a time per round; other rounds' offers are
+    // read under the same lock order.
+    sqlx::query!("select id from rounds where id = $1 for update", round.id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let import_id = sqlx::query_scalar!(
+        r#"
+        insert into imports (kind, file_name, sha256, options, actor, status, records_read)
+        values ('lots', $1, $2, $3, $4, 'succeeded', $5) returning id
+        "#,
+        file_name,
+        sha256,
+        serde_json::json!({"round": slug, "pin_format": format.as_str()}),
+        actor,
+        count as i64
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let pins: Vec<String> = rows.iter().map(|r| r.pin.clone()).collect();
+    let known: HashSet<String> =
+        sqlx::query_scalar!("select pin from parcels where pin = any($1)", &pins)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .collect();
+    let elsewhere: std::collections::HashMap<String, String> = sqlx::query!(
+        r#"
+        select l.pin, r.slug
+          from round_lots l join rounds r on r.id = l.round_id
+         where l.pin = any($1) and r.id <> $2 and r.closes_at > now()
+        "#,
+        &pins,
+        round.id
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|r| (r.pin, r.slug))
+    .collect();
+    let (mut offered, mut updated) = (0, 0);
+    for row in rows {
+        let reason = if !known.contains(&row.pin) {
+            Some("unknown PIN: no parcel has it (import the parcels first)".to_owned())
+        } else {
+            elsewhere
+                .get(&row.pin)
+                .map(|other| format!("already offered in round {other:?}, which has not closed"))
+        };
+        if let Some(reason) = reason {
+            rejected.push(LotReject {
+                line: row.line,
+                pin: Some(row.pin),
+                reason,
+            });
+            continue;
+        }
+        let inserted = sqlx::query_scalar!(
+            r#"
+            insert into round_lots (round_id, pin, price_cents, notes, import_id)
+            values ($1, $2, $3, $4, $5)
+            on conflict (round_id, pin) do update
+               set price_cents = excluded.price_cents, notes = excluded.notes, import_id = excluded.import_id
+            returning (xmax = 0) as "inserted!"
+            "#,
+            round.id,
+            row.pin,
+            row.price_cents,
+            row.notes,
+            import_id
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if inserted {
+            offered += 1;
+        } else {
+            updated += 1;
+        }
+    }
+    rejected.sort_by_key(|r| r.line);
+    for r in &rejected {
+        sqlx::query!(
+            "insert into import_rejects (import_id, record_no, pin, reason) values ($1, $2, $3, $4)",
+            import_id,
+            r.line as i64,
+            r.pin,
+            r.reason
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query!(
+        "update imports set finished_at = now(), inserted = $2, updated = $3, rejected = $4 where id = $1",
+        import_id,
+        offered as i64,
+        updated as i64,
+        rejected.len() as i64
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    ensure_blocks(pool, &round.rules).await?;
+    Ok(LotsReport {
+        import_id,
+        round: slug.to_owned(),
+        rows: count,
+        offered,
+        updated,
+        rejected,
+    })
 }
 
 #[cfg(test)]
