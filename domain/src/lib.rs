@@ -7,6 +7,7 @@ pub mod api;
 pub mod application;
 pub mod bbox;
 pub mod eligibility;
+pub mod format;
 pub mod lottery;
 pub mod pin;
 pub mod search;

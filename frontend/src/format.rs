@@ -4,18 +4,7 @@ use sidelot_domain::api::ParcelStatus;
 
 use crate::messages::{Msg, t};
 
-/// 21844 -> "21,844".
-pub fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
+pub use sidelot_domain::format::thousands;
 
 pub fn area(sqft: i64) -> String {
     format!("{} sq ft", thousands(sqft))

@@ -211,16 +211,16 @@ pub async fn submit(
         )]));
     };
     // The explanation names the property as the pre-check does.
-    let words = owned_row
-        .address
-        .map(|a| format!("at {a}"))
-        .unwrap_or_else(|| format!("with PIN {}", form.owned.dashed()));
+    let words = eligibility::Owned {
+        pin: &form.owned,
+        address: owned_row.address.as_deref(),
+    }
+    .words();
 
     // Each lot must qualify, by the same measures the pre-check shows.
     let mut evidence = Vec::new();
     for lot in &form.lots {
-        let e = crate::eligibility::evidence(pool, lot.as_str(), form.owned.as_str(), &round.rules)
-            .await?;
+        let e = crate::eligibility::evidence(pool, lot.as_str(), &form.owned, &round.rules).await?;
         let relation = eligibility::relation(&e, &round.rules);
         let explanation = eligibility::describe(relation, &e, &words);
         match round.rules.priority(relation) {

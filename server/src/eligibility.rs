@@ -5,6 +5,7 @@
 //! in degrees. The rules that turn the measures into a relation live in
 //! `sidelot_domain::eligibility`.
 
+use sidelot_domain::Pin;
 use sidelot_domain::eligibility::{BlockRule, Evidence, Relation, Rules, TOUCH_M, relation};
 use sqlx::PgPool;
 
@@ -25,9 +26,10 @@ pub const MAX_BLOCK_SPAN_M: f64 = 1000.0;
 pub async fn evidence(
     db: &PgPool,
     lot: &str,
-    owned: &str,
+    owned: &Pin,
     rules: &Rules,
 ) -> Result<Evidence, sqlx::Error> {
+    let owned = owned.as_str();
     let row = sqlx::query!(
         r#"
         with a as (select geom from parcels where pin = $1),

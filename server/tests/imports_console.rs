@@ -17,8 +17,9 @@ use http_body_util::BodyExt;
 use sidelot_domain::eligibility::Rules;
 use sidelot_domain::workflow::Role;
 use sidelot_server::http::{AppState, app};
+use sidelot_server::import::jobs;
 use sidelot_server::rounds::{self, RoundFile};
-use sidelot_server::{jobs, staff};
+use sidelot_server::{blocks, staff};
 use sqlx::PgPool;
 use tower::ServiceExt;
 
@@ -313,4 +314,55 @@ async fn jobs_a_stopped_server_left_running_are_marked_interrupted(pool: PgPool)
         .await
         .unwrap();
     assert_eq!(statuses, ["interrupted", "succeeded"]);
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn a_console_import_recomputes_the_geometric_blocks_for_the_new_parcels(pool: PgPool) {
+    // Blocks computed for a round's gap over the parcels as they were.
+    let (_old, first) = common::sample(300);
+    common::import(&pool, &common::options(&first, None))
+        .await
+        .unwrap();
+    blocks::refresh(&pool, 8.0).await.unwrap();
+    let a = analyst(&pool).await;
+
+    // More parcels, uploaded in the console.
+    let (_new, bigger) = common::sample(600);
+    let (status, job) = a
+        .upload(&[("kind", "parcels")], Some(("hood.zip", &zipped(&bigger))))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let job = a.finished(job["id"].as_i64().unwrap()).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+
+    // The blocks follow, as after `sidelot import parcels`.
+    assert!(blocks::fresh(&pool, 8.0).await.unwrap());
+    let (parcels, in_blocks): (i64, i64) = sqlx::query_as(
+        "select (select count(*) from parcels), (select count(*) from parcel_blocks where gap_cm = 800)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(parcels > 300, "{parcels}");
+    assert_eq!(in_blocks, parcels);
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn a_failed_console_import_is_recorded_in_the_import_history(pool: PgPool) {
+    let a = analyst(&pool).await;
+    let (_, job) = a
+        .upload(
+            &[("kind", "parcels")],
+            Some(("broken.zip", b"not a zip at all")),
+        )
+        .await;
+    let job = a.finished(job["id"].as_i64().unwrap()).await;
+    assert_eq!(job["status"], "failed", "{job}");
+    let (status, error): (String, String) =
+        sqlx::query_as("select status, error from imports where kind = 'parcels'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(status, "failed");
+    assert_eq!(error, job["error"].as_str().unwrap());
 }

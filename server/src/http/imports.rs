@@ -14,7 +14,7 @@ use tokio::io::AsyncWriteExt;
 
 use super::auth::{Analyst, Signed};
 use super::{ApiError, AppState};
-use crate::jobs::{self, JobKind, JobSpec};
+use crate::import::jobs::{self, JobKind, JobSpec};
 
 /// The largest upload taken: a county's parcels zipped.
 pub const MAX_UPLOAD_BYTES: usize = 512 * 1024 * 1024;

@@ -52,7 +52,7 @@ pub struct AppState {
     /// Wakes the outbox worker when a message is queued.
     pub outbox: Arc<Notify>,
     /// Imports started from the staff console.
-    pub jobs: Arc<crate::jobs::Jobs>,
+    pub jobs: Arc<crate::import::jobs::Jobs>,
     /// Reverse proxies whose `X-Forwarded-For` names the client (for
     /// sign-in throttling per address).
     pub trusted_proxies: Arc<proxy::TrustedProxies>,
@@ -70,7 +70,7 @@ impl AppState {
             data: DataDir(PathBuf::from(".local/data")),
             public_url: "http://127.0.0.1:8080".into(),
             outbox: Arc::new(Notify::new()),
-            jobs: crate::jobs::Jobs::new(),
+            jobs: crate::import::jobs::Jobs::new(),
             trusted_proxies: Arc::default(),
         }
     }

@@ -7,13 +7,14 @@ use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
+use chrono::Datelike;
 use serde::Deserialize;
-use sidelot_domain::Pin;
 use sidelot_domain::api::{
     EligibilityAnswer, EligibleLot, EligibleLots, RoundList, RoundState, RoundSummary,
 };
-use sidelot_domain::eligibility;
+use sidelot_domain::eligibility::{self, Date, Offering, Owned};
 use sidelot_domain::search::address_key;
+use sidelot_domain::{Pin, PinFormat};
 
 use super::{ApiError, AppState};
 use crate::rounds::{self, RoundError};
@@ -128,12 +129,12 @@ pub async fn check(
                 "is required: the PIN (or, as owned_address, the address) of the property you own",
             ));
         }
-        (Some(p), None) => Pin::parse(p, state.pin_format)
-            .map_err(|e| ApiError::bad("owned", e.to_string()))?
-            .into_string(),
+        (Some(p), None) => {
+            Pin::parse(p, state.pin_format).map_err(|e| ApiError::bad("owned", e.to_string()))?
+        }
         (None, Some(a)) => pin_at_address(pool, a).await?,
     };
-    if owned == lot.as_str() {
+    if owned == lot {
         return Err(ApiError::bad(
             "owned",
             "is the lot itself: give the PIN of the property you own beside it",
@@ -142,7 +143,7 @@ pub async fn check(
     let parcels = sqlx::query!(
         "select pin, address from parcels where pin = $1 or pin = $2",
         lot.as_str(),
-        owned
+        owned.as_str()
     )
     .fetch_all(pool)
     .await?;
@@ -152,10 +153,10 @@ pub async fn check(
             lot.dashed()
         )));
     }
-    let Some(owned_row) = parcels.iter().find(|p| p.pin == owned) else {
+    let Some(owned_row) = parcels.iter().find(|p| p.pin == owned.as_str()) else {
         return Err(ApiError::NotFound(format!(
             "No parcel has PIN {} (owned).",
-            sidelot_domain::pin::dashed(&owned)
+            owned.dashed()
         )));
     };
 
@@ -176,32 +177,33 @@ pub async fn check(
     };
     let rules = round.as_ref().map(|r| r.rules.clone()).unwrap_or_default();
     let evidence = crate::eligibility::evidence(pool, lot.as_str(), &owned, &rules).await?;
-    let relation = eligibility::relation(&evidence, &rules);
-    let priority = rules.priority(relation);
-    let open = round.as_ref().is_some_and(|r| r.state == RoundState::Open);
-    let owned_words = owned_words(owned_row.address.as_deref(), &owned);
-    let mut explanation = eligibility::describe(relation, &evidence, &owned_words);
-    explanation.push(' ');
-    explanation.push_str(&match &round {
-        Some(r) if r.state == RoundState::Open => eligibility::verdict(relation, &r.rules),
-        Some(r) => format!(
-            "This lot will be offered in {}, which opens on {}; {}",
-            r.name,
-            r.opens_at.format("%B %-d, %Y"),
-            lowercase_first(&eligibility::verdict(relation, &r.rules))
-        ),
-        None => "This lot is not offered in any open round.".to_owned(),
-    });
+    let offering = match &round {
+        Some(r) if r.state == RoundState::Open => Offering::Open,
+        Some(r) => Offering::Upcoming {
+            round: &r.name,
+            opens: Date {
+                year: r.opens_at.year(),
+                month: r.opens_at.month(),
+                day: r.opens_at.day(),
+            },
+        },
+        None => Offering::NotOffered,
+    };
+    let owned_parcel = Owned {
+        pin: &owned,
+        address: owned_row.address.as_deref(),
+    };
+    let answer = eligibility::explain(&evidence, &rules, owned_parcel, offering);
     Ok(Json(EligibilityAnswer {
         lot: lot.into_string(),
-        owned,
-        relation,
-        eligible: open && priority.is_some(),
-        priority,
+        owned: owned.into_string(),
+        relation: answer.relation,
+        eligible: answer.eligible,
+        priority: answer.priority,
         shared_boundary_m: super::centimetres(evidence.shared_boundary_m),
         distance_m: super::centimetres(evidence.distance_m),
         same_block: evidence.same_block,
-        explanation,
+        explanation: answer.text,
         round: round.as_ref().map(rounds::Round::summary),
     }))
 }
@@ -244,18 +246,17 @@ pub async fn eligible_lots(
         "owned",
         "is required: the PIN of the property you own",
         state.pin_format,
-    )?
-    .into_string();
+    )?;
     let pool = &state.pool;
     let round = rounds::find_round(pool, &slug).await?;
     let Some(owned_address) =
-        sqlx::query_scalar!("select address from parcels where pin = $1", owned)
+        sqlx::query_scalar!("select address from parcels where pin = $1", owned.as_str())
             .fetch_optional(pool)
             .await?
     else {
         return Err(ApiError::NotFound(format!(
             "No parcel has PIN {} (owned).",
-            sidelot_domain::pin::dashed(&owned)
+            owned.dashed()
         )));
     };
     let reach = round.rules.reach_m();
@@ -272,14 +273,18 @@ pub async fn eligible_lots(
          limit $4
         "#,
         round.id,
-        owned,
+        owned.as_str(),
         reach,
         MAX_CANDIDATE_LOTS + 1
     )
     .fetch_all(pool)
     .await?;
     let truncated = candidates.len() as i64 > MAX_CANDIDATE_LOTS;
-    let owned_words = owned_words(owned_address.as_deref(), &owned);
+    let owned_words = Owned {
+        pin: &owned,
+        address: owned_address.as_deref(),
+    }
+    .words();
     let mut lots = Vec::new();
     for c in candidates.into_iter().take(MAX_CANDIDATE_LOTS as usize) {
         let evidence = crate::eligibility::evidence(pool, &c.pin, &owned, &round.rules).await?;
@@ -303,19 +308,10 @@ pub async fn eligible_lots(
     });
     Ok(Json(EligibleLots {
         round: round.slug,
-        owned,
+        owned: owned.into_string(),
         lots,
         truncated,
     }))
-}
-
-/// The owned property in an explanation: "at ADDRESS", or "with PIN ..."
-/// when the parcel file gives no address.
-fn owned_words(address: Option<&str>, pin: &str) -> String {
-    address.map_or_else(
-        || format!("with PIN {}", sidelot_domain::pin::dashed(pin)),
-        |a| format!("at {a}"),
-    )
 }
 
 /// A PIN parameter that must be given: `missing` when it is blank, the
@@ -324,7 +320,7 @@ fn required_pin(
     raw: Option<&str>,
     field: &'static str,
     missing: &str,
-    format: sidelot_domain::PinFormat,
+    format: PinFormat,
 ) -> Result<Pin, ApiError> {
     let raw = raw.map(str::trim).unwrap_or_default();
     if raw.is_empty() {
@@ -333,16 +329,8 @@ fn required_pin(
     Pin::parse(raw, format).map_err(|e| ApiError::bad(field, e.to_string()))
 }
 
-fn lowercase_first(s: &str) -> String {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .map(|c| c.to_lowercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
 /// The one parcel at an address, by its search key.
-async fn pin_at_address(pool: &sqlx::PgPool, address: &str) -> Result<String, ApiError> {
+async fn pin_at_address(pool: &sqlx::PgPool, address: &str) -> Result<Pin, ApiError> {
     let Some(key) = address_key(address) else {
         return Err(ApiError::bad("owned_address", "has no letters or digits"));
     };
@@ -353,7 +341,9 @@ async fn pin_at_address(pool: &sqlx::PgPool, address: &str) -> Result<String, Ap
     .fetch_all(pool)
     .await?;
     match pins.as_slice() {
-        [one] => Ok(one.clone()),
+        // Stored PINs are normalised already: read as they are.
+        [one] => Pin::parse(one, PinFormat::Any)
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored PIN {one:?}: {e}"))),
         [] => Err(ApiError::NotFound(format!(
             "No parcel has the address {address:?}: search for it, or give its PIN."
         ))),

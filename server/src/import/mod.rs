@@ -6,13 +6,19 @@
 //! stream records on a blocking thread (read, reproject, encode) into a
 //! `COPY` of a temporary staging table; let PostGIS find duplicates and
 //! repair invalid geometry; upsert what changed; record the import.
+//!
+//! Callers go through `run::parcels`, which also refreshes the geometric
+//! blocks and records a failure: the command line and the staff console's
+//! jobs (`jobs`) alike.
 
 mod archive;
 pub mod dbf;
 mod geojson;
 mod geometry;
+pub mod jobs;
 mod merge;
 mod report;
+pub mod run;
 mod shp;
 mod source;
 mod stage;

@@ -5,6 +5,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sidelot_domain::PinFormat;
+use sidelot_domain::format::thousands;
 use std::path::Path;
 
 use sqlx::{PgConnection, PgPool};
@@ -78,18 +79,18 @@ impl ImportReport {
         } else {
             format!(
                 "{} inserted, {} updated",
-                group(c.inserted),
-                group(c.updated)
+                thousands(c.inserted),
+                thousands(c.updated)
             )
         };
         let mut summary = format!(
             "Import #{} of {}: {} records read; {what}, {} unchanged, {} rejected, {} repaired ({:.1} s).",
             p.import_id,
             p.file_name,
-            group(c.records_read),
-            group(c.unchanged),
-            group(c.rejected),
-            group(c.repaired),
+            thousands(c.records_read),
+            thousands(c.unchanged),
+            thousands(c.rejected),
+            thousands(c.repaired),
             p.duration.as_secs_f64()
         );
         if let Some(earlier) = p.identical_to {
@@ -116,19 +117,6 @@ impl ImportReport {
             rejects: p.rejects,
         }
     }
-}
-
-/// 21844 -> "21,844".
-pub fn group(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if n < 0 { format!("-{out}") } else { out }
 }
 
 /// VmHWM of this process (Linux), in bytes.
@@ -189,17 +177,4 @@ pub async fn write_json(pool: &PgPool, report: &ImportReport, path: &Path) -> an
     out.write_all(b"\n  ]\n}\n").await?;
     out.flush().await?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_are_grouped_by_thousands() {
-        assert_eq!(group(0), "0");
-        assert_eq!(group(999), "999");
-        assert_eq!(group(21_844), "21,844");
-        assert_eq!(group(1_000_000), "1,000,000");
-    }
 }

@@ -273,75 +273,9 @@ pub fn relation(e: &Evidence, rules: &Rules) -> Relation {
     }
 }
 
-/// Whole metres for people: "38 m", never "37.9642 m".
-fn metres(m: f64) -> String {
-    if m < 1.0 {
-        "less than 1 m".into()
-    } else {
-        format!("{:.0} m", m)
-    }
-}
+mod explain;
 
-/// One plain sentence on how the owned parcel relates to the lot.
-/// `owned` names it for the reader ("your property at 5312 W Van Buren St").
-pub fn describe(relation: Relation, e: &Evidence, owned: &str) -> String {
-    match relation {
-        Relation::Adjacent => format!(
-            "Your property {owned} shares a {} boundary with this lot.",
-            metres(e.shared_boundary_m)
-        ),
-        Relation::AcrossAlley => format!(
-            "Your property {owned} is across the alley from this lot, {} away.",
-            metres(e.distance_m)
-        ),
-        Relation::SameBlock => format!("Your property {owned} is on the same block as this lot."),
-        Relation::AcrossStreet => format!(
-            "Your property {owned} is across the street from this lot, {} away.",
-            metres(e.distance_m)
-        ),
-        Relation::Nearby => format!(
-            "Your property {owned} is {} from this lot, but not on its block.",
-            metres(e.distance_m)
-        ),
-        Relation::None => format!(
-            "Your property {owned} is {} from this lot, too far to be its neighbour.",
-            metres(e.distance_m)
-        ),
-    }
-}
-
-/// The sentence that follows it: why this makes (or does not make) the
-/// applicant eligible in the round.
-pub fn verdict(relation: Relation, rules: &Rules) -> String {
-    let allowed: Vec<&str> = rules.eligible.iter().map(|r| relation_words(*r)).collect();
-    match rules.priority(relation) {
-        Some(1) => "In this round that makes you eligible, with the first priority.".into(),
-        Some(p) => format!("In this round that makes you eligible, with priority {p}."),
-        None => format!(
-            "In this round only owners of property {} may apply.",
-            join_or(&allowed)
-        ),
-    }
-}
-
-fn relation_words(r: Relation) -> &'static str {
-    match r {
-        Relation::Adjacent => "next to the lot",
-        Relation::AcrossAlley => "across the alley from it",
-        Relation::SameBlock => "on its block",
-        Relation::AcrossStreet => "across the street from it",
-        Relation::Nearby => "near it",
-        Relation::None => "anywhere",
-    }
-}
-
-fn join_or(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => (*one).to_owned(),
-        [rest @ .., last] => format!("{}, or {last}", rest.join(", ")),
-    }
-}
+pub use explain::{Date, Explanation, Offering, Owned, describe, explain, verdict};
 
 #[cfg(test)]
 mod tests {
@@ -462,27 +396,5 @@ mod tests {
         assert_eq!(rules.block_rule, BlockRule::Geometric);
         assert!(serde_json::from_str::<Rules>(r#"{"max_lot": 1}"#).is_err());
         assert!(serde_json::from_str::<Rules>(r#"{"eligible": ["beside"]}"#).is_err());
-    }
-
-    #[test]
-    fn explanations_are_plain_sentences() {
-        let rules = Rules::default();
-        let owned = "at 5312 W Van Buren St";
-        assert_eq!(
-            describe(Relation::Adjacent, &ev(37.96, 0.0), owned),
-            "Your property at 5312 W Van Buren St shares a 38 m boundary with this lot."
-        );
-        assert_eq!(
-            verdict(Relation::Adjacent, &rules),
-            "In this round that makes you eligible, with the first priority."
-        );
-        assert_eq!(
-            verdict(Relation::AcrossStreet, &rules),
-            "In this round only owners of property next to the lot, across the alley from it, or on its block may apply."
-        );
-        assert_eq!(
-            describe(Relation::None, &ev(0.0, 812.4), "16-16-118-029-0000"),
-            "Your property 16-16-118-029-0000 is 812 m from this lot, too far to be its neighbour."
-        );
     }
 }

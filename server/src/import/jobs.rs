@@ -1,7 +1,7 @@
 //! Imports started from the browser: the upload is kept under the data
-//! directory, the import runs in the background (one at a time, the same
-//! code as `sidelot import`), its progress can be asked for while it runs,
-//! and its report is stored with the job.
+//! directory, the import runs in the background (one at a time, through the
+//! same entry point as `sidelot import`, `import::run`), its progress can be
+//! asked for while it runs, and its report is stored with the job.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -12,6 +12,7 @@ use sidelot_domain::PinFormat;
 use sqlx::PgPool;
 use tokio::sync::Semaphore;
 
+use crate::import::run::Outcome;
 use crate::import::{self, FieldChoice, ImportOptions, Progress};
 
 /// What a job imports.
@@ -193,12 +194,27 @@ async fn run(
                 pin_format: spec.pin_format,
                 actor,
             };
-            match import::import_parcels(pool, &opts, &Progress::new(bar)).await {
-                Ok(report) => Ok((
-                    Some(report.import_id),
-                    serde_json::to_value(&report).unwrap_or_default(),
-                )),
-                Err(e) => Err(e.to_string()),
+            // Never stopped from here: a server stopping mid-import leaves
+            // the job to `recover`.
+            let never = std::future::pending::<String>();
+            match import::run::parcels(pool, &opts, &Progress::new(bar), never).await {
+                Outcome::Imported { report, blocks } => {
+                    if let Err(e) = blocks {
+                        tracing::error!(job = id, error = %e, "the blocks could not be recomputed after the import");
+                    }
+                    Ok((
+                        Some(report.import_id),
+                        serde_json::to_value(&report).unwrap_or_default(),
+                    ))
+                }
+                Outcome::Failed {
+                    error, recorded, ..
+                } => {
+                    if let Err(e) = recorded {
+                        tracing::warn!(job = id, error = %e, "could not record the failed import");
+                    }
+                    Err(error)
+                }
             }
         }
         JobKind::Lots => {

@@ -1,0 +1,227 @@
+//! `sidelot import parcels` and `sidelot import lots`: the import entry
+//! points (`import::run`, `rounds::import_lots`) with a progress bar, Ctrl-C
+//! and what the terminal and `--report FILE` say.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use sidelot_domain::PinFormat;
+
+use crate::import::{self, FieldChoice, ImportOptions, run::Outcome};
+use crate::rounds;
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import parcels from a Shapefile (.shp with .shx, .dbf, .prj), a .zip
+    /// holding one, or a GeoJSON FeatureCollection. Reprojects to EPSG:4326,
+    /// upserts by PIN, and reports every record it refuses. One transaction:
+    /// on any failure, or Ctrl-C, the parcels stay as they were.
+    Parcels(ImportParcelsArgs),
+    /// Offer lots in a round, from a CSV file with a `pin` column (and
+    /// optional `price`, in dollars, and `notes`). Every row is reported:
+    /// offered, or refused (unknown PIN, duplicate, already offered in
+    /// another round that has not closed). One transaction.
+    Lots(ImportLotsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportParcelsArgs {
+    /// The file to import.
+    path: PathBuf,
+    /// Coordinate system of the file (`EPSG:3435`, or WKT), overriding its .prj.
+    #[arg(long)]
+    source_crs: Option<String>,
+    /// Column holding the PIN (detected otherwise: PIN14, PIN, PIN_NBR, ...).
+    #[arg(long)]
+    pin_field: Option<String>,
+    /// `cook`: Cook County PINs (14 digits, or 10 completed with 0000);
+    /// `any`: identifiers kept as given.
+    #[arg(long, default_value = "cook")]
+    pin_format: PinFormat,
+    /// Column holding the whole street address.
+    #[arg(long)]
+    address_field: Option<String>,
+    /// Column holding the house number.
+    #[arg(long)]
+    house_number_field: Option<String>,
+    /// Column holding the street direction (N, S, E, W).
+    #[arg(long)]
+    street_dir_field: Option<String>,
+    /// Column holding the street name.
+    #[arg(long)]
+    street_name_field: Option<String>,
+    /// Column holding the street type (ST, AVE, ...).
+    #[arg(long)]
+    street_type_field: Option<String>,
+    /// Write the import report (counts, CRS, SHA-256, every reject) as JSON.
+    #[arg(long)]
+    report: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportLotsArgs {
+    /// The CSV file.
+    path: PathBuf,
+    /// The round offering the lots (its slug).
+    #[arg(long)]
+    round: String,
+    /// `cook`: Cook County PINs; `any`: identifiers kept as given.
+    #[arg(long, default_value = "cook")]
+    pin_format: PinFormat,
+    /// Write the report (counts and every refused row) as JSON.
+    #[arg(long)]
+    report: Option<PathBuf>,
+}
+
+pub async fn run(url: Option<String>, command: ImportCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        ImportCommand::Parcels(args) => parcels(url, args).await,
+        ImportCommand::Lots(args) => lots(url, args).await,
+    }
+}
+
+async fn lots(url: Option<String>, args: ImportLotsArgs) -> anyhow::Result<ExitCode> {
+    let pool = super::open(url, 2).await?;
+    let report = rounds::import_lots(
+        &pool,
+        &args.round,
+        &args.path,
+        args.pin_format,
+        &super::actor(),
+    )
+    .await?;
+    for r in &report.rejected {
+        eprintln!(
+            "line {}{}: {}",
+            r.line,
+            r.pin
+                .as_ref()
+                .map(|p| format!(" ({p})"))
+                .unwrap_or_default(),
+            r.reason
+        );
+    }
+    println!(
+        "sidelot: round {}: {} rows: {} lots offered, {} already offered (updated), {} refused",
+        report.round,
+        report.rows,
+        report.offered,
+        report.updated,
+        report.rejected.len()
+    );
+    if let Some(path) = args.report {
+        std::fs::write(&path, serde_json::to_vec_pretty(&report)?)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} {msg:18} [{bar:30}] {human_pos}/{human_len} records, {elapsed}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+/// What Ctrl-C ends an import with.
+const INTERRUPTED: &str = "interrupted (Ctrl-C): nothing was changed";
+
+async fn parcels(url: Option<String>, args: ImportParcelsArgs) -> anyhow::Result<ExitCode> {
+    let pool = super::open(url, 2).await?;
+    let opts = ImportOptions {
+        path: args.path,
+        source_crs: args.source_crs,
+        fields: FieldChoice {
+            pin: args.pin_field,
+            house_number: args.house_number_field,
+            street_dir: args.street_dir_field,
+            street_name: args.street_name_field,
+            street_type: args.street_type_field,
+            address: args.address_field,
+        },
+        pin_format: args.pin_format,
+        actor: super::actor(),
+    };
+    let progress = import::Progress::new(progress_bar());
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+        INTERRUPTED.to_owned()
+    };
+    let outcome = import::run::parcels(&pool, &opts, &progress, ctrl_c).await;
+    progress.bar.finish_and_clear();
+    let (error, stopped, recorded) = match outcome {
+        Outcome::Imported { report, blocks } => {
+            println!("{}", report.summary);
+            // On a terminal, the first rejects; elsewhere one line (the report file has all).
+            if std::io::stdout().is_terminal() {
+                for reject in report.rejects.iter().take(20) {
+                    println!(
+                        "  rejected record {}{}: {}",
+                        reject.record_no,
+                        reject
+                            .pin
+                            .as_deref()
+                            .map(|p| format!(" (PIN {p})"))
+                            .unwrap_or_default(),
+                        reject.reason
+                    );
+                }
+                if report.counts.rejected > 20 {
+                    println!(
+                        "  ... {} rejects in all{}",
+                        report.counts.rejected,
+                        if args.report.is_some() {
+                            " (all in the report)"
+                        } else {
+                            " (--report FILE lists them all)"
+                        }
+                    );
+                }
+            }
+            if let Some(path) = &args.report {
+                import::write_json(&pool, &report, path)
+                    .await
+                    .map_err(|e| {
+                        anyhow::anyhow!("cannot write the report {}: {e:#}", path.display())
+                    })?;
+                if std::io::stdout().is_terminal() {
+                    println!("Report written to {}.", path.display());
+                }
+            }
+            for (gap, set) in blocks? {
+                println!(
+                    "Blocks recomputed for gaps up to {gap} m: {} parcels in {} blocks.",
+                    set.parcels, set.blocks
+                );
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        Outcome::Failed {
+            error,
+            stopped,
+            recorded,
+        } => (error, stopped, recorded),
+    };
+    eprintln!("sidelot: import failed: {error}");
+    eprintln!("sidelot: the parcels are as they were before this import.");
+    match recorded {
+        Ok(id) => eprintln!("sidelot: recorded as failed import #{id}."),
+        Err(e) => tracing::warn!(error = %e, "could not record the failed import"),
+    }
+    if let Some(path) = &args.report {
+        let json = serde_json::json!({"status": "failed", "file_name": opts.path.display().to_string(), "error": error});
+        std::fs::write(path, serde_json::to_vec_pretty(&json)?).ok();
+    }
+    Ok(if stopped {
+        ExitCode::from(130)
+    } else {
+        ExitCode::FAILURE
+    })
+}

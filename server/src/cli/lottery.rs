@@ -1,0 +1,66 @@
+//! `sidelot lottery verify`: a published draw recomputed, without a
+//! database (docs/lottery.md).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum LotteryCommand {
+    /// Recompute a published lottery (the JSON file from its public page)
+    /// and say whether everything matches, or exactly what differs. Needs
+    /// no database.
+    Verify {
+        /// The lottery file.
+        file: PathBuf,
+    },
+}
+
+pub fn run(command: LotteryCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        LotteryCommand::Verify { file } => verify(&file),
+    }
+}
+
+fn verify(file: &Path) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let published: sidelot_domain::lottery::Lottery = match serde_json::from_str(&text) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("sidelot: {} is not a lottery file: {e}", file.display());
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let differences = sidelot_domain::lottery::verify(&published);
+    if published.randomness.is_none() {
+        println!(
+            "sidelot: {} is committed but not drawn yet: the statement and entrant hash {}",
+            file.display(),
+            if differences.is_empty() {
+                "match"
+            } else {
+                "do not match"
+            }
+        );
+    }
+    if differences.is_empty() {
+        println!(
+            "matches: {} ({}), {} lots, seed {}",
+            published.round,
+            published.algorithm,
+            published.entrants.len(),
+            published.seed.as_deref().unwrap_or("not drawn")
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        for d in &differences {
+            println!(
+                "differs: {}\n  published: {}\n  computed:  {}",
+                d.what, d.published, d.computed
+            );
+        }
+        Ok(ExitCode::from(1))
+    }
+}

@@ -1,0 +1,125 @@
+//! `sidelot serve`: the flags read and checked, then everything started
+//! (`crate::startup`).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Args;
+use sidelot_domain::PinFormat;
+use sidelot_domain::api::Basemap;
+
+use crate::applications::DataDir;
+use crate::http::proxy::TrustedProxies;
+use crate::mail::{Smtp, Transport};
+use crate::startup::{self, Settings};
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "SIDELOT_BIND")]
+    bind: SocketAddr,
+    /// How PINs in URLs are read: `cook` (Cook County, 14 digits) or `any`.
+    #[arg(long, default_value = "cook", env = "SIDELOT_PIN_FORMAT")]
+    pin_format: PinFormat,
+    /// The built browser app to serve at `/` (trunk's output).
+    #[arg(long, default_value = "dist", env = "SIDELOT_STATIC_DIR")]
+    static_dir: PathBuf,
+    /// Basemap raster tiles under the parcels: a URL template with {z}, {x}, {y}.
+    /// Without a basemap the parcels stand on a plain background.
+    #[arg(long, env = "SIDELOT_BASEMAP_TILES")]
+    basemap_tiles: Option<String>,
+    /// Basemap as a MapLibre style URL (instead of raster tiles).
+    #[arg(long, env = "SIDELOT_BASEMAP_STYLE")]
+    basemap_style: Option<String>,
+    /// Attribution shown with the basemap.
+    #[arg(long, env = "SIDELOT_BASEMAP_ATTRIBUTION")]
+    basemap_attribution: Option<String>,
+    /// Where files that are never served live: proofs of ownership, and
+    /// mail written as .eml files (when no SMTP relay is given).
+    #[arg(long, default_value = ".local/data", env = "SIDELOT_DATA_DIR")]
+    data_dir: PathBuf,
+    /// The address the public reaches this server at, for the links in
+    /// emails (default: http:// and --bind).
+    #[arg(long, env = "SIDELOT_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Send mail through SMTP instead of writing .eml files under
+    /// --data-dir/mail: HOST:PORT (a plain relay, as a local MTA offers)
+    /// or smtp://USER:PASSWORD@HOST:587 (STARTTLS required),
+    /// smtps://USER:PASSWORD@HOST:465 (TLS); ?tls=opportunistic|none.
+    #[arg(long, env = "SIDELOT_SMTP", hide_env_values = true)]
+    smtp: Option<String>,
+    /// PEM certificates of a private CA the SMTP server's certificate is
+    /// signed by, trusted besides the system's.
+    #[arg(long, env = "SIDELOT_SMTP_CA_FILE")]
+    smtp_ca_file: Option<PathBuf>,
+    /// Reverse proxies (addresses or networks, comma-separated) whose
+    /// X-Forwarded-For header names the client; without them every
+    /// request is taken to come from its connection's address.
+    #[arg(
+        long = "trusted-proxy",
+        env = "SIDELOT_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<String>,
+    /// The sender of the emails.
+    #[arg(
+        long,
+        default_value = "sidelot <noreply@localhost>",
+        env = "SIDELOT_MAIL_FROM"
+    )]
+    mail_from: String,
+}
+
+/// Reads the flags (every mistake named by its flag), then opens the
+/// database and serves.
+pub async fn run(url: Option<String>, args: ServeArgs) -> anyhow::Result<()> {
+    let settings = settings(args)?;
+    let pool = super::open(url, 16).await?;
+    startup::serve(pool, settings).await
+}
+
+fn settings(args: ServeArgs) -> anyhow::Result<Settings> {
+    let trusted_proxies = TrustedProxies::parse(&args.trusted_proxies)
+        .map_err(|e| anyhow::anyhow!("--trusted-proxy: {e}"))?;
+    let mail_from = args.mail_from;
+    let from: lettre::message::Mailbox = mail_from
+        .parse()
+        .map_err(|e| anyhow::anyhow!("--mail-from {mail_from:?}: {e}"))?;
+    let data = DataDir(args.data_dir);
+    let transport = match args.smtp {
+        None => Transport::Files(data.mail()),
+        Some(spec) => Transport::Smtp(
+            Smtp::parse(&spec, args.smtp_ca_file.as_deref())
+                .map_err(|e| anyhow::anyhow!("--smtp: {e}"))?,
+        ),
+    };
+    if let Transport::Smtp(smtp) = &transport {
+        tracing::info!(host = %smtp.host, port = smtp.port, security = ?smtp.security, "mail goes out by SMTP");
+    }
+    let basemap = Basemap::new(
+        args.basemap_tiles.as_deref(),
+        args.basemap_style.as_deref(),
+        args.basemap_attribution.as_deref(),
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let static_dir = args
+        .static_dir
+        .join("index.html")
+        .is_file()
+        .then_some(args.static_dir);
+    if static_dir.is_none() {
+        tracing::info!("no built browser app found: / describes the API instead");
+    }
+    let bind = args.bind;
+    Ok(Settings {
+        bind,
+        pin_format: args.pin_format,
+        basemap,
+        static_dir,
+        data,
+        public_url: args.public_url.unwrap_or_else(|| format!("http://{bind}")),
+        transport,
+        from,
+        trusted_proxies,
+    })
+}

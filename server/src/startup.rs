@@ -1,0 +1,72 @@
+//! What `sidelot serve` starts around the router: the outbox worker that
+//! sends the mail, the recovery of the import jobs a stopped server left
+//! unfinished, and the app state the handlers share.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use lettre::message::Mailbox;
+use sidelot_domain::PinFormat;
+use sidelot_domain::api::Basemap;
+use sqlx::PgPool;
+use tokio::sync::Notify;
+
+use crate::applications::DataDir;
+use crate::http::proxy::TrustedProxies;
+use crate::http::{self, AppState};
+use crate::import::jobs::{self, Jobs};
+use crate::mail::{self, Transport};
+
+/// Everything `serve` was told, read and checked.
+pub struct Settings {
+    pub bind: SocketAddr,
+    pub pin_format: PinFormat,
+    pub basemap: Option<Basemap>,
+    /// The built browser app, when there is one.
+    pub static_dir: Option<PathBuf>,
+    pub data: DataDir,
+    /// Starts the links in emails.
+    pub public_url: String,
+    pub transport: Transport,
+    /// The sender of the emails.
+    pub from: Mailbox,
+    pub trusted_proxies: TrustedProxies,
+}
+
+/// Starts the outbox worker, marks the import jobs the last run left
+/// unfinished as interrupted, and builds the state the handlers share.
+pub async fn start(pool: PgPool, settings: Settings) -> Result<AppState, sqlx::Error> {
+    let outbox = Arc::new(Notify::new());
+    tokio::spawn(mail::run(
+        pool.clone(),
+        settings.transport,
+        settings.from,
+        outbox.clone(),
+    ));
+    let interrupted = jobs::recover(&pool).await?;
+    if interrupted > 0 {
+        tracing::warn!(
+            interrupted,
+            "imports left unfinished by the last run were marked interrupted"
+        );
+    }
+    Ok(AppState {
+        pool,
+        pin_format: settings.pin_format,
+        basemap: settings.basemap,
+        static_dir: settings.static_dir,
+        data: settings.data,
+        public_url: settings.public_url,
+        outbox,
+        jobs: Jobs::new(),
+        trusted_proxies: Arc::new(settings.trusted_proxies),
+    })
+}
+
+/// Starts everything and serves until stopped.
+pub async fn serve(pool: PgPool, settings: Settings) -> anyhow::Result<()> {
+    let bind = settings.bind;
+    let state = start(pool, settings).await?;
+    http::serve(state, bind).await
+}
