@@ -446,13 +446,14 @@ async fn add_user(url: Option<String>, role: &str, email: &str) -> anyhow::Resul
         line.trim_end_matches(['\n', '\r']).to_owned()
     };
     let pool = open(url, 2).await?;
-    match crate::staff::add_user(&pool, email, role, password).await {
+    match crate::accounts::add_user(&pool, email, role, password).await {
         Ok(id) => {
             println!("sidelot: staff account {id} created for {email} ({role})");
             Ok(ExitCode::SUCCESS)
         }
         Err(
-            e @ (crate::staff::AccountError::Invalid(_) | crate::staff::AccountError::Exists(_)),
+            e @ (crate::accounts::AccountError::Invalid(_)
+            | crate::accounts::AccountError::Exists(_)),
         ) => {
             eprintln!("sidelot: {e}; nothing was created");
             Ok(ExitCode::from(2))

@@ -1,6 +1,7 @@
 //! The sidelot server: HTTP API, database access, imports, sample data and
 //! the `sidelot` command line.
 
+pub mod accounts;
 pub mod applications;
 pub mod blocks;
 pub mod cli;
@@ -13,5 +14,5 @@ pub mod lottery;
 pub mod mail;
 pub mod rounds;
 pub mod sample;
-pub mod staff;
+pub mod tokens;
 pub mod workflow;

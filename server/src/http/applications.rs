@@ -162,7 +162,7 @@ pub async fn status(
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(unknown());
     }
-    let hash = applications::token_hash(&token);
+    let hash = crate::tokens::token_hash(&token);
     let mut tx = state.pool.begin().await?;
     let app = sqlx::query!(
         r#"

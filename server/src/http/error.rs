@@ -47,6 +47,12 @@ impl ApiError {
     }
 }
 
+impl From<crate::tokens::NoRandomness> for ApiError {
+    fn from(e: crate::tokens::NoRandomness) -> Self {
+        ApiError::Internal(e.into())
+    }
+}
+
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
         ApiError::Internal(e.into())

@@ -70,7 +70,7 @@ pub async fn upload(
         .data
         .0
         .join("uploads")
-        .join(hex::encode(crate::staff::random_bytes::<12>()?));
+        .join(hex::encode(crate::tokens::random_bytes::<12>()?));
     let mut stored: Option<(std::path::PathBuf, String, i64)> = None;
     let io = |e: std::io::Error| ApiError::Internal(e.into());
     while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {

@@ -24,7 +24,7 @@ use super::auth::{
     Admin, AnyStaff, Body, ClientAddress, Reviewer, SESSION_COOKIE, Signed, session_cookie,
 };
 use super::{ApiError, AppState};
-use crate::staff::{self, AccountError, SignIn};
+use crate::accounts::{self as staff, AccountError, SignIn};
 use crate::workflow::{Actor, Step, StepError};
 
 pub fn router() -> Router<AppState> {
@@ -205,7 +205,7 @@ pub async fn change_password(
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));
     }
-    let keep = staff::session_hash(&auth.token);
+    let keep = crate::tokens::token_hash(&auth.token);
     staff::set_password(&state.pool, auth.user.id, req.new, Some(&keep)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,8 +4,8 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use http_body_util::BodyExt;
 use sidelot_domain::workflow::Role;
+use sidelot_server::accounts;
 use sidelot_server::http::{AppState, app};
-use sidelot_server::staff;
 use sqlx::PgPool;
 use tower::ServiceExt;
 
@@ -86,7 +86,7 @@ pub async fn login(state: &AppState, email: &str, password: &str) -> Session {
 }
 
 pub async fn add(pool: &PgPool, email: &str, role: Role) {
-    staff::add_user(pool, email, role, PASSWORD.into())
+    accounts::add_user(pool, email, role, PASSWORD.into())
         .await
         .unwrap();
 }

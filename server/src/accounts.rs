@@ -4,9 +4,10 @@
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::{DateTime, Duration, Utc};
-use sha2::{Digest, Sha256};
 use sidelot_domain::workflow::Role;
 use sqlx::PgPool;
+
+use crate::tokens::{self, NoRandomness, token_hash};
 
 /// A session ends after this long without a request.
 pub const IDLE_EXPIRY: Duration = Duration::minutes(30);
@@ -45,12 +46,10 @@ pub enum AccountError {
     Database(#[from] sqlx::Error),
 }
 
-/// Random bytes from the operating system, or an error: a session token is
-/// never made of anything weaker.
-pub fn random_bytes<const N: usize>() -> Result<[u8; N], AccountError> {
-    let mut bytes = [0u8; N];
-    getrandom::fill(&mut bytes).map_err(|e| AccountError::Random(e.to_string()))?;
-    Ok(bytes)
+impl From<NoRandomness> for AccountError {
+    fn from(e: NoRandomness) -> Self {
+        AccountError::Random(e.0)
+    }
 }
 
 fn argon2() -> Argon2<'static> {
@@ -61,7 +60,7 @@ fn argon2() -> Argon2<'static> {
 
 /// Hashes on a blocking thread: Argon2 takes tens of milliseconds of CPU.
 pub async fn hash_password(password: String) -> Result<String, AccountError> {
-    let salt = random_bytes::<16>()?;
+    let salt = tokens::random_bytes::<16>()?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::encode_b64(&salt).map_err(|e| AccountError::Hash(e.to_string()))?;
         argon2()
@@ -164,10 +163,6 @@ pub async fn set_password(
     Ok(())
 }
 
-pub fn session_hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
-}
-
 /// How long until this address or account may try again, if it must wait.
 pub async fn throttled(
     pool: &PgPool,
@@ -241,11 +236,11 @@ pub async fn sign_in(
         .await?;
         return Ok(SignIn::Wrong);
     };
-    let token = hex::encode(random_bytes::<32>()?);
-    let csrf = hex::encode(random_bytes::<32>()?);
+    let token = tokens::hex_token()?;
+    let csrf = tokens::hex_token()?;
     sqlx::query!(
         "insert into staff_sessions (token_hash, user_id, csrf_token, expires_at) values ($1, $2, $3, $4)",
-        session_hash(&token),
+        token_hash(&token),
         user.id,
         csrf,
         Utc::now() + ABSOLUTE_EXPIRY
@@ -266,7 +261,7 @@ pub async fn sign_in(
 
 /// The user of a live session; touches it (at most once a minute).
 pub async fn session_user(pool: &PgPool, token: &str) -> Result<Option<StaffUser>, sqlx::Error> {
-    let hash = session_hash(token);
+    let hash = token_hash(token);
     let now = Utc::now();
     let row = sqlx::query!(
         r#"
@@ -307,7 +302,7 @@ pub async fn session_user(pool: &PgPool, token: &str) -> Result<Option<StaffUser
 pub async fn sign_out(pool: &PgPool, token: &str) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "delete from staff_sessions where token_hash = $1 or expires_at < now()",
-        session_hash(token)
+        token_hash(token)
     )
     .execute(pool)
     .await?;
