@@ -4,6 +4,7 @@
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::{DateTime, Duration, Utc};
+use sidelot_domain::api::StaffAccount;
 use sidelot_domain::workflow::Role;
 use sqlx::PgPool;
 
@@ -247,7 +248,7 @@ pub async fn sign_in(
     )
     .execute(pool)
     .await?;
-    let role = Role::parse(&user.role).unwrap_or(Role::Reviewer);
+    let role = stored_role(&user.role)?;
     Ok(SignIn::Ok(
         token,
         StaffUser {
@@ -307,6 +308,79 @@ pub async fn sign_out(pool: &PgPool, token: &str) -> Result<(), sqlx::Error> {
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// A role read from the database: one the console does not know is refused,
+/// never taken for another.
+pub fn stored_role(raw: &str) -> Result<Role, sqlx::Error> {
+    Role::parse(raw).ok_or_else(|| {
+        sqlx::Error::Decode(format!("staff_users holds an unknown role {raw:?}").into())
+    })
+}
+
+/// Every staff account, by email.
+pub async fn accounts(pool: &PgPool) -> Result<Vec<StaffAccount>, sqlx::Error> {
+    let rows = sqlx::query!(
+        "select id, email, role, disabled_at, created_at from staff_users order by lower(email)"
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|u| {
+            Ok(StaffAccount {
+                id: u.id,
+                email: u.email,
+                role: stored_role(&u.role)?,
+                disabled: u.disabled_at.is_some(),
+                created_at: u.created_at.to_rfc3339(),
+            })
+        })
+        .collect()
+}
+
+/// Gives an account another role, or disables or enables it; fields left
+/// out stay. A new role or a disabled account takes effect at once: its
+/// sessions end. None when there is no such account.
+pub async fn change_account(
+    pool: &PgPool,
+    id: i64,
+    role: Option<Role>,
+    disabled: Option<bool>,
+) -> Result<Option<StaffAccount>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let Some(row) = sqlx::query!(
+        r#"
+        update staff_users
+           set role = coalesce($2, role),
+               disabled_at = case when $3::bool is null then disabled_at
+                                  when $3 then coalesce(disabled_at, now())
+                                  else null end
+         where id = $1
+        returning id, email, role, disabled_at, created_at
+        "#,
+        id,
+        role.map(Role::as_str),
+        disabled
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(None);
+    };
+    if row.disabled_at.is_some() || role.is_some() {
+        // A new role or a disabled account takes effect now: sign in again.
+        sqlx::query!("delete from staff_sessions where user_id = $1", id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(Some(StaffAccount {
+        id: row.id,
+        email: row.email,
+        role: stored_role(&row.role)?,
+        disabled: row.disabled_at.is_some(),
+        created_at: row.created_at.to_rfc3339(),
+    }))
 }
 
 #[cfg(test)]

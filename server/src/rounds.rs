@@ -161,18 +161,8 @@ pub async fn create_round(
             ),
         ));
     }
-    let taken = sqlx::query_scalar!(
-        r#"select exists (select 1 from rounds where slug = $1) as "taken!""#,
-        file.slug
-    )
-    .fetch_one(pool)
-    .await?;
-    if taken {
-        errors.push(field(
-            "slug",
-            format!("a round called {:?} exists already", file.slug),
-        ));
-    }
+    // A slug taken already is refused by `rounds_slug_unique` on insert
+    // (the API answers 409), race or not.
     let (Some(opens), Some(closes), true) = (opens, closes, errors.is_empty()) else {
         return Err(RoundError::Invalid(errors));
     };

@@ -3,6 +3,7 @@
 //! `domain::workflow`, writes the audit row and queues the applicant's
 //! message.
 
+use sidelot_domain::api::DenialReason;
 use sidelot_domain::application::FieldError;
 use sidelot_domain::workflow::{
     self, Action, Contest, LotState, Reason, Rival, Target, transition,
@@ -61,7 +62,7 @@ struct Locked {
 pub async fn apply(pool: &PgPool, step: &Step, actor: Actor) -> Result<Vec<Moved>, StepError> {
     let mut tx = pool.begin().await?;
     let moved = apply_in(&mut tx, step, actor).await?;
-    tx.commit().await.map_err(award_race)?;
+    tx.commit().await?;
     Ok(moved)
 }
 
@@ -155,13 +156,14 @@ async fn ranks(
     .collect())
 }
 
-fn award_race(e: sqlx::Error) -> StepError {
-    match &e {
-        sqlx::Error::Database(d) if d.constraint() == Some("application_lots_one_award") => {
-            StepError::Conflict("This lot has just been awarded to another application.".into())
-        }
-        _ => StepError::Database(e),
-    }
+/// A state read from the database: one the workflow does not know is
+/// refused, never taken for another.
+fn stored_state(raw: &str) -> Result<LotState, StepError> {
+    LotState::parse(raw).ok_or_else(|| {
+        StepError::Database(sqlx::Error::Decode(
+            format!("application_lots holds an unknown state {raw:?}").into(),
+        ))
+    })
 }
 
 async fn one(
@@ -186,7 +188,7 @@ async fn one(
     let mut rivals = Vec::new();
     let mut rivals_full = Vec::new();
     for r in rows {
-        let state = LotState::parse(&r.state).unwrap_or(LotState::Submitted);
+        let state = stored_state(&r.state)?;
         let priority = u32::try_from(r.priority).unwrap_or(u32::MAX);
         if r.application_id == step.application_id {
             mine = Some(Locked {
@@ -353,8 +355,7 @@ async fn one(
         reason_code
     )
     .execute(&mut **tx)
-    .await
-    .map_err(award_race)?;
+    .await?;
     let (kind, id) = match actor {
         Actor::Staff(id) => ("staff", Some(id)),
         Actor::System => ("system", None),
@@ -463,4 +464,48 @@ async fn notify(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+/// Adds a staff note to an application's history; false when there is no
+/// such application.
+pub async fn add_note(
+    pool: &PgPool,
+    application_id: i64,
+    staff_id: i64,
+    note: &str,
+) -> Result<bool, sqlx::Error> {
+    let added = sqlx::query!(
+        r#"
+        insert into application_events (application_id, kind, actor_kind, actor_id, note)
+        select id, 'note', 'staff', $2, $3 from applications where id = $1
+        "#,
+        application_id,
+        staff_id,
+        note
+    )
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(added > 0)
+}
+
+/// Adds a denial reason or changes one's words or whether it is offered
+/// (codes are never deleted: the audit trail refers to them).
+pub async fn save_reason(
+    pool: &PgPool,
+    reason: &DenialReason,
+) -> Result<DenialReason, sqlx::Error> {
+    sqlx::query_as!(
+        DenialReason,
+        r#"
+        insert into denial_reasons (code, label, plain, active) values ($1, $2, $3, $4)
+        on conflict (code) do update set label = excluded.label, plain = excluded.plain, active = excluded.active
+        returning code, label, plain, active
+        "#,
+        reason.code,
+        reason.label,
+        reason.plain,
+        reason.active
+    )
+    .fetch_one(pool)
+    .await
 }

@@ -1,8 +1,7 @@
 //! `POST /api/applications` (a multipart form with the deed) and
 //! `GET /api/status/{token}` (the applicant's private status page).
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -11,6 +10,7 @@ use sidelot_domain::application::{FieldError, MAX_DOCUMENT_BYTES};
 use sidelot_domain::eligibility::Relation;
 use sidelot_domain::workflow::LotState;
 
+use super::extract::Path;
 use super::{ApiError, AppState};
 use crate::applications::{self, Submission, SubmitError};
 use crate::rounds;
@@ -151,9 +151,8 @@ pub async fn submit(
 )]
 pub async fn status(
     State(state): State<AppState>,
-    token: Result<Path<String>, PathRejection>,
+    Path(token): Path<String>,
 ) -> Result<Json<ApplicationStatus>, ApiError> {
-    let Path(token) = token.map_err(|e| ApiError::bad("token", e.body_text()))?;
     let unknown = || {
         ApiError::NotFound(
             "No application has this status link. Check that the whole link was copied.".into(),

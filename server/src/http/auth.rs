@@ -9,10 +9,9 @@
 use std::marker::PhantomData;
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
-use serde::de::DeserializeOwned;
 use sidelot_domain::workflow::Role;
 
 use super::{ApiError, AppState};
@@ -156,20 +155,6 @@ impl<R: Need> FromRequestParts<AppState> for Signed<R> {
             token,
             role: PhantomData,
         })
-    }
-}
-
-/// A JSON body whose mistakes are answered in the API's error shape.
-pub struct Body<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(Body(v)),
-            Err(e) => Err(ApiError::bad("body", e.body_text())),
-        }
     }
 }
 
