@@ -508,14 +508,6 @@ async fn round(url: Option<String>, command: RoundCommand) -> anyhow::Result<Exi
                     }
                     return Ok(ExitCode::from(2));
                 }
-                Err(rounds::RoundError::Database(e))
-                    if e.as_database_error().and_then(|d| d.constraint())
-                        == Some("rounds_slug_unique") =>
-                {
-                    eprintln!("sidelot: {} is not a valid round:", file.display());
-                    eprintln!("  slug: a round called {:?} exists already", spec.slug);
-                    return Ok(ExitCode::from(2));
-                }
                 Err(e) => return Err(e.into()),
             }
         }

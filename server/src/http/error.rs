@@ -55,9 +55,9 @@ impl From<crate::tokens::NoRandomness> for ApiError {
 
 impl ApiError {
     /// The answer to a write that broke a named constraint guarding what
-    /// clients may do: a taken name or a lost race is 409, a form value the
-    /// database refuses is 400 naming its field. Any other database error is
-    /// ours: 500. Every `sqlx::Error` that reaches the API passes here, so
+    /// clients may do: a taken slug or a lost race is 409, a form value the
+    /// database refuses (a second application for one property) is 400
+    /// naming its field. Any other database error is ours: 500. Every `sqlx::Error` that reaches the API passes here, so
     /// handlers and services need not check before they write.
     pub fn on_constraint(e: sqlx::Error) -> ApiError {
         let Some(db) = e.as_database_error() else {

@@ -14,27 +14,40 @@ use super::ApiError;
 
 /// A JSON body. A syntax error is answered as a bad `body`; a wrong value
 /// in a field (an unknown action, a string where a number belongs) names
-/// the field, as every form error does.
+/// the field, as every form error does, and every such field is named at
+/// once.
 pub struct Body<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(req, state)
+        let axum::Json(mut value) = axum::Json::<serde_json::Value>::from_request(req, state)
             .await
             .map_err(|e| ApiError::bad("body", e.body_text()))?;
-        serde_path_to_error::deserialize(value)
-            .map(Body)
-            .map_err(|e| match field_of(e.path()) {
-                Some(field) => {
-                    ApiError::Invalid(vec![FieldError::new(&field, e.inner().to_string())])
+        let mut wrong = Vec::new();
+        loop {
+            let e = match serde_path_to_error::deserialize::<_, T>(value.clone()) {
+                Ok(v) if wrong.is_empty() => return Ok(Body(v)),
+                Ok(_) => return Err(ApiError::Invalid(wrong)),
+                Err(e) => e,
+            };
+            // A wrong field is set aside and the rest read again, so that
+            // the answer names every wrong field, not only the first.
+            let field = field_of(e.path())
+                .filter(|f| value.as_object_mut().and_then(|o| o.remove(f)).is_some());
+            match field {
+                Some(field) => wrong.push(FieldError::new(&field, e.inner().to_string())),
+                None if wrong.is_empty() => {
+                    return Err(ApiError::bad(
+                        "body",
+                        format!("Failed to deserialize the JSON body into the target type: {e}"),
+                    ));
                 }
-                None => ApiError::bad(
-                    "body",
-                    format!("Failed to deserialize the JSON body into the target type: {e}"),
-                ),
-            })
+                // Setting the wrong fields aside left required ones out.
+                None => return Err(ApiError::Invalid(wrong)),
+            }
+        }
     }
 }
 
@@ -170,7 +183,7 @@ mod tests {
         let (status, body) = answer("/n/twelve").await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(body["error"]["parameter"], "id");
-        assert_eq!(body["error"]["message"], "is not an application number");
+        assert_eq!(body["error"]["message"], "id: is not an application number");
     }
 
     #[tokio::test]

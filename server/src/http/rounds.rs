@@ -386,9 +386,17 @@ pub async fn create_round(
             e.to_string().trim().replace('\n', " "),
         )])
     })?;
-    // A slug taken already, race or not: 409 from `rounds_slug_unique`.
     match rounds::create_round(&state.pool, &file, &auth.user.email).await {
         Ok(round) => Ok((StatusCode::CREATED, Json(round.summary()))),
+        // A slug taken already, race or not (`rounds_slug_unique`): 409.
+        Err(rounds::RoundError::Invalid(errors))
+            if errors.contains(&rounds::slug_taken(&file.slug)) =>
+        {
+            Err(ApiError::Conflict(format!(
+                "A round called {:?} exists already.",
+                file.slug
+            )))
+        }
         Err(rounds::RoundError::Invalid(errors)) => Err(ApiError::Invalid(
             errors
                 .into_iter()
