@@ -1,6 +1,9 @@
 //! Staff sessions and workflow steps through the real router.
 
+use std::net::SocketAddr;
+
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{Method, Request, StatusCode};
 use http_body_util::BodyExt;
 use sidelot_domain::workflow::Role;
@@ -141,4 +144,66 @@ pub async fn lot_state(pool: &PgPool, id: i64) -> String {
         .fetch_one(pool)
         .await
         .unwrap()
+}
+
+/// The test app as the staff console sees it: served over https (so the
+/// session cookie is `Secure`), with a reviewer, rev@city.example, signed in.
+pub struct Console {
+    pub state: AppState,
+    pub session: Session,
+}
+
+pub async fn console(pool: &PgPool) -> Console {
+    let mut state = AppState::new(pool.clone());
+    state.public_url = "https://lots.example.city".into();
+    add(pool, "rev@city.example", Role::Reviewer).await;
+    let session = login(&state, "rev@city.example", PASSWORD).await;
+    Console { state, session }
+}
+
+/// A sign-in as REV@city.example with `password`, from `from`.
+pub async fn attempt(
+    state: &AppState,
+    password: &str,
+    from: &str,
+) -> (StatusCode, serde_json::Value, axum::http::HeaderMap) {
+    let addr: SocketAddr = from.parse().unwrap();
+    send(
+        state,
+        Method::POST,
+        "/api/staff/login",
+        None,
+        Some(serde_json::json!({"email": "REV@city.example", "password": password})),
+        move |r| {
+            r.extensions_mut().insert(ConnectInfo(addr));
+        },
+    )
+    .await
+}
+
+/// A sign-in from `peer`, with `forwarded` as its X-Forwarded-For.
+pub async fn login_from(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    peer: &str,
+    forwarded: Option<&str>,
+) -> StatusCode {
+    let peer: SocketAddr = peer.parse().unwrap();
+    let forwarded = forwarded.map(|f| axum::http::HeaderValue::from_str(f).unwrap());
+    send(
+        state,
+        Method::POST,
+        "/api/staff/login",
+        None,
+        Some(serde_json::json!({"email": email, "password": password})),
+        move |r| {
+            r.extensions_mut().insert(ConnectInfo(peer));
+            if let Some(f) = forwarded {
+                r.headers_mut().insert("x-forwarded-for", f);
+            }
+        },
+    )
+    .await
+    .0
 }
