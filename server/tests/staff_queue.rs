@@ -3,14 +3,15 @@
     clippy::expect_used,
     reason = "tests: a failed expectation is a failed test"
 )]
-//! Bulk actions over the review queue: each lot its own audited
-//! transition, refusals named, wards and contested lots.
+//! The review queue: pages, counts per state and filters; bulk actions,
+//! each lot its own audited transition, refusals named, wards and
+//! contested lots.
 
 mod common;
 
 use axum::http::{Method, StatusCode};
 use common::applying::{lot_and_neighbours, offer, world};
-use common::staffing::{PASSWORD, add, apply, call, login, step};
+use common::staffing::{PASSWORD, add, apply, call, login, step, ten_denied};
 use sidelot_domain::eligibility::Relation;
 use sidelot_domain::workflow::Role;
 use sqlx::PgPool;
@@ -137,4 +138,92 @@ async fn a_bulk_action_moves_each_application_in_its_own_audited_transition(pool
     .await;
     assert_eq!(contested.as_array().unwrap().len(), 1);
     assert_eq!(contested[0]["applications"].as_array().unwrap().len(), 2);
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn the_queue_shows_every_lot_in_pages_with_counts_per_state(pool: PgPool) {
+    let (w, lot, ids, s) = ten_denied(&pool).await;
+    // One denial reverted: that application has the lot again.
+    let (status, answer) = step(
+        &w,
+        &s,
+        ids[0],
+        &lot,
+        serde_json::json!({"action": "revert", "note": "denied by mistake"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+
+    // The queue shows them all, contested, with counts per state, in pages.
+    let (status, page) = call(
+        &w.state,
+        Method::GET,
+        "/api/staff/queue?limit=4&round=now",
+        &s,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(page["rows"].as_array().unwrap().len(), 4);
+    assert_eq!(page["total"], 10);
+    let counts: Vec<(String, i64)> = page["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["state"].as_str().unwrap().to_owned(),
+                c["count"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            ("disclosure_pending".to_owned(), 1),
+            ("denied".to_owned(), 9)
+        ]
+    );
+    let mut seen = Vec::new();
+    let mut next = None::<String>;
+    loop {
+        let uri = match &next {
+            Some(after) => format!("/api/staff/queue?limit=4&sort=newest&after={after}"),
+            None => "/api/staff/queue?limit=4&sort=newest".to_owned(),
+        };
+        let (_, page) = call(&w.state, Method::GET, &uri, &s, None).await;
+        seen.extend(
+            page["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["application_id"].as_i64().unwrap()),
+        );
+        next = page["next"].as_str().map(str::to_owned);
+        if next.is_none() {
+            break;
+        }
+    }
+    let mut newest_first = ids.clone();
+    newest_first.reverse();
+    assert_eq!(seen, newest_first);
+    let (_, page) = call(
+        &w.state,
+        Method::GET,
+        "/api/staff/queue?state=denied&contested=false",
+        &s,
+        None,
+    )
+    .await;
+    assert_eq!(page["total"], 9);
+    let (status, answer) = call(
+        &w.state,
+        Method::GET,
+        "/api/staff/queue?state=approved&limit=0",
+        &s,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer["error"]["parameter"], "state");
 }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use common::applying::{PDF, lot_and_neighbours, offer, world};
-use common::staffing::{PASSWORD, add, apply, call, login, lot_state, step};
+use common::staffing::{PASSWORD, add, apply, call, login, lot_state, step, ten_denied};
 use http_body_util::BodyExt;
 use sidelot_domain::eligibility::Relation;
 use sidelot_domain::workflow::{self, Action, LotState, Role, Target};
@@ -407,49 +407,7 @@ async fn the_audit_trail_cannot_be_changed_and_a_failing_mail_relay_loses_nothin
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
 async fn ten_reviewers_awarding_one_lot_at_once_leave_one_winner(pool: PgPool) {
-    let w = world(
-        &pool,
-        vec![
-            Relation::Adjacent,
-            Relation::AcrossAlley,
-            Relation::SameBlock,
-            Relation::AcrossStreet,
-            Relation::Nearby,
-        ],
-    )
-    .await;
-    let (lot, _) = lot_and_neighbours(&pool).await;
-    offer(&pool, &w, &[&lot]).await;
-    let owners: Vec<String> = sqlx::query_scalar(
-        "select p.pin from parcels p, parcels l where l.pin = $1 and p.pin <> l.pin order by p.geom <-> l.geom limit 10",
-    )
-    .bind(&lot)
-    .fetch_all(&pool)
-    .await
-    .unwrap();
-    let mut ids = Vec::new();
-    for (i, owned) in owners.iter().enumerate() {
-        ids.push(apply(&w, owned, &lot, &format!("n{i}@example.org")).await);
-    }
-    // Each was once awarded and then denied (set up as history says it).
-    for id in &ids {
-        sqlx::query("update application_lots set state = 'denied', denial_reason = 'incomplete' where application_id = $1")
-            .bind(id)
-            .execute(&pool)
-            .await
-            .unwrap();
-        sqlx::query(
-            "insert into application_events (application_id, kind, lot_pin, actor_kind, action, from_state, to_state)
-             values ($1, 'transition', $2, 'system', 'deny', 'disclosure_pending', 'denied')",
-        )
-        .bind(id)
-        .bind(&lot)
-        .execute(&pool)
-        .await
-        .unwrap();
-    }
-    add(&pool, "rev@city.example", Role::Reviewer).await;
-    let s = login(&w.state, "rev@city.example", PASSWORD).await;
+    let (w, lot, ids, s) = ten_denied(&pool).await;
     // Ten reviewers revert ten denials at once: each would restore an award.
     let w = Arc::new(w);
     let tasks: Vec<_> = ids
@@ -500,77 +458,4 @@ async fn ten_reviewers_awarding_one_lot_at_once_leave_one_winner(pool: PgPool) {
         err.to_string().contains("application_lots_one_award"),
         "{err}"
     );
-
-    // The queue shows them all, contested, with counts per state, in pages.
-    let (status, page) = call(
-        &w.state,
-        Method::GET,
-        "/api/staff/queue?limit=4&round=now",
-        &s,
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{page}");
-    assert_eq!(page["rows"].as_array().unwrap().len(), 4);
-    assert_eq!(page["total"], 10);
-    let counts: Vec<(String, i64)> = page["counts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["state"].as_str().unwrap().to_owned(),
-                c["count"].as_i64().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        counts,
-        [
-            ("disclosure_pending".to_owned(), 1),
-            ("denied".to_owned(), 9)
-        ]
-    );
-    let mut seen = Vec::new();
-    let mut next = None::<String>;
-    loop {
-        let uri = match &next {
-            Some(after) => format!("/api/staff/queue?limit=4&sort=newest&after={after}"),
-            None => "/api/staff/queue?limit=4&sort=newest".to_owned(),
-        };
-        let (_, page) = call(&w.state, Method::GET, &uri, &s, None).await;
-        seen.extend(
-            page["rows"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|r| r["application_id"].as_i64().unwrap()),
-        );
-        next = page["next"].as_str().map(str::to_owned);
-        if next.is_none() {
-            break;
-        }
-    }
-    let mut newest_first = ids.clone();
-    newest_first.reverse();
-    assert_eq!(seen, newest_first);
-    let (_, page) = call(
-        &w.state,
-        Method::GET,
-        "/api/staff/queue?state=denied&contested=false",
-        &s,
-        None,
-    )
-    .await;
-    assert_eq!(page["total"], 9);
-    let (status, answer) = call(
-        &w.state,
-        Method::GET,
-        "/api/staff/queue?state=approved&limit=0",
-        &s,
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(answer["error"]["parameter"], "state");
 }

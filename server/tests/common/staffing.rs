@@ -12,7 +12,9 @@ use sidelot_server::http::{AppState, app};
 use sqlx::PgPool;
 use tower::ServiceExt;
 
-use super::applying::{PDF, World, fields, post};
+use sidelot_domain::eligibility::Relation;
+
+use super::applying::{PDF, World, fields, lot_and_neighbours, offer, post, world};
 
 pub const PASSWORD: &str = "a long staff passphrase";
 
@@ -206,4 +208,54 @@ pub async fn login_from(
     )
     .await
     .0
+}
+
+/// Ten neighbours applied for one lot (relations from adjacent to nearby);
+/// each was once awarded and then denied, as the history says. The world,
+/// the lot, the applications oldest first, and a reviewer signed in.
+pub async fn ten_denied(pool: &PgPool) -> (World, String, Vec<i64>, Session) {
+    let w = world(
+        pool,
+        vec![
+            Relation::Adjacent,
+            Relation::AcrossAlley,
+            Relation::SameBlock,
+            Relation::AcrossStreet,
+            Relation::Nearby,
+        ],
+    )
+    .await;
+    let (lot, _) = lot_and_neighbours(pool).await;
+    offer(pool, &w, &[&lot]).await;
+    let owners: Vec<String> = sqlx::query_scalar(
+        "select p.pin from parcels p, parcels l where l.pin = $1 and p.pin <> l.pin order by p.geom <-> l.geom limit 10",
+    )
+    .bind(&lot)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let mut ids = Vec::new();
+    for (i, owned) in owners.iter().enumerate() {
+        ids.push(apply(&w, owned, &lot, &format!("n{i}@example.org")).await);
+    }
+    // Each was once awarded and then denied (set up as history says it).
+    for id in &ids {
+        sqlx::query("update application_lots set state = 'denied', denial_reason = 'incomplete' where application_id = $1")
+            .bind(id)
+            .execute(pool)
+            .await
+            .unwrap();
+        sqlx::query(
+            "insert into application_events (application_id, kind, lot_pin, actor_kind, action, from_state, to_state)
+             values ($1, 'transition', $2, 'system', 'deny', 'disclosure_pending', 'denied')",
+        )
+        .bind(id)
+        .bind(&lot)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+    add(pool, "rev@city.example", Role::Reviewer).await;
+    let s = login(&w.state, "rev@city.example", PASSWORD).await;
+    (w, lot, ids, s)
 }
