@@ -261,28 +261,6 @@ async fn a_lot_goes_from_submitted_to_sold_audited_notified_and_reversible(pool:
     );
     assert_eq!(page["lots"][0]["actions"], serde_json::json!(["revert"]));
     assert_eq!(page["email"], "ada@example.org");
-    // The deed, for staff.
-    let response = app(w.state.clone())
-        .oneshot(
-            Request::get(format!("/api/staff/applications/{ada}/deed"))
-                .header("cookie", &s.cookie)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.headers()["content-type"], "application/pdf");
-    assert_eq!(
-        response
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .as_ref(),
-        PDF
-    );
 
     // Each move queued a message; the denial's names the reason in plain words.
     let bodies: Vec<(String, String)> = sqlx::query_as(
@@ -457,5 +435,37 @@ async fn ten_reviewers_awarding_one_lot_at_once_leave_one_winner(pool: PgPool) {
     assert!(
         err.to_string().contains("application_lots_one_award"),
         "{err}"
+    );
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn staff_read_the_deed_as_it_was_uploaded(pool: PgPool) {
+    let w = world(&pool, vec![Relation::Adjacent]).await;
+    let (lot, neighbours) = lot_and_neighbours(&pool).await;
+    offer(&pool, &w, &[&lot]).await;
+    let ada = apply(&w, &neighbours[0], &lot, "ada@example.org").await;
+    add(&pool, "rev@city.example", Role::Reviewer).await;
+    let s = login(&w.state, "rev@city.example", PASSWORD).await;
+    // The deed, for staff.
+    let response = app(w.state.clone())
+        .oneshot(
+            Request::get(format!("/api/staff/applications/{ada}/deed"))
+                .header("cookie", &s.cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    assert_eq!(
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .as_ref(),
+        PDF
     );
 }

@@ -222,7 +222,9 @@ pub async fn status(
     let lots = lots
         .into_iter()
         .map(|l| {
-            let state = LotState::parse(&l.state).unwrap_or(LotState::Submitted);
+            let state = LotState::parse(&l.state).ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!("unknown lot state {:?} stored", l.state))
+            })?;
             Ok(AppliedLot {
                 relation: serde_json::from_value::<Relation>(serde_json::Value::String(l.relation))
                     .map_err(|e| ApiError::Internal(e.into()))?,
