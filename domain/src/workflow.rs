@@ -6,10 +6,10 @@
 //! another is denied). The server looks every action up in [`TRANSITIONS`];
 //! nothing else decides what is allowed.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Where a requested lot stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LotState {
@@ -131,7 +131,7 @@ impl std::fmt::Display for LotState {
 }
 
 /// What staff (or the system) do to a requested lot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
@@ -392,7 +392,7 @@ pub fn contest(priority: u32, rivals: &[Rival]) -> Contest {
 }
 
 /// Staff roles. An admin may do everything; the others only their own work.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -431,6 +431,33 @@ impl std::fmt::Display for Role {
     }
 }
 
+/// Read from JSON and query strings by name (surrounding spaces ignored),
+/// so a wrong name is refused at the edge with the names that work.
+macro_rules! parsed_by_name {
+    ($t:ident, $what:literal, $hint:expr) => {
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let raw = String::deserialize(d)?;
+                $t::parse(raw.trim()).ok_or_else(|| {
+                    serde::de::Error::custom(format!("{raw:?} is not {}; use {}", $what, $hint))
+                })
+            }
+        }
+    };
+}
+
+parsed_by_name!(
+    LotState,
+    "a state",
+    format!("one of {}", LotState::ALL.map(LotState::as_str).join(", "))
+);
+parsed_by_name!(
+    Action,
+    "an action",
+    format!("one of {}", Action::ALL.map(Action::as_str).join(", "))
+);
+parsed_by_name!(Role, "a role", "reviewer, admin or analyst");
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -452,6 +479,18 @@ mod tests {
             );
         }
         assert_eq!(LotState::parse("approved"), None);
+        for r in Role::ALL {
+            let json = serde_json::Value::String(format!(" {} ", r.as_str()));
+            assert_eq!(serde_json::from_value::<Role>(json).ok(), Some(r));
+        }
+        let wrong = serde_json::from_value::<Action>("approve".into())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            wrong.starts_with("\"approve\" is not an action; use one of start_screening,"),
+            "{wrong}"
+        );
     }
 
     #[test]

@@ -93,7 +93,7 @@ async fn main() -> anyhow::Result<()> {
         "bench",
     )
     .await?;
-    let admin_id = sidelot_server::staff::add_user(
+    let admin_id = sidelot_server::accounts::add_user(
         &pool,
         "bench@city.example",
         Role::Admin,

@@ -65,35 +65,23 @@ pub enum SubmitError {
 
 /// Random bytes from the operating system.
 fn random<const N: usize>() -> [u8; N] {
-    let mut bytes = [0u8; N];
     // The OS generator does not fail on the platforms sidelot runs on; if it
     // ever did, all-zero bytes would collide on the unique constraints and
     // the submission would be refused, never accepted with a guessable token.
-    let _ = getrandom::fill(&mut bytes);
-    bytes
+    crate::tokens::random_bytes().unwrap_or([0u8; N])
 }
 
 /// `SL-XXXX-XXXX` in Crockford's base 32 (no I, L, O, U): read aloud on the
 /// phone without confusion.
 pub fn tracking_code() -> String {
-    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    let bytes = random::<8>();
-    let chars: String = bytes
-        .iter()
-        .map(|b| ALPHABET[usize::from(b & 31)] as char)
-        .collect();
-    format!("SL-{}-{}", &chars[..4], &chars[4..])
+    crate::tokens::crockford_code("SL", random::<8>())
 }
 
 /// A status token (32 random bytes, URL-safe hex) and its SHA-256.
 pub fn status_token() -> (String, Vec<u8>) {
     let token = hex::encode(random::<32>());
-    let hash = token_hash(&token);
+    let hash = crate::tokens::token_hash(&token);
     (token, hash)
-}
-
-pub fn token_hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
 }
 
 /// Checks a submission against the form's rules, the round and the

@@ -1,6 +1,7 @@
 //! The sidelot server: HTTP API, database access, imports, sample data and
 //! the `sidelot` command line.
 
+pub mod accounts;
 pub mod applications;
 pub mod blocks;
 pub mod cli;
@@ -12,6 +13,6 @@ pub mod lottery;
 pub mod mail;
 pub mod rounds;
 pub mod sample;
-pub mod staff;
 pub mod startup;
+pub mod tokens;
 pub mod workflow;

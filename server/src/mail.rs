@@ -341,6 +341,33 @@ pub async fn run(pool: PgPool, transport: Transport, from: Mailbox, wake: Arc<No
     }
 }
 
+/// Sends a message again: a waiting one now, a delivered one as a copy.
+/// False when there is no such message.
+pub async fn resend(pool: &PgPool, id: i64) -> Result<bool, sqlx::Error> {
+    let waiting = sqlx::query!(
+        "update outbox set next_attempt_at = now() where id = $1 and sent_at is null",
+        id
+    )
+    .execute(pool)
+    .await?
+    .rows_affected();
+    if waiting > 0 {
+        return Ok(true);
+    }
+    // The query's text is the one `.sqlx/` knows, indentation and all.
+    let copied = sqlx::query!(
+        r#"
+            insert into outbox (application_id, to_address, subject, body)
+            select application_id, to_address, subject, body from outbox where id = $1
+            "#,
+        id
+    )
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(copied > 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

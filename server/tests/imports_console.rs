@@ -19,7 +19,7 @@ use sidelot_domain::workflow::Role;
 use sidelot_server::http::{AppState, app};
 use sidelot_server::import::jobs;
 use sidelot_server::rounds::{self, RoundFile};
-use sidelot_server::{blocks, staff};
+use sidelot_server::{accounts, blocks};
 use sqlx::PgPool;
 use tower::ServiceExt;
 
@@ -31,7 +31,7 @@ struct Analyst {
 }
 
 async fn analyst(pool: &PgPool) -> Analyst {
-    staff::add_user(
+    accounts::add_user(
         pool,
         "gis@city.example",
         Role::Analyst,
@@ -292,7 +292,7 @@ async fn an_analyst_uploads_parcels_and_lots_and_reads_every_reject(pool: PgPool
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
 async fn jobs_a_stopped_server_left_running_are_marked_interrupted(pool: PgPool) {
-    let id = staff::add_user(
+    let id = accounts::add_user(
         &pool,
         "gis@city.example",
         Role::Analyst,

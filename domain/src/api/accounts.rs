@@ -18,7 +18,7 @@ pub struct StaffAccount {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewStaffAccount {
     pub email: String,
-    pub role: String,
+    pub role: crate::workflow::Role,
     pub password: String,
 }
 
@@ -28,7 +28,7 @@ pub struct NewStaffAccount {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffAccountChange {
     #[serde(default)]
-    pub role: Option<String>,
+    pub role: Option<crate::workflow::Role>,
     #[serde(default)]
     pub disabled: Option<bool>,
 }

@@ -10,6 +10,7 @@ mod error;
 mod figures;
 mod imports;
 mod outbox;
+pub mod params;
 mod parcels;
 mod queue;
 mod review;

@@ -68,7 +68,7 @@ pub struct StaffApplication {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TransitionRequest {
-    pub action: String,
+    pub action: crate::workflow::Action,
     #[serde(default)]
     pub reason_code: Option<String>,
     #[serde(default)]
@@ -95,4 +95,11 @@ pub struct DenialReason {
     /// What the applicant reads.
     pub plain: String,
     pub active: bool,
+}
+
+/// `POST /api/staff/applications/{id}/notes`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoteRequest {
+    pub note: String,
 }

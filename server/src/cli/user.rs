@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use crate::staff::{self, AccountError};
+use crate::accounts::{self, AccountError};
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
@@ -46,7 +46,7 @@ async fn add(url: Option<String>, role: &str, email: &str) -> anyhow::Result<Exi
         line.trim_end_matches(['\n', '\r']).to_owned()
     };
     let pool = super::open(url, 2).await?;
-    match staff::add_user(&pool, email, role, password).await {
+    match accounts::add_user(&pool, email, role, password).await {
         Ok(id) => {
             println!("sidelot: staff account {id} created for {email} ({role})");
             Ok(ExitCode::SUCCESS)

@@ -1,8 +1,7 @@
 //! `POST /api/applications` (a multipart form with the deed) and
 //! `GET /api/status/{token}` (the applicant's private status page).
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -11,6 +10,7 @@ use sidelot_domain::application::{FieldError, MAX_DOCUMENT_BYTES};
 use sidelot_domain::eligibility::Relation;
 use sidelot_domain::workflow::LotState;
 
+use super::extract::Path;
 use super::{ApiError, AppState};
 use crate::applications::{self, Submission, SubmitError};
 use crate::rounds;
@@ -151,9 +151,8 @@ pub async fn submit(
 )]
 pub async fn status(
     State(state): State<AppState>,
-    token: Result<Path<String>, PathRejection>,
+    Path(token): Path<String>,
 ) -> Result<Json<ApplicationStatus>, ApiError> {
-    let Path(token) = token.map_err(|e| ApiError::bad("token", e.body_text()))?;
     let unknown = || {
         ApiError::NotFound(
             "No application has this status link. Check that the whole link was copied.".into(),
@@ -162,7 +161,7 @@ pub async fn status(
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(unknown());
     }
-    let hash = applications::token_hash(&token);
+    let hash = crate::tokens::token_hash(&token);
     let mut tx = state.pool.begin().await?;
     let app = sqlx::query!(
         r#"
@@ -223,7 +222,9 @@ pub async fn status(
     let lots = lots
         .into_iter()
         .map(|l| {
-            let state = LotState::parse(&l.state).unwrap_or(LotState::Submitted);
+            let state = LotState::parse(&l.state).ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!("unknown lot state {:?} stored", l.state))
+            })?;
             Ok(AppliedLot {
                 relation: serde_json::from_value::<Relation>(serde_json::Value::String(l.relation))
                     .map_err(|e| ApiError::Internal(e.into()))?,

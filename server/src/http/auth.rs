@@ -9,15 +9,14 @@
 use std::marker::PhantomData;
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
-use serde::de::DeserializeOwned;
-use sha2::{Digest, Sha256};
 use sidelot_domain::workflow::Role;
 
 use super::{ApiError, AppState};
-use crate::staff::{self, StaffUser};
+use crate::accounts::{self, StaffUser};
+use crate::tokens::token_hash;
 
 pub const SESSION_COOKIE: &str = "sidelot_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -67,7 +66,7 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// Equal, in time that does not depend on where they differ.
 fn same(a: &str, b: &str) -> bool {
-    Sha256::digest(a.as_bytes()) == Sha256::digest(b.as_bytes())
+    token_hash(a) == token_hash(b)
 }
 
 /// A state-changing request from another site's page carries that site's
@@ -127,7 +126,7 @@ impl<R: Need> FromRequestParts<AppState> for Signed<R> {
             .filter(|t| t.len() == 64)
             .ok_or_else(ended)?
             .to_owned();
-        let user = staff::session_user(&state.pool, &token)
+        let user = accounts::session_user(&state.pool, &token)
             .await?
             .ok_or_else(ended)?;
         if !parts.method.is_safe() {
@@ -156,20 +155,6 @@ impl<R: Need> FromRequestParts<AppState> for Signed<R> {
             token,
             role: PhantomData,
         })
-    }
-}
-
-/// A JSON body whose mistakes are answered in the API's error shape.
-pub struct Body<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(Body(v)),
-            Err(e) => Err(ApiError::bad("body", e.body_text())),
-        }
     }
 }
 

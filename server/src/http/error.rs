@@ -47,9 +47,56 @@ impl ApiError {
     }
 }
 
+impl From<crate::tokens::NoRandomness> for ApiError {
+    fn from(e: crate::tokens::NoRandomness) -> Self {
+        ApiError::Internal(e.into())
+    }
+}
+
+impl ApiError {
+    /// The answer to a write that broke a named constraint guarding what
+    /// clients may do: a taken slug or a lost race is 409, a form value the
+    /// database refuses (a second application for one property) is 400
+    /// naming its field. Any other database error is ours: 500. Every `sqlx::Error` that reaches the API passes here, so
+    /// handlers and services need not check before they write.
+    pub fn on_constraint(e: sqlx::Error) -> ApiError {
+        let Some(db) = e.as_database_error() else {
+            return ApiError::Internal(e.into());
+        };
+        match db.constraint() {
+            Some("rounds_slug_unique") => {
+                let slug = key_value(db).unwrap_or_default();
+                ApiError::Conflict(format!("A round called {slug:?} exists already."))
+            }
+            Some("application_lots_one_award") => {
+                ApiError::Conflict("This lot has just been awarded to another application.".into())
+            }
+            Some("applications_one_per_owned_parcel") => ApiError::Invalid(vec![FieldError::new(
+                "owned",
+                "an application for this property exists already in this round: one per property per round",
+            )]),
+            Some("applications_idempotency_key_unique") => ApiError::Conflict(
+                "This submission is being stored already: ask for its status with the same key."
+                    .into(),
+            ),
+            _ => ApiError::Internal(e.into()),
+        }
+    }
+}
+
+/// The last value of a unique violation's detail, `Key (slug)=(spring) already
+/// exists.`: the value that was taken.
+fn key_value(db: &dyn sqlx::error::DatabaseError) -> Option<String> {
+    let detail = db
+        .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()?
+        .detail()?;
+    let (_, rest) = detail.split_once(")=(")?;
+    rest.rsplit_once(')').map(|(value, _)| value.to_owned())
+}
+
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
-        ApiError::Internal(e.into())
+        ApiError::on_constraint(e)
     }
 }
 

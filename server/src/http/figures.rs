@@ -1,8 +1,7 @@
 //! Public figures (`GET /api/figures`) and the awarded and sold lots of a
 //! round as GeoJSON: counts and lots, never a person.
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -10,6 +9,7 @@ use axum::{Json, Router};
 use sidelot_domain::api::{Figures, RoundFigures, StateCount, WardFigures};
 use sidelot_domain::workflow::LotState;
 
+use super::extract::Path;
 use super::{ApiError, AppState};
 
 pub fn router() -> Router<AppState> {
@@ -109,9 +109,8 @@ pub async fn figures(State(state): State<AppState>) -> Result<Json<Figures>, Api
 )]
 pub async fn awarded(
     State(state): State<AppState>,
-    slug: Result<Path<String>, PathRejection>,
+    Path(slug): Path<String>,
 ) -> Result<Response, ApiError> {
-    let Path(slug) = slug.map_err(|e| ApiError::bad("slug", e.body_text()))?;
     let round = crate::rounds::find_round(&state.pool, &slug).await?;
     let body = sqlx::query_scalar!(
         r#"

@@ -1,8 +1,7 @@
 //! `/api/staff/imports`: analysts upload a parcel file or a lot inventory;
 //! the import runs in the background and its report stays viewable.
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -13,6 +12,8 @@ use sidelot_domain::application::FieldError;
 use tokio::io::AsyncWriteExt;
 
 use super::auth::{Analyst, Signed};
+use super::extract::Path;
+use super::extract::number::ImportJobNo;
 use super::{ApiError, AppState};
 use crate::import::jobs::{self, JobKind, JobSpec};
 
@@ -70,7 +71,7 @@ pub async fn upload(
         .data
         .0
         .join("uploads")
-        .join(hex::encode(crate::staff::random_bytes::<12>()?));
+        .join(hex::encode(crate::tokens::random_bytes::<12>()?));
     let mut stored: Option<(std::path::PathBuf, String, i64)> = None;
     let io = |e: std::io::Error| ApiError::Internal(e.into());
     while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
@@ -255,11 +256,6 @@ pub async fn list(
     Ok(Json(recent(&state, None, false).await?))
 }
 
-fn id_param(id: Result<Path<i64>, PathRejection>) -> Result<i64, ApiError> {
-    id.map(|Path(id)| id)
-        .map_err(|_| ApiError::bad("id", "is not an import job number"))
-}
-
 /// One import job with its full report.
 #[utoipa::path(
     get, path = "/api/staff/imports/{id}", tag = "staff", security(("session" = ["analyst"])),
@@ -272,9 +268,8 @@ fn id_param(id: Result<Path<i64>, PathRejection>) -> Result<i64, ApiError> {
 pub async fn one(
     _auth: Signed<Analyst>,
     State(state): State<AppState>,
-    id: Result<Path<i64>, PathRejection>,
+    Path(ImportJobNo(id)): Path<ImportJobNo>,
 ) -> Result<Json<ImportJob>, ApiError> {
-    let id = id_param(id)?;
     Ok(Json(find(&state, id, true).await?))
 }
 
@@ -290,9 +285,8 @@ pub async fn one(
 pub async fn rejects_csv(
     _auth: Signed<Analyst>,
     State(state): State<AppState>,
-    id: Result<Path<i64>, PathRejection>,
+    Path(ImportJobNo(id)): Path<ImportJobNo>,
 ) -> Result<Response, ApiError> {
-    let id = id_param(id)?;
     let job = find(&state, id, true).await?;
     let job_import = sqlx::query_scalar!("select import_id from import_jobs where id = $1", id)
         .fetch_one(&state.pool)

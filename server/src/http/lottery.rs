@@ -1,15 +1,15 @@
 //! The lottery over HTTP: the public file per round, and the admin's
 //! commit and draw.
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use sidelot_domain::application::FieldError;
 use sidelot_domain::lottery::Lottery;
 
-use super::auth::{Admin, Body, Signed};
+use super::auth::{Admin, Signed};
+use super::extract::{Body, Path};
 use super::{ApiError, AppState};
 use crate::lottery::{self, LotteryError};
 
@@ -33,11 +33,6 @@ impl From<LotteryError> for ApiError {
     }
 }
 
-fn slug_param(raw: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
-    raw.map(|Path(s)| s)
-        .map_err(|e| ApiError::bad("slug", e.body_text()))
-}
-
 /// The round's lottery as published: statement, entrants by public id,
 /// hashes, and once drawn the randomness, the seed and every lot's order.
 /// Everything `sidelot lottery verify` needs (docs/lottery.md).
@@ -51,9 +46,8 @@ fn slug_param(raw: Result<Path<String>, PathRejection>) -> Result<String, ApiErr
 )]
 pub async fn public(
     State(state): State<AppState>,
-    slug: Result<Path<String>, PathRejection>,
+    Path(slug): Path<String>,
 ) -> Result<Json<Lottery>, ApiError> {
-    let slug = slug_param(slug)?;
     lottery::published(&state.pool, &slug)
         .await?
         .map(Json)
@@ -82,10 +76,9 @@ pub struct CommitRequest {
 pub async fn commit(
     auth: Signed<Admin>,
     State(state): State<AppState>,
-    slug: Result<Path<String>, PathRejection>,
+    Path(slug): Path<String>,
     Body(req): Body<CommitRequest>,
 ) -> Result<(StatusCode, Json<Lottery>), ApiError> {
-    let slug = slug_param(slug)?;
     let committed =
         lottery::commit(&state.pool, &slug, &req.randomness_source, auth.user.id).await?;
     Ok((StatusCode::CREATED, Json(committed)))
@@ -114,10 +107,9 @@ pub struct DrawRequest {
 pub async fn draw(
     auth: Signed<Admin>,
     State(state): State<AppState>,
-    slug: Result<Path<String>, PathRejection>,
+    Path(slug): Path<String>,
     Body(req): Body<DrawRequest>,
 ) -> Result<Json<Lottery>, ApiError> {
-    let slug = slug_param(slug)?;
     let drawn = lottery::draw(&state.pool, &slug, &req.randomness, auth.user.id).await?;
     state.outbox.notify_one();
     Ok(Json(drawn))
@@ -149,10 +141,9 @@ pub struct RedrawRequest {
 pub async fn redraw(
     auth: Signed<Admin>,
     State(state): State<AppState>,
-    slug: Result<Path<String>, PathRejection>,
+    Path(slug): Path<String>,
     Body(req): Body<RedrawRequest>,
 ) -> Result<(StatusCode, Json<Lottery>), ApiError> {
-    let slug = slug_param(slug)?;
     let again = lottery::redraw(
         &state.pool,
         &slug,

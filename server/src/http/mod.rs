@@ -5,6 +5,7 @@ mod applications;
 pub mod auth;
 mod config;
 mod error;
+pub mod extract;
 mod figures;
 mod health;
 mod imports;

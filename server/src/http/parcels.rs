@@ -4,8 +4,7 @@
 //! and smaller than decoding geometry into Rust and encoding it again.
 
 use axum::Router;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -13,6 +12,7 @@ use serde::Deserialize;
 use sidelot_domain::api::{DEFAULT_PARCEL_LIMIT, MAX_PARCEL_LIMIT};
 use sidelot_domain::{BBox, Pin};
 
+use super::extract::{Path, Query};
 use super::{ApiError, AppState};
 
 pub fn router() -> Router<AppState> {
@@ -50,9 +50,8 @@ pub struct ListParams {
 )]
 pub async fn list(
     State(state): State<AppState>,
-    params: Result<Query<ListParams>, QueryRejection>,
+    Query(params): Query<ListParams>,
 ) -> Result<Response, ApiError> {
-    let Query(params) = params.map_err(|e| ApiError::bad("query", e.body_text()))?;
     let raw_bbox = params
         .bbox
         .as_deref()
@@ -117,9 +116,8 @@ pub async fn list(
 )]
 pub async fn one(
     State(state): State<AppState>,
-    pin: Result<Path<String>, PathRejection>,
+    Path(raw): Path<String>,
 ) -> Result<Response, ApiError> {
-    let Path(raw) = pin.map_err(|e| ApiError::bad("pin", e.body_text()))?;
     let pin =
         Pin::parse(&raw, state.pin_format).map_err(|e| ApiError::bad("pin", e.to_string()))?;
     let feature = sqlx::query_scalar!(

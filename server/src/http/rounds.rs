@@ -3,19 +3,22 @@
 //! before applying; `GET /api/rounds/{slug}/eligible-lots`: every lot of a
 //! round a property qualifies for (the application form offers them).
 
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::routing::get;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Datelike;
 use serde::Deserialize;
 use sidelot_domain::api::{
-    EligibilityAnswer, EligibleLot, EligibleLots, RoundList, RoundState, RoundSummary,
+    EligibilityAnswer, EligibleLot, EligibleLots, NewRound, RoundList, RoundState, RoundSummary,
 };
+use sidelot_domain::application::FieldError;
 use sidelot_domain::eligibility::{self, Date, Offering, Owned};
 use sidelot_domain::search::address_key;
 use sidelot_domain::{Pin, PinFormat};
 
+use super::auth::{Admin, Signed};
+use super::extract::{Body, Path, Query};
 use super::{ApiError, AppState};
 use crate::rounds::{self, RoundError};
 
@@ -25,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/rounds/{slug}", get(one))
         .route("/rounds/{slug}/eligible-lots", get(eligible_lots))
         .route("/eligibility", get(check))
+        .route("/staff/rounds", post(create_round))
 }
 
 impl From<RoundError> for ApiError {
@@ -62,9 +66,8 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<RoundList>, ApiE
 )]
 pub async fn one(
     State(state): State<AppState>,
-    slug: Result<Path<String>, PathRejection>,
+    Path(slug): Path<String>,
 ) -> Result<Json<RoundSummary>, ApiError> {
-    let Path(slug) = slug.map_err(|e| ApiError::bad("slug", e.body_text()))?;
     Ok(Json(
         rounds::find_round(&state.pool, &slug).await?.summary(),
     ))
@@ -96,9 +99,8 @@ pub struct EligibilityParams {
 )]
 pub async fn check(
     State(state): State<AppState>,
-    params: Result<Query<EligibilityParams>, QueryRejection>,
+    Query(params): Query<EligibilityParams>,
 ) -> Result<Json<EligibilityAnswer>, ApiError> {
-    let Query(params) = params.map_err(|e| ApiError::bad("query", e.body_text()))?;
     let pool = &state.pool;
     let lot = required_pin(
         params.lot.as_deref(),
@@ -236,11 +238,9 @@ pub struct EligibleLotsParams {
 )]
 pub async fn eligible_lots(
     State(state): State<AppState>,
-    slug: Result<Path<String>, PathRejection>,
-    params: Result<Query<EligibleLotsParams>, QueryRejection>,
+    Path(slug): Path<String>,
+    Query(params): Query<EligibleLotsParams>,
 ) -> Result<Json<EligibleLots>, ApiError> {
-    let Path(slug) = slug.map_err(|e| ApiError::bad("slug", e.body_text()))?;
-    let Query(params) = params.map_err(|e| ApiError::bad("query", e.body_text()))?;
     let owned = required_pin(
         params.owned.as_deref(),
         "owned",
@@ -351,5 +351,48 @@ async fn pin_at_address(pool: &sqlx::PgPool, address: &str) -> Result<Pin, ApiEr
             "owned_address",
             format!("{address:?} names more than one parcel: give the PIN of yours"),
         )),
+    }
+}
+
+/// Create a round from the same TOML the command line takes (slug, name,
+/// opens, closes, time_zone, [rules]). Every mistake is named by its key.
+#[utoipa::path(
+    post, path = "/api/staff/rounds", tag = "staff", security(("session" = ["admin"])),
+    request_body = NewRound,
+    responses(
+        (status = 201, description = "Created", body = RoundSummary),
+        (status = 400, description = "Keys need attention: every one is listed", body = sidelot_domain::api::ErrorBody),
+        (status = 409, description = "The slug is taken", body = sidelot_domain::api::ErrorBody),
+    )
+)]
+pub async fn create_round(
+    auth: Signed<Admin>,
+    State(state): State<AppState>,
+    Body(req): Body<NewRound>,
+) -> Result<(StatusCode, Json<RoundSummary>), ApiError> {
+    let file: rounds::RoundFile = toml::from_str(&req.toml).map_err(|e| {
+        ApiError::Invalid(vec![FieldError::new(
+            "toml",
+            e.to_string().trim().replace('\n', " "),
+        )])
+    })?;
+    match rounds::create_round(&state.pool, &file, &auth.user.email).await {
+        Ok(round) => Ok((StatusCode::CREATED, Json(round.summary()))),
+        // A slug taken already, race or not (`rounds_slug_unique`): 409.
+        Err(rounds::RoundError::Invalid(errors))
+            if errors.contains(&rounds::slug_taken(&file.slug)) =>
+        {
+            Err(ApiError::Conflict(format!(
+                "A round called {:?} exists already.",
+                file.slug
+            )))
+        }
+        Err(rounds::RoundError::Invalid(errors)) => Err(ApiError::Invalid(
+            errors
+                .into_iter()
+                .map(|e| FieldError::new(&e.field, e.message))
+                .collect(),
+        )),
+        Err(e) => Err(e.into()),
     }
 }

@@ -5,8 +5,7 @@
 //! addresses and of street names, ignoring case and punctuation
 //! (`sidelot_domain::search`). Indexes keep it fast on a city-sized table.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -17,6 +16,7 @@ use sidelot_domain::api::{
 use sidelot_domain::search::address_key;
 use sidelot_domain::{Pin, PinFormat};
 
+use super::extract::Query;
 use super::{ApiError, AppState};
 
 pub fn router() -> Router<AppState> {
@@ -66,9 +66,8 @@ fn pin_query(q: &str, format: PinFormat) -> PinQuery {
 )]
 pub async fn search(
     State(state): State<AppState>,
-    params: Result<Query<SearchParams>, QueryRejection>,
+    Query(params): Query<SearchParams>,
 ) -> Result<Json<SearchResults>, ApiError> {
-    let Query(params) = params.map_err(|e| ApiError::bad("query", e.body_text()))?;
     let q = params.q.as_deref().map(str::trim).unwrap_or_default();
     if q.is_empty() {
         return Err(ApiError::bad(

@@ -42,13 +42,8 @@ impl From<StepError> for LotteryError {
 /// `E-XXXX-XXXX` in Crockford's base 32, from the operating system's
 /// randomness: derived from nothing personal.
 pub fn public_id() -> Result<String, LotteryError> {
-    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    let bytes = crate::staff::random_bytes::<8>().map_err(|_| LotteryError::Random)?;
-    let chars: String = bytes
-        .iter()
-        .map(|b| ALPHABET[usize::from(b & 31)] as char)
-        .collect();
-    Ok(format!("E-{}-{}", &chars[..4], &chars[4..]))
+    let bytes = crate::tokens::random_bytes::<8>().map_err(|_| LotteryError::Random)?;
+    Ok(crate::tokens::crockford_code("E", bytes))
 }
 
 struct Live {

@@ -93,6 +93,11 @@ fn field(field: &str, message: impl Into<String>) -> RuleError {
     }
 }
 
+/// The mistake of a slug another round has (the API answers it with 409).
+pub fn slug_taken(slug: &str) -> RuleError {
+    field("slug", format!("a round called {slug:?} exists already"))
+}
+
 /// Reads a round's TOML file, naming the line of a syntax error.
 pub fn read_round_file(path: &Path) -> anyhow::Result<RoundFile> {
     let text = std::fs::read_to_string(path)
@@ -165,18 +170,8 @@ pub async fn create_round(
             ),
         ));
     }
-    let taken = sqlx::query_scalar!(
-        r#"select exists (select 1 from rounds where slug = $1) as "taken!""#,
-        file.slug
-    )
-    .fetch_one(pool)
-    .await?;
-    if taken {
-        errors.push(field(
-            "slug",
-            format!("a round called {:?} exists already", file.slug),
-        ));
-    }
+    // A slug taken already is refused by `rounds_slug_unique` on insert,
+    // race or not, as a mistake in the slug.
     let (Some(opens), Some(closes), true) = (opens, closes, errors.is_empty()) else {
         return Err(RoundError::Invalid(errors));
     };
@@ -195,7 +190,13 @@ pub async fn create_round(
         actor
     )
     .execute(pool)
-    .await?;
+    .await
+    .map_err(
+        |e| match e.as_database_error().and_then(|d| d.constraint()) {
+            Some("rounds_slug_unique") => RoundError::Invalid(vec![slug_taken(&file.slug)]),
+            _ => RoundError::Database(e),
+        },
+    )?;
     ensure_blocks(pool, &file.rules).await?;
     find_round(pool, &file.slug).await
 }

@@ -9,6 +9,9 @@ use sidelot_domain::workflow::{
 };
 use sqlx::{PgPool, Postgres, Transaction};
 
+mod records;
+pub use records::{add_note, save_reason};
+
 /// Who moves a lot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor {
@@ -61,7 +64,7 @@ struct Locked {
 pub async fn apply(pool: &PgPool, step: &Step, actor: Actor) -> Result<Vec<Moved>, StepError> {
     let mut tx = pool.begin().await?;
     let moved = apply_in(&mut tx, step, actor).await?;
-    tx.commit().await.map_err(award_race)?;
+    tx.commit().await?;
     Ok(moved)
 }
 
@@ -155,13 +158,14 @@ async fn ranks(
     .collect())
 }
 
-fn award_race(e: sqlx::Error) -> StepError {
-    match &e {
-        sqlx::Error::Database(d) if d.constraint() == Some("application_lots_one_award") => {
-            StepError::Conflict("This lot has just been awarded to another application.".into())
-        }
-        _ => StepError::Database(e),
-    }
+/// A state read from the database: one the workflow does not know is
+/// refused, never taken for another.
+fn stored_state(raw: &str) -> Result<LotState, StepError> {
+    LotState::parse(raw).ok_or_else(|| {
+        StepError::Database(sqlx::Error::Decode(
+            format!("application_lots holds an unknown state {raw:?}").into(),
+        ))
+    })
 }
 
 async fn one(
@@ -186,7 +190,7 @@ async fn one(
     let mut rivals = Vec::new();
     let mut rivals_full = Vec::new();
     for r in rows {
-        let state = LotState::parse(&r.state).unwrap_or(LotState::Submitted);
+        let state = stored_state(&r.state)?;
         let priority = u32::try_from(r.priority).unwrap_or(u32::MAX);
         if r.application_id == step.application_id {
             mine = Some(Locked {
@@ -353,8 +357,7 @@ async fn one(
         reason_code
     )
     .execute(&mut **tx)
-    .await
-    .map_err(award_race)?;
+    .await?;
     let (kind, id) = match actor {
         Actor::Staff(id) => ("staff", Some(id)),
         Actor::System => ("system", None),

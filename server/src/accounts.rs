@@ -4,9 +4,11 @@
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::{DateTime, Duration, Utc};
-use sha2::{Digest, Sha256};
+use sidelot_domain::api::StaffAccount;
 use sidelot_domain::workflow::Role;
 use sqlx::PgPool;
+
+use crate::tokens::{self, NoRandomness, token_hash};
 
 /// A session ends after this long without a request.
 pub const IDLE_EXPIRY: Duration = Duration::minutes(30);
@@ -45,12 +47,10 @@ pub enum AccountError {
     Database(#[from] sqlx::Error),
 }
 
-/// Random bytes from the operating system, or an error: a session token is
-/// never made of anything weaker.
-pub fn random_bytes<const N: usize>() -> Result<[u8; N], AccountError> {
-    let mut bytes = [0u8; N];
-    getrandom::fill(&mut bytes).map_err(|e| AccountError::Random(e.to_string()))?;
-    Ok(bytes)
+impl From<NoRandomness> for AccountError {
+    fn from(e: NoRandomness) -> Self {
+        AccountError::Random(e.0)
+    }
 }
 
 fn argon2() -> Argon2<'static> {
@@ -61,7 +61,7 @@ fn argon2() -> Argon2<'static> {
 
 /// Hashes on a blocking thread: Argon2 takes tens of milliseconds of CPU.
 pub async fn hash_password(password: String) -> Result<String, AccountError> {
-    let salt = random_bytes::<16>()?;
+    let salt = tokens::random_bytes::<16>()?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::encode_b64(&salt).map_err(|e| AccountError::Hash(e.to_string()))?;
         argon2()
@@ -164,10 +164,6 @@ pub async fn set_password(
     Ok(())
 }
 
-pub fn session_hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
-}
-
 /// How long until this address or account may try again, if it must wait.
 pub async fn throttled(
     pool: &PgPool,
@@ -241,18 +237,18 @@ pub async fn sign_in(
         .await?;
         return Ok(SignIn::Wrong);
     };
-    let token = hex::encode(random_bytes::<32>()?);
-    let csrf = hex::encode(random_bytes::<32>()?);
+    let token = tokens::hex_token()?;
+    let csrf = tokens::hex_token()?;
     sqlx::query!(
         "insert into staff_sessions (token_hash, user_id, csrf_token, expires_at) values ($1, $2, $3, $4)",
-        session_hash(&token),
+        token_hash(&token),
         user.id,
         csrf,
         Utc::now() + ABSOLUTE_EXPIRY
     )
     .execute(pool)
     .await?;
-    let role = Role::parse(&user.role).unwrap_or(Role::Reviewer);
+    let role = stored_role(&user.role)?;
     Ok(SignIn::Ok(
         token,
         StaffUser {
@@ -266,7 +262,7 @@ pub async fn sign_in(
 
 /// The user of a live session; touches it (at most once a minute).
 pub async fn session_user(pool: &PgPool, token: &str) -> Result<Option<StaffUser>, sqlx::Error> {
-    let hash = session_hash(token);
+    let hash = token_hash(token);
     let now = Utc::now();
     let row = sqlx::query!(
         r#"
@@ -307,11 +303,84 @@ pub async fn session_user(pool: &PgPool, token: &str) -> Result<Option<StaffUser
 pub async fn sign_out(pool: &PgPool, token: &str) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "delete from staff_sessions where token_hash = $1 or expires_at < now()",
-        session_hash(token)
+        token_hash(token)
     )
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// A role read from the database: one the console does not know is refused,
+/// never taken for another.
+pub fn stored_role(raw: &str) -> Result<Role, sqlx::Error> {
+    Role::parse(raw).ok_or_else(|| {
+        sqlx::Error::Decode(format!("staff_users holds an unknown role {raw:?}").into())
+    })
+}
+
+/// Every staff account, by email.
+pub async fn accounts(pool: &PgPool) -> Result<Vec<StaffAccount>, sqlx::Error> {
+    let rows = sqlx::query!(
+        "select id, email, role, disabled_at, created_at from staff_users order by lower(email)"
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|u| {
+            Ok(StaffAccount {
+                id: u.id,
+                email: u.email,
+                role: stored_role(&u.role)?,
+                disabled: u.disabled_at.is_some(),
+                created_at: u.created_at.to_rfc3339(),
+            })
+        })
+        .collect()
+}
+
+/// Gives an account another role, or disables or enables it; fields left
+/// out stay. A new role or a disabled account takes effect at once: its
+/// sessions end. None when there is no such account.
+pub async fn change_account(
+    pool: &PgPool,
+    id: i64,
+    role: Option<Role>,
+    disabled: Option<bool>,
+) -> Result<Option<StaffAccount>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let Some(row) = sqlx::query!(
+        r#"
+        update staff_users
+           set role = coalesce($2, role),
+               disabled_at = case when $3::bool is null then disabled_at
+                                  when $3 then coalesce(disabled_at, now())
+                                  else null end
+         where id = $1
+        returning id, email, role, disabled_at, created_at
+        "#,
+        id,
+        role.map(Role::as_str),
+        disabled
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(None);
+    };
+    if row.disabled_at.is_some() || role.is_some() {
+        // A new role or a disabled account takes effect now: sign in again.
+        sqlx::query!("delete from staff_sessions where user_id = $1", id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(Some(StaffAccount {
+        id: row.id,
+        email: row.email,
+        role: stored_role(&row.role)?,
+        disabled: row.disabled_at.is_some(),
+        created_at: row.created_at.to_rfc3339(),
+    }))
 }
 
 #[cfg(test)]

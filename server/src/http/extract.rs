@@ -1,0 +1,196 @@
+//! Extractors whose mistakes are answered in the API's one error shape,
+//! naming the parameter or field: a JSON [`Body`], a [`Path`] and a
+//! [`Query`]. Handlers take these, never axum's own, so no handler maps a
+//! rejection by hand.
+
+use axum::extract::path::ErrorKind;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use sidelot_domain::application::FieldError;
+
+use super::ApiError;
+
+/// A JSON body. A syntax error is answered as a bad `body`; a wrong value
+/// in a field (an unknown action, a string where a number belongs) names
+/// the field, as every form error does, and every such field is named at
+/// once.
+pub struct Body<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let axum::Json(mut value) = axum::Json::<serde_json::Value>::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::bad("body", e.body_text()))?;
+        let mut wrong = Vec::new();
+        loop {
+            let e = match serde_path_to_error::deserialize::<_, T>(value.clone()) {
+                Ok(v) if wrong.is_empty() => return Ok(Body(v)),
+                Ok(_) => return Err(ApiError::Invalid(wrong)),
+                Err(e) => e,
+            };
+            // A wrong field is set aside and the rest read again, so that
+            // the answer names every wrong field, not only the first.
+            let field = field_of(e.path())
+                .filter(|f| value.as_object_mut().and_then(|o| o.remove(f)).is_some());
+            match field {
+                Some(field) => wrong.push(FieldError::new(&field, e.inner().to_string())),
+                None if wrong.is_empty() => {
+                    return Err(ApiError::bad(
+                        "body",
+                        format!("Failed to deserialize the JSON body into the target type: {e}"),
+                    ));
+                }
+                // Setting the wrong fields aside left required ones out.
+                None => return Err(ApiError::Invalid(wrong)),
+            }
+        }
+    }
+}
+
+/// The top-level field an error is in, if it is in one.
+fn field_of(path: &serde_path_to_error::Path) -> Option<String> {
+    match path.iter().next() {
+        Some(serde_path_to_error::Segment::Map { key }) => Some(key.clone()),
+        _ => None,
+    }
+}
+
+/// Path parameters. A value that does not parse names its parameter; the
+/// message is the type's own (see [`number`] for record numbers) or axum's.
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(Path(v)),
+            Err(PathRejection::FailedToDeserializePathParams(e)) => {
+                let text = e.body_text();
+                Err(match e.into_kind() {
+                    ErrorKind::DeserializeError { key, message, .. } => {
+                        ApiError::bad(&key, message)
+                    }
+                    ErrorKind::ParseErrorAtKey { key, .. }
+                    | ErrorKind::InvalidUtf8InPathParam { key } => ApiError::bad(&key, text),
+                    _ => ApiError::Internal(anyhow::anyhow!("path parameters: {text}")),
+                })
+            }
+            Err(e) => Err(ApiError::Internal(anyhow::anyhow!(
+                "path parameters: {}",
+                e.body_text()
+            ))),
+        }
+    }
+}
+
+/// Query parameters. A value that does not parse names its parameter, with
+/// the message of the type that refused it.
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let query = parts.uri.query().unwrap_or_default();
+        let deserializer =
+            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer)
+            .map(Query)
+            .map_err(|e| match field_of(e.path()) {
+                Some(parameter) => ApiError::bad(&parameter, e.inner().to_string()),
+                None => ApiError::bad(
+                    "query",
+                    format!("Failed to deserialize query string: {}", e.inner()),
+                ),
+            })
+    }
+}
+
+/// Record numbers in paths: each says, when it does not parse, what it
+/// numbers ("is not an application number").
+pub mod number {
+    use serde::de::{Deserializer, Error, Visitor};
+
+    macro_rules! number {
+        ($name:ident, $wrong:literal) => {
+            #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+            pub struct $name(pub i64);
+
+            impl<'de> serde::Deserialize<'de> for $name {
+                fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    struct V;
+                    impl Visitor<'_> for V {
+                        type Value = $name;
+                        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                            f.write_str("a whole number")
+                        }
+                        fn visit_str<E: Error>(self, v: &str) -> Result<$name, E> {
+                            v.parse().map($name).map_err(|_| E::custom($wrong))
+                        }
+                    }
+                    d.deserialize_str(V)
+                }
+            }
+        };
+    }
+
+    number!(ApplicationNo, "is not an application number");
+    number!(MessageNo, "is not a message number");
+    number!(AccountNo, "is not an account number");
+    number!(ImportJobNo, "is not an import job number");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::{Request, StatusCode};
+    use axum::response::IntoResponse;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    #[derive(serde::Deserialize)]
+    struct Filter {
+        #[expect(dead_code, reason = "only parsed")]
+        limit: Option<u32>,
+    }
+
+    async fn answer(uri: &str) -> (StatusCode, serde_json::Value) {
+        let app = axum::Router::new()
+            .route(
+                "/n/{id}",
+                get(|Path(number::ApplicationNo(id))| async move { id.to_string() }),
+            )
+            .route("/q", get(|Query(_f): Query<Filter>| async { "ok" }));
+        let response = app
+            .oneshot(Request::get(uri).body(axum::body::Body::empty()).unwrap())
+            .await
+            .map(IntoResponse::into_response)
+            .unwrap_or_else(|e| match e {});
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_bad_path_number_names_its_parameter_and_what_it_numbers() {
+        let (status, body) = answer("/n/twelve").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["error"]["parameter"], "id");
+        assert_eq!(body["error"]["message"], "id: is not an application number");
+    }
+
+    #[tokio::test]
+    async fn a_bad_query_value_names_its_parameter() {
+        let (status, body) = answer("/q?limit=many").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["error"]["code"], "invalid_parameter");
+        assert_eq!(body["error"]["parameter"], "limit");
+    }
+}

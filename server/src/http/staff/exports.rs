@@ -1,0 +1,118 @@
+//! Exports for staff: a round's applications as a spreadsheet.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
+use crate::http::auth::{Reviewer, Signed};
+use crate::http::extract::Path;
+use crate::http::{ApiError, AppState};
+
+/// A spreadsheet cell that cannot run as a formula.
+fn cell(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    }
+}
+
+/// The round's applications as CSV, one row per requested lot: what staff
+/// need, never the documents.
+#[utoipa::path(
+    get, path = "/api/staff/rounds/{slug}/applications.csv", tag = "staff",
+    security(("session" = ["reviewer"])),
+    params(("slug" = String, Path, description = "Round slug")),
+    responses(
+        (status = 200, description = "CSV", content_type = "text/csv"),
+        (status = 404, description = "No such round", body = sidelot_domain::api::ErrorBody),
+    )
+)]
+pub async fn export_csv(
+    _auth: Signed<Reviewer>,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, ApiError> {
+    let round = crate::rounds::find_round(&state.pool, &slug).await?;
+    let rows = sqlx::query!(
+        r#"
+        select a.tracking_code, a.submitted_at, a.applicant_name, a.email, a.phone, a.mailing_address,
+               a.owned_pin, op.address as owned_address, l.lot_pin, lp.address as lot_address,
+               l.relation, l.priority, l.shared_boundary_m, l.distance_m, l.state, l.denial_reason,
+               a.email_confirmed_at is not null as "email_confirmed!", a.planned_use,
+               parcel_ward(lp.source) as ward
+          from application_lots l
+          join applications a on a.id = l.application_id
+          left join parcels op on op.pin = a.owned_pin
+          left join parcels lp on lp.pin = l.lot_pin
+         where l.round_id = $1
+         order by a.id, l.lot_pin
+        "#,
+        round.id
+    )
+    .fetch_all(&state.pool)
+    .await?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header_row = [
+        "tracking_code",
+        "submitted_at",
+        "applicant_name",
+        "email",
+        "phone",
+        "mailing_address",
+        "owned_pin",
+        "owned_address",
+        "lot_pin",
+        "lot_address",
+        "ward",
+        "relation",
+        "priority",
+        "shared_boundary_m",
+        "distance_m",
+        "state",
+        "denial_reason",
+        "email_confirmed",
+        "planned_use",
+    ];
+    let io = |e: csv::Error| ApiError::Internal(e.into());
+    w.write_record(header_row).map_err(io)?;
+    for r in rows {
+        w.write_record([
+            cell(&r.tracking_code),
+            r.submitted_at.to_rfc3339(),
+            cell(&r.applicant_name),
+            cell(&r.email),
+            cell(r.phone.as_deref().unwrap_or("")),
+            cell(&r.mailing_address),
+            r.owned_pin,
+            cell(r.owned_address.as_deref().unwrap_or("")),
+            r.lot_pin,
+            cell(r.lot_address.as_deref().unwrap_or("")),
+            cell(r.ward.as_deref().unwrap_or("")),
+            r.relation,
+            r.priority.to_string(),
+            format!("{:.2}", r.shared_boundary_m),
+            format!("{:.2}", r.distance_m),
+            r.state,
+            r.denial_reason.unwrap_or_default(),
+            r.email_confirmed.to_string(),
+            r.planned_use,
+        ])
+        .map_err(io)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"applications-{slug}.csv\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
