@@ -96,3 +96,10 @@ pub struct DenialReason {
     pub plain: String,
     pub active: bool,
 }
+
+/// `POST /api/staff/applications/{id}/notes`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoteRequest {
+    pub note: String,
+}

@@ -88,3 +88,11 @@ pub struct EligibleLot {
     /// Plain words: how the property relates to this lot.
     pub explanation: String,
 }
+
+/// `POST /api/staff/rounds`: the round file's text, as `sidelot round
+/// create` reads it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewRound {
+    pub toml: String,
+}

@@ -1,0 +1,123 @@
+//! Which app serves a path, and which page of it. The server chooses the
+//! app's `index.html` by the same rule (`server/src/http/site.rs`); each
+//! app then reads its page from the path.
+
+/// The three browser apps, each its own wasm (`src/bin/`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum App {
+    /// The map, the application form, the status page and the figures.
+    Public,
+    /// The staff console under `/staff`.
+    Staff,
+    /// The published lotteries and their verifier under `/lottery/`.
+    Lottery,
+}
+
+impl App {
+    pub fn for_path(path: &str) -> App {
+        if path == "/staff" || path.starts_with("/staff/") {
+            App::Staff
+        } else if path.starts_with("/lottery/") {
+            App::Lottery
+        } else {
+            App::Public
+        }
+    }
+}
+
+/// A page of the public app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublicPage {
+    Map,
+    Figures,
+    Apply,
+    Status { token: String },
+}
+
+impl PublicPage {
+    pub fn for_path(path: &str) -> PublicPage {
+        if path == "/figures" {
+            PublicPage::Figures
+        } else if path == "/apply" {
+            PublicPage::Apply
+        } else if let Some(token) = path.strip_prefix("/status/") {
+            PublicPage::Status {
+                token: token.trim_end_matches('/').to_owned(),
+            }
+        } else {
+            PublicPage::Map
+        }
+    }
+}
+
+/// A lottery page, `/lottery/<round>` or `/lottery/<round>/<lot>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LotteryPage {
+    pub round: String,
+    pub lot: Option<String>,
+}
+
+impl LotteryPage {
+    pub fn for_path(path: &str) -> LotteryPage {
+        let rest = path
+            .strip_prefix("/lottery/")
+            .unwrap_or_default()
+            .trim_end_matches('/');
+        match rest.split_once('/') {
+            Some((round, lot)) => LotteryPage {
+                round: round.to_owned(),
+                lot: Some(lot.to_owned()),
+            },
+            None => LotteryPage {
+                round: rest.to_owned(),
+                lot: None,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_path_has_one_app() {
+        assert_eq!(App::for_path("/"), App::Public);
+        assert_eq!(App::for_path("/staff"), App::Staff);
+        assert_eq!(App::for_path("/staff/applications/3"), App::Staff);
+        assert_eq!(App::for_path("/staffing"), App::Public);
+        assert_eq!(App::for_path("/lottery/spring"), App::Lottery);
+        assert_eq!(App::for_path("/lottery"), App::Public);
+        assert_eq!(App::for_path("/status/abc"), App::Public);
+    }
+
+    #[test]
+    fn public_pages_come_from_the_path() {
+        assert_eq!(PublicPage::for_path("/"), PublicPage::Map);
+        assert_eq!(PublicPage::for_path("/lots/1"), PublicPage::Map);
+        assert_eq!(PublicPage::for_path("/figures"), PublicPage::Figures);
+        assert_eq!(PublicPage::for_path("/apply"), PublicPage::Apply);
+        assert_eq!(
+            PublicPage::for_path("/status/t0k3n/"),
+            PublicPage::Status {
+                token: "t0k3n".into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_lottery_page_is_a_round_or_one_lot_of_it() {
+        let page = |round: &str, lot: Option<&str>| LotteryPage {
+            round: round.into(),
+            lot: lot.map(Into::into),
+        };
+        assert_eq!(
+            LotteryPage::for_path("/lottery/spring/"),
+            page("spring", None)
+        );
+        assert_eq!(
+            LotteryPage::for_path("/lottery/spring/16161180290000"),
+            page("spring", Some("16161180290000"))
+        );
+    }
+}
