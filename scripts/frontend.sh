@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Builds sidelot's three browser apps with trunk into one folder that
+# Builds sidelot's four browser apps with trunk into one folder that
 # `sidelot serve --static-dir` serves:
 #
-#   DIST/              the public app (map, application form, status, figures)
-#   DIST/staff/        the staff console (served for /staff and /staff/...)
+#   DIST/              the public app: the map (/ and any path not below)
+#   DIST/forms/        the application form, status page, figures
+#                      (/apply, /status/..., /figures)
+#   DIST/staff/        the staff console (/staff and /staff/...)
 #   DIST/lottery/      the lottery pages and their verifier (/lottery/...)
 #
 # Usage: scripts/frontend.sh DIST [release|test]
@@ -41,6 +43,7 @@ build() { # html, dist, public url
   trunk build "${flags[@]}" --dist "$2" --public-url "$3" "$1"
 }
 build frontend/index.html "$stage" /
+build frontend/forms.html "$stage/forms" /forms/
 build frontend/staff.html "$stage/staff" /staff/
 build frontend/lottery.html "$stage/lottery" /lottery/
 echo "$mode" > "$stage/.build-mode"

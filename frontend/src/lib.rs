@@ -1,8 +1,10 @@
-//! sidelot in the browser: three leptos client-side apps sharing these
+//! sidelot in the browser: four leptos client-side apps sharing these
 //! modules, each its own wasm so that a visitor downloads only the one the
 //! page needs (`src/bin/`, built by `scripts/frontend.sh`):
 //!
-//! - `public`: the map, the application form, the status page, the figures;
+//! - `public`: the map (`/`), with search, the parcel panel and "Do I qualify?";
+//! - `forms`: the application form (`/apply`), the applicant's status page
+//!   (`/status/...`) and the public figures (`/figures`);
 //! - `staff`: the staff console under `/staff`;
 //! - `lottery`: the published lotteries and their verifier under `/lottery/`.
 //!
@@ -22,24 +24,30 @@ mod viewport;
 use leptos::prelude::*;
 
 use components::header::PageHeader;
-use routes::{LotteryPage, PublicPage};
+use routes::{FormsPage, LotteryPage};
 
 fn path() -> String {
     window().location().pathname().unwrap_or_default()
 }
 
-/// The public app: the page the path names.
+/// The public app: the map, whatever the path.
 pub fn public() {
     console_error_panic_hook::set_once();
-    match PublicPage::for_path(&path()) {
-        PublicPage::Map => leptos::mount::mount_to_body(pages::map::MapPage),
-        PublicPage::Figures => leptos::mount::mount_to_body(
+    leptos::mount::mount_to_body(pages::map::MapPage);
+}
+
+/// The forms app: the page the path names (the figures for a path it does
+/// not know, which the server never sends it).
+pub fn forms() {
+    console_error_panic_hook::set_once();
+    match FormsPage::for_path(&path()).unwrap_or(FormsPage::Figures) {
+        FormsPage::Figures => leptos::mount::mount_to_body(
             || view! { <PageHeader /> <pages::figures::FiguresPage /> },
         ),
-        PublicPage::Apply => {
+        FormsPage::Apply => {
             leptos::mount::mount_to_body(|| view! { <PageHeader /> <pages::apply::ApplyPage /> })
         }
-        PublicPage::Status { token } => leptos::mount::mount_to_body(move || {
+        FormsPage::Status { token } => leptos::mount::mount_to_body(move || {
             view! { <PageHeader /> <pages::status::StatusPage token=token.clone() /> }
         }),
     }

@@ -2,11 +2,13 @@
 //! app's `index.html` by the same rule (`server/src/http/site.rs`); each
 //! app then reads its page from the path.
 
-/// The three browser apps, each its own wasm (`src/bin/`).
+/// The four browser apps, each its own wasm (`src/bin/`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum App {
-    /// The map, the application form, the status page and the figures.
+    /// The map, at `/` and any path no other app shows.
     Public,
+    /// The application form, the applicant's status page and the figures.
+    Forms,
     /// The staff console under `/staff`.
     Staff,
     /// The published lotteries and their verifier under `/lottery/`.
@@ -19,33 +21,33 @@ impl App {
             App::Staff
         } else if path.starts_with("/lottery/") {
             App::Lottery
+        } else if FormsPage::for_path(path).is_some() {
+            App::Forms
         } else {
             App::Public
         }
     }
 }
 
-/// A page of the public app.
+/// A page of the forms app.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PublicPage {
-    Map,
+pub enum FormsPage {
     Figures,
     Apply,
     Status { token: String },
 }
 
-impl PublicPage {
-    pub fn for_path(path: &str) -> PublicPage {
+impl FormsPage {
+    pub fn for_path(path: &str) -> Option<FormsPage> {
         if path == "/figures" {
-            PublicPage::Figures
+            Some(FormsPage::Figures)
         } else if path == "/apply" {
-            PublicPage::Apply
-        } else if let Some(token) = path.strip_prefix("/status/") {
-            PublicPage::Status {
-                token: token.trim_end_matches('/').to_owned(),
-            }
+            Some(FormsPage::Apply)
         } else {
-            PublicPage::Map
+            let token = path.strip_prefix("/status/")?;
+            Some(FormsPage::Status {
+                token: token.trim_end_matches('/').to_owned(),
+            })
         }
     }
 }
@@ -88,20 +90,23 @@ mod tests {
         assert_eq!(App::for_path("/staffing"), App::Public);
         assert_eq!(App::for_path("/lottery/spring"), App::Lottery);
         assert_eq!(App::for_path("/lottery"), App::Public);
-        assert_eq!(App::for_path("/status/abc"), App::Public);
+        assert_eq!(App::for_path("/status/abc"), App::Forms);
+        assert_eq!(App::for_path("/apply"), App::Forms);
+        assert_eq!(App::for_path("/figures"), App::Forms);
+        assert_eq!(App::for_path("/figures/2027"), App::Public);
+        assert_eq!(App::for_path("/lots/1"), App::Public);
     }
 
     #[test]
-    fn public_pages_come_from_the_path() {
-        assert_eq!(PublicPage::for_path("/"), PublicPage::Map);
-        assert_eq!(PublicPage::for_path("/lots/1"), PublicPage::Map);
-        assert_eq!(PublicPage::for_path("/figures"), PublicPage::Figures);
-        assert_eq!(PublicPage::for_path("/apply"), PublicPage::Apply);
+    fn the_forms_pages_come_from_the_path() {
+        assert_eq!(FormsPage::for_path("/"), None);
+        assert_eq!(FormsPage::for_path("/figures"), Some(FormsPage::Figures));
+        assert_eq!(FormsPage::for_path("/apply"), Some(FormsPage::Apply));
         assert_eq!(
-            PublicPage::for_path("/status/t0k3n/"),
-            PublicPage::Status {
+            FormsPage::for_path("/status/t0k3n/"),
+            Some(FormsPage::Status {
                 token: "t0k3n".into()
-            }
+            })
         );
     }
 

@@ -3,12 +3,12 @@
 
 use sidelot_domain::api::{
     ApplicationReceipt, ApplicationStatus, ClientConfig, EligibilityAnswer, EligibleLots, Figures,
-    ParcelFeature, RoundList, SearchResults,
+    RoundList, SearchResults,
 };
 use sidelot_domain::lottery::Lottery;
 
 use super::{ApiError, enc, get_json, get_text, parse, send};
-use crate::viewport::LightCollection;
+use crate::viewport::{LightCollection, LightFeature};
 
 /// `GET /api/parcels?bbox=...`: the FeatureCollection as text (for the map)
 /// and read light (properties and extents, for the list and the panel).
@@ -24,8 +24,9 @@ pub async fn parcels_in(
     Ok((text, typed))
 }
 
-/// `GET /api/parcels/{pin}`.
-pub async fn parcel(pin: &str) -> Result<ParcelFeature, ApiError> {
+/// `GET /api/parcels/{pin}`, read light (its properties and extent: the
+/// app draws parcels from `parcels_in`'s text, not from this).
+pub async fn parcel(pin: &str) -> Result<LightFeature, ApiError> {
     get_json(&format!("/api/parcels/{}", enc(pin))).await
 }
 

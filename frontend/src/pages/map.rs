@@ -225,7 +225,7 @@ pub fn MapPage() -> impl IntoView {
                     // The reader moved on while this was on its way.
                     _ if url_pin.get_value().as_deref() != Some(pin.as_str()) => {}
                     Ok(feature) => {
-                        if let (true, Some(b)) = (how.fit, viewport::bounds_of(&feature.geometry)) {
+                        if let (true, Some(b)) = (how.fit, feature.geometry.0) {
                             with_map(&|m| map::fit_bounds(m, b[0], b[1], b[2], b[3], how.push));
                         }
                         show(feature.properties, how);

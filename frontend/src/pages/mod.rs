@@ -1,5 +1,5 @@
-//! One module per page. The public app shows `map`, `apply`, `status` and
-//! `figures`; the lottery app `lottery`; the staff app `staff`.
+//! One module per page. The public app shows `map`; the forms app `apply`,
+//! `status` and `figures`; the lottery app `lottery`; the staff app `staff`.
 
 pub mod apply;
 pub mod figures;

@@ -1,12 +1,14 @@
 //! Everything outside `/api`: the built browser apps, or a page saying what
 //! is here when there is none.
 //!
-//! There are three apps, each a single page (`scripts/frontend.sh` builds
-//! them): the public app in the folder's root, the staff console in
-//! `staff/` and the lottery pages in `lottery/`. A path that is not a file
-//! gets the `index.html` of the app that shows it (`/staff` and `/staff/...`
-//! the console, `/lottery/...` the lottery pages, any other the public app,
-//! as `frontend/src/routes.rs` decides too), so that client-side routes
+//! There are four apps, each a single page (`scripts/frontend.sh` builds
+//! them): the public app (the map) in the folder's root, the forms in
+//! `forms/`, the staff console in `staff/` and the lottery pages in
+//! `lottery/`. A path that is not a file gets the `index.html` of the app
+//! that shows it (`/apply`, `/status/...` and `/figures` the forms,
+//! `/staff` and `/staff/...` the console, `/lottery/...` the lottery pages,
+//! any other the map, as `frontend/src/routes.rs` decides too), so that
+//! client-side routes
 //! survive a reload; a folder built before the split, with only the root
 //! `index.html`, serves that for every path. Files whose names carry a
 //! content hash (trunk's `name-0123456789abcdef.js`) never change and are
@@ -55,6 +57,8 @@ fn app_folder(path: &str) -> Option<&'static str> {
         Some("staff")
     } else if path.starts_with("/lottery/") {
         Some("lottery")
+    } else if path == "/apply" || path == "/figures" || path.starts_with("/status/") {
+        Some("forms")
     } else {
         None
     }
@@ -103,7 +107,10 @@ mod tests {
     #[test]
     fn each_client_route_goes_to_its_app() {
         assert_eq!(app_folder("/"), None);
-        assert_eq!(app_folder("/status/abc"), None);
+        assert_eq!(app_folder("/lots/16-16-214-233-0000"), None);
+        assert_eq!(app_folder("/status/abc"), Some("forms"));
+        assert_eq!(app_folder("/apply"), Some("forms"));
+        assert_eq!(app_folder("/figures"), Some("forms"));
         assert_eq!(app_folder("/staff"), Some("staff"));
         assert_eq!(app_folder("/staff/applications/3"), Some("staff"));
         assert_eq!(app_folder("/staffing"), None);
