@@ -21,7 +21,9 @@ BIND ?= 127.0.0.1:8080
 # trunk finds wasm-opt (npm's binaryen) here; see Trunk.toml.
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
-FRONTEND_SOURCES := $(shell find frontend -type f) Trunk.toml Cargo.lock package-lock.json domain/src/api.rs domain/src/pin.rs
+FRONTEND_SOURCES := $(shell find frontend domain/src -type f) domain/Cargo.toml Trunk.toml Cargo.toml Cargo.lock package-lock.json scripts/frontend.sh
+# release: what visitors get (wasm-release profile, wasm-opt); test: quicker to build, larger.
+FRONTEND_MODE ?= release
 
 help: ## list the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -64,10 +66,12 @@ test-only: ## run the tests (needs DATABASE_URL of a PostGIS cluster; make test 
 	$(CARGO) build --locked -p sidelot-server --bin sidelot
 	$(CARGO) nextest run --locked --workspace --no-fail-fast
 
-frontend: dist/index.html ## build the browser app into dist/ (when its sources changed)
+frontend: ## build the browser apps into dist/ (when their sources or FRONTEND_MODE changed)
+	@[ "$$(cat dist/.build-mode 2>/dev/null)" = "$(FRONTEND_MODE)" ] || rm -f dist/index.html
+	@$(MAKE) --no-print-directory dist/index.html
 
 dist/index.html: $(FRONTEND_SOURCES)
-	trunk build
+	scripts/frontend.sh dist $(FRONTEND_MODE)
 
 test-browser: frontend ## the map in headless Chromium (needs DATABASE_URL of a PostGIS cluster)
 	$(CARGO) build --locked -p sidelot-server --bin sidelot
