@@ -12,8 +12,9 @@
 #   release  the `wasm-release` cargo profile (size first: opt-level z, LTO,
 #            one codegen unit) and wasm-opt -Oz: what visitors get, what the
 #            benchmarks measure (make run, make bench-frontend)
-#   test     the `wasm-test` profile (no LTO, no wasm-opt): quicker to build,
-#            larger, for the browser tests of make test
+#   test     the `wasm-test` profile (opt-level 1, 16 codegen units) and no
+#            wasm-opt: quicker to build, larger, for the browser tests of
+#            make test
 # The apps are built into a sibling folder and moved into place at the end,
 # so a failed build leaves DIST as it was.
 set -euo pipefail
