@@ -35,9 +35,8 @@ pub async fn change_password(req: &PasswordChange) -> Result<(), ApiError> {
     post_json("/api/staff/password", req).await
 }
 
-/// `GET /api/staff/queue?...`: `query` is the filters' query string
-/// (`crate::pages::staff::filters::Filters::query`), with `after` for a
-/// later page.
+/// `GET /api/staff/queue?...`: `query` is the filters' query string with
+/// the page's cursor (`crate::pages::staff::filters::Filters::api_query`).
 pub async fn queue(query: &str) -> Result<QueuePage, ApiError> {
     get_json(&format!("/api/staff/queue?{query}")).await
 }
