@@ -21,7 +21,7 @@ BIND ?= 127.0.0.1:8080
 # trunk finds wasm-opt (npm's binaryen) here; see Trunk.toml.
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
-FRONTEND_SOURCES := $(shell find frontend domain/src -type f) Trunk.toml Cargo.toml Cargo.lock package-lock.json scripts/frontend.sh
+FRONTEND_SOURCES := $(shell find frontend domain/src -type f) domain/Cargo.toml Trunk.toml Cargo.toml Cargo.lock package-lock.json scripts/frontend.sh
 
 help: ## list the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -80,16 +80,18 @@ test-build: ## build everything the tests run, clippy-checked, and check .sqlx/ 
 test-only: ## run the tests (needs DATABASE_URL of a PostGIS cluster; make test sets it)
 	$(LINT_BUILD) $(CARGO) nextest run --locked --workspace --no-fail-fast
 
-frontend: dist/index.html ## build the browser app into dist/ (when its sources changed)
+frontend: ## build the browser apps as visitors get them into dist/ (when their sources changed)
+	@[ "$$(cat dist/.build-mode 2>/dev/null)" = release ] || rm -f dist/index.html
+	@$(MAKE) --no-print-directory dist/index.html
 
 dist/index.html: $(FRONTEND_SOURCES)
-	scripts/frontend.sh release dist
+	scripts/frontend.sh dist release
 
-# The browser tests' app: the same pages, built quicker (no LTO, no
-# wasm-opt) and clippy-checked for wasm32 on the way.
+# The browser tests' apps: the same pages, built quicker (the wasm-test
+# profile, no wasm-opt) and clippy-checked for wasm32 on the way.
 TEST_DIST := target/dist-test
 $(TEST_DIST)/index.html: $(FRONTEND_SOURCES)
-	$(LINT_BUILD) scripts/frontend.sh test $(TEST_DIST)
+	$(LINT_BUILD) scripts/frontend.sh $(TEST_DIST) test
 
 test-browser: $(TEST_DIST)/index.html ## the map in headless Chromium (needs DATABASE_URL of a PostGIS cluster)
 	$(LINT_BUILD) $(CARGO) nextest run --locked --workspace --no-run

@@ -27,6 +27,11 @@ if (!url) throw new Error("set DATABASE_URL (make bench-frontend does)");
 for (const need of [bin, path.join(dist, "index.html")]) {
   if (!existsSync(need)) throw new Error(`bench: ${need} is missing: run make bench-frontend`);
 }
+// What visitors get is the release build (scripts/frontend.sh dist release).
+const mode = path.join(dist, ".build-mode");
+if (existsSync(mode) && readFileSync(mode, "utf8").trim() !== "release") {
+  throw new Error(`bench: dist/ is a ${readFileSync(mode, "utf8").trim()} build: run make bench-frontend (FRONTEND_MODE=release)`);
+}
 
 const [base, query = ""] = url.split("?");
 const server = base.slice(0, base.lastIndexOf("/"));
@@ -98,8 +103,9 @@ try {
   }
   const view = `${best.z}/${lat.toFixed(5)}/${lon.toFixed(5)}`;
 
-  // 4. Sizes: what the app's files weigh on disk, gzipped (-9), and what
-  // the browser was sent (sidelot compresses its answers).
+  // 4. Sizes: what the map's app (the files at the top of dist/; the other
+  // apps are in its folders) weighs on disk, gzipped (-9), and what the
+  // browser was sent (sidelot compresses its answers).
   const gz = (f) => gzipSync(readFileSync(f), { level: 9 }).length;
   const files = readdirSync(dist).filter((f) => /\.(wasm|js|css)$/.test(f)).map((f) => path.join(dist, f));
   const own = files.reduce((a, f) => ({ raw: a.raw + statSync(f).size, gz: a.gz + gz(f) }), { raw: 0, gz: 0 });

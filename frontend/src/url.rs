@@ -120,6 +120,20 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// What JavaScript's `encodeURIComponent` writes: everything escaped but
+/// letters, digits and `-_.!~*'()`. For a path segment or a query value.
+pub fn encode_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// Escapes all but the characters a PIN or an address needs in a query.
 fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -230,6 +244,13 @@ mod tests {
         );
         assert_eq!(query_param("?lot=", "lot"), None);
         assert_eq!(query_param("?lot=1", "owned"), None);
+    }
+
+    #[test]
+    fn components_are_escaped_as_encode_uri_component_does() {
+        assert_eq!(encode_component("16-16-214"), "16-16-214");
+        assert_eq!(encode_component("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+        assert_eq!(encode_component("(it's)!*~_."), "(it's)!*~_.");
     }
 
     #[test]

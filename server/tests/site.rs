@@ -74,6 +74,65 @@ async fn the_built_app_is_served_with_client_routes_falling_back_to_index(pool: 
     );
 }
 
+/// The four apps as `scripts/frontend.sh` lays them out: the map in the
+/// root, the others in their folders.
+fn four_apps_dir() -> tempfile::TempDir {
+    let dir = app_dir();
+    for app in ["forms", "staff", "lottery"] {
+        std::fs::create_dir(dir.path().join(app)).unwrap();
+        std::fs::write(
+            dir.path().join(app).join("index.html"),
+            format!("<!doctype html><title>{app}</title>"),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        dir.path()
+            .join("staff")
+            .join("sidelot-staff-0123456789abcdef_bg.wasm"),
+        "wasm",
+    )
+    .unwrap();
+    dir
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn each_client_route_gets_the_app_that_shows_it(pool: PgPool) {
+    let dir = four_apps_dir();
+    let state = AppState {
+        static_dir: Some(dir.path().to_owned()),
+        ..AppState::new(pool)
+    };
+
+    for (uri, app) in [
+        ("/", "map"),
+        ("/?pin=16161180290000", "map"),
+        ("/lots/16-16-214-233-0000", "map"),
+        ("/lottery", "map"),
+        ("/apply?lot=1&owned=2", "forms"),
+        ("/status/abc", "forms"),
+        ("/figures", "forms"),
+        ("/staff", "staff"),
+        ("/staff/", "staff"),
+        ("/staff/applications/3", "staff"),
+        ("/lottery/spring-2027", "lottery"),
+        ("/lottery/spring-2027/16161180290000", "lottery"),
+    ] {
+        let (status, cache, body) = fetch(state.clone(), uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert_eq!(cache, "no-cache", "{uri}");
+        assert!(
+            body.contains(&format!("<title>{app}</title>")),
+            "{uri}: {body}"
+        );
+    }
+
+    let (status, cache, body) = fetch(state, "/staff/sidelot-staff-0123456789abcdef_bg.wasm").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(cache, "public, max-age=31536000, immutable");
+    assert_eq!(body, "wasm", "an app's own files are files");
+}
+
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
 async fn without_a_built_app_the_front_page_describes_the_api(pool: PgPool) {
     let (status, _, body) = fetch(AppState::new(pool), "/").await;

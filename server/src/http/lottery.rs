@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use sidelot_domain::api::{CommitRequest, DrawRequest, RedrawRequest};
 use sidelot_domain::application::FieldError;
 use sidelot_domain::lottery::Lottery;
 
@@ -54,13 +55,6 @@ pub async fn public(
         .ok_or_else(|| ApiError::NotFound(format!("No lottery is committed for {slug:?} yet.")))
 }
 
-/// `POST /api/staff/rounds/{slug}/lottery`.
-#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
-pub struct CommitRequest {
-    /// Where the randomness will come from, named before it exists.
-    pub randomness_source: String,
-}
-
 /// Freeze the entrants of the round's contested lots and commit the
 /// statement naming the randomness source. Once per round.
 #[utoipa::path(
@@ -82,13 +76,6 @@ pub async fn commit(
     let committed =
         lottery::commit(&state.pool, &slug, &req.randomness_source, auth.user.id).await?;
     Ok((StatusCode::CREATED, Json(committed)))
-}
-
-/// `POST /api/staff/rounds/{slug}/lottery/draw`.
-#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
-pub struct DrawRequest {
-    /// The public randomness value the statement named.
-    pub randomness: String,
 }
 
 /// Draw the committed lottery, once: rank 1 of each lot is awarded it, the
@@ -113,15 +100,6 @@ pub async fn draw(
     let drawn = lottery::draw(&state.pool, &slug, &req.randomness, auth.user.id).await?;
     state.outbox.notify_one();
     Ok(Json(drawn))
-}
-
-/// `POST /api/staff/rounds/{slug}/lottery/redraw`.
-#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
-pub struct RedrawRequest {
-    /// Why the round is drawn again: published with the new statement.
-    pub reason: String,
-    /// The new randomness source, named in advance.
-    pub randomness_source: String,
 }
 
 /// Draw the round again, for a published reason: the last draw's awards go

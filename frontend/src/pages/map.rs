@@ -10,12 +10,12 @@ use sidelot_domain::pin::dashed;
 use wasm_bindgen::prelude::*;
 
 use crate::api::{self, ApiError};
+use crate::components::list::ParcelList;
+use crate::components::map::{self, MapHandle, OnView};
+use crate::components::qualify::Qualify;
+use crate::components::search::SearchBox;
 use crate::format;
-use crate::list::ParcelList;
-use crate::map::{self, MapHandle, OnView};
 use crate::messages::{Msg, t, tf};
-use crate::qualify::Qualify;
-use crate::search::SearchBox;
 use crate::url::{Camera, UrlState};
 use crate::viewport::{self, Bounds, Loaded};
 
@@ -64,7 +64,7 @@ struct Open {
 }
 
 #[component]
-pub fn App() -> impl IntoView {
+pub fn MapPage() -> impl IntoView {
     let load = RwSignal::new(Load::ZoomIn);
     let rows = RwSignal::new(Vec::<Row>::new());
     let current = RwSignal::new(None::<Current>);
@@ -158,7 +158,7 @@ pub fn App() -> impl IntoView {
         };
         spawn_local(async move {
             for (i, area) in attempts.iter().copied().enumerate() {
-                match api::parcels_in(area, MAX_PARCEL_LIMIT, &signal).await {
+                match api::public::parcels_in(area, MAX_PARCEL_LIMIT, &signal).await {
                     Ok((_, collection)) if collection.truncated && i + 1 < attempts.len() => {}
                     Ok((text, collection)) => {
                         with_map(&|m| map::set_parcels(m, &text));
@@ -221,11 +221,11 @@ pub fn App() -> impl IntoView {
         match known {
             Some(props) if !how.fit => show(props, how),
             _ => spawn_local(async move {
-                match api::parcel(&pin).await {
+                match api::public::parcel(&pin).await {
                     // The reader moved on while this was on its way.
                     _ if url_pin.get_value().as_deref() != Some(pin.as_str()) => {}
                     Ok(feature) => {
-                        if let (true, Some(b)) = (how.fit, viewport::bounds_of(&feature.geometry)) {
+                        if let (true, Some(b)) = (how.fit, feature.geometry.0) {
                             with_map(&|m| map::fit_bounds(m, b[0], b[1], b[2], b[3], how.push));
                         }
                         show(feature.properties, how);
@@ -319,7 +319,7 @@ pub fn App() -> impl IntoView {
         started.set_value(true);
         spawn_local(async move {
             // Without the configuration the parcels still show, on a plain background.
-            let config = api::config().await.ok();
+            let config = api::public::config().await.ok();
             let basemap = config
                 .as_ref()
                 .and_then(|c| c.basemap.as_ref())

@@ -10,8 +10,7 @@ use sidelot_domain::api::{ImportJob, RoundList};
 use wasm_bindgen::JsCast;
 
 use crate::api;
-use crate::format::thousands;
-use crate::status::when;
+use crate::format::{thousands, when};
 
 fn size(bytes: i64) -> String {
     if bytes >= 1024 * 1024 {
@@ -53,7 +52,7 @@ pub fn ImportsPage() -> impl IntoView {
     let sending = RwSignal::new(false);
     let refresh = move || {
         spawn_local(async move {
-            if let Ok(list) = api::get_json::<Vec<ImportJob>>("/api/staff/imports").await {
+            if let Ok(list) = api::staff::imports().await {
                 jobs.set(list);
                 loaded.set(true);
             }
@@ -61,7 +60,7 @@ pub fn ImportsPage() -> impl IntoView {
     };
     refresh();
     spawn_local(async move {
-        rounds.set(api::get_json::<RoundList>("/api/rounds").await.ok());
+        rounds.set(api::public::rounds().await.ok());
     });
     // While something runs, ask again every second.
     let _poll = set_interval_with_handle(
@@ -90,7 +89,7 @@ pub fn ImportsPage() -> impl IntoView {
         sending.set(true);
         message.set(Some((true, "Uploading…".into())));
         spawn_local(async move {
-            match api::post_form::<ImportJob>("/api/staff/imports", &data).await {
+            match api::staff::start_import(&data).await {
                 Ok(job) => {
                     message.set(Some((
                         true,
@@ -100,21 +99,7 @@ pub fn ImportsPage() -> impl IntoView {
                     kind.set("parcels".into());
                     refresh();
                 }
-                Err(e) => {
-                    let fields: Vec<String> = e
-                        .fields()
-                        .iter()
-                        .map(|f| format!("{}: {}", f.field, f.message))
-                        .collect();
-                    message.set(Some((
-                        false,
-                        if fields.is_empty() {
-                            e.message()
-                        } else {
-                            fields.join("; ")
-                        },
-                    )));
-                }
+                Err(e) => message.set(Some((false, e.explain()))),
             }
             sending.set(false);
         });
@@ -234,11 +219,7 @@ fn reject_rows(report: &serde_json::Value) -> Vec<(String, String, String)> {
 pub fn ImportReportPage(id: i64) -> impl IntoView {
     let job = RwSignal::new(None::<Result<ImportJob, String>>);
     spawn_local(async move {
-        job.set(Some(
-            api::get_json::<ImportJob>(&format!("/api/staff/imports/{id}"))
-                .await
-                .map_err(|e| e.message()),
-        ));
+        job.set(Some(api::staff::import(id).await.map_err(|e| e.message())));
     });
     view! {
         <main class="page wide">

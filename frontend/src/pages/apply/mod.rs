@@ -3,40 +3,21 @@
 //! message sits beside each field at fault; the server's own refusals come
 //! back the same way and take the reader to the step that needs them.
 
+mod fields;
+pub mod form;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use sidelot_domain::PinFormat;
 use sidelot_domain::api::{EligibilityAnswer, EligibleLot};
-use sidelot_domain::application::{ApplicationForm, FieldError, MAX_DOCUMENT_BYTES, PlannedUse};
-use sidelot_domain::eligibility::MAX_LOTS_LIMIT;
+use sidelot_domain::application::{ApplicationForm, FieldError, PlannedUse};
 use sidelot_domain::pin::dashed;
 use wasm_bindgen::JsCast;
 
+use self::fields::{CheckField, TextField};
+use self::form::STEPS;
 use crate::api::{self, ApiError};
 use crate::messages::{Msg, t, tf};
 use crate::url::query_param;
-
-/// The steps: their title and the fields they hold.
-const STEPS: [(Msg, &[&str]); 4] = [
-    (Msg::StepLots, &["owned", "lots"]),
-    (
-        Msg::StepYou,
-        &["applicant_name", "email", "phone", "mailing_address"],
-    ),
-    (Msg::StepPlans, &["planned_use", "planned_use_details"]),
-    (
-        Msg::StepProof,
-        &["deed", "attests_ownership", "attests_taxes"],
-    ),
-];
-
-/// The step holding `field`.
-pub fn step_of(field: &str) -> usize {
-    STEPS
-        .iter()
-        .position(|(_, fields)| fields.contains(&field))
-        .unwrap_or(0)
-}
 
 fn use_label(u: PlannedUse) -> &'static str {
     t(match u {
@@ -70,93 +51,6 @@ fn idempotency_key() -> String {
         .collect()
 }
 
-/// The messages for `field` among `errors`, joined.
-fn messages_for(
-    errors: RwSignal<Vec<FieldError>>,
-    field: &'static str,
-) -> impl Fn() -> String + Copy {
-    move || {
-        errors.with(|e| {
-            e.iter()
-                .filter(|e| e.field == field)
-                .map(|e| e.message.clone())
-                .collect::<Vec<_>>()
-                .join("; ")
-        })
-    }
-}
-
-/// A labelled text input (or, `rows` > 0, a text area) bound to `value`,
-/// with an optional hint and its error message, wired for screen readers.
-#[component]
-fn TextField(
-    name: &'static str,
-    label: Msg,
-    value: RwSignal<String>,
-    errors: RwSignal<Vec<FieldError>>,
-    #[prop(default = "text")] kind: &'static str,
-    #[prop(default = "off")] autocomplete: &'static str,
-    #[prop(optional)] hint: Option<Msg>,
-    #[prop(default = 0)] rows: u32,
-) -> impl IntoView {
-    let id = format!("field-{name}");
-    let described = if hint.is_some() {
-        format!("hint-{name} error-{name}")
-    } else {
-        format!("error-{name}")
-    };
-    let invalid = move || {
-        errors
-            .with(|e| e.iter().any(|e| e.field == name))
-            .to_string()
-    };
-    let on_input = move |ev: web_sys::Event| value.set(event_target_value(&ev));
-    let control = if rows > 0 {
-        view! {
-            <textarea id=id.clone() name=name rows=rows autocomplete=autocomplete aria-invalid=invalid
-                aria-describedby=described prop:value=move || value.get() on:input=on_input></textarea>
-        }
-        .into_any()
-    } else {
-        view! {
-            <input id=id.clone() name=name type=kind autocomplete=autocomplete aria-invalid=invalid
-                aria-describedby=described prop:value=move || value.get() on:input=on_input />
-        }
-        .into_any()
-    };
-    view! {
-        <div class="field">
-            <label for=id>{t(label)}</label>
-            {control}
-            {hint.map(|h| view! { <p class="hint" id=format!("hint-{name}")>{t(h)}</p> })}
-            <p class="field-error" id=format!("error-{name}")>{messages_for(errors, name)}</p>
-        </div>
-    }
-}
-
-/// A labelled checkbox bound to `value`, with its error message.
-#[component]
-fn CheckField(
-    name: &'static str,
-    label: Msg,
-    value: RwSignal<bool>,
-    errors: RwSignal<Vec<FieldError>>,
-) -> impl IntoView {
-    let invalid = move || {
-        errors
-            .with(|e| e.iter().any(|e| e.field == name))
-            .to_string()
-    };
-    view! {
-        <div class="field check">
-            <input id=format!("field-{name}") name=name type="checkbox" value="true" aria-invalid=invalid
-                aria-describedby=format!("error-{name}") on:change=move |ev| value.set(event_target_checked(&ev)) />
-            <label for=format!("field-{name}")>{t(label)}</label>
-            <p class="field-error" id=format!("error-{name}")>{messages_for(errors, name)}</p>
-        </div>
-    }
-}
-
 #[component]
 pub fn ApplyPage() -> impl IntoView {
     let query = window().location().search().unwrap_or_default();
@@ -186,7 +80,7 @@ pub fn ApplyPage() -> impl IntoView {
     if !lot.is_empty() && !owned.is_empty() {
         let (lot, owned) = (lot.clone(), owned.clone());
         spawn_local(async move {
-            if let Ok(answer) = api::eligibility(&lot, &owned).await {
+            if let Ok(answer) = api::public::eligibility(&lot, &owned).await {
                 let round = answer
                     .round
                     .as_ref()
@@ -195,7 +89,7 @@ pub fn ApplyPage() -> impl IntoView {
                 check.set(Some(answer));
                 if let Some(round) = round {
                     others.set(Some(
-                        api::eligible_lots(&round, &owned)
+                        api::public::eligible_lots(&round, &owned)
                             .await
                             .map(|e| e.lots.into_iter().filter(|l| l.pin != lot).collect())
                             .map_err(|e| e.message()),
@@ -231,33 +125,7 @@ pub fn ApplyPage() -> impl IntoView {
         attests_taxes: attest_taxes.get_untracked(),
     };
     // Every problem the browser can see, across all steps.
-    let problems = move || {
-        let mut found = form_now()
-            .check(MAX_LOTS_LIMIT, PinFormat::Any)
-            .err()
-            .unwrap_or_default();
-        let lots = 1 + extra_lots.with_untracked(Vec::len);
-        if lots > max_lots() as usize {
-            found.push(FieldError::new(
-                "lots",
-                format!(
-                    "this round allows at most {} lots per application",
-                    max_lots()
-                ),
-            ));
-        }
-        match deed_size.get_untracked() {
-            None => found.push(FieldError::new(
-                "deed",
-                "is required: a PDF, JPEG or PNG of your deed",
-            )),
-            Some(size) if size > MAX_DOCUMENT_BYTES as f64 => {
-                found.push(FieldError::new("deed", "the file is larger than 10 MB"))
-            }
-            Some(_) => {}
-        }
-        found
-    };
+    let problems = move || form::problems(&form_now(), max_lots(), deed_size.get_untracked());
     let show_errors = move |found: Vec<FieldError>| {
         let first = found.first().map(|e| e.field.clone());
         errors.set(found);
@@ -266,19 +134,13 @@ pub fn ApplyPage() -> impl IntoView {
         }
     };
 
-    let next = move |_| {
-        let here = STEPS[step.get_untracked()].1;
-        let found: Vec<FieldError> = problems()
-            .into_iter()
-            .filter(|e| here.contains(&e.field.as_str()))
-            .collect();
-        if found.is_empty() {
+    let next = move |_| match form::next(step.get_untracked(), problems()) {
+        Ok(after) => {
             errors.set(Vec::new());
-            step.update(|s| *s += 1);
+            step.set(after);
             request_animation_frame(|| focus_field("step-title"));
-        } else {
-            show_errors(found);
         }
+        Err(found) => show_errors(found),
     };
     let back = move |_| {
         errors.set(Vec::new());
@@ -288,12 +150,12 @@ pub fn ApplyPage() -> impl IntoView {
     let key_v = StoredValue::new(key);
     let on_submit = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
-        if step.get_untracked() + 1 < STEPS.len() {
+        if !form::is_last(step.get_untracked()) {
             return;
         }
         let found = problems();
-        if let Some(first) = found.first() {
-            step.set(step_of(&first.field));
+        if let Some(at) = form::step_to_show(&found) {
+            step.set(at);
             show_errors(found);
             return;
         }
@@ -307,7 +169,7 @@ pub fn ApplyPage() -> impl IntoView {
         failure.set(None);
         let key = key_v.get_value();
         spawn_local(async move {
-            match api::apply(&data, &key).await {
+            match api::public::apply(&data, &key).await {
                 Ok(receipt) => {
                     if let Some(url) = receipt.status_url {
                         // The status page lives on this server whatever the public address.
@@ -323,7 +185,7 @@ pub fn ApplyPage() -> impl IntoView {
                 }
                 Err(ApiError::Server { fields, .. }) if !fields.is_empty() => {
                     sending.set(false);
-                    step.set(step_of(&fields[0].field));
+                    step.set(form::step_to_show(&fields).unwrap_or_default());
                     show_errors(fields);
                 }
                 Err(ApiError::Server { message, .. } | ApiError::Network(message)) => {
@@ -334,7 +196,7 @@ pub fn ApplyPage() -> impl IntoView {
         });
     };
 
-    let error_for = move |field: &'static str| messages_for(errors, field);
+    let error_for = move |field: &'static str| fields::messages_for(errors, field);
     let invalid = move |field: &'static str| {
         move || {
             errors
@@ -473,31 +335,4 @@ pub fn ApplyPage() -> impl IntoView {
         </main>
     }
     .into_any()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_field_the_server_names_belongs_to_a_step() {
-        for field in [
-            "owned",
-            "lots",
-            "applicant_name",
-            "email",
-            "phone",
-            "mailing_address",
-            "planned_use",
-            "planned_use_details",
-            "deed",
-            "attests_ownership",
-            "attests_taxes",
-        ] {
-            let step = step_of(field);
-            assert!(STEPS[step].1.contains(&field), "{field}");
-        }
-        assert_eq!(step_of("email"), 1);
-        assert_eq!(step_of("deed"), 3);
-    }
 }

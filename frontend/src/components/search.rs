@@ -83,7 +83,7 @@ pub fn SearchBox(
         found.set(Found::Searching);
         open.set(true);
         spawn_local(async move {
-            match api::search(&q, SHOWN, &signal).await {
+            match api::public::search(&q, SHOWN, &signal).await {
                 Ok(answer) => {
                     active.set(None);
                     match answer.results.first() {

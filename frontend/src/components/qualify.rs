@@ -6,8 +6,8 @@ use leptos::task::spawn_local;
 use sidelot_domain::api::{EligibilityAnswer, SearchResult};
 
 use crate::api::{self, ApiError};
+use crate::components::search::SearchBox;
 use crate::messages::{Msg, t, tf};
-use crate::search::SearchBox;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Check {
@@ -28,7 +28,7 @@ pub fn Qualify(lot: String, on_owned: Callback<Option<String>>) -> impl IntoView
         check.set(Check::Checking);
         let lot = lot.clone();
         spawn_local(async move {
-            check.set(match api::eligibility(&lot, &owned.pin).await {
+            check.set(match api::public::eligibility(&lot, &owned.pin).await {
                 Ok(answer) => Check::Answered(Box::new(answer)),
                 Err(ApiError::Server { message, .. } | ApiError::Network(message)) => {
                     Check::Failed(message)

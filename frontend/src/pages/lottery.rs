@@ -10,22 +10,19 @@ use sidelot_domain::lottery::{self, Lottery};
 use sidelot_domain::pin::dashed;
 
 use crate::api;
+use crate::format::when;
 use crate::messages::{Msg, t, tf};
-use crate::status::when;
 
 #[component]
 pub fn LotteryPage(round: String, lot: Option<String>) -> impl IntoView {
     let round_page = format!("/lottery/{round}");
     let page = RwSignal::new(None::<Result<Lottery, String>>);
     let verdict = RwSignal::new(None::<Vec<lottery::Difference>>);
-    let url = format!(
-        "/api/rounds/{}/lottery",
-        js_sys::encode_uri_component(&round)
-    );
-    let fetch_url = url.clone();
+    let url = api::public::lottery_url(&round);
+    let fetch_round = round.clone();
     spawn_local(async move {
         page.set(Some(
-            api::get_json::<Lottery>(&fetch_url)
+            api::public::lottery(&fetch_round)
                 .await
                 .map_err(|e| e.message()),
         ));

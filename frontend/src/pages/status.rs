@@ -7,6 +7,7 @@ use sidelot_domain::api::ApplicationStatus;
 use sidelot_domain::pin::dashed;
 
 use crate::api;
+use crate::format::when;
 use crate::messages::{Msg, t, tf};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -16,22 +17,11 @@ enum Page {
     Missing,
 }
 
-/// "2027-03-02T15:04:05+00:00" -> "2027-03-02 15:04 UTC".
-pub fn when(rfc3339: &str) -> String {
-    match (rfc3339.get(..10), rfc3339.get(11..16)) {
-        (Some(day), Some(time)) if rfc3339.ends_with("+00:00") || rfc3339.ends_with('Z') => {
-            format!("{day} {time} UTC")
-        }
-        (Some(day), Some(time)) => format!("{day} {time}"),
-        _ => rfc3339.to_owned(),
-    }
-}
-
 #[component]
 pub fn StatusPage(token: String) -> impl IntoView {
     let page = RwSignal::new(Page::Loading);
     spawn_local(async move {
-        page.set(match api::status(&token).await {
+        page.set(match api::public::status(&token).await {
             Ok(s) => Page::Found(Box::new(s)),
             Err(_) => Page::Missing,
         });
@@ -83,20 +73,5 @@ pub fn StatusPage(token: String) -> impl IntoView {
                 }.into_any(),
             }}
         </main>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_read_plainly() {
-        assert_eq!(
-            when("2027-03-02T15:04:05.123+00:00"),
-            "2027-03-02 15:04 UTC"
-        );
-        assert_eq!(when("2027-03-02T15:04:05-06:00"), "2027-03-02 15:04");
-        assert_eq!(when("soon"), "soon");
     }
 }

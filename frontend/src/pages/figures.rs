@@ -13,11 +13,7 @@ use crate::messages::{Msg, t};
 pub fn FiguresPage() -> impl IntoView {
     let figures = RwSignal::new(None::<Result<Figures, String>>);
     spawn_local(async move {
-        figures.set(Some(
-            api::get_json::<Figures>("/api/figures")
-                .await
-                .map_err(|e| e.message()),
-        ));
+        figures.set(Some(api::public::figures().await.map_err(|e| e.message())));
     });
     view! {
         <main class="page">

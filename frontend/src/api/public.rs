@@ -1,0 +1,104 @@
+//! The endpoints neighbours use: parcels, search, eligibility, applying,
+//! the status page, the public figures and lotteries.
+
+use sidelot_domain::api::{
+    ApplicationReceipt, ApplicationStatus, ClientConfig, EligibilityAnswer, EligibleLots, Figures,
+    RoundList, SearchResults,
+};
+use sidelot_domain::lottery::Lottery;
+
+use super::{ApiError, enc, get_json, get_text, parse, send};
+use crate::viewport::{LightCollection, LightFeature};
+
+/// `GET /api/parcels?bbox=...`: the FeatureCollection as text (for the map)
+/// and read light (properties and extents, for the list and the panel).
+pub async fn parcels_in(
+    bbox: [f64; 4],
+    limit: u32,
+    signal: &web_sys::AbortSignal,
+) -> Result<(String, LightCollection), ApiError> {
+    let [w, s, e, n] = bbox;
+    let url = format!("/api/parcels?bbox={w:.7},{s:.7},{e:.7},{n:.7}&limit={limit}");
+    let text = get_text(&url, Some(signal)).await?;
+    let typed = parse(&text)?;
+    Ok((text, typed))
+}
+
+/// `GET /api/parcels/{pin}`, read light (its properties and extent: the
+/// app draws parcels from `parcels_in`'s text, not from this).
+pub async fn parcel(pin: &str) -> Result<LightFeature, ApiError> {
+    get_json(&format!("/api/parcels/{}", enc(pin))).await
+}
+
+/// `GET /api/search?q=...`: parcels by address or PIN, best first.
+pub async fn search(
+    query: &str,
+    limit: u32,
+    signal: &web_sys::AbortSignal,
+) -> Result<SearchResults, ApiError> {
+    let url = format!("/api/search?q={}&limit={limit}", enc(query));
+    parse(&get_text(&url, Some(signal)).await?)
+}
+
+/// `GET /api/config`: the basemap, if the server has one.
+pub async fn config() -> Result<ClientConfig, ApiError> {
+    get_json("/api/config").await
+}
+
+/// `GET /api/rounds`.
+pub async fn rounds() -> Result<RoundList, ApiError> {
+    get_json("/api/rounds").await
+}
+
+/// `GET /api/rounds/{round}/eligible-lots?owned=...`: the round's lots the
+/// property qualifies for.
+pub async fn eligible_lots(round: &str, owned: &str) -> Result<EligibleLots, ApiError> {
+    get_json(&format!(
+        "/api/rounds/{}/eligible-lots?owned={}",
+        enc(round),
+        enc(owned)
+    ))
+    .await
+}
+
+/// `GET /api/eligibility?lot=...&owned=...`: the neighbour's pre-check.
+pub async fn eligibility(lot: &str, owned: &str) -> Result<EligibilityAnswer, ApiError> {
+    get_json(&format!(
+        "/api/eligibility?lot={}&owned={}",
+        enc(lot),
+        enc(owned)
+    ))
+    .await
+}
+
+/// `POST /api/applications`: the form (with the deed) as the browser
+/// collected it; `key` makes a repeated send return the first answer.
+pub async fn apply(form: &web_sys::FormData, key: &str) -> Result<ApplicationReceipt, ApiError> {
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(form);
+    let headers = web_sys::Headers::new().map_err(super::net)?;
+    headers.set("idempotency-key", key).map_err(super::net)?;
+    init.set_headers(&headers);
+    parse(&send("/api/applications", &init).await?)
+}
+
+/// `GET /api/status/{token}`: the applicant's own application.
+pub async fn status(token: &str) -> Result<ApplicationStatus, ApiError> {
+    get_json(&format!("/api/status/{}", enc(token))).await
+}
+
+/// `GET /api/figures`: the program's public counts per round.
+pub async fn figures() -> Result<Figures, ApiError> {
+    get_json("/api/figures").await
+}
+
+/// `GET /api/rounds/{round}/lottery`, as `lottery_url` writes it.
+pub async fn lottery(round: &str) -> Result<Lottery, ApiError> {
+    get_json(&lottery_url(round)).await
+}
+
+/// Where a round's published lottery is (also its download link).
+pub fn lottery_url(round: &str) -> String {
+    format!("/api/rounds/{}/lottery", enc(round))
+}

@@ -1,0 +1,5 @@
+//! The lottery app (see the crate documentation).
+
+fn main() {
+    sidelot_frontend::lottery();
+}

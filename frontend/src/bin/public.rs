@@ -1,0 +1,5 @@
+//! The public app (see the crate documentation).
+
+fn main() {
+    sidelot_frontend::public();
+}

@@ -1,0 +1,7 @@
+//! Pieces the public pages are built of.
+
+pub mod header;
+pub mod list;
+pub mod map;
+pub mod qualify;
+pub mod search;

@@ -1,0 +1,283 @@
+//! `/staff/admin`: rounds (and opening one), the lottery's steps, the
+//! denial reason catalogue, staff accounts and the outbox.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use sidelot_domain::api::{
+    CommitRequest, DenialReason, DrawRequest, NewRound, NewStaffAccount, OutboxMessage,
+    RedrawRequest, RoundList, StaffAccount, StaffAccountChange,
+};
+use sidelot_domain::workflow::Role;
+
+use super::{Load, load, refetch};
+use crate::api::{self, ApiError};
+use crate::format::when;
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let reasons: RwSignal<Load<Vec<DenialReason>>> = load(api::staff::reasons());
+    let users: RwSignal<Load<Vec<StaffAccount>>> = load(api::staff::users());
+    let outbox: RwSignal<Load<Vec<OutboxMessage>>> = load(api::staff::outbox());
+    let rounds: RwSignal<Load<RoundList>> = load(api::public::rounds());
+    let message = RwSignal::new(String::new());
+    let (code, rlabel, plain) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let (email, role, password) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(Role::Reviewer),
+        RwSignal::new(String::new()),
+    );
+    // What an action did, said; then every list again, since it may have changed.
+    let report = move |r: Result<(), ApiError>, done: &str| match r {
+        Ok(()) => {
+            message.set(done.to_owned());
+            refetch(reasons, api::staff::reasons());
+            refetch(users, api::staff::users());
+            refetch(outbox, api::staff::outbox());
+            refetch(rounds, api::public::rounds());
+        }
+        Err(e) => message.set(e.explain()),
+    };
+    let save_reason = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        let req = DenialReason {
+            code: code.get_untracked(),
+            label: rlabel.get_untracked(),
+            plain: plain.get_untracked(),
+            active: true,
+        };
+        spawn_local(async move {
+            report(
+                api::staff::save_reason(&req).await.map(drop),
+                "Reason saved.",
+            )
+        });
+    };
+    let add_user = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        let req = NewStaffAccount {
+            email: email.get_untracked(),
+            role: role.get_untracked(),
+            password: password.get_untracked(),
+        };
+        spawn_local(async move {
+            report(
+                api::staff::add_user(&req).await.map(drop),
+                "Account created.",
+            )
+        });
+    };
+    let round_toml =
+        RwSignal::new(include_str!("../../../../gis-data/rounds/example.toml").to_owned());
+    let create_round = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        let req = NewRound {
+            toml: round_toml.get_untracked(),
+        };
+        spawn_local(async move {
+            report(
+                api::staff::create_round(&req).await.map(drop),
+                "Round created.",
+            )
+        });
+    };
+    let change_user = move |id: i64, req: StaffAccountChange| {
+        spawn_local(async move {
+            report(
+                api::staff::change_user(id, &req).await.map(drop),
+                "Account changed.",
+            )
+        });
+    };
+    let lottery_round = RwSignal::new(String::new());
+    let lottery_source = RwSignal::new(String::new());
+    let lottery_randomness = RwSignal::new(String::new());
+    let commit_lottery = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        let round = lottery_round.get_untracked();
+        let req = CommitRequest {
+            randomness_source: lottery_source.get_untracked(),
+        };
+        spawn_local(async move {
+            report(
+                api::staff::commit_lottery(&round, &req).await.map(drop),
+                "Entrants frozen and the statement committed.",
+            )
+        });
+    };
+    let draw_lottery = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        let round = lottery_round.get_untracked();
+        if !window()
+            .confirm_with_message(&format!(
+                "Draw the lottery of {round} now? A round is drawn once."
+            ))
+            .unwrap_or(false)
+        {
+            return;
+        }
+        let req = DrawRequest {
+            randomness: lottery_randomness.get_untracked(),
+        };
+        spawn_local(async move {
+            report(
+                api::staff::draw_lottery(&round, &req).await.map(drop),
+                "Drawn and published.",
+            )
+        });
+    };
+    let redraw_reason = RwSignal::new(String::new());
+    let redraw_lottery = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        let round = lottery_round.get_untracked();
+        let req = RedrawRequest {
+            reason: redraw_reason.get_untracked(),
+            randomness_source: lottery_source.get_untracked(),
+        };
+        spawn_local(async move {
+            report(
+                api::staff::redraw_lottery(&round, &req).await.map(drop),
+                "Committed again for a redraw; the reason is published.",
+            )
+        });
+    };
+    let resend = move |id: i64| {
+        spawn_local(async move { report(api::staff::resend(id).await, "Queued again.") });
+    };
+    view! {
+        <main class="page wide">
+            <h1>"Admin"</h1>
+            <p role="status">{move || message.get()}</p>
+            <section aria-labelledby="rounds-title">
+                <h2 id="rounds-title">"Rounds"</h2>
+                {move || match rounds.get() {
+                    Load::Ok(list) => view! {
+                        <table><thead><tr><th scope="col">"Round"</th><th scope="col">"State"</th><th scope="col">"Opens"</th>
+                            <th scope="col">"Closes"</th><th scope="col">"Lots"</th><th scope="col">"Export"</th><th scope="col">"Lottery"</th></tr></thead>
+                        <tbody>{list.rounds.into_iter().map(|r| view! { <tr>
+                            <td>{format!("{} ({})", r.name, r.slug)}</td><td>{format!("{:?}", r.state).to_lowercase()}</td>
+                            <td>{when(&r.opens_at)}</td><td>{when(&r.closes_at)}</td><td>{r.lots}</td>
+                            <td><a href=format!("/api/staff/rounds/{}/applications.csv", r.slug)>{format!("Applications of {} (CSV)", r.slug)}</a></td>
+                            <td><a href=format!("/lottery/{}", r.slug)>{format!("Lottery of {}", r.slug)}</a></td>
+                        </tr> }).collect_view()}</tbody></table>
+                    }.into_any(),
+                    Load::Err(m) => view! { <p role="alert">{m}</p> }.into_any(),
+                    Load::Wait => ().into_any(),
+                }}
+                <form on:submit=create_round class="inline-form">
+                    <h3>"Open a new round"</h3>
+                    <p class="hint">"The same file as "<code>"sidelot round create"</code>": times are local to the time zone; the rules cannot change once the round opens. Offer its lots from the Imports page."</p>
+                    <div class="field"><label for="round-toml">"Round file (TOML)"</label>
+                        <textarea id="round-toml" rows=16 class="code" prop:value=move || round_toml.get()
+                            on:input=move |ev| round_toml.set(event_target_value(&ev))></textarea></div>
+                    <div class="form-actions"><button type="submit">"Create round"</button></div>
+                </form>
+            </section>
+            <section aria-labelledby="lottery-title">
+                <h2 id="lottery-title">"Lottery"</h2>
+                <p class="hint">"Once ownership and location are reviewed: freeze the entrants of the contested lots and name the randomness source in advance; when its value exists, enter it to draw. See docs/lottery.md."</p>
+                <div class="field"><label for="lottery-round">"Round"</label>
+                    <select id="lottery-round" on:change=move |ev| lottery_round.set(event_target_value(&ev))>
+                        <option value="">"Choose the round"</option>
+                        {move || match rounds.get() {
+                            Load::Ok(list) => list.rounds.into_iter().map(|r| view! { <option value=r.slug.clone()>{r.name}</option> }).collect_view().into_any(),
+                            _ => ().into_any(),
+                        }}
+                    </select></div>
+                <form on:submit=commit_lottery class="inline-form">
+                    <div class="field"><label for="lottery-source">"Randomness source, named in advance (for example a future beacon round)"</label>
+                        <input id="lottery-source" type="text" on:input=move |ev| lottery_source.set(event_target_value(&ev)) /></div>
+                    <div class="form-actions"><button type="submit">"Freeze entrants and commit"</button></div>
+                </form>
+                <form on:submit=draw_lottery class="inline-form">
+                    <div class="field"><label for="lottery-randomness">"The public randomness value"</label>
+                        <input id="lottery-randomness" type="text" on:input=move |ev| lottery_randomness.set(event_target_value(&ev)) /></div>
+                    <div class="form-actions"><button type="submit">"Draw"</button></div>
+                </form>
+                <form on:submit=redraw_lottery class="inline-form">
+                    <div class="field"><label for="redraw-reason">"Reason for drawing again (published; uses the source named above)"</label>
+                        <input id="redraw-reason" type="text" on:input=move |ev| redraw_reason.set(event_target_value(&ev)) /></div>
+                    <div class="form-actions"><button type="submit" class="secondary">"Redraw"</button></div>
+                </form>
+            </section>
+            <section aria-labelledby="reasons-title">
+                <h2 id="reasons-title">"Denial reasons"</h2>
+                {move || match reasons.get() {
+                    Load::Ok(list) => view! {
+                        <table><thead><tr><th scope="col">"Code"</th><th scope="col">"Label"</th><th scope="col">"What the applicant reads"</th><th scope="col">"Active"</th></tr></thead>
+                        <tbody>{list.into_iter().map(|r| view! { <tr><td>{r.code}</td><td>{r.label}</td><td>{r.plain}</td><td>{if r.active { "Yes" } else { "No" }}</td></tr> }).collect_view()}</tbody></table>
+                    }.into_any(),
+                    Load::Err(m) => view! { <p role="alert">{m}</p> }.into_any(),
+                    Load::Wait => ().into_any(),
+                }}
+                <form on:submit=save_reason class="inline-form">
+                    <h3>"Add or change a reason"</h3>
+                    <div class="field"><label for="r-code">"Code"</label><input id="r-code" on:input=move |ev| code.set(event_target_value(&ev)) /></div>
+                    <div class="field"><label for="r-label">"Label"</label><input id="r-label" on:input=move |ev| rlabel.set(event_target_value(&ev)) /></div>
+                    <div class="field"><label for="r-plain">"What the applicant reads"</label><textarea id="r-plain" rows=2 on:input=move |ev| plain.set(event_target_value(&ev))></textarea></div>
+                    <div class="form-actions"><button type="submit">"Save reason"</button></div>
+                </form>
+            </section>
+            <section aria-labelledby="users-title">
+                <h2 id="users-title">"Staff accounts"</h2>
+                {move || match users.get() {
+                    Load::Ok(list) => view! {
+                        <table><thead><tr><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Since"</th>
+                            <th scope="col">"Status"</th></tr></thead>
+                        <tbody>{list.into_iter().map(|u| {
+                            let id = u.id;
+                            let disabled = u.disabled;
+                            let roles = Role::ALL.map(|r| view! { <option value=r.as_str() selected=r == u.role>{r.as_str()}</option> });
+                            view! { <tr>
+                                <td>{u.email.clone()}</td>
+                                <td><select aria-label=format!("Role of {}", u.email)
+                                    on:change=move |ev| if let Some(r) = Role::parse(&event_target_value(&ev)) { change_user(id, StaffAccountChange { role: Some(r), disabled: None }) }>{roles.into_iter().collect_view()}</select></td>
+                                <td>{when(&u.created_at)}</td>
+                                <td>{if disabled { "Disabled " } else { "Active " }}
+                                    <button type="button" class="secondary" on:click=move |_| change_user(id, StaffAccountChange { role: None, disabled: Some(!disabled) })>
+                                        {format!("{} {}", if disabled { "Enable" } else { "Disable" }, u.email)}</button></td>
+                            </tr> }
+                        }).collect_view()}</tbody></table>
+                    }.into_any(),
+                    Load::Err(m) => view! { <p role="alert">{m}</p> }.into_any(),
+                    Load::Wait => ().into_any(),
+                }}
+                <form on:submit=add_user class="inline-form">
+                    <h3>"Add an account"</h3>
+                    <div class="field"><label for="u-email">"Email"</label><input id="u-email" type="email" on:input=move |ev| email.set(event_target_value(&ev)) /></div>
+                    <div class="field"><label for="u-role">"Role"</label>
+                        <select id="u-role" on:change=move |ev| if let Some(r) = Role::parse(&event_target_value(&ev)) { role.set(r) }>
+                            <option value="reviewer">"Reviewer"</option><option value="admin">"Admin"</option><option value="analyst">"Analyst"</option>
+                        </select></div>
+                    <div class="field"><label for="u-password">"First password (12 characters or more)"</label>
+                        <input id="u-password" type="password" autocomplete="new-password" on:input=move |ev| password.set(event_target_value(&ev)) /></div>
+                    <div class="form-actions"><button type="submit">"Add account"</button></div>
+                </form>
+            </section>
+            <section aria-labelledby="outbox-title">
+                <h2 id="outbox-title">"Outbox"</h2>
+                {move || match outbox.get() {
+                    Load::Ok(list) => view! {
+                        <table><thead><tr><th scope="col">"Created"</th><th scope="col">"Application"</th><th scope="col">"Subject"</th>
+                            <th scope="col">"Delivery"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                        <tbody>{list.into_iter().map(|m| {
+                            let id = m.id;
+                            let delivery = match (&m.sent_at, &m.last_error) {
+                                (Some(at), _) => format!("Sent {}", when(at)),
+                                (None, Some(err)) => format!("Waiting after {} attempts: {err}", m.attempts),
+                                (None, None) => "Waiting".to_owned(),
+                            };
+                            view! { <tr><td>{when(&m.created_at)}</td><td>{m.tracking_code.unwrap_or_default()}</td><td>{m.subject}</td>
+                                <td>{delivery}</td><td><button type="button" on:click=move |_| resend(id)>"Send again"</button></td></tr> }
+                        }).collect_view()}</tbody></table>
+                    }.into_any(),
+                    Load::Err(m) => view! { <p role="alert">{m}</p> }.into_any(),
+                    Load::Wait => ().into_any(),
+                }}
+            </section>
+        </main>
+    }
+}

@@ -1,0 +1,227 @@
+//! `/staff/applications/<id>`: one application as staff review it, each
+//! requested lot with its facts, drawing and actions, notes and the history.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use sidelot_domain::api::{
+    DenialReason, NoteRequest, StaffApplication, StaffLot, TransitionRequest,
+};
+use sidelot_domain::pin::dashed;
+use sidelot_domain::workflow::{self, Action, Reason};
+
+use super::reason_fields::ReasonFields;
+use super::{Load, load, refetch, relation_words, state_label};
+use crate::api;
+use crate::format::when;
+use crate::shape;
+
+#[component]
+pub fn ApplicationPage(id: i64) -> impl IntoView {
+    let app: RwSignal<Load<StaffApplication>> = load(api::staff::application(id));
+    let reasons: RwSignal<Load<Vec<DenialReason>>> = load(api::staff::reasons());
+    let announce = RwSignal::new(String::new());
+    let refresh = move || refetch(app, api::staff::application(id));
+    view! {
+        <main class="page wide">
+            <p><a href="/staff">"Back to the queue"</a></p>
+            <p role="status" class="announce">{move || announce.get()}</p>
+            {move || match app.get() {
+                Load::Wait => view! { <p role="status">"Loading…"</p> }.into_any(),
+                Load::Err(m) => view! { <p role="alert">{m}</p> }.into_any(),
+                Load::Ok(a) => view! {
+                    <h1>{format!("Application {}", a.tracking_code)}</h1>
+                    <dl class="facts">
+                        <dt>"Applicant"</dt><dd>{a.applicant_name.clone()}</dd>
+                        <dt>"Email"</dt><dd>{a.email.clone()}{if a.email_confirmed { " (confirmed)" } else { " (not confirmed)" }}</dd>
+                        <dt>"Phone"</dt><dd>{a.phone.clone().unwrap_or_else(|| "—".into())}</dd>
+                        <dt>"Mailing address"</dt><dd>{a.mailing_address.clone()}</dd>
+                        <dt>"Their property"</dt><dd>{match &a.owned_address {
+                            Some(addr) => format!("{addr} ({})", dashed(&a.owned)),
+                            None => format!("PIN {} (no address on record)", dashed(&a.owned)),
+                        }}</dd>
+                        <dt>"Planned use"</dt><dd>{format!("{}{}", a.planned_use.replace('_', " "), a.planned_use_details.clone().map(|d| format!(": {d}")).unwrap_or_default())}</dd>
+                        <dt>"Round"</dt><dd>{a.round.clone()}</dd>
+                        <dt>"Submitted"</dt><dd>{when(&a.submitted_at)}</dd>
+                        <dt>"Proof of ownership"</dt>
+                        <dd><a href=a.deed_url.clone() target="_blank" rel="noopener">{format!("Open the deed ({})", a.deed_type)}</a></dd>
+                    </dl>
+                    {a.lots.iter().cloned().map(|l| view! {
+                        <LotReview application=id lot=l reasons announce on_done=refresh />
+                    }).collect_view()}
+                    <NoteForm application=id announce on_done=refresh />
+                    <h2>"History"</h2>
+                    <table class="history-table">
+                        <thead><tr><th scope="col">"When"</th><th scope="col">"Lot"</th><th scope="col">"Who"</th>
+                            <th scope="col">"Step"</th><th scope="col">"Reason"</th><th scope="col">"Note"</th></tr></thead>
+                        <tbody>
+                            {a.history.iter().map(|h| view! {
+                                <tr>
+                                    <td>{when(&h.at)}</td>
+                                    <td>{h.lot.as_deref().map(dashed).unwrap_or_default()}</td>
+                                    <td>{h.actor.clone()}</td>
+                                    <td>{match (&h.from, &h.to) {
+                                        (Some(f), Some(t)) => format!("{} → {}", state_label(f), state_label(t)),
+                                        _ => h.kind.replace('_', " "),
+                                    }}</td>
+                                    <td>{h.reason_code.clone().unwrap_or_default()}</td>
+                                    <td>{h.note.clone().unwrap_or_default()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            }}
+        </main>
+    }
+}
+
+#[component]
+fn LotReview<F: Fn() + Copy + Send + Sync + 'static>(
+    application: i64,
+    lot: StaffLot,
+    reasons: RwSignal<Load<Vec<DenialReason>>>,
+    announce: RwSignal<String>,
+    on_done: F,
+) -> impl IntoView {
+    let pin = lot.pin.clone();
+    let chosen = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let failure = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let send = move |act: Action| {
+        let pin = pin.clone();
+        busy.set(true);
+        spawn_local(async move {
+            let req = TransitionRequest {
+                action: act,
+                reason_code: Some(reason.get_untracked()).filter(|r| !r.is_empty()),
+                note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
+            };
+            match api::staff::transition(application, &pin, &req).await {
+                Ok(moved) => {
+                    let last = moved.last().map_or("", |m| m.to.label());
+                    announce.set(format!("Lot {} is now in {last}.", dashed(&pin)));
+                    failure.set(None);
+                    chosen.set(String::new());
+                    reason.set(String::new());
+                    note.set(String::new());
+                    on_done();
+                }
+                Err(e) => failure.set(Some(e.explain())),
+            }
+            busy.set(false);
+        });
+    };
+    let needs_reason = |a: Action| {
+        workflow::TRANSITIONS
+            .iter()
+            .find(|t| t.action == a)
+            .is_some_and(|t| t.reason != Reason::None)
+    };
+    let send2 = send.clone();
+    let buttons = lot
+        .actions
+        .iter()
+        .map(|a| {
+            let a = *a;
+            let send = send.clone();
+            let click = move |_| {
+                if needs_reason(a) {
+                    chosen.set(a.as_str().to_owned());
+                } else {
+                    send(a);
+                }
+            };
+            view! { <button type="button" class=format!("act act-{a}") on:click=click disabled=move || busy.get()>{a.label()}</button> }
+        })
+        .collect_view();
+    let confirm = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        // `chosen` holds one of the lot's own actions, set by its button.
+        if let Some(a) = Action::parse(&chosen.get_untracked()) {
+            send2(a);
+        }
+    };
+    let paths = lot
+        .map
+        .as_ref()
+        .map(|m| shape::paths(m, 240.0))
+        .unwrap_or_default();
+    let heading = format!(
+        "Lot {}{}",
+        dashed(&lot.pin),
+        lot.address
+            .as_ref()
+            .map(|a| format!(" — {a}"))
+            .unwrap_or_default()
+    );
+    let prefix = format!("lot-{}", lot.pin);
+    view! {
+        <section class="lot-review" aria-label=heading.clone()>
+            <h2>{heading.clone()}</h2>
+            <p>"State: "<span class=format!("state state-{}", lot.state)>{lot.state.label()}</span>
+                {lot.denial_reason.clone().map(|r| format!(" — {r}"))}</p>
+            <div class="lot-grid">
+                <svg viewBox="0 0 240 240" width="240" height="240" role="img"
+                    aria-label="The lot (green) and the applicant's property (blue outline), to scale">
+                    {paths.first().cloned().map(|d| view! { <path d=d class="shape-lot" /> })}
+                    {paths.get(1).cloned().map(|d| view! { <path d=d class="shape-owned" /> })}
+                </svg>
+                <dl class="facts">
+                    <dt>"Relation"</dt><dd>{format!("{} (priority {})", relation_words(lot.relation), lot.priority)}</dd>
+                    <dt>"Shared boundary"</dt><dd>{format!("{:.1} m", lot.shared_boundary_m)}</dd>
+                    <dt>"Distance"</dt><dd>{format!("{:.1} m", lot.distance_m)}</dd>
+                    <dt>"Same block"</dt><dd>{if lot.same_block { "Yes" } else { "No" }}</dd>
+                    <dt>"Explanation"</dt><dd>{lot.explanation.clone()}</dd>
+                    <dt>"Other open applications"</dt><dd>{lot.rivals}</dd>
+                </dl>
+            </div>
+            <div class="actions" role="group" aria-label=format!("Actions for lot {}", dashed(&lot.pin))>{buttons}</div>
+            <form class="reason-form" on:submit=confirm hidden=move || chosen.get().is_empty()>
+                <h3>{move || Action::parse(&chosen.get()).map_or("", Action::label).trim_end_matches('…').to_owned()}</h3>
+                <ReasonFields action=chosen reason note reasons prefix />
+                <div class="form-actions">
+                    <button type="submit" disabled=move || busy.get()>"Confirm"</button>
+                    <button type="button" on:click=move |_| chosen.set(String::new())>"Cancel"</button>
+                </div>
+            </form>
+            <p role="alert" class="field-error">{move || failure.get().unwrap_or_default()}</p>
+        </section>
+    }
+}
+
+#[component]
+fn NoteForm<F: Fn() + Copy + Send + Sync + 'static>(
+    application: i64,
+    announce: RwSignal<String>,
+    on_done: F,
+) -> impl IntoView {
+    let note = RwSignal::new(String::new());
+    let failure = RwSignal::new(String::new());
+    let submit = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        let req = NoteRequest {
+            note: note.get_untracked(),
+        };
+        spawn_local(async move {
+            match api::staff::add_note(application, &req).await {
+                Ok(()) => {
+                    note.set(String::new());
+                    failure.set(String::new());
+                    announce.set("Note added.".into());
+                    on_done();
+                }
+                Err(e) => failure.set(e.explain()),
+            }
+        });
+    };
+    view! {
+        <form class="inline-form" on:submit=submit>
+            <div class="field"><label for="staff-note">"Add a note (staff only)"</label>
+                <textarea id="staff-note" rows=2 prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                <p class="field-error" role="alert">{move || failure.get()}</p></div>
+            <div class="form-actions"><button type="submit">"Add note"</button></div>
+        </form>
+    }
+}

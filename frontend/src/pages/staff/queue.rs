@@ -1,0 +1,194 @@
+//! `/staff`: the review queue, its filters (in the URL) and counts per
+//! state, and a bulk action on everything the filters select.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use sidelot_domain::api::{BulkResult, DenialReason, QueuePage, QueueSort, RoundList};
+use sidelot_domain::pin::dashed;
+use sidelot_domain::workflow::{self, Action, LotState};
+
+use sidelot_domain::api::QueueFilter;
+
+use super::filters::{self, QueueLinks};
+use super::reason_fields::ReasonFields;
+use super::{Load, load, relation_words};
+use crate::api;
+use crate::format::when;
+
+#[component]
+pub fn QueuePage() -> impl IntoView {
+    // A link with a wrong filter shows why, with the form empty to start again.
+    let (f, page): (QueueFilter, RwSignal<Load<QueuePage>>) =
+        match filters::parse(&window().location().search().unwrap_or_default()) {
+            Ok(f) => {
+                let query = f.clone();
+                (f, load(async move { api::staff::queue(&query).await }))
+            }
+            Err(m) => (QueueFilter::default(), RwSignal::new(Load::Err(m))),
+        };
+    let rounds: RwSignal<Load<RoundList>> = load(api::public::rounds());
+    let f2 = f.clone();
+    let round_options = move || match rounds.get() {
+        Load::Ok(list) => list
+            .rounds
+            .into_iter()
+            .map(|r| {
+                let selected = f2.round.as_deref() == Some(r.slug.as_str());
+                view! { <option value=r.slug.clone() selected=selected>{r.name}</option> }
+            })
+            .collect_view()
+            .into_any(),
+        _ => ().into_any(),
+    };
+    let state_options = LotState::ALL
+        .iter()
+        .map(|s| {
+            let selected = f.state == Some(*s);
+            view! { <option value=s.as_str() selected=selected>{s.label()}</option> }
+        })
+        .collect_view();
+    let f3 = f.clone();
+    let f4 = f.clone();
+    view! {
+        <main class="page wide">
+            <h1>"Review queue"</h1>
+            <form method="get" action="/staff" class="filters" aria-label="Filter the queue">
+                <div class="field"><label for="f-round">"Round"</label>
+                    <select id="f-round" name="round"><option value="">"All rounds"</option>{round_options}</select></div>
+                <div class="field"><label for="f-state">"State"</label>
+                    <select id="f-state" name="state"><option value="">"Any state"</option>{state_options}</select></div>
+                <div class="field"><label for="f-lot">"Lot PIN"</label>
+                    <input id="f-lot" name="lot" type="text" value=f.lot.clone().unwrap_or_default() /></div>
+                <div class="field"><label for="f-ward">"Ward"</label>
+                    <input id="f-ward" name="ward" type="text" inputmode="numeric" size="4" value=f.ward.clone().unwrap_or_default() /></div>
+                <div class="field"><label for="f-code">"Tracking code"</label>
+                    <input id="f-code" name="code" type="text" value=f.code.clone().unwrap_or_default() /></div>
+                <div class="field"><label for="f-sort">"Order"</label>
+                    <select id="f-sort" name="sort">
+                        <option value="oldest" selected=f.sort != Some(QueueSort::Newest)>"Oldest first"</option>
+                        <option value="newest" selected=f.sort == Some(QueueSort::Newest)>"Newest first"</option>
+                    </select></div>
+                <div class="field check"><input id="f-contested" name="contested" type="checkbox" value="true" checked=f.contested == Some(true) />
+                    <label for="f-contested">"Contested only"</label></div>
+                <div class="field check"><input id="f-unconfirmed" name="unconfirmed" type="checkbox" value="true" checked=f.unconfirmed == Some(true) />
+                    <label for="f-unconfirmed">"Email not confirmed"</label></div>
+                <div class="form-actions"><button type="submit">"Filter"</button> <a href="/staff">"Clear"</a></div>
+            </form>
+            {move || match page.get() {
+                Load::Wait => view! { <p role="status">"Loading the queue…"</p> }.into_any(),
+                Load::Err(m) => view! { <p role="alert">{m}</p> }.into_any(),
+                Load::Ok(p) => {
+                    let f = f3.clone();
+                    let counts = p.counts.iter().map(|c| {
+                        let href = f.state_href(c.state);
+                        let current = if f.state == Some(c.state) { "true" } else { "false" };
+                        view! { <li><a href=href aria-current=current>{format!("{}: {}", c.state.label(), c.count)}</a></li> }
+                    }).collect_view();
+                    let next = p.next.as_deref().map(|n| f.next_page_href(n));
+                    view! {
+                        <nav aria-label="Counts per state"><ul class="counts">{counts}</ul></nav>
+                        <p role="status">{format!("{} requested lots match.", p.total)}</p>
+                        <table class="queue">
+                            <caption class="visually-hidden">"Requested lots, one row per application and lot"</caption>
+                            <thead><tr>
+                                <th scope="col">"Application"</th><th scope="col">"Lot"</th><th scope="col">"Applicant's property"</th>
+                                <th scope="col">"Applicant"</th><th scope="col">"Relation"</th><th scope="col">"State"</th>
+                                <th scope="col">"Flags"</th><th scope="col">"Submitted"</th>
+                            </tr></thead>
+                            <tbody>
+                                {p.rows.into_iter().map(|r| view! {
+                                    <tr>
+                                        <td><a href=format!("/staff/applications/{}", r.application_id)>{r.tracking_code.clone()}</a></td>
+                                        <td>{dashed(&r.lot)}<br/><span class="hint">{r.lot_address.clone().unwrap_or_default()}
+                                            {r.ward.clone().map(|w| format!(" · ward {w}"))}</span></td>
+                                        <td>{r.owned_address.clone().unwrap_or_else(|| dashed(&r.owned))}</td>
+                                        <td>{r.applicant_name.clone()}</td>
+                                        <td>{format!("{} (priority {})", relation_words(r.relation), r.priority)}</td>
+                                        <td><span class=format!("state state-{}", r.state)>{r.state.label()}</span></td>
+                                        <td>{r.contested.then_some("Contested ")}{(!r.email_confirmed).then_some("Email unconfirmed")}</td>
+                                        <td>{when(&r.submitted_at)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        <p class="pager">
+                            {f.after.is_some().then(|| view! {
+                                <a href=f.first_page_href()>"First page"</a>" "
+                            })}
+                            {next.map(|href| view! { <a href=href rel="next">"Next page"</a> })}
+                        </p>
+                    }.into_any()
+                }
+            }}
+            {f4.state.is_some().then(|| view! { <BulkForm filters=f4.clone() /> })}
+        </main>
+    }
+}
+
+/// The reason fields an action needs: a catalogue reason, or a note.
+#[component]
+fn BulkForm(filters: QueueFilter) -> impl IntoView {
+    let Some(from) = filters.state else {
+        return ().into_any();
+    };
+    let actions = workflow::actions_from(from);
+    let action = RwSignal::new(
+        actions
+            .first()
+            .map(|a| a.as_str().to_owned())
+            .unwrap_or_default(),
+    );
+    let reason = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let reasons: RwSignal<Load<Vec<DenialReason>>> = load(api::staff::reasons());
+    let result = RwSignal::new(None::<Result<BulkResult, String>>);
+    let f = filters.clone();
+    let submit = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        // The select offers only the domain's actions from this state.
+        let Some(chosen) = Action::parse(&action.get_untracked()) else {
+            return;
+        };
+        let question = format!(
+            "Apply \u{201c}{}\u{201d} to every requested lot in {} matching these filters?",
+            chosen.label(),
+            from.label()
+        );
+        if !window().confirm_with_message(&question).unwrap_or(false) {
+            return;
+        }
+        let Some(req) = f.bulk(chosen, &reason.get_untracked(), &note.get_untracked()) else {
+            return;
+        };
+        spawn_local(async move {
+            result.set(Some(api::staff::bulk(&req).await.map_err(|e| e.explain())));
+        });
+    };
+    view! {
+        <section class="bulk" aria-labelledby="bulk-title">
+            <h2 id="bulk-title">{format!("Bulk action on everything in {} under these filters", from.label())}</h2>
+            <form on:submit=submit>
+                <div class="field">
+                    <label for="bulk-action">"Action"</label>
+                    <select id="bulk-action" prop:value=move || action.get() on:change=move |ev| action.set(event_target_value(&ev))>
+                        {actions.iter().map(|a| view! { <option value=a.as_str()>{a.label()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <ReasonFields action reason note reasons prefix="bulk".into() />
+                <div class="form-actions"><button type="submit">"Apply to all"</button></div>
+            </form>
+            <div role="status">
+                {move || match result.get() {
+                    None => ().into_any(),
+                    Some(Err(m)) => view! { <p class="verdict no">{m}</p> }.into_any(),
+                    Some(Ok(r)) => view! {
+                        <p class="verdict yes">{format!("{} moved, {} refused.", r.moved.len(), r.refused.len())}
+                            " " <a href=window().location().href().unwrap_or_default()>"Refresh the queue"</a></p>
+                        <ul>{r.refused.into_iter().map(|x| view! { <li>{format!("{} lot {}: {}", x.tracking_code, dashed(&x.lot), x.message)}</li> }).collect_view()}</ul>
+                    }.into_any(),
+                }}
+            </div>
+        </section>
+    }
+    .into_any()
+}
