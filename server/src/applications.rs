@@ -435,3 +435,24 @@ async fn insert(
         repeated: false,
     })
 }
+
+/// Records that the applicant's email is confirmed, with its history event,
+/// inside the caller's transaction (which holds the application's row lock).
+pub async fn confirm_email(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    application_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update applications set email_confirmed_at = now() where id = $1",
+        application_id
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query!(
+        "insert into application_events (application_id, kind) values ($1, 'email_confirmed')",
+        application_id
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -179,18 +179,7 @@ pub async fn status(
     .await?
     .ok_or_else(unknown)?;
     if app.email_confirmed_at.is_none() {
-        sqlx::query!(
-            "update applications set email_confirmed_at = now() where id = $1",
-            app.id
-        )
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query!(
-            "insert into application_events (application_id, kind) values ($1, 'email_confirmed')",
-            app.id
-        )
-        .execute(&mut *tx)
-        .await?;
+        crate::applications::confirm_email(&mut tx, app.id).await?;
     }
     let lots = sqlx::query!(
         r#"
