@@ -11,9 +11,9 @@ pub struct AuditEntry {
     pub lot: Option<String>,
     /// `applicant`, `system` or the staff member's email.
     pub actor: String,
-    pub action: Option<String>,
-    pub from: Option<String>,
-    pub to: Option<String>,
+    pub action: Option<crate::workflow::Action>,
+    pub from: Option<crate::workflow::LotState>,
+    pub to: Option<crate::workflow::LotState>,
     pub reason_code: Option<String>,
     pub note: Option<String>,
 }

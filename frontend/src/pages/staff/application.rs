@@ -10,7 +10,7 @@ use sidelot_domain::pin::dashed;
 use sidelot_domain::workflow::{self, Action, Reason};
 
 use super::reason_fields::ReasonFields;
-use super::{Load, load, refetch, relation_words, state_label};
+use super::{Load, load, refetch, relation_words};
 use crate::api;
 use crate::format::when;
 use crate::shape;
@@ -60,7 +60,7 @@ pub fn ApplicationPage(id: i64) -> impl IntoView {
                                     <td>{h.lot.as_deref().map(dashed).unwrap_or_default()}</td>
                                     <td>{h.actor.clone()}</td>
                                     <td>{match (&h.from, &h.to) {
-                                        (Some(f), Some(t)) => format!("{} → {}", state_label(f), state_label(t)),
+                                        (Some(f), Some(t)) => format!("{} → {}", f.label(), t.label()),
                                         _ => h.kind.replace('_', " "),
                                     }}</td>
                                     <td>{h.reason_code.clone().unwrap_or_default()}</td>

@@ -23,7 +23,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sidelot_domain::api::StaffSession;
 use sidelot_domain::eligibility::Relation;
-use sidelot_domain::workflow::{LotState, Role};
+use sidelot_domain::workflow::Role;
 
 use crate::api::{self, ApiError};
 
@@ -80,10 +80,6 @@ fn relation_words(r: Relation) -> &'static str {
 }
 
 /// A state's label, from its name as the history records it.
-fn state_label(state: &str) -> String {
-    LotState::parse(state).map_or_else(|| state.to_owned(), |s| s.label().to_owned())
-}
-
 /// The console at `path`: the sign-in page until someone is signed in.
 #[component]
 pub fn StaffApp(path: String) -> impl IntoView {

@@ -121,18 +121,20 @@ pub async fn application(
         lots,
         history: history
             .into_iter()
-            .map(|h| AuditEntry {
-                at: h.at.to_rfc3339(),
-                kind: h.kind,
-                lot: h.lot_pin,
-                actor: h.staff_email.unwrap_or(h.actor_kind),
-                action: h.action,
-                from: h.from_state,
-                to: h.to_state,
-                reason_code: h.reason_code,
-                note: h.note,
+            .map(|h| {
+                Ok(AuditEntry {
+                    at: h.at.to_rfc3339(),
+                    kind: h.kind,
+                    lot: h.lot_pin,
+                    actor: h.staff_email.unwrap_or(h.actor_kind),
+                    action: h.action.as_deref().map(super::action).transpose()?,
+                    from: h.from_state.as_deref().map(super::lot_state).transpose()?,
+                    to: h.to_state.as_deref().map(super::lot_state).transpose()?,
+                    reason_code: h.reason_code,
+                    note: h.note,
+                })
             })
-            .collect(),
+            .collect::<Result<_, ApiError>>()?,
     }))
 }
 

@@ -18,7 +18,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use sidelot_domain::application::FieldError;
 use sidelot_domain::eligibility::Relation;
-use sidelot_domain::workflow::LotState;
+use sidelot_domain::workflow::{Action, LotState};
 
 use super::{ApiError, AppState};
 use crate::accounts::AccountError;
@@ -86,6 +86,12 @@ impl From<StepError> for ApiError {
 fn lot_state(raw: &str) -> Result<LotState, ApiError> {
     LotState::parse(raw)
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("unknown lot state {raw:?} stored")))
+}
+
+/// An action read from the database (the audit trail's), likewise.
+fn action(raw: &str) -> Result<Action, ApiError> {
+    Action::parse(raw)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("unknown action {raw:?} stored")))
 }
 
 /// A relation read from the database, likewise.
