@@ -68,7 +68,8 @@ pub async fn submit(
         idempotency_key: headers
             .get("idempotency-key")
             .and_then(|v| v.to_str().ok())
-            .map(str::to_owned),
+            .map(|key| super::extract::storable("Idempotency-Key", key).map(|()| key.to_owned()))
+            .transpose()?,
         ..Submission::default()
     };
     let unreadable = |e: axum::extract::multipart::MultipartError| {
@@ -93,6 +94,7 @@ pub async fn submit(
             continue;
         }
         let value = field.text().await.map_err(unreadable)?;
+        super::extract::storable_field(&name, &value)?;
         let form = &mut submission.form;
         match name.as_str() {
             "applicant_name" => form.applicant_name = value,

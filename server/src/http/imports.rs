@@ -49,7 +49,27 @@ pub fn router() -> Router<AppState> {
 pub async fn upload(
     auth: Signed<Analyst>,
     State(state): State<AppState>,
+    multipart: Multipart,
+) -> Result<(StatusCode, Json<ImportJob>), ApiError> {
+    // The file is written to disk as it arrives, into a folder of its own,
+    // which a refused upload leaves behind in no case.
+    let folder = state
+        .data
+        .0
+        .join("uploads")
+        .join(hex::encode(crate::tokens::random_bytes::<12>()?));
+    let answer = upload_into(auth, &state, multipart, &folder).await;
+    if answer.is_err() {
+        let _ = tokio::fs::remove_dir_all(&folder).await;
+    }
+    answer
+}
+
+async fn upload_into(
+    auth: Signed<Analyst>,
+    state: &AppState,
     mut multipart: Multipart,
+    folder: &std::path::Path,
 ) -> Result<(StatusCode, Json<ImportJob>), ApiError> {
     let unreadable = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -66,12 +86,6 @@ pub async fn upload(
     };
     let (mut kind, mut round, mut pin_field, mut source_crs, mut pin_format) =
         (String::new(), None, None, None, String::new());
-    // The file is written to disk as it arrives, into a folder of its own.
-    let folder = state
-        .data
-        .0
-        .join("uploads")
-        .join(hex::encode(crate::tokens::random_bytes::<12>()?));
     let mut stored: Option<(std::path::PathBuf, String, i64)> = None;
     let io = |e: std::io::Error| ApiError::Internal(e.into());
     while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
@@ -82,7 +96,7 @@ pub async fn upload(
                 continue;
             }
             let file_name = jobs::safe_file_name(field.file_name().unwrap_or(""));
-            tokio::fs::create_dir_all(&folder).await.map_err(io)?;
+            tokio::fs::create_dir_all(folder).await.map_err(io)?;
             let path = folder.join(&file_name);
             let mut out = tokio::fs::File::create(&path).await.map_err(io)?;
             let mut size = 0i64;
@@ -95,6 +109,7 @@ pub async fn upload(
             continue;
         }
         let value = field.text().await.map_err(unreadable)?.trim().to_owned();
+        super::extract::storable_field(&name, &value)?;
         let value = (!value.is_empty()).then_some(value);
         match name.as_str() {
             "kind" => kind = value.unwrap_or_default(),
@@ -158,7 +173,6 @@ pub async fn upload(
     }
     let (Some(kind), Some((path, file_name, size)), true) = (kind, stored, errors.is_empty())
     else {
-        let _ = tokio::fs::remove_dir_all(&folder).await;
         return Err(ApiError::Invalid(errors));
     };
     let spec = JobSpec {
@@ -178,7 +192,7 @@ pub async fn upload(
         (auth.user.id, auth.user.email.clone()),
     )
     .await?;
-    let job = find(&state, id, false).await?;
+    let job = find(state, id, false).await?;
     Ok((StatusCode::ACCEPTED, Json(job)))
 }
 
