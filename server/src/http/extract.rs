@@ -103,6 +103,28 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     }
 }
 
+/// A `multipart/form-data` body. A request that is not one (no boundary,
+/// another content type) is answered as a bad `body` in the one error
+/// shape, not axum's plain text; each text field read from it must still
+/// pass [`storable_field`].
+pub struct Form(pub axum::extract::Multipart);
+
+impl<S: Send + Sync> FromRequest<S> for Form {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Multipart::from_request(req, state)
+            .await
+            .map(Form)
+            .map_err(|e| {
+                ApiError::bad(
+                    "body",
+                    format!("is not a multipart/form-data body: {}", e.body_text()),
+                )
+            })
+    }
+}
+
 /// The top-level field an error is in, if it is in one.
 fn field_of(path: &serde_path_to_error::Path) -> Option<String> {
     match path.iter().next() {

@@ -12,8 +12,8 @@ use sidelot_domain::application::FieldError;
 use tokio::io::AsyncWriteExt;
 
 use super::auth::{Analyst, Signed};
-use super::extract::Path;
 use super::extract::number::ImportJobNo;
+use super::extract::{Form, Path};
 use super::{ApiError, AppState};
 use crate::import::jobs::{self, JobKind, JobSpec};
 
@@ -43,13 +43,13 @@ pub fn router() -> Router<AppState> {
     request_body(content_type = "multipart/form-data", description = "The file and the choices"),
     responses(
         (status = 202, description = "Queued", body = ImportJob),
-        (status = 400, description = "A field is missing or wrong", body = sidelot_domain::api::ErrorBody),
+        (status = 400, description = "A field is missing or wrong (a file larger than 512 MB names `file`), or the body is not a multipart form", body = sidelot_domain::api::ErrorBody),
     )
 )]
 pub async fn upload(
     auth: Signed<Analyst>,
     State(state): State<AppState>,
-    multipart: Multipart,
+    Form(multipart): Form,
 ) -> Result<(StatusCode, Json<ImportJob>), ApiError> {
     // The file is written to disk as it arrives, into a folder of its own,
     // which a refused upload leaves behind in no case.
@@ -260,7 +260,7 @@ async fn recent(
 
 /// The latest 50 import jobs, with the progress of those running.
 #[utoipa::path(
-    get, path = "/api/staff/imports", tag = "staff", security(("session" = ["analyst"])),
+    get, path = "/api/staff/imports", operation_id = "list_imports", tag = "staff", security(("session" = ["analyst"])),
     responses((status = 200, description = "Newest first", body = Vec<ImportJob>))
 )]
 pub async fn list(
@@ -272,7 +272,7 @@ pub async fn list(
 
 /// One import job with its full report.
 #[utoipa::path(
-    get, path = "/api/staff/imports/{id}", tag = "staff", security(("session" = ["analyst"])),
+    get, path = "/api/staff/imports/{id}", operation_id = "import_job", tag = "staff", security(("session" = ["analyst"])),
     params(("id" = i64, Path, description = "Import job number")),
     responses(
         (status = 200, description = "The job and its report", body = ImportJob),
