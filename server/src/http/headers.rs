@@ -25,10 +25,13 @@ impl SecurityHeaders {
         public_url: &str,
         static_dir: Option<&Path>,
     ) -> SecurityHeaders {
-        let index = static_dir
-            .and_then(|d| std::fs::read_to_string(d.join("index.html")).ok())
-            .unwrap_or_else(|| include_str!("index.html").to_owned());
-        let csp = content_security_policy(basemap, &index);
+        let pages = static_dir.map(html_pages).unwrap_or_default();
+        let pages = if pages.is_empty() {
+            vec![include_str!("index.html").to_owned()]
+        } else {
+            pages
+        };
+        let csp = content_security_policy(basemap, &pages);
         let mut fixed = vec![
             (
                 header::X_CONTENT_TYPE_OPTIONS,
@@ -58,11 +61,14 @@ impl SecurityHeaders {
 /// The policy: everything from this origin; wasm compiled (not `eval`);
 /// trunk's inline loader allowed by its hash; MapLibre's worker from here or
 /// a blob; the basemap's tiles and style from the basemap's origin.
-fn content_security_policy(basemap: Option<&Basemap>, index_html: &str) -> String {
+fn content_security_policy(basemap: Option<&Basemap>, pages: &[String]) -> String {
     let mut scripts = String::from("'self' 'wasm-unsafe-eval'");
-    for script in inline_scripts(index_html) {
+    for script in pages.iter().flat_map(|p| inline_scripts(p)) {
         let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script));
-        scripts.push_str(&format!(" 'sha256-{hash}'"));
+        let source = format!(" 'sha256-{hash}'");
+        if !scripts.contains(&source) {
+            scripts.push_str(&source);
+        }
     }
     let basemap = basemap
         .and_then(|b| match b {
@@ -77,6 +83,30 @@ fn content_security_policy(basemap: Option<&Basemap>, index_html: &str) -> Strin
          worker-src 'self' blob:; child-src 'self' blob:; font-src 'self' data:; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
+}
+
+/// The HTML pages of the built apps: `*.html` in the static folder and
+/// the folders right under it (one app each).
+fn html_pages(dir: &Path) -> Vec<String> {
+    let html = |d: &Path| -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(d)
+            .map(|entries| entries.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default()
+    };
+    let mut found = Vec::new();
+    for path in html(dir) {
+        if path.is_dir() {
+            found.extend(html(&path).into_iter().filter(|p| p.is_file()));
+        } else {
+            found.push(path);
+        }
+    }
+    found.sort();
+    found
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect()
 }
 
 /// The contents of the `<script>` elements without a `src`: what a hash
