@@ -105,6 +105,21 @@ pub fn password_problem(password: &str, email: &str) -> Option<String> {
     if password.eq_ignore_ascii_case(email) {
         return Some("must not be your email address".into());
     }
+    // Length alone is not strength: common passwords, repeats, keyboard
+    // rows, words with digits and the user's own name are guessed first.
+    let name = email.split('@').next().unwrap_or_default();
+    let estimate = zxcvbn::zxcvbn(password, &[email, name]);
+    if estimate.score() < zxcvbn::Score::Three {
+        let why = estimate
+            .feedback()
+            .and_then(zxcvbn::feedback::Feedback::warning)
+            .map(|w| format!(" {w}"))
+            .unwrap_or_default();
+        return Some(format!(
+            "is too easy to guess.{why} Choose a phrase of four or more words that do \
+             not belong together, which is easy to remember and hard to guess."
+        ));
+    }
     None
 }
 
@@ -406,5 +421,19 @@ mod tests {
         assert!(password_problem("short", "a@b.c").is_some());
         assert!(password_problem("staff@city.gov", "STAFF@city.gov").is_some());
         assert_eq!(password_problem("a long enough phrase", "a@b.c"), None);
+        for weak in [
+            "aaaaaaaaaaaa",
+            "password1234",
+            "qwertyuiopas",
+            "adminadmin12",
+        ] {
+            let problem = password_problem(weak, "admin@city.gov");
+            assert!(
+                problem
+                    .as_deref()
+                    .is_some_and(|p| p.starts_with("is too easy to guess.")),
+                "{weak}: {problem:?}"
+            );
+        }
     }
 }

@@ -15,7 +15,7 @@ use axum::extract::ConnectInfo;
 use axum::http::{Method, StatusCode};
 use common::applying::{lot_and_neighbours, offer, world};
 use common::staffing::{
-    PASSWORD, Session, apply, attempt, call, console, login, login_from, send, staffed,
+    PASSWORD, Session, add, apply, attempt, call, console, login, login_from, send, staffed,
 };
 use sidelot_domain::eligibility::Relation;
 use sidelot_domain::workflow::Role;
@@ -351,4 +351,51 @@ async fn without_a_trusted_proxy_a_clients_own_forwarded_header_is_not_believed(
         login_from(state, who, good, "192.0.2.99:2", Some("203.0.113.9")).await,
         StatusCode::TOO_MANY_REQUESTS
     );
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn weak_passwords_are_refused_at_creation_and_change_saying_why(pool: PgPool) {
+    let c = console(&pool).await;
+    let state = &c.state;
+    add(&pool, "chief@city.example", Role::Admin).await;
+    let admin = login(state, "chief@city.example", PASSWORD).await;
+    for weak in ["aaaaaaaaaaaa", "password1234"] {
+        let (status, answer) = call(
+            state,
+            Method::POST,
+            "/api/staff/users",
+            &admin,
+            Some(serde_json::json!({"email": "new@city.example", "role": "reviewer", "password": weak})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{weak}: {answer}");
+        let message = answer["error"]["message"].as_str().unwrap();
+        assert!(message.contains("too easy to guess"), "{weak}: {answer}");
+        assert!(message.contains("Choose a phrase"), "{weak}: {answer}");
+
+        let (status, answer) = call(
+            state,
+            Method::POST,
+            "/api/staff/password",
+            &c.session,
+            Some(serde_json::json!({"current": PASSWORD, "new": weak})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{weak}: {answer}");
+        assert_eq!(answer["error"]["fields"][0]["field"], "new", "{answer}");
+        assert!(
+            answer["error"]["fields"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("too easy to guess"),
+            "{answer}"
+        );
+    }
+    let n: i64 = sqlx::query_scalar("select count(*) from staff_users")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    // The old password still works.
+    login(state, "rev@city.example", PASSWORD).await;
 }

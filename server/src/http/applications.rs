@@ -1,7 +1,7 @@
 //! `POST /api/applications` (a multipart form with the deed) and
 //! `GET /api/status/{token}` (the applicant's private status page).
 
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -10,7 +10,7 @@ use sidelot_domain::application::{FieldError, MAX_DOCUMENT_BYTES};
 use sidelot_domain::eligibility::Relation;
 use sidelot_domain::workflow::LotState;
 
-use super::extract::Path;
+use super::extract::{Form, Path};
 use super::{ApiError, AppState};
 use crate::applications::{self, Submission, SubmitError};
 use crate::rounds;
@@ -55,20 +55,20 @@ fn yes(value: &str) -> bool {
     responses(
         (status = 201, description = "Received: the tracking code and the private status link", body = ApplicationReceipt),
         (status = 200, description = "Received before (same Idempotency-Key)", body = ApplicationReceipt),
-        (status = 400, description = "Fields need attention: every one is listed", body = sidelot_domain::api::ErrorBody),
-        (status = 413, description = "The upload is larger than 10 MB", body = sidelot_domain::api::ErrorBody),
+        (status = 400, description = "Fields need attention: every one is listed (a deed larger than 10 MB names `deed`), or the body is not a multipart form", body = sidelot_domain::api::ErrorBody),
     )
 )]
 pub async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
-    mut multipart: Multipart,
+    Form(mut multipart): Form,
 ) -> Result<(StatusCode, Json<ApplicationReceipt>), ApiError> {
     let mut submission = Submission {
         idempotency_key: headers
             .get("idempotency-key")
             .and_then(|v| v.to_str().ok())
-            .map(str::to_owned),
+            .map(|key| super::extract::storable("Idempotency-Key", key).map(|()| key.to_owned()))
+            .transpose()?,
         ..Submission::default()
     };
     let unreadable = |e: axum::extract::multipart::MultipartError| {
@@ -93,6 +93,7 @@ pub async fn submit(
             continue;
         }
         let value = field.text().await.map_err(unreadable)?;
+        super::extract::storable_field(&name, &value)?;
         let form = &mut submission.form;
         match name.as_str() {
             "applicant_name" => form.applicant_name = value,

@@ -2,6 +2,12 @@
 //! naming the parameter or field: a JSON [`Body`], a [`Path`] and a
 //! [`Query`]. Handlers take these, never axum's own, so no handler maps a
 //! rejection by hand.
+//!
+//! One rule holds for all text that comes in, whatever reads it: text
+//! PostgreSQL's `text` cannot store (a NUL character, U+0000: in a UTF-8
+//! database the only one a Rust string can hold) is refused with a 400 that
+//! names the field or parameter ([`storable`], [`storable_field`]), rather
+//! than reaching the database and failing there.
 
 use axum::extract::path::ErrorKind;
 use axum::extract::rejection::PathRejection;
@@ -11,6 +17,46 @@ use serde::de::DeserializeOwned;
 use sidelot_domain::application::FieldError;
 
 use super::ApiError;
+
+/// Why PostgreSQL's `text` would refuse `value`, if it would.
+fn unstorable(value: &str) -> Option<&'static str> {
+    value.contains('\0').then_some(
+        "contains a NUL character (U+0000), which cannot be stored: remove it and send again",
+    )
+}
+
+/// A query or path parameter (or a header) must be storable text.
+pub fn storable(parameter: &str, value: &str) -> Result<(), ApiError> {
+    match unstorable(value).or_else(|| unstorable(parameter)) {
+        Some(why) => Err(ApiError::bad(&parameter.replace('\0', ""), why)),
+        None => Ok(()),
+    }
+}
+
+/// A form field (JSON or multipart) must be storable text.
+pub fn storable_field(field: &str, value: &str) -> Result<(), ApiError> {
+    match unstorable(value).or_else(|| unstorable(field)) {
+        Some(why) => Err(ApiError::Invalid(vec![FieldError::new(
+            &field.replace('\0', ""),
+            why,
+        )])),
+        None => Ok(()),
+    }
+}
+
+/// Every string in a JSON value (keys too) must be storable; the error
+/// names the top-level field it is in.
+fn storable_json(field: &str, value: &serde_json::Value) -> Result<(), ApiError> {
+    match value {
+        serde_json::Value::String(s) => storable_field(field, s),
+        serde_json::Value::Array(items) => items.iter().try_for_each(|v| storable_json(field, v)),
+        serde_json::Value::Object(map) => map.iter().try_for_each(|(k, v)| {
+            storable_field(field, k)?;
+            storable_json(field, v)
+        }),
+        _ => Ok(()),
+    }
+}
 
 /// A JSON body. A syntax error is answered as a bad `body`; a wrong value
 /// in a field (an unknown action, a string where a number belongs) names
@@ -25,6 +71,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
         let axum::Json(mut value) = axum::Json::<serde_json::Value>::from_request(req, state)
             .await
             .map_err(|e| ApiError::bad("body", e.body_text()))?;
+        match &value {
+            serde_json::Value::Object(map) => map
+                .iter()
+                .try_for_each(|(k, v)| storable_field(k, k).and_then(|()| storable_json(k, v)))?,
+            other => storable_json("body", other)?,
+        }
         let mut wrong = Vec::new();
         loop {
             let e = match serde_path_to_error::deserialize::<_, T>(value.clone()) {
@@ -51,6 +103,28 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     }
 }
 
+/// A `multipart/form-data` body. A request that is not one (no boundary,
+/// another content type) is answered as a bad `body` in the one error
+/// shape, not axum's plain text; each text field read from it must still
+/// pass [`storable_field`].
+pub struct Form(pub axum::extract::Multipart);
+
+impl<S: Send + Sync> FromRequest<S> for Form {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Multipart::from_request(req, state)
+            .await
+            .map(Form)
+            .map_err(|e| {
+                ApiError::bad(
+                    "body",
+                    format!("is not a multipart/form-data body: {}", e.body_text()),
+                )
+            })
+    }
+}
+
 /// The top-level field an error is in, if it is in one.
 fn field_of(path: &serde_path_to_error::Path) -> Option<String> {
     match path.iter().next() {
@@ -67,6 +141,11 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        if let Ok(raw) = axum::extract::RawPathParams::from_request_parts(parts, state).await {
+            for (key, value) in &raw {
+                storable(key, value)?;
+            }
+        }
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(v)) => Ok(Path(v)),
             Err(PathRejection::FailedToDeserializePathParams(e)) => {
@@ -97,6 +176,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
         let query = parts.uri.query().unwrap_or_default();
+        for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+            storable(&key, &value)?;
+        }
         let deserializer =
             serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize(deserializer)

@@ -12,8 +12,8 @@ use sidelot_domain::application::FieldError;
 use tokio::io::AsyncWriteExt;
 
 use super::auth::{Analyst, Signed};
-use super::extract::Path;
 use super::extract::number::ImportJobNo;
+use super::extract::{Form, Path};
 use super::{ApiError, AppState};
 use crate::import::jobs::{self, JobKind, JobSpec};
 
@@ -43,13 +43,33 @@ pub fn router() -> Router<AppState> {
     request_body(content_type = "multipart/form-data", description = "The file and the choices"),
     responses(
         (status = 202, description = "Queued", body = ImportJob),
-        (status = 400, description = "A field is missing or wrong", body = sidelot_domain::api::ErrorBody),
+        (status = 400, description = "A field is missing or wrong (a file larger than 512 MB names `file`), or the body is not a multipart form", body = sidelot_domain::api::ErrorBody),
     )
 )]
 pub async fn upload(
     auth: Signed<Analyst>,
     State(state): State<AppState>,
+    Form(multipart): Form,
+) -> Result<(StatusCode, Json<ImportJob>), ApiError> {
+    // The file is written to disk as it arrives, into a folder of its own,
+    // which a refused upload leaves behind in no case.
+    let folder = state
+        .data
+        .0
+        .join("uploads")
+        .join(hex::encode(crate::tokens::random_bytes::<12>()?));
+    let answer = upload_into(auth, &state, multipart, &folder).await;
+    if answer.is_err() {
+        let _ = tokio::fs::remove_dir_all(&folder).await;
+    }
+    answer
+}
+
+async fn upload_into(
+    auth: Signed<Analyst>,
+    state: &AppState,
     mut multipart: Multipart,
+    folder: &std::path::Path,
 ) -> Result<(StatusCode, Json<ImportJob>), ApiError> {
     let unreadable = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -66,12 +86,6 @@ pub async fn upload(
     };
     let (mut kind, mut round, mut pin_field, mut source_crs, mut pin_format) =
         (String::new(), None, None, None, String::new());
-    // The file is written to disk as it arrives, into a folder of its own.
-    let folder = state
-        .data
-        .0
-        .join("uploads")
-        .join(hex::encode(crate::tokens::random_bytes::<12>()?));
     let mut stored: Option<(std::path::PathBuf, String, i64)> = None;
     let io = |e: std::io::Error| ApiError::Internal(e.into());
     while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
@@ -82,7 +96,7 @@ pub async fn upload(
                 continue;
             }
             let file_name = jobs::safe_file_name(field.file_name().unwrap_or(""));
-            tokio::fs::create_dir_all(&folder).await.map_err(io)?;
+            tokio::fs::create_dir_all(folder).await.map_err(io)?;
             let path = folder.join(&file_name);
             let mut out = tokio::fs::File::create(&path).await.map_err(io)?;
             let mut size = 0i64;
@@ -95,6 +109,7 @@ pub async fn upload(
             continue;
         }
         let value = field.text().await.map_err(unreadable)?.trim().to_owned();
+        super::extract::storable_field(&name, &value)?;
         let value = (!value.is_empty()).then_some(value);
         match name.as_str() {
             "kind" => kind = value.unwrap_or_default(),
@@ -158,7 +173,6 @@ pub async fn upload(
     }
     let (Some(kind), Some((path, file_name, size)), true) = (kind, stored, errors.is_empty())
     else {
-        let _ = tokio::fs::remove_dir_all(&folder).await;
         return Err(ApiError::Invalid(errors));
     };
     let spec = JobSpec {
@@ -178,7 +192,7 @@ pub async fn upload(
         (auth.user.id, auth.user.email.clone()),
     )
     .await?;
-    let job = find(&state, id, false).await?;
+    let job = find(state, id, false).await?;
     Ok((StatusCode::ACCEPTED, Json(job)))
 }
 
@@ -246,7 +260,7 @@ async fn recent(
 
 /// The latest 50 import jobs, with the progress of those running.
 #[utoipa::path(
-    get, path = "/api/staff/imports", tag = "staff", security(("session" = ["analyst"])),
+    get, path = "/api/staff/imports", operation_id = "list_imports", tag = "staff", security(("session" = ["analyst"])),
     responses((status = 200, description = "Newest first", body = Vec<ImportJob>))
 )]
 pub async fn list(
@@ -258,7 +272,7 @@ pub async fn list(
 
 /// One import job with its full report.
 #[utoipa::path(
-    get, path = "/api/staff/imports/{id}", tag = "staff", security(("session" = ["analyst"])),
+    get, path = "/api/staff/imports/{id}", operation_id = "import_job", tag = "staff", security(("session" = ["analyst"])),
     params(("id" = i64, Path, description = "Import job number")),
     responses(
         (status = 200, description = "The job and its report", body = ImportJob),

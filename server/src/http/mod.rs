@@ -7,6 +7,7 @@ mod config;
 mod error;
 pub mod extract;
 mod figures;
+mod headers;
 mod health;
 mod imports;
 mod lottery;
@@ -93,9 +94,17 @@ pub fn app(state: AppState) -> Router {
         .merge(openapi::router())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed);
+    let security = Arc::new(headers::SecurityHeaders::new(
+        state.basemap.as_ref(),
+        &state.public_url,
+        state.static_dir.as_deref(),
+    ));
     Router::new()
         .nest("/api", api)
         .merge(site::router(state.static_dir.as_deref()))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            headers::add(security.clone(), req, next)
+        }))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             tracing::info_span!("request", method = %req.method(), path = %loggable_path(req.uri().path()))

@@ -1,6 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
 use axum::Router;
+use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -66,9 +67,58 @@ use super::AppState;
             Each operation's security scope names the role it needs (admins may do everything)."),
         (name = "health", description = "Is the service up"),
     ),
-    modifiers(&SessionScheme)
+    modifiers(&SessionScheme, &StaffRefusals)
 )]
 pub struct ApiDoc;
+
+/// The pattern of a PIN parameter when PINs are Cook County's (`cook`, the
+/// default): 14 or 10 digits, plain or dashed 2-2-3-3(-4). Under `any` the
+/// served document drops it.
+pub const PIN_PATTERN: &str =
+    "^([0-9]{14}|[0-9]{10}|[0-9]{2}-[0-9]{2}-[0-9]{3}-[0-9]{3}(-[0-9]{4})?)$";
+
+/// Every operation that needs a staff session may answer 401 (not signed
+/// in, or the session ended) and 403 (not this role, or a forged request):
+/// documented once here rather than on each handler.
+struct StaffRefusals;
+
+impl utoipa::Modify for StaffRefusals {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
+        let refusal = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+                    )
+                    .build(),
+            )
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in operations.into_iter().flatten() {
+                if op.security.as_ref().is_none_or(Vec::is_empty) {
+                    continue;
+                }
+                let responses = &mut op.responses.responses;
+                responses
+                    .entry("401".into())
+                    .or_insert_with(|| refusal("Not signed in, or the session ended"));
+                responses.entry("403".into()).or_insert_with(|| {
+                    refusal("Not for this role, or the request was not sent from the console")
+                });
+            }
+        }
+    }
+}
 
 /// The staff session cookie, as an OpenAPI security scheme.
 struct SessionScheme;
@@ -91,9 +141,17 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/openapi.json", get(document))
 }
 
-async fn document() -> impl IntoResponse {
+async fn document(State(state): State<AppState>) -> impl IntoResponse {
     let json = ApiDoc::openapi()
         .to_pretty_json()
         .unwrap_or_else(|e| format!(r#"{{"error":"{e}"}}"#));
+    // PINs in any format have no pattern.
+    let json = match state.pin_format {
+        sidelot_domain::PinFormat::Cook => json,
+        sidelot_domain::PinFormat::Any => {
+            let quoted = serde_json::to_string(PIN_PATTERN).unwrap_or_default();
+            json.replace(&format!(r#""pattern": {quoted}"#), r#""pattern": "^.+$""#)
+        }
+    };
     ([(header::CONTENT_TYPE, "application/json")], json)
 }

@@ -31,7 +31,7 @@ const GEOJSON: &str = "application/geo+json";
 pub struct ListParams {
     /// `minLon,minLat,maxLon,maxLat` in degrees (EPSG:4326); at most
     /// 0.1 square degrees.
-    #[param(example = "-87.775,41.875,-87.765,41.885")]
+    #[param(example = "-87.775,41.875,-87.765,41.885", required = true)]
     bbox: Option<String>,
     /// How many parcels to return: 1 to 10000, default 2000.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 10000)]
@@ -40,7 +40,7 @@ pub struct ListParams {
 
 /// Parcels intersecting a bounding box, as a GeoJSON FeatureCollection.
 #[utoipa::path(
-    get, path = "/api/parcels", tag = "parcels",
+    get, path = "/api/parcels", operation_id = "list_parcels", tag = "parcels",
     params(ListParams),
     responses(
         (status = 200, description = "Parcels in the box, ordered by PIN; `truncated` says whether `limit` cut the answer",
@@ -105,8 +105,8 @@ pub async fn list(
 
 /// One parcel, as a GeoJSON Feature.
 #[utoipa::path(
-    get, path = "/api/parcels/{pin}", tag = "parcels",
-    params(("pin" = String, Path, description = "The PIN, dashed (13-33-318-019-0000) or plain")),
+    get, path = "/api/parcels/{pin}", operation_id = "parcel", tag = "parcels",
+    params(("pin" = String, Path, description = "The PIN, dashed (13-33-318-019-0000) or plain", pattern = "^([0-9]{14}|[0-9]{10}|[0-9]{2}-[0-9]{2}-[0-9]{3}-[0-9]{3}(-[0-9]{4})?)$")),
     responses(
         (status = 200, description = "The parcel", body = sidelot_domain::api::ParcelFeature,
          content_type = "application/geo+json"),

@@ -45,7 +45,7 @@ impl From<RoundError> for ApiError {
 
 /// Every round, the latest opening first, with its rules.
 #[utoipa::path(
-    get, path = "/api/rounds", tag = "rounds",
+    get, path = "/api/rounds", operation_id = "list_rounds", tag = "rounds",
     responses((status = 200, description = "The rounds", body = RoundList))
 )]
 pub async fn list(State(state): State<AppState>) -> Result<Json<RoundList>, ApiError> {
@@ -57,7 +57,7 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<RoundList>, ApiE
 
 /// One round and its rules.
 #[utoipa::path(
-    get, path = "/api/rounds/{slug}", tag = "rounds",
+    get, path = "/api/rounds/{slug}", operation_id = "round", tag = "rounds",
     params(("slug" = String, Path, description = "The round's short name")),
     responses(
         (status = 200, description = "The round", body = RoundSummary),
@@ -77,9 +77,14 @@ pub async fn one(
 #[into_params(parameter_in = Query)]
 pub struct EligibilityParams {
     /// The lot's PIN, dashed or plain.
-    #[param(example = "16-16-118-029-0000")]
+    #[param(
+        example = "16-16-118-029-0000",
+        required = true,
+        pattern = "^([0-9]{14}|[0-9]{10}|[0-9]{2}-[0-9]{2}-[0-9]{3}-[0-9]{3}(-[0-9]{4})?)$"
+    )]
     lot: Option<String>,
     /// The PIN of the parcel the neighbour owns.
+    #[param(pattern = "^([0-9]{14}|[0-9]{10}|[0-9]{2}-[0-9]{2}-[0-9]{3}-[0-9]{3}(-[0-9]{4})?)$")]
     owned: Option<String>,
     /// Or its street address, as written on the tax bill ("5312 W Van Buren St").
     owned_address: Option<String>,
@@ -219,7 +224,11 @@ pub const MAX_CANDIDATE_LOTS: i64 = 60;
 #[into_params(parameter_in = Query)]
 pub struct EligibleLotsParams {
     /// The PIN of the parcel the neighbour owns, dashed or plain.
-    #[param(example = "16-16-118-030-0000")]
+    #[param(
+        example = "16-16-118-030-0000",
+        required = true,
+        pattern = "^([0-9]{14}|[0-9]{10}|[0-9]{2}-[0-9]{2}-[0-9]{3}-[0-9]{3}(-[0-9]{4})?)$"
+    )]
     owned: Option<String>,
 }
 

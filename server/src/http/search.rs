@@ -28,7 +28,7 @@ pub fn router() -> Router<AppState> {
 pub struct SearchParams {
     /// Part of an address ("5321 W Van Buren", "van buren") or a PIN, whole
     /// or its first digits ("16-16-214", "1616214233").
-    #[param(example = "5321 W Van Buren")]
+    #[param(example = "5321 W Van Buren", required = true)]
     q: Option<String>,
     /// How many results: 1 to 50, default 10.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 50)]

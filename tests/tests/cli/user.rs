@@ -72,6 +72,18 @@ async fn the_first_admin_is_created_from_the_command_line(pool: PgPool) {
         ),
         (
             "reviewer",
+            "x@city.example",
+            "aaaaaaaaaaaa",
+            "too easy to guess",
+        ),
+        (
+            "reviewer",
+            "x@city.example",
+            "password1234",
+            "too easy to guess",
+        ),
+        (
+            "reviewer",
             "not-an-email",
             "a long admin passphrase",
             "not an email address",

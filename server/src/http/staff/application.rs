@@ -193,7 +193,7 @@ pub async fn deed(
 #[utoipa::path(
     post, path = "/api/staff/applications/{id}/lots/{pin}/transition", tag = "staff",
     security(("session" = ["reviewer"])),
-    params(("id" = i64, Path, description = "Application number"), ("pin" = String, Path, description = "Lot PIN")),
+    params(("id" = i64, Path, description = "Application number"), ("pin" = String, Path, description = "Lot PIN", pattern = "^([0-9]{14}|[0-9]{10}|[0-9]{2}-[0-9]{2}-[0-9]{3}-[0-9]{3}(-[0-9]{4})?)$")),
     request_body = TransitionRequest,
     responses(
         (status = 200, description = "Moved (two steps when location review passed on its own)", body = Vec<TransitionDone>),
