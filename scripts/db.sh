@@ -57,7 +57,8 @@ SHORT_SOCKET=/tmp/sidelot-$HASH-$NAME           # when the socket path would be 
 # Run a command as the server's owner: postgres when we are root, else ourselves.
 as_pg() {
     if [[ $EUID -eq 0 ]]; then
-        (cd / && runuser -u "$PG_USER" -- "$@")
+        # runuser lives in sbin, which a minimal PATH may leave out.
+        (cd / && "$(command -v runuser || echo /usr/sbin/runuser)" -u "$PG_USER" -- "$@")
     else
         "$@"
     fi
