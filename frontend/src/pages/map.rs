@@ -17,7 +17,7 @@ use crate::components::search::SearchBox;
 use crate::format;
 use crate::messages::{Msg, t, tf};
 use crate::url::{Camera, UrlState};
-use crate::viewport::{self, Bounds, Loaded};
+use crate::viewport::{self, Bounds, LightCollection, Loaded};
 
 /// Below this zoom parcels are too small to tell apart: none are fetched.
 const MIN_PARCEL_ZOOM: f64 = 15.0;
@@ -74,6 +74,8 @@ pub fn MapPage() -> impl IntoView {
     let map_handle = StoredValue::new_local(None::<MapHandle>);
     let in_flight = StoredValue::new_local(None::<web_sys::AbortController>);
     let loaded = StoredValue::new(None::<Loaded>);
+    // The first view's margin while its answer is on its way.
+    let coming = StoredValue::new(None::<Bounds>);
     // The parcel the URL names: set at once, while `selected` may wait for
     // the server.
     let url_pin = StoredValue::new(None::<String>);
@@ -108,6 +110,33 @@ pub fn MapPage() -> impl IntoView {
         }
     };
 
+    // Shows the answer for `area` on the map and in the list.
+    let apply = move |area: Bounds, text: &str, collection: LightCollection| {
+        with_map(&|m| map::set_parcels(m, text));
+        rows.set(
+            collection
+                .features
+                .into_iter()
+                .map(|f| Row {
+                    bounds: f.geometry.0.unwrap_or(area),
+                    props: f.properties,
+                })
+                .collect(),
+        );
+        loaded.set_value(Some(Loaded {
+            area,
+            complete: !collection.truncated,
+        }));
+        load.set(Load::Loaded {
+            truncated: collection.truncated,
+        });
+    };
+    let failed = move |e: ApiError| match e {
+        ApiError::Server { message, .. } | ApiError::Network(message) => {
+            load.set(Load::Failed(message))
+        }
+    };
+
     let fetch = move |force: bool| {
         let Some(cur) = current.get_untracked() else {
             return;
@@ -117,9 +146,19 @@ pub fn MapPage() -> impl IntoView {
                 previous.abort();
             }
             loaded.set_value(None);
+            coming.set_value(None);
             rows.set(Vec::new());
             with_map(&|m| map::set_parcels(m, NO_PARCELS));
             load.set(Load::ZoomIn);
+            return;
+        }
+        // The first margin, still on its way, covers this view: it will
+        // be shown when it comes.
+        if !force
+            && coming
+                .get_value()
+                .is_some_and(|c| viewport::contains(c, cur.bounds))
+        {
             return;
         }
         let area = if force {
@@ -143,48 +182,86 @@ pub fn MapPage() -> impl IntoView {
         if let Some(previous) = in_flight.get_value() {
             previous.abort();
         }
+        coming.set_value(None);
         let Ok(controller) = web_sys::AbortController::new() else {
             return;
         };
         let signal = controller.signal();
         in_flight.set_value(Some(controller));
         load.set(Load::Loading);
+        if area == cur.bounds {
+            spawn_local(async move {
+                match api::public::parcels_in(area, MAX_PARCEL_LIMIT, &signal).await {
+                    Ok((text, collection)) => apply(area, &text, collection),
+                    // A newer view replaced this request: nothing to say.
+                    Err(_) if signal.aborted() => {}
+                    Err(e) => failed(e),
+                }
+            });
+            return;
+        }
+        if loaded.get_value().is_none() {
+            // The first view of the page: the view and its margin are asked
+            // for at once, so the parcels in sight are drawn as soon as the
+            // smaller answer comes, and the margin (when complete) replaces
+            // them so that small moves cost nothing.
+            let view = cur.bounds;
+            coming.set_value(Some(area));
+            let first = signal.clone();
+            spawn_local(async move {
+                let margin_shown = || loaded.get_value().is_some_and(|l| l.area == area);
+                match api::public::parcels_in(view, MAX_PARCEL_LIMIT, &first).await {
+                    Ok((text, collection)) if !margin_shown() => apply(view, &text, collection),
+                    Ok(_) => {}
+                    Err(_) if first.aborted() => {}
+                    Err(e) if loaded.get_value().is_none() => failed(e),
+                    Err(_) => {}
+                }
+            });
+            spawn_local(async move {
+                let answer = api::public::parcels_in(area, MAX_PARCEL_LIMIT, &signal).await;
+                if signal.aborted() {
+                    return;
+                }
+                coming.set_value(None);
+                match answer {
+                    Ok((text, collection)) if !collection.truncated => {
+                        apply(area, &text, collection);
+                    }
+                    // Too many for one answer, or not had: the view's own
+                    // answer stands, for the view it was asked for.
+                    _ => {}
+                }
+                // The view moved while the margin was on its way, beyond
+                // what is now shown: ask for the view, as any move would.
+                if let Some(c) = current.get_untracked()
+                    && c.bounds != view
+                    && viewport::to_fetch(loaded.get_value(), c.bounds).is_some()
+                {
+                    match api::public::parcels_in(c.bounds, MAX_PARCEL_LIMIT, &signal).await {
+                        Ok((text, collection)) => apply(c.bounds, &text, collection),
+                        Err(_) if signal.aborted() => {}
+                        Err(e) => failed(e),
+                    }
+                }
+            });
+            return;
+        }
         // The margin may hold more parcels than one answer carries; then
         // the view alone is asked for, so that what is seen is complete.
-        let attempts = if area == cur.bounds {
-            vec![area]
-        } else {
-            vec![area, cur.bounds]
-        };
+        let attempts = [area, cur.bounds];
         spawn_local(async move {
             for (i, area) in attempts.iter().copied().enumerate() {
                 match api::public::parcels_in(area, MAX_PARCEL_LIMIT, &signal).await {
                     Ok((_, collection)) if collection.truncated && i + 1 < attempts.len() => {}
                     Ok((text, collection)) => {
-                        with_map(&|m| map::set_parcels(m, &text));
-                        rows.set(
-                            collection
-                                .features
-                                .into_iter()
-                                .map(|f| Row {
-                                    bounds: f.geometry.0.unwrap_or(area),
-                                    props: f.properties,
-                                })
-                                .collect(),
-                        );
-                        loaded.set_value(Some(Loaded {
-                            area,
-                            complete: !collection.truncated,
-                        }));
-                        load.set(Load::Loaded {
-                            truncated: collection.truncated,
-                        });
+                        apply(area, &text, collection);
                         return;
                     }
                     // A newer view replaced this request: nothing to say.
                     Err(_) if signal.aborted() => return,
-                    Err(ApiError::Server { message, .. } | ApiError::Network(message)) => {
-                        load.set(Load::Failed(message));
+                    Err(e) => {
+                        failed(e);
                         return;
                     }
                 }
