@@ -46,6 +46,10 @@ export function create_map(container, lon, lat, zoom, basemapJson, onView, onSel
     const c = map.getCenter();
     onView(b.getWest(), b.getSouth(), b.getEast(), b.getNorth(), map.getZoom(), c.lng, c.lat);
   };
+  // The view is known before the style has loaded: report it at once, so
+  // that the parcels are asked for while MapLibre starts (set_parcels keeps
+  // an answer that comes before the source exists).
+  setTimeout(report, 0);
   map.on("load", () => {
     map.addSource("parcels", { type: "geojson", data: { type: "FeatureCollection", features: [] }, promoteId: "pin" });
     map.addLayer({ id: "parcels-fill", type: "fill", source: "parcels", paint: {
@@ -57,6 +61,11 @@ export function create_map(container, lon, lat, zoom, basemapJson, onView, onSel
     map.addLayer({ id: "parcels-owned", type: "line", source: "parcels",
       filter: ["==", ["get", "pin"], ""], paint: { "line-color": "#6a1b9a", "line-width": 3, "line-dasharray": [2, 1] } });
     map.getCanvas().setAttribute("aria-label", "Map of parcels: drag or use the arrow keys to move, + and - to zoom");
+    if (map.sidelotPending !== undefined) {
+      const early = map.sidelotPending;
+      delete map.sidelotPending;
+      set_parcels(map, early);
+    }
     report();
     map.on("moveend", () => {
       clearTimeout(settle);
@@ -88,7 +97,11 @@ let painted = false;
 
 export function set_parcels(map, geojsonText) {
   const source = map.getSource("parcels");
-  if (!source) return;
+  if (!source) {
+    // Before the map has loaded: drawn on load.
+    map.sidelotPending = geojsonText;
+    return;
+  }
   source.setData(JSON.parse(geojsonText));
   // For the benchmark and the tests: when the first parcels were on screen.
   if (!painted && geojsonText.length > 60) {
