@@ -52,6 +52,29 @@ struct Live {
     draw_number: i32,
 }
 
+/// The round's live lottery, row-locked; an error naming the round when
+/// none is committed.
+async fn committed(
+    tx: &mut Transaction<'static, Postgres>,
+    slug: &str,
+) -> Result<Live, LotteryError> {
+    live(tx, slug)
+        .await?
+        .ok_or_else(|| LotteryError::NotFound(format!("No lottery is committed for {slug:?}.")))
+}
+
+/// `value` trimmed, when it is given on one line; else the error for `field`.
+fn one_line<'a>(field: &'static str, value: &'a str, what: &str) -> Result<&'a str, LotteryError> {
+    let value = value.trim();
+    if value.is_empty() || value.contains(['\n', '\r']) {
+        return Err(LotteryError::Invalid(
+            field,
+            format!("is required: {what}, on one line"),
+        ));
+    }
+    Ok(value)
+}
+
 async fn live(
     tx: &mut Transaction<'static, Postgres>,
     slug: &str,
@@ -206,20 +229,14 @@ pub async fn draw(
     randomness: &str,
     actor: i64,
 ) -> Result<Lottery, LotteryError> {
-    let randomness = randomness.trim();
-    if randomness.is_empty() || randomness.contains(['\n', '\r']) {
-        return Err(LotteryError::Invalid(
-            "randomness",
-            "is required: the public value named in the statement, on one line".into(),
-        ));
-    }
+    let randomness = one_line(
+        "randomness",
+        randomness,
+        "the public value named in the statement",
+    )?;
     let mut tx = pool.begin().await?;
     // The row lock makes a concurrent draw wait, then see it drawn.
-    let Some(current) = live(&mut tx, slug).await? else {
-        return Err(LotteryError::NotFound(format!(
-            "No lottery is committed for {slug:?}."
-        )));
-    };
+    let current = committed(&mut tx, slug).await?;
     if current.drawn {
         return Err(LotteryError::Conflict(format!(
             "The lottery of {slug} was drawn already; a round is drawn once."

@@ -5,7 +5,7 @@ use sidelot_domain::lottery::{self, LotEntrants, Lottery};
 use sidelot_domain::workflow::Action;
 use sqlx::PgPool;
 
-use super::{LotteryError, enter, live, published};
+use super::{LotteryError, committed, enter, one_line, published};
 use crate::workflow::{self, Actor, Step};
 
 /// Draws the round again, for a recorded reason: the awards of the last
@@ -20,19 +20,13 @@ pub async fn redraw(
     source: &str,
     actor: i64,
 ) -> Result<Lottery, LotteryError> {
-    let reason = reason.trim();
-    if reason.is_empty() || reason.contains(['\n', '\r']) {
-        return Err(LotteryError::Invalid(
-            "reason",
-            "is required: why the round is drawn again, on one line (it is published)".into(),
-        ));
-    }
+    let reason = one_line(
+        "reason",
+        reason,
+        "why the round is drawn again (it is published)",
+    )?;
     let mut tx = pool.begin().await?;
-    let Some(current) = live(&mut tx, slug).await? else {
-        return Err(LotteryError::NotFound(format!(
-            "No lottery is committed for {slug:?}."
-        )));
-    };
+    let current = committed(&mut tx, slug).await?;
     if !current.drawn {
         return Err(LotteryError::Conflict(
             "This lottery has not been drawn: there is nothing to draw again.".into(),
