@@ -79,7 +79,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
         }
         let mut wrong = Vec::new();
         loop {
-            let e = match serde_path_to_error::deserialize::<_, T>(value.clone()) {
+            let e = match serde_path_to_error::deserialize::<_, T>(&value) {
                 Ok(v) if wrong.is_empty() => return Ok(Body(v)),
                 Ok(_) => return Err(ApiError::Invalid(wrong)),
                 Err(e) => e,
