@@ -10,6 +10,7 @@ pub mod eligibility;
 pub mod format;
 pub mod lottery;
 pub mod pin;
+pub mod routes;
 pub mod search;
 pub mod workflow;
 

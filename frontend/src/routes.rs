@@ -1,33 +1,7 @@
-//! Which app serves a path, and which page of it. The server chooses the
-//! app's `index.html` by the same rule (`server/src/http/site.rs`); each
-//! app then reads its page from the path.
+//! Which page of its app a path is. Which app serves a path is the
+//! domain's rule ([`App::for_path`]), which the server follows too.
 
-/// The four browser apps, each its own wasm (`src/bin/`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum App {
-    /// The map, at `/` and any path no other app shows.
-    Public,
-    /// The application form, the applicant's status page and the figures.
-    Forms,
-    /// The staff console under `/staff`.
-    Staff,
-    /// The published lotteries and their verifier under `/lottery/`.
-    Lottery,
-}
-
-impl App {
-    pub fn for_path(path: &str) -> App {
-        if path == "/staff" || path.starts_with("/staff/") {
-            App::Staff
-        } else if path.starts_with("/lottery/") {
-            App::Lottery
-        } else if FormsPage::for_path(path).is_some() {
-            App::Forms
-        } else {
-            App::Public
-        }
-    }
-}
+pub use sidelot_domain::routes::App;
 
 /// A page of the forms app.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -53,15 +53,7 @@ pub fn router(static_dir: Option<&Path>) -> Router<AppState> {
 
 /// The folder (under the static folder) of the app that shows `path`.
 fn app_folder(path: &str) -> Option<&'static str> {
-    if path == "/staff" || path.starts_with("/staff/") {
-        Some("staff")
-    } else if path.starts_with("/lottery/") {
-        Some("lottery")
-    } else if path == "/apply" || path == "/figures" || path.starts_with("/status/") {
-        Some("forms")
-    } else {
-        None
-    }
+    sidelot_domain::routes::App::for_path(path).folder()
 }
 
 /// The `index.html` to answer `path` with: its app's, or the root one.
