@@ -38,9 +38,13 @@ pub async fn change_password(req: &PasswordChange) -> Result<(), ApiError> {
 /// `GET /api/staff/queue?...`: one page of the queue under `filter`
 /// (its cursor included), the domain's query type written as the server reads it.
 pub async fn queue(filter: &QueueFilter) -> Result<QueuePage, ApiError> {
+    get_json(&format!("/api/staff/queue?{}", queue_query(filter))).await
+}
+
+/// `filter` as the queue's query string, the way the server reads it.
+pub fn queue_query(filter: &QueueFilter) -> String {
     // Plain optional fields: serialising them cannot fail.
-    let query = serde_urlencoded::to_string(filter).unwrap_or_default();
-    get_json(&format!("/api/staff/queue?{query}")).await
+    serde_urlencoded::to_string(filter).unwrap_or_default()
 }
 
 /// `GET /api/staff/contested`.

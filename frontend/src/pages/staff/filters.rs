@@ -32,12 +32,9 @@ pub trait QueueLinks {
     fn bulk(&self, action: Action, reason_code: &str, note: &str) -> Option<BulkRequest>;
 }
 
-/// The query string of `f`, cursor included: what `GET /api/staff/queue` is
-/// asked (`crate::api::staff::queue` writes it the same way).
+/// The query string of `f`, cursor included: what `GET /api/staff/queue` is asked.
 fn encode(f: &QueueFilter) -> String {
-    // Serialising these plain fields cannot fail; an empty query is the
-    // honest answer if it ever did.
-    serde_urlencoded::to_string(f).unwrap_or_default()
+    crate::api::staff::queue_query(f)
 }
 
 impl QueueLinks for QueueFilter {
