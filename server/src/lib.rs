@@ -14,5 +14,6 @@ pub mod mail;
 pub mod rounds;
 pub mod sample;
 pub mod startup;
+pub mod tiles;
 pub mod tokens;
 pub mod workflow;

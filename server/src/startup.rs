@@ -17,6 +17,7 @@ use crate::http::proxy::TrustedProxies;
 use crate::http::{self, AppState};
 use crate::import::jobs::{self, Jobs};
 use crate::mail::{self, Transport};
+use crate::tiles::TileCache;
 
 /// Everything `serve` was told, read and checked.
 pub struct Settings {
@@ -32,6 +33,8 @@ pub struct Settings {
     /// The sender of the emails.
     pub from: Mailbox,
     pub trusted_proxies: TrustedProxies,
+    /// Memory for rendered map tiles.
+    pub tile_cache_bytes: usize,
 }
 
 /// Starts the outbox worker, marks the import jobs the last run left
@@ -61,6 +64,7 @@ pub async fn start(pool: PgPool, settings: Settings) -> Result<AppState, sqlx::E
         outbox,
         jobs: Jobs::new(),
         trusted_proxies: Arc::new(settings.trusted_proxies),
+        tiles: Arc::new(TileCache::new(settings.tile_cache_bytes)),
     })
 }
 

@@ -157,7 +157,11 @@ async fn parcels(url: Option<String>, args: ImportParcelsArgs) -> anyhow::Result
     let outcome = import::run::parcels(&pool, &opts, &progress, ctrl_c).await;
     progress.bar.finish_and_clear();
     let (error, stopped, recorded) = match outcome {
-        Outcome::Imported { report, blocks } => {
+        Outcome::Imported {
+            report,
+            blocks,
+            tiles,
+        } => {
             println!("{}", report.summary);
             // On a terminal, the first rejects; elsewhere one line (the report file has all).
             if std::io::stdout().is_terminal() {
@@ -201,6 +205,12 @@ async fn parcels(url: Option<String>, args: ImportParcelsArgs) -> anyhow::Result
                     set.parcels, set.blocks
                 );
             }
+            let took =
+                tiles.map_err(|e| anyhow::anyhow!("the map's tiles could not be prepared: {e}"))?;
+            println!(
+                "The map's city-wide view and street names prepared in {:.1} s.",
+                took.as_secs_f64()
+            );
             return Ok(ExitCode::SUCCESS);
         }
         Outcome::Failed {

@@ -68,6 +68,10 @@ pub struct ServeArgs {
         env = "SIDELOT_MAIL_FROM"
     )]
     mail_from: String,
+    /// Memory for rendered map tiles, in megabytes (the least recently
+    /// used go first; 0 keeps none).
+    #[arg(long, default_value_t = 256, env = "SIDELOT_TILE_CACHE_MB")]
+    tile_cache_mb: usize,
 }
 
 /// Reads the flags (every mistake named by its flag), then opens the
@@ -121,5 +125,6 @@ fn settings(args: ServeArgs) -> anyhow::Result<Settings> {
         transport,
         from,
         trusted_proxies,
+        tile_cache_bytes: args.tile_cache_mb.saturating_mul(1 << 20),
     })
 }

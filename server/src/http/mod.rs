@@ -18,6 +18,7 @@ mod rounds;
 mod search;
 mod site;
 mod staff;
+mod tiles;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -58,6 +59,9 @@ pub struct AppState {
     /// Reverse proxies whose `X-Forwarded-For` names the client (for
     /// sign-in throttling per address).
     pub trusted_proxies: Arc<proxy::TrustedProxies>,
+    /// Rendered vector tiles, bounded by bytes; checked for freshness
+    /// against the database before each answer.
+    pub tiles: Arc<crate::tiles::TileCache>,
 }
 
 impl AppState {
@@ -74,6 +78,9 @@ impl AppState {
             outbox: Arc::new(Notify::new()),
             jobs: crate::import::jobs::Jobs::new(),
             trusted_proxies: Arc::default(),
+            tiles: Arc::new(crate::tiles::TileCache::new(
+                crate::tiles::DEFAULT_CACHE_BYTES,
+            )),
         }
     }
 }
@@ -101,6 +108,7 @@ pub fn app(state: AppState) -> Router {
     ));
     Router::new()
         .nest("/api", api)
+        .merge(tiles::router())
         .merge(site::router(state.static_dir.as_deref()))
         .layer(axum::middleware::from_fn(move |req, next| {
             headers::add(security.clone(), req, next)

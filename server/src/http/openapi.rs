@@ -18,6 +18,8 @@ use super::AppState;
     paths(
         super::parcels::list,
         super::parcels::one,
+        super::tiles::tile,
+        super::tiles::tilejson,
         super::search::search,
         super::rounds::list,
         super::rounds::one,

@@ -198,9 +198,16 @@ async fn run(
             // the job to `recover`.
             let never = std::future::pending::<String>();
             match import::run::parcels(pool, &opts, &Progress::new(bar), never).await {
-                Outcome::Imported { report, blocks } => {
+                Outcome::Imported {
+                    report,
+                    blocks,
+                    tiles,
+                } => {
                     if let Err(e) = blocks {
                         tracing::error!(job = id, error = %e, "the blocks could not be recomputed after the import");
+                    }
+                    if let Err(e) = tiles {
+                        tracing::error!(job = id, error = %e, "the map's tiles could not be prepared after the import");
                     }
                     Ok((
                         Some(report.import_id),

@@ -1,6 +1,7 @@
 //! The one way a parcel import runs, from `sidelot import parcels` and from
 //! the staff console alike: the import itself (one transaction), then the
-//! geometric blocks rounds use recomputed for the new parcels, or, when it
+//! geometric blocks rounds use recomputed for the new parcels and the map
+//! tiles' low zooms prepared, or, when it
 //! fails, the failure recorded in the import history.
 //!
 //! Lot inventories have one entry point already, `rounds::import_lots`,
@@ -21,6 +22,8 @@ pub enum Outcome {
         report: Box<ImportReport>,
         /// Every block set that existed, recomputed (gap in metres, set).
         blocks: Result<Vec<(f64, BlockSet)>, sqlx::Error>,
+        /// The map's low zooms and street names, prepared (and how long it took).
+        tiles: Result<std::time::Duration, sqlx::Error>,
     },
     /// Nothing was changed.
     Failed {
@@ -63,9 +66,15 @@ pub async fn parcels(
         Ok(Ok(Ok(report))) => {
             // The geometric blocks rounds use follow the parcels.
             let blocks = blocks::refresh_existing(pool).await;
+            // And what the map's low zooms show of them.
+            let started = std::time::Instant::now();
+            let tiles = crate::tiles::prepare(pool)
+                .await
+                .map(|()| started.elapsed());
             return Outcome::Imported {
                 report: Box::new(report),
                 blocks,
+                tiles,
             };
         }
         Ok(Ok(Err(e))) => (e.to_string(), false),
