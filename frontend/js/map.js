@@ -9,6 +9,9 @@ setWorkerUrl("/maplibre/maplibre-gl-worker.mjs");
 const STATUS_COLOURS = ["match", ["get", "status"],
   "available", "#1a9850", "pending", "#e08214", "sold", "#4575b4", "#9e9e9e"];
 
+// The deepest zoom of the tiles' data; deeper, MapLibre enlarges it.
+const TILE_MAX_ZOOM = 18;
+
 // The viewport is reported once the map has stopped moving for this long,
 // so that a drag or a fling costs one request, not dozens.
 const SETTLE_MS = 150;
@@ -47,71 +50,81 @@ export function create_map(container, lon, lat, zoom, basemapJson, onView, onSel
     onView(b.getWest(), b.getSouth(), b.getEast(), b.getNorth(), map.getZoom(), c.lng, c.lat);
   };
   // The view is known before the style has loaded: report it at once, so
-  // that the parcels are asked for while MapLibre starts (set_parcels keeps
-  // an answer that comes before the source exists).
+  // that the list's parcels are asked for while MapLibre starts.
   setTimeout(report, 0);
   map.on("load", () => {
-    map.addSource("parcels", { type: "geojson", data: { type: "FeatureCollection", features: [] }, promoteId: "pin" });
-    map.addLayer({ id: "parcels-fill", type: "fill", source: "parcels", paint: {
+    // The parcels as vector tiles, at every zoom: the lots with a status
+    // (points, then shapes) over a count of the parcels per cell when the
+    // whole city is in view, and every parcel from zoom 15.
+    map.addSource("parcels", { type: "vector", tiles: [`${location.origin}/tiles/parcels/{z}/{x}/{y}.pbf`],
+      minzoom: 0, maxzoom: TILE_MAX_ZOOM, attribution: "Parcels: the county's parcel file" });
+    const layer = { source: "parcels", "source-layer": "parcels" };
+    const shapes = ["in", ["geometry-type"], ["literal", ["Polygon", "MultiPolygon"]]];
+    const points = ["in", ["geometry-type"], ["literal", ["Point", "MultiPoint"]]];
+    map.addLayer({ id: "density", type: "fill", source: "parcels", "source-layer": "density", maxzoom: 15,
+      paint: { "fill-color": "#7a7a7a",
+        "fill-opacity": ["interpolate", ["linear"], ["get", "parcels"], 1, 0.12, 30, 0.4] } });
+    map.addLayer({ id: "parcels-fill", type: "fill", ...layer, filter: shapes, paint: {
       "fill-color": STATUS_COLOURS,
-      "fill-opacity": ["case", ["boolean", ["feature-state", "hover"], false], 0.85, 0.55] } });
-    map.addLayer({ id: "parcels-line", type: "line", source: "parcels", paint: { "line-color": "#444", "line-width": 0.6 } });
-    map.addLayer({ id: "parcels-selected", type: "line", source: "parcels",
+      "fill-opacity": ["case", ["boolean", ["feature-state", "hover"], false], 0.9,
+        ["==", ["get", "status"], "none"], 0.45, 0.75] } });
+    map.addLayer({ id: "parcels-line", type: "line", ...layer, filter: shapes,
+      paint: { "line-color": "#444", "line-width": ["interpolate", ["linear"], ["zoom"], 13, 0.3, 17, 0.8] } });
+    map.addLayer({ id: "lots-points", type: "circle", ...layer, filter: points, paint: {
+      "circle-color": STATUS_COLOURS,
+      "circle-radius": ["interpolate", ["linear"], ["zoom"], 9, 3, 12, 6],
+      "circle-stroke-color": "#fff", "circle-stroke-width": 1.5 } });
+    map.addLayer({ id: "parcels-selected", type: "line", ...layer,
       filter: ["==", ["get", "pin"], ""], paint: { "line-color": "#000", "line-width": 3 } });
-    map.addLayer({ id: "parcels-owned", type: "line", source: "parcels",
+    map.addLayer({ id: "parcels-owned", type: "line", ...layer,
       filter: ["==", ["get", "pin"], ""], paint: { "line-color": "#6a1b9a", "line-width": 3, "line-dasharray": [2, 1] } });
     map.getCanvas().setAttribute("aria-label", "Map of parcels: drag or use the arrow keys to move, + and - to zoom");
-    if (map.sidelotPending !== undefined) {
-      const early = map.sidelotPending;
-      delete map.sidelotPending;
-      set_parcels(map, early);
-    }
+    // For the benchmark and the tests: when the first parcels were on screen.
+    map.once("idle", () => performance.mark("sidelot:parcels-painted"));
     report();
     map.on("moveend", () => {
       clearTimeout(settle);
       settle = setTimeout(report, SETTLE_MS);
     });
   });
-  map.on("click", "parcels-fill", (e) => {
-    const f = e.features && e.features[0];
-    if (f) onSelect(f.properties.pin);
-  });
-  map.on("mousemove", "parcels-fill", (e) => {
-    const f = e.features && e.features[0];
-    if (!f) return;
-    if (hovered !== null) map.setFeatureState({ source: "parcels", id: hovered }, { hover: false });
-    hovered = f.id;
-    map.setFeatureState({ source: "parcels", id: hovered }, { hover: true });
-    map.getCanvas().style.cursor = "pointer";
-  });
-  map.on("mouseleave", "parcels-fill", () => {
-    if (hovered !== null) map.setFeatureState({ source: "parcels", id: hovered }, { hover: false });
-    hovered = null;
-    map.getCanvas().style.cursor = "";
-  });
+  for (const clickable of ["parcels-fill", "lots-points"]) {
+    map.on("click", clickable, (e) => {
+      const f = e.features && e.features[0];
+      if (f) onSelect(f.properties.pin);
+    });
+    map.on("mousemove", clickable, (e) => {
+      const f = e.features && e.features[0];
+      if (!f || f.id === undefined) return;
+      if (hovered !== null) map.setFeatureState({ source: "parcels", sourceLayer: "parcels", id: hovered }, { hover: false });
+      hovered = f.id;
+      map.setFeatureState({ source: "parcels", sourceLayer: "parcels", id: hovered }, { hover: true });
+      map.getCanvas().style.cursor = "pointer";
+    });
+    map.on("mouseleave", clickable, () => {
+      if (hovered !== null) map.setFeatureState({ source: "parcels", sourceLayer: "parcels", id: hovered }, { hover: false });
+      hovered = null;
+      map.getCanvas().style.cursor = "";
+    });
+  }
   window.__sidelotMap = map;
   return map;
 }
 
-let painted = false;
-
-export function set_parcels(map, geojsonText) {
-  const source = map.getSource("parcels");
-  if (!source) {
-    // Before the map has loaded: drawn on load.
-    map.sidelotPending = geojsonText;
-    return;
-  }
-  source.setData(JSON.parse(geojsonText));
-  // For the benchmark and the tests: when the first parcels were on screen.
-  if (!painted && geojsonText.length > 60) {
-    painted = true;
-    map.once("idle", () => performance.mark("sidelot:parcels-painted"));
-  }
-}
-
 export function select_parcel(map, pin) {
   if (map.getLayer("parcels-selected")) map.setFilter("parcels-selected", ["==", ["get", "pin"], pin]);
+}
+
+/** Shows only the lots for sale (and dims the rest), or everything. */
+export function only_for_sale(map, on) {
+  const dim = on ? ["!=", ["get", "status"], "available"] : false;
+  for (const id of ["parcels-fill", "lots-points"]) {
+    if (!map.getLayer(id)) continue;
+    const opacity = id === "parcels-fill" ? "fill-opacity" : "circle-opacity";
+    const normal = id === "parcels-fill"
+      ? ["case", ["boolean", ["feature-state", "hover"], false], 0.9, ["==", ["get", "status"], "none"], 0.45, 0.75]
+      : 1;
+    map.setPaintProperty(id, opacity, on ? ["case", dim, 0.12, normal] : normal);
+  }
 }
 
 export function highlight_owned(map, pin) {

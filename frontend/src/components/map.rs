@@ -21,7 +21,8 @@ extern "C" {
         on_view: &OnView,
         on_select: &Closure<dyn FnMut(String)>,
     ) -> MapHandle;
-    pub fn set_parcels(map: &MapHandle, geojson: &str);
+    /// Shows only the lots for sale, the rest dimmed (or everything again).
+    pub fn only_for_sale(map: &MapHandle, on: bool);
     pub fn select_parcel(map: &MapHandle, pin: &str);
     /// Outlines the parcel the neighbour owns (none for `""`).
     pub fn highlight_owned(map: &MapHandle, pin: &str);

@@ -19,7 +19,8 @@ use crate::messages::{Msg, t, tf};
 use crate::url::{Camera, UrlState};
 use crate::viewport::{self, Bounds, LightCollection, Loaded};
 
-/// Below this zoom parcels are too small to tell apart: none are fetched.
+/// Below this zoom parcels are too small to tell apart: the tiles show the
+/// lots with a status only, and none are fetched for the list.
 const MIN_PARCEL_ZOOM: f64 = 15.0;
 /// Where the map opens when neither the URL nor the server says: Chicago's
 /// West Side.
@@ -28,7 +29,6 @@ const START: Camera = Camera {
     lat: 41.885,
     zoom: 16.0,
 };
-const NO_PARCELS: &str = r#"{"type":"FeatureCollection","features":[]}"#;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Load {
@@ -70,6 +70,7 @@ pub fn MapPage() -> impl IntoView {
     let current = RwSignal::new(None::<Current>);
     let selected = RwSignal::new(None::<ParcelProperties>);
     let list_open = RwSignal::new(false);
+    let for_sale_only = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
     let map_handle = StoredValue::new_local(None::<MapHandle>);
     let in_flight = StoredValue::new_local(None::<web_sys::AbortController>);
@@ -111,8 +112,9 @@ pub fn MapPage() -> impl IntoView {
     };
 
     // Shows the answer for `area` on the map and in the list.
-    let apply = move |area: Bounds, text: &str, collection: LightCollection| {
-        with_map(&|m| map::set_parcels(m, text));
+    // (The map draws the parcels from the vector tiles; this answer is for
+    // the list and the count.)
+    let apply = move |area: Bounds, _text: &str, collection: LightCollection| {
         rows.set(
             collection
                 .features
@@ -148,7 +150,6 @@ pub fn MapPage() -> impl IntoView {
             loaded.set_value(None);
             coming.set_value(None);
             rows.set(Vec::new());
-            with_map(&|m| map::set_parcels(m, NO_PARCELS));
             load.set(Load::ZoomIn);
             return;
         }
@@ -382,6 +383,7 @@ pub fn MapPage() -> impl IntoView {
         Some(rows.with(|r| {
             r.iter()
                 .filter(|r| viewport::intersects(r.bounds, bounds))
+                .filter(|r| !for_sale_only.get() || r.props.status == ParcelStatus::Available)
                 .map(|r| r.props.clone())
                 .collect::<Vec<_>>()
         }))
@@ -481,6 +483,18 @@ pub fn MapPage() -> impl IntoView {
                     </div>
                 })}
                 <section class="overlay legend" aria-label=t(Msg::Legend)>
+                    <label class="for-sale-toggle">
+                        <input
+                            type="checkbox"
+                            prop:checked=move || for_sale_only.get()
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                for_sale_only.set(on);
+                                with_map(&|m| map::only_for_sale(m, on));
+                            }
+                        />
+                        " "{t(Msg::ForSaleOnly)}
+                    </label>
                     <ul>
                         <li><span class="swatch" style="background:#1a9850"></span>{t(Msg::StatusAvailable)}</li>
                         <li><span class="swatch" style="background:#e08214"></span>{t(Msg::StatusPending)}</li>
