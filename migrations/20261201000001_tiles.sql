@@ -164,16 +164,17 @@ from pins s;
 
 -- What low zooms show of the ordinary parcels: how many there are in each
 -- cell of a grid of 64 x 64 cells per tile, for zooms 10 to 14, in Web
--- Mercator. Computed after every parcel import (`refresh_parcel_density`).
+-- Mercator; stored in the order of its key, so that a tile's cells are
+-- read together. Computed after every parcel import (`refresh_parcel_density`).
 create table parcel_density (
     z        smallint not null,
     cx       integer not null,
     cy       integer not null,
     parcels  integer not null,
     geom     geometry(Polygon, 3857) not null,
+    -- A tile's cells are a range of this key: (z, 64x .. 64x + 63, 64y .. 64y + 63).
     constraint parcel_density_pk primary key (z, cx, cy)
 );
-create index parcel_density_geom_idx on parcel_density using gist (geom);
 
 -- Street names for the map, derived from the parcels' own addresses: one
 -- line per street and grid cell of about 300 m, through the parcels that
@@ -209,7 +210,8 @@ begin
               from tile_points,
                    lateral (select zz as z, world / (2 ^ zz * 64) as cell
                               from generate_series(10, 14) zz) c) k
-     group by z, cell, cx, cy;
+     group by z, cell, cx, cy
+     order by z, cx, cy;
 
     delete from street_labels;
     insert into street_labels (name, geom)

@@ -22,15 +22,18 @@ const reducedMotion = () => window.matchMedia("(prefers-reduced-motion: reduce)"
 function styleFor(basemap) {
   const background = { id: "background", type: "background", paint: { "background-color": "#f4f1ea" } };
   if (basemap && basemap.kind === "style") return basemap.url;
+  // The labels' glyphs come from this server (server/src/glyphs.rs).
+  const glyphs = `${location.origin}/fonts/{fontstack}/{range}.pbf`;
   if (basemap && basemap.kind === "raster") {
     return {
       version: 8,
+      glyphs,
       sources: { basemap: { type: "raster", tiles: [basemap.url_template], tileSize: 256,
         attribution: basemap.attribution } },
       layers: [background, { id: "basemap", type: "raster", source: "basemap" }],
     };
   }
-  return { version: 8, sources: {}, layers: [background] };
+  return { version: 8, glyphs, sources: {}, layers: [background] };
 }
 
 export function create_map(container, lon, lat, zoom, basemapJson, onView, onSelect) {
@@ -74,6 +77,19 @@ export function create_map(container, lon, lat, zoom, basemapJson, onView, onSel
       "circle-color": STATUS_COLOURS,
       "circle-radius": ["interpolate", ["linear"], ["zoom"], 9, 3, 12, 6],
       "circle-stroke-color": "#fff", "circle-stroke-width": 1.5 } });
+    // Without a basemap the map still reads: house numbers on the parcels
+    // and street names along the streets, both from the parcels' addresses.
+    // (A basemap given as a whole style brings its own labels.)
+    if (!(basemap && basemap.kind === "style")) {
+      const text = { "text-font": ["DejaVu Sans"], "text-allow-overlap": false };
+      const halo = { "text-color": "#222", "text-halo-color": "rgba(255,255,255,0.9)", "text-halo-width": 1.5 };
+      map.addLayer({ id: "street-names", type: "symbol", source: "parcels", "source-layer": "streets", minzoom: 16,
+        layout: { ...text, "text-field": ["get", "name"], "symbol-placement": "line", "text-size": 13,
+          "symbol-spacing": 350, "text-letter-spacing": 0.04 }, paint: halo });
+      map.addLayer({ id: "house-numbers", type: "symbol", ...layer, minzoom: 17, filter: ["has", "number"],
+        layout: { ...text, "text-field": ["get", "number"], "text-size": 11 },
+        paint: { ...halo, "text-color": "#444" } });
+    }
     map.addLayer({ id: "parcels-selected", type: "line", ...layer,
       filter: ["==", ["get", "pin"], ""], paint: { "line-color": "#000", "line-width": 3 } });
     map.addLayer({ id: "parcels-owned", type: "line", ...layer,

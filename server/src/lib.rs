@@ -7,6 +7,7 @@ pub mod blocks;
 pub mod cli;
 pub mod db;
 pub mod eligibility;
+pub mod glyphs;
 pub mod http;
 pub mod import;
 pub mod lottery;

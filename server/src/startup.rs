@@ -35,6 +35,8 @@ pub struct Settings {
     pub trusted_proxies: TrustedProxies,
     /// Memory for rendered map tiles.
     pub tile_cache_bytes: usize,
+    /// The font of the map's labels.
+    pub font: PathBuf,
 }
 
 /// Starts the outbox worker, marks the import jobs the last run left
@@ -65,6 +67,7 @@ pub async fn start(pool: PgPool, settings: Settings) -> Result<AppState, sqlx::E
         jobs: Jobs::new(),
         trusted_proxies: Arc::new(settings.trusted_proxies),
         tiles: Arc::new(TileCache::new(settings.tile_cache_bytes)),
+        glyphs: Arc::new(crate::glyphs::Glyphs::new(settings.font)),
     })
 }
 

@@ -9,6 +9,7 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 use std::process::Command;
 
 use axum::body::Body;
@@ -487,4 +488,33 @@ async fn tilejson_describes_the_tiles(pool: PgPool) {
     );
     // At most one zoom-10 density cell (about 600 m) beyond the parcels.
     assert!(w - bounds[0] < 0.01 && bounds[2] - e < 0.01, "{bounds:?}");
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn the_labels_glyphs_are_served_in_ranges_of_256(pool: PgPool) {
+    let state = AppState::new(pool.clone());
+    if !Path::new(sidelot_server::glyphs::DEFAULT_FONT).is_file() {
+        eprintln!(
+            "*** SKIPPED: no font at {} (scripts/setup.sh installs fonts-dejavu-core) ***",
+            sidelot_server::glyphs::DEFAULT_FONT
+        );
+        return;
+    }
+    let got = fetch(&state, "/fonts/DejaVu%20Sans/0-255.pbf", &[]).await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.headers["content-type"], "application/x-protobuf");
+    assert!(got.body.len() > 10_000, "{} bytes", got.body.len());
+    assert!(
+        got.body.windows(11).any(|w| w == b"DejaVu Sans"),
+        "the stack is named as asked"
+    );
+    for bad in [
+        "/fonts/x/0-254.pbf",
+        "/fonts/x/1-256.pbf",
+        "/fonts/x/65536-65791.pbf",
+        "/fonts/x/0-255",
+    ] {
+        let got = fetch(&state, bad, &[]).await;
+        assert_eq!(got.status, StatusCode::BAD_REQUEST, "{bad}");
+    }
 }

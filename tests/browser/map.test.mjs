@@ -379,11 +379,14 @@ test("the whole city at zoom 11 shows the lots for sale, zoom 17 every parcel, a
   const street = await page.evaluate(() => {
     const fs = window.__sidelotMap.queryRenderedFeatures({ layers: ["parcels-fill"] });
     const addressed = fs.filter((f) => f.properties.address);
+    const numbers = window.__sidelotMap.queryRenderedFeatures({ layers: ["house-numbers"] });
     return { none: fs.filter((f) => f.properties.status === "none").length, addressed: addressed.length,
-      numbered: addressed.filter((f) => f.properties.address.startsWith(`${f.properties.number} `)).length };
+      numbered: addressed.filter((f) => f.properties.address.startsWith(`${f.properties.number} `)).length,
+      labelled: numbers.length };
   });
   // (Austin's file gives addresses for the city's lots only.)
   assert.ok(street.none > 20 && street.addressed > 0 && street.numbered === street.addressed, JSON.stringify(street));
+  assert.ok(street.labelled > 0, `house numbers are drawn without a basemap: ${JSON.stringify(street)}`);
   await page.screenshot({ path: path.join(shots, "map-street-z17.png") });
   assert.deepEqual(errors, []);
   await page.close();

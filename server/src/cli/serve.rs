@@ -72,6 +72,10 @@ pub struct ServeArgs {
     /// used go first; 0 keeps none).
     #[arg(long, default_value_t = 256, env = "SIDELOT_TILE_CACHE_MB")]
     tile_cache_mb: usize,
+    /// The font (TrueType or OpenType) of the map's labels: house numbers
+    /// and street names.
+    #[arg(long, default_value = crate::glyphs::DEFAULT_FONT, env = "SIDELOT_FONT")]
+    font: PathBuf,
 }
 
 /// Reads the flags (every mistake named by its flag), then opens the
@@ -126,5 +130,6 @@ fn settings(args: ServeArgs) -> anyhow::Result<Settings> {
         from,
         trusted_proxies,
         tile_cache_bytes: args.tile_cache_mb.saturating_mul(1 << 20),
+        font: args.font,
     })
 }

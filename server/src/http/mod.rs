@@ -7,6 +7,7 @@ mod config;
 mod error;
 pub mod extract;
 mod figures;
+mod fonts;
 mod headers;
 mod health;
 mod imports;
@@ -62,6 +63,8 @@ pub struct AppState {
     /// Rendered vector tiles, bounded by bytes; checked for freshness
     /// against the database before each answer.
     pub tiles: Arc<crate::tiles::TileCache>,
+    /// The glyphs of the map's labels.
+    pub glyphs: Arc<crate::glyphs::Glyphs>,
 }
 
 impl AppState {
@@ -81,6 +84,7 @@ impl AppState {
             tiles: Arc::new(crate::tiles::TileCache::new(
                 crate::tiles::DEFAULT_CACHE_BYTES,
             )),
+            glyphs: Arc::new(crate::glyphs::Glyphs::new(crate::glyphs::DEFAULT_FONT)),
         }
     }
 }
@@ -109,6 +113,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .nest("/api", api)
         .merge(tiles::router())
+        .merge(fonts::router())
         .merge(site::router(state.static_dir.as_deref()))
         .layer(axum::middleware::from_fn(move |req, next| {
             headers::add(security.clone(), req, next)

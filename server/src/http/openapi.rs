@@ -20,6 +20,7 @@ use super::AppState;
         super::parcels::one,
         super::tiles::tile,
         super::tiles::tilejson,
+        super::fonts::glyphs,
         super::search::search,
         super::rounds::list,
         super::rounds::one,
