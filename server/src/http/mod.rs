@@ -11,6 +11,7 @@ mod headers;
 mod health;
 mod imports;
 mod lottery;
+mod ogc;
 mod openapi;
 mod parcels;
 pub mod proxy;
@@ -101,6 +102,7 @@ pub fn app(state: AppState) -> Router {
     ));
     Router::new()
         .nest("/api", api)
+        .merge(ogc::router())
         .merge(site::router(state.static_dir.as_deref()))
         .layer(axum::middleware::from_fn(move |req, next| {
             headers::add(security.clone(), req, next)
