@@ -107,7 +107,10 @@ async fn the_landing_page_conformance_and_collections_have_the_standards_shape(p
         assert_eq!(landing.status, StatusCode::OK, "{root}");
         assert_eq!(landing.content_type, "application/json");
         for rel in ["self", "service-desc", "conformance", "data"] {
-            assert!(link(&landing.json, rel).is_some(), "{root} has no {rel} link");
+            assert!(
+                link(&landing.json, rel).is_some(),
+                "{root} has no {rel} link"
+            );
         }
         assert_eq!(
             link(&landing.json, "data"),
@@ -170,7 +173,10 @@ async fn the_landing_page_conformance_and_collections_have_the_standards_shape(p
         assert_eq!(q.content_type, "application/schema+json");
         assert_eq!(q.json["type"], "object");
         for property in ["pin", "address", "area_sqft", "status", "ward"] {
-            assert!(q.json["properties"].get(property).is_some(), "{id} {property}");
+            assert!(
+                q.json["properties"].get(property).is_some(),
+                "{id} {property}"
+            );
         }
     }
 }
@@ -201,7 +207,10 @@ async fn items_in_a_bbox_page_through_next_links_that_repeat_the_filters(pool: P
         }
         pins.extend(typed.features.into_iter().map(|f| f.properties.pin));
         pages += 1;
-        assert_eq!(link(&page.json, "self"), Some(format!("{BASE}{uri}").as_str()));
+        assert_eq!(
+            link(&page.json, "self"),
+            Some(format!("{BASE}{uri}").as_str())
+        );
         match link(&page.json, "next") {
             Some(next) => {
                 let next = local(next);
@@ -241,7 +250,11 @@ async fn items_in_a_bbox_page_through_next_links_that_repeat_the_filters(pool: P
 async fn one_parcel_and_the_lots_offered_with_their_round_and_price(pool: PgPool) {
     let (_w, lots) = offered(&pool).await;
 
-    let one = get(&pool, &format!("/ogc/collections/parcels/items/{}", lots[0])).await;
+    let one = get(
+        &pool,
+        &format!("/ogc/collections/parcels/items/{}", lots[0]),
+    )
+    .await;
     assert_eq!(one.status, StatusCode::OK);
     assert_eq!(one.content_type, "application/geo+json");
     assert_eq!(one.json["id"], lots[0].as_str());
@@ -276,7 +289,11 @@ async fn one_parcel_and_the_lots_offered_with_their_round_and_price(pool: PgPool
     let expected: Vec<String> = lots.iter().map(|p| format!("now:{p}")).collect();
     assert_eq!(ids, expected);
 
-    let lot = get(&pool, &format!("/ogc/collections/lots/items/now:{}", lots[4])).await;
+    let lot = get(
+        &pool,
+        &format!("/ogc/collections/lots/items/now:{}", lots[4]),
+    )
+    .await;
     assert_eq!(lot.status, StatusCode::OK);
     assert_eq!(lot.json["properties"]["price_usd"], serde_json::Value::Null);
     assert_eq!(lot.json["properties"]["status"], "available");
@@ -354,7 +371,11 @@ async fn each_bad_parameter_is_a_400_whose_sentence_names_it(pool: PgPool) {
         assert_eq!(answer.json["code"], "InvalidParameterValue", "{uri}");
     }
     // The whole world is a box too (GIS tools send it).
-    let world = get(&pool, "/ogc/collections/parcels/items?bbox=-180,-90,180,90&f=json").await;
+    let world = get(
+        &pool,
+        "/ogc/collections/parcels/items?bbox=-180,-90,180,90&f=json",
+    )
+    .await;
     assert_eq!(world.status, StatusCode::OK);
     assert_eq!(world.json["numberMatched"], 600);
     let next = link(&world.json, "next").unwrap();
@@ -364,7 +385,12 @@ async fn each_bad_parameter_is_a_400_whose_sentence_names_it(pool: PgPool) {
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
 async fn any_accept_header_is_answered_with_json(pool: PgPool) {
     let (_w, _lots) = offered(&pool).await;
-    for accept in ["*/*", "application/json", "application/geo+json", "text/html"] {
+    for accept in [
+        "*/*",
+        "application/json",
+        "application/geo+json",
+        "text/html",
+    ] {
         for uri in ["/ogc", "/ogc/collections", "/ogc/collections/parcels/items"] {
             let response = send(
                 &pool,
@@ -409,12 +435,19 @@ async fn links_start_at_the_host_the_client_asked(pool: PgPool) {
     ] {
         let response = send_to(
             state.clone(),
-            Request::get("/ogc").header("host", host).body(Body::empty()).unwrap(),
+            Request::get("/ogc")
+                .header("host", host)
+                .body(Body::empty())
+                .unwrap(),
         )
         .await;
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-        assert_eq!(link(&json, "self"), Some(format!("{base}/ogc").as_str()), "{host}");
+        assert_eq!(
+            link(&json, "self"),
+            Some(format!("{base}/ogc").as_str()),
+            "{host}"
+        );
     }
 }
 
@@ -433,9 +466,7 @@ async fn serve(pool: &PgPool) -> String {
 /// round; `None` (skipped loudly) without ../shared/gis.
 async fn austin_offered(pool: &PgPool) -> Option<tempfile::TempDir> {
     let shp = austin("austin_lots.shp")?;
-    import(pool, &options(&shp, Some("PIN14")))
-        .await
-        .unwrap();
+    import(pool, &options(&shp, Some("PIN14"))).await.unwrap();
     let file = sidelot_server::rounds::RoundFile {
         slug: "austin".into(),
         name: "Austin large lots".into(),
@@ -461,7 +492,11 @@ async fn austin_offered(pool: &PgPool) -> Option<tempfile::TempDir> {
     assert_eq!(lots.len(), 245);
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("lots.csv");
-    std::fs::write(&csv, format!("pin,price\n{}\n", lots.join(",1000\n") + ",1000")).unwrap();
+    std::fs::write(
+        &csv,
+        format!("pin,price\n{}\n", lots.join(",1000\n") + ",1000"),
+    )
+    .unwrap();
     let report = sidelot_server::rounds::import_lots(
         pool,
         "austin",
@@ -521,8 +556,13 @@ async fn gdal_copies_every_austin_parcel_with_its_pin(pool: PgPool) {
     run(copy).await;
 
     let mut read = std::process::Command::new(ogrinfo);
-    read.arg(&gpkg)
-        .args(["-q", "-sql", "select pin from parcels", "-dialect", "SQLite"]);
+    read.arg(&gpkg).args([
+        "-q",
+        "-sql",
+        "select pin from parcels",
+        "-dialect",
+        "SQLite",
+    ]);
     let listing = run(read).await;
     let copied: Vec<&str> = listing
         .lines()
@@ -573,7 +613,10 @@ async fn owslib_lists_the_collections_and_counts_a_bbox_as_postgis_does(pool: Pg
         .arg(format!("{a},{b},{c},{d}"));
     let answer: serde_json::Value = serde_json::from_str(&run(client).await).unwrap();
 
-    assert_eq!(answer["collections"], serde_json::json!(["parcels", "lots"]));
+    assert_eq!(
+        answer["collections"],
+        serde_json::json!(["parcels", "lots"])
+    );
     assert_eq!(answer["parcels"]["numberMatched"], parcels);
     assert_eq!(answer["parcels"]["numberReturned"], 10);
     assert_eq!(answer["lots"]["numberMatched"], lots);

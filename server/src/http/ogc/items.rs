@@ -216,7 +216,9 @@ fn feature(
     let links = serde_json::to_value(links).map_err(|e| OgcError::Internal(e.into()))?;
     one.insert("links".into(), links);
     let body = serde_json::Value::Object(one).to_string();
-    Ok(Some(([(header::CONTENT_TYPE, GEOJSON)], body).into_response()))
+    Ok(Some(
+        ([(header::CONTENT_TYPE, GEOJSON)], body).into_response(),
+    ))
 }
 
 /// The features of the parcels with these PINs, as a JSON array ordered by

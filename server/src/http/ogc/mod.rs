@@ -19,12 +19,11 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use sidelot_domain::api::{
-    CRS84, OGC_CONFORMANCE, OgcCollection, OgcCollections, OgcConformance, OgcException,
-    OgcExtent, OgcLanding, OgcLink, OgcSpatialExtent,
+    CRS84, OGC_CONFORMANCE, OgcCollection, OgcCollections, OgcConformance, OgcException, OgcExtent,
+    OgcLanding, OgcLink, OgcSpatialExtent,
 };
 
 use super::AppState;
-
 
 const JSON: &str = "application/json";
 const GEOJSON: &str = "application/geo+json";
@@ -319,7 +318,8 @@ pub async fn queryables(
     let id = collection_id(path)?;
     only_format(query.as_deref())?;
     let base = base_url(&state, &headers);
-    let text = |description: &str| serde_json::json!({"type": "string", "description": description});
+    let text =
+        |description: &str| serde_json::json!({"type": "string", "description": description});
     let mut properties = serde_json::json!({
         "geometry": {"format": "geometry-multipolygon", "x-ogc-role": "primary-geometry"},
         "pin": {"type": "string", "description": "The parcel's identifier (PIN)", "x-ogc-role": "id"},
