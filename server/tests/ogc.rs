@@ -92,6 +92,10 @@ fn link<'a>(json: &'a serde_json::Value, rel: &str) -> Option<&'a str> {
         .map(|l| l["href"].as_str().unwrap())
 }
 
+async fn landing_json(pool: &PgPool) -> serde_json::Value {
+    get(pool, "/ogc").await.json
+}
+
 /// A link's path and query, to send through the router.
 fn local(href: &str) -> &str {
     href.strip_prefix(BASE)
@@ -117,6 +121,37 @@ async fn the_landing_page_conformance_and_collections_have_the_standards_shape(p
             Some(format!("{BASE}/ogc/collections").as_str())
         );
     }
+
+    // The API definition the landing page names: the /ogc operations, with
+    // paths relative to /ogc, as GDAL looks up the parameters it may send.
+    let api = get(
+        &pool,
+        local(link(&landing_json(&pool).await, "service-desc").unwrap()),
+    )
+    .await;
+    assert_eq!(api.status, StatusCode::OK);
+    assert_eq!(api.content_type, "application/json");
+    assert_eq!(api.json["servers"][0]["url"], format!("{BASE}/ogc"));
+    let names: Vec<&str> = api.json["paths"]["/collections/parcels/items"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["in"] == "query")
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    for name in ["bbox", "limit", "status", "ward"] {
+        assert!(names.contains(&name), "{names:?}");
+    }
+    assert!(api.json["paths"].get("/").is_some());
+    assert!(
+        api.json["paths"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .all(|p| !p.starts_with("/api") && !p.starts_with("/ogc")),
+        "{}",
+        api.json["paths"]
+    );
 
     let conformance = get(&pool, "/ogc/conformance").await.json;
     let classes: Vec<&str> = conformance["conformsTo"]
@@ -289,6 +324,62 @@ async fn one_parcel_and_the_lots_offered_with_their_round_and_price(pool: PgPool
     let expected: Vec<String> = lots.iter().map(|p| format!("now:{p}")).collect();
     assert_eq!(ids, expected);
 
+    // Property filters, repeated by the next link.
+    for (status, matched) in [("available", 5), ("not_for_sale", 595), ("sold", 0)] {
+        let page = get(
+            &pool,
+            &format!("/ogc/collections/parcels/items?status={status}"),
+        )
+        .await;
+        assert_eq!(page.json["numberMatched"], matched, "{status}");
+        for f in page.json["features"].as_array().unwrap() {
+            assert_eq!(f["properties"]["status"], status);
+        }
+    }
+    let [a, b, c, d] = inner_bbox(&pool).await;
+    let boxed = get(
+        &pool,
+        &format!("/ogc/collections/parcels/items?bbox={a},{b},{c},{d}&status=not_for_sale"),
+    )
+    .await;
+    let in_box = pins_in(&pool, [a, b, c, d]).await;
+    let offered_in_box = in_box.iter().filter(|p| lots.contains(p)).count();
+    assert_eq!(boxed.json["numberMatched"], in_box.len() - offered_in_box);
+    let page = get(
+        &pool,
+        "/ogc/collections/lots/items?round=now&status=available&limit=2",
+    )
+    .await
+    .json;
+    assert_eq!(page["numberMatched"], 5);
+    let next = link(&page, "next").unwrap();
+    assert!(
+        next.contains("round=now") && next.contains("status=available"),
+        "{next}"
+    );
+    for query in ["round=later", "status=sold"] {
+        let none = get(&pool, &format!("/ogc/collections/lots/items?{query}")).await;
+        assert_eq!(none.json["numberMatched"], 0, "{query}");
+        assert!(link(&none.json, "next").is_none(), "{query}");
+    }
+    let ward: Option<String> = sqlx::query_scalar("select ward from parcel_view limit 1")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    if let Some(ward) = ward {
+        let expected: i64 = sqlx::query_scalar("select count(*) from parcel_view where ward = $1")
+            .bind(&ward)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        let page = get(
+            &pool,
+            &format!("/ogc/collections/parcels/items?ward={ward}"),
+        )
+        .await;
+        assert_eq!(page.json["numberMatched"], expected);
+    }
+
     let lot = get(
         &pool,
         &format!("/ogc/collections/lots/items/now:{}", lots[4]),
@@ -351,6 +442,7 @@ async fn each_bad_parameter_is_a_400_whose_sentence_names_it(pool: PgPool) {
         ("offset=x", "offset"),
         ("cursor=", "cursor"),
         ("f=xml", "format"),
+        ("status=bogus", "status"),
         ("colour=red", "colour"),
     ] {
         for collection in ["parcels", "lots"] {
@@ -363,8 +455,13 @@ async fn each_bad_parameter_is_a_400_whose_sentence_names_it(pool: PgPool) {
             assert!(description.contains(words), "{uri}: {description}");
         }
     }
-    let answer = get(&pool, "/ogc/collections/lots/items?cursor=nocolon").await;
-    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    for uri in [
+        "/ogc/collections/lots/items?cursor=nocolon",
+        "/ogc/collections/parcels/items?round=now",
+    ] {
+        let answer = get(&pool, uri).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{uri}");
+    }
     for uri in ["/ogc?f=html", "/ogc/collections?bbox=1,2,3,4"] {
         let answer = get(&pool, uri).await;
         assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{uri}");
@@ -521,8 +618,8 @@ fn tool(path: &Path) -> PathBuf {
 }
 
 /// Runs a client to its end off the runtime, so that the server it talks
-/// to keeps serving; its stdout, or a failure with its stderr.
-async fn run(mut command: std::process::Command) -> String {
+/// to keeps serving; its stdout and stderr, or a failure with its stderr.
+async fn run(mut command: std::process::Command) -> (String, String) {
     let shown = format!("{command:?}");
     let output = tokio::task::spawn_blocking(move || command.output())
         .await
@@ -534,7 +631,10 @@ async fn run(mut command: std::process::Command) -> String {
         output.status,
         String::from_utf8_lossy(&output.stderr)
     );
-    String::from_utf8(output.stdout).unwrap()
+    (
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
@@ -563,7 +663,7 @@ async fn gdal_copies_every_austin_parcel_with_its_pin(pool: PgPool) {
         "-dialect",
         "SQLite",
     ]);
-    let listing = run(read).await;
+    let (listing, _) = run(read).await;
     let copied: Vec<&str> = listing
         .lines()
         .filter_map(|l| l.trim().strip_prefix("pin (String) = "))
@@ -577,6 +677,19 @@ async fn gdal_copies_every_austin_parcel_with_its_pin(pool: PgPool) {
     let copied: BTreeSet<&str> = copied.into_iter().collect();
     let stored: BTreeSet<&str> = stored.iter().map(String::as_str).collect();
     assert_eq!(copied, stored, "the same PINs");
+
+    // A -where on a property the API definition lists goes to the server.
+    let mut count = std::process::Command::new("/usr/bin/ogrinfo");
+    count
+        .arg(format!("OAPIF:{base}/ogc"))
+        .args(["parcels", "-so", "-where", "status = 'available'"])
+        .args(["--config", "CPL_DEBUG", "ON"]);
+    let (summary, debug) = run(count).await;
+    assert!(summary.contains("Feature Count: 245"), "{summary}");
+    assert!(
+        debug.contains("/ogc/collections/parcels/items?limit=10&status=available"),
+        "{debug}"
+    );
 }
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
@@ -611,7 +724,7 @@ async fn owslib_lists_the_collections_and_counts_a_bbox_as_postgis_does(pool: Pg
         .arg(script)
         .arg(format!("{base}/ogc"))
         .arg(format!("{a},{b},{c},{d}"));
-    let answer: serde_json::Value = serde_json::from_str(&run(client).await).unwrap();
+    let answer: serde_json::Value = serde_json::from_str(&run(client).await.0).unwrap();
 
     assert_eq!(
         answer["collections"],

@@ -4,7 +4,9 @@
 //! `round:PIN`).
 //!
 //! `items` takes `bbox` (any size, CRS84), `limit` (1 to 10,000, default
-//! 10), `offset` and `cursor`. Pages are keyset pages: the `next` link
+//! 10), `offset` and `cursor`, and the property filters `status` and
+//! `ward` (and `round` of lots), which the OpenAPI document lists so that
+//! GDAL sends a `-where` on them to the server. Pages are keyset pages: the `next` link
 //! carries the last feature's id as `cursor`, so page 1,000 of a city costs
 //! what page 1 does, and it repeats every filter given. `numberMatched`
 //! counts every feature the filters match (only the box's hits, through
@@ -34,12 +36,24 @@ struct Filters {
     cursor: Option<String>,
     /// `f`, when given, repeated in `next`.
     format: Option<String>,
+    /// Property filters: features whose property equals the value.
+    status: Option<String>,
+    ward: Option<String>,
+    /// Lots only: the round's slug.
+    round: Option<String>,
 }
 
-const ITEMS_PARAMETERS: &str = "bbox, bbox-crs, limit, offset, cursor and f";
+/// Which collection's `items` a request is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Parcels,
+    Lots,
+}
+
+const STATUSES: [&str; 4] = ["available", "pending", "sold", "not_for_sale"];
 
 impl Filters {
-    fn parse(query: Option<&str>) -> Result<Filters, OgcError> {
+    fn parse(query: Option<&str>, kind: Kind) -> Result<Filters, OgcError> {
         let mut filters = Filters {
             bbox: None,
             bbox_crs: false,
@@ -47,6 +61,9 @@ impl Filters {
             offset: 0,
             cursor: None,
             format: None,
+            status: None,
+            ward: None,
+            round: None,
         };
         for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
             if key.contains('\0') || value.contains('\0') {
@@ -103,7 +120,31 @@ impl Filters {
                     format(&value)?;
                     filters.format = Some(value.into_owned());
                 }
-                other => return Err(unknown_parameter(other, ITEMS_PARAMETERS)),
+                "status" => {
+                    if !STATUSES.contains(&&*value) {
+                        return Err(OgcError::Bad(format!(
+                            "The status {:?} is not one the features have: use available, \
+                             pending, sold or not_for_sale.",
+                            printable(&value)
+                        )));
+                    }
+                    filters.status = Some(value.into_owned());
+                }
+                "ward" => filters.ward = Some(value.into_owned()),
+                "round" if kind == Kind::Lots => filters.round = Some(value.into_owned()),
+                other => {
+                    return Err(unknown_parameter(
+                        other,
+                        match kind {
+                            Kind::Parcels => {
+                                "bbox, bbox-crs, limit, offset, cursor, f, status and ward"
+                            }
+                            Kind::Lots => {
+                                "bbox, bbox-crs, limit, offset, cursor, f, status, ward and round"
+                            }
+                        },
+                    ));
+                }
             }
         }
         Ok(filters)
@@ -118,6 +159,15 @@ impl Filters {
         }
         if self.bbox_crs {
             q.append_pair("bbox-crs", CRS84);
+        }
+        for (name, value) in [
+            ("status", &self.status),
+            ("ward", &self.ward),
+            ("round", &self.round),
+        ] {
+            if let Some(value) = value {
+                q.append_pair(name, value);
+            }
         }
         q.append_pair("limit", &self.limit.to_string());
         q.append_pair("cursor", last);
@@ -254,6 +304,8 @@ async fn parcel_features(state: &AppState, pins: &[String]) -> Result<String, Og
         ("offset" = Option<u64>, Query, description = "Features to skip (after the cursor, if any)"),
         ("cursor" = Option<String>, Query, description = "The page starts after this feature id; the next link gives it"),
         ("f" = Option<String>, Query, description = "`json` (the only format)"),
+        ("status" = Option<String>, Query, description = "Only parcels of this status: available, pending, sold or not_for_sale"),
+        ("ward" = Option<String>, Query, description = "Only parcels of this ward"),
     ),
     responses(
         (status = 200, description = "A page of parcels, with numberMatched and a next link that repeats the filters",
@@ -267,18 +319,29 @@ pub async fn parcels(
     OriginalUri(uri): OriginalUri,
     RawQuery(query): RawQuery,
 ) -> Result<Response, OgcError> {
-    let filters = Filters::parse(query.as_deref())?;
+    let filters = Filters::parse(query.as_deref(), Kind::Parcels)?;
     let after = filters.cursor.clone().unwrap_or_default();
     // One more than the page, to know whether a next page follows.
     let take = i64::from(filters.limit) + 1;
+    // Only a lot ever offered can have another status than not_for_sale
+    // (applied-for lots are offered lots): the status, which costs three
+    // lookups, is computed for those alone (`offered`).
     let (matched, mut pins) = match filters.envelope() {
         [Some(a), Some(b), Some(c), Some(d)] => {
             let row = sqlx::query!(
                 r#"
-                with hits as (
-                    select pin from parcels
+                with offered as materialized (
+                    select pin, status from parcel_view
+                     where pin in (select pin from round_lots)
+                ), hits as (
+                    select pin from parcel_view
                      where geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)
                        and ST_Intersects(geom, ST_MakeEnvelope($1, $2, $3, $4, 4326))
+                       and ($8::text is null
+                            or ($8 = 'not_for_sale' and pin not in (
+                                 select pin from offered where status <> 'not_for_sale'))
+                            or pin in (select pin from offered where status = $8))
+                       and ($9::text is null or ward = $9)
                 )
                 select (select count(*) from hits) as "matched!",
                        array(select pin from hits where pin > $5
@@ -290,7 +353,9 @@ pub async fn parcels(
                 d,
                 after,
                 filters.offset,
-                take
+                take,
+                filters.status,
+                filters.ward
             )
             .fetch_one(&state.pool)
             .await?;
@@ -299,13 +364,26 @@ pub async fn parcels(
         _ => {
             let row = sqlx::query!(
                 r#"
-                select (select count(*) from parcels) as "matched!",
-                       array(select pin from parcels where pin > $1
+                with offered as materialized (
+                    select pin, status from parcel_view
+                     where pin in (select pin from round_lots)
+                ), hits as (
+                    select pin from parcel_view
+                     where ($4::text is null
+                            or ($4 = 'not_for_sale' and pin not in (
+                                 select pin from offered where status <> 'not_for_sale'))
+                            or pin in (select pin from offered where status = $4))
+                       and ($5::text is null or ward = $5)
+                )
+                select (select count(*) from hits) as "matched!",
+                       array(select pin from hits where pin > $1
                               order by pin offset $2 limit $3) as "pins!"
                 "#,
                 after,
                 filters.offset,
-                take
+                take,
+                filters.status,
+                filters.ward
             )
             .fetch_one(&state.pool)
             .await?;
@@ -391,11 +469,14 @@ async fn lot_page(
             select l.pin, r.slug, r.name, l.price_cents, r.opens_at, r.closes_at
               from round_lots l
               join rounds r on r.id = l.round_id
-              join parcels p on p.pin = l.pin
+              join parcel_view v on v.pin = l.pin
              where r.closes_at > now()
                and ($1::float8 is null
-                    or ST_Intersects(p.geom, ST_MakeEnvelope($1, $2, $3, $4, 4326)))
+                    or ST_Intersects(v.geom, ST_MakeEnvelope($1, $2, $3, $4, 4326)))
                and ($9::text is null or (r.slug = $9 and l.pin = $10))
+               and ($12::text is null or r.slug = $12)
+               and ($13::text is null or v.status = $13)
+               and ($14::text is null or v.ward = $14)
         ), page as (
             select * from hits
              where (pin, slug) > ($5::text, $6::text)
@@ -431,7 +512,10 @@ async fn lot_page(
         i64::from(filters.limit),
         only_round,
         only_pin,
-        COORDINATE_DIGITS
+        COORDINATE_DIGITS,
+        filters.round,
+        filters.status,
+        filters.ward
     )
     .fetch_one(&state.pool)
     .await?;
@@ -455,6 +539,9 @@ async fn lot_page(
         ("offset" = Option<u64>, Query, description = "Features to skip (after the cursor, if any)"),
         ("cursor" = Option<String>, Query, description = "The page starts after this feature id (round:PIN); the next link gives it"),
         ("f" = Option<String>, Query, description = "`json` (the only format)"),
+        ("status" = Option<String>, Query, description = "Only lots of this status: available, pending, sold or not_for_sale"),
+        ("ward" = Option<String>, Query, description = "Only lots of this ward"),
+        ("round" = Option<String>, Query, description = "Only lots of this round (its slug)"),
     ),
     responses(
         (status = 200, description = "A page of lots, with numberMatched and a next link that repeats the filters",
@@ -468,7 +555,7 @@ pub async fn lots(
     OriginalUri(uri): OriginalUri,
     RawQuery(query): RawQuery,
 ) -> Result<Response, OgcError> {
-    let filters = Filters::parse(query.as_deref())?;
+    let filters = Filters::parse(query.as_deref(), Kind::Lots)?;
     let page = lot_page(&state, &filters, None).await?;
     let base = base_url(&state, &headers);
     let next_after = page.last.as_deref().filter(|_| page.more);
@@ -507,7 +594,7 @@ pub async fn lot(
         ))
     };
     let (round, pin) = raw.split_once(':').ok_or_else(missing)?;
-    let filters = Filters::parse(None)?;
+    let filters = Filters::parse(None, Kind::Lots)?;
     let page = lot_page(&state, &filters, Some((round, pin))).await?;
     let base = base_url(&state, &headers);
     feature(&base, &uri, "lots", &page.features)?.ok_or_else(missing)

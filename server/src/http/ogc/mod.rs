@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/ogc", get(landing))
         .route("/ogc/", get(landing))
+        .route("/ogc/api", get(service_desc))
         .route("/ogc/conformance", get(conformance))
         .route("/ogc/collections", get(collections))
         .route("/ogc/collections/{collection_id}", get(collection))
@@ -198,7 +199,7 @@ pub async fn landing(
         links: vec![
             OgcLink::new(format!("{base}/ogc"), "self", JSON, "This page"),
             OgcLink::new(
-                format!("{base}/api/openapi.json"),
+                format!("{base}/ogc/api"),
                 "service-desc",
                 "application/vnd.oai.openapi+json;version=3.1",
                 "The API definition (OpenAPI 3.1)",
@@ -218,6 +219,40 @@ pub async fn landing(
         ],
     };
     Ok(json_answer(JSON, &page))
+}
+
+/// The API definition of `/ogc`: the `/ogc` operations of
+/// `/api/openapi.json`, with paths relative to `/ogc` (its server), as OGC
+/// clients look them up (GDAL finds the property filters it may send
+/// under `/collections/{id}/items`). Served as `application/json`, which
+/// GDAL accepts and the OpenAPI 3.1 media type it would not.
+async fn service_desc(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Result<Response, OgcError> {
+    use utoipa::OpenApi;
+    only_format(query.as_deref())?;
+    let base = base_url(&state, &headers);
+    let mut doc =
+        serde_json::to_value(super::ApiDoc::openapi()).map_err(|e| OgcError::Internal(e.into()))?;
+    if let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) {
+        let ogc = std::mem::take(paths)
+            .into_iter()
+            .filter_map(|(path, item)| {
+                let rest = path.strip_prefix("/ogc")?;
+                let rest = if rest.is_empty() { "/" } else { rest };
+                rest.starts_with('/').then(|| (rest.to_owned(), item))
+            })
+            .collect();
+        *paths = ogc;
+    }
+    if let Some(tags) = doc.get_mut("tags").and_then(|t| t.as_array_mut()) {
+        tags.retain(|t| t["name"] == "ogc");
+    }
+    doc["info"]["title"] = "sidelot: OGC API - Features".into();
+    doc["servers"] = serde_json::json!([{"url": format!("{base}/ogc")}]);
+    Ok(json_answer(JSON, &doc))
 }
 
 /// The conformance classes: Core and GeoJSON.
