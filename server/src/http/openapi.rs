@@ -59,13 +59,13 @@ use super::AppState;
         super::health::health,
         super::ogc::landing,
         super::ogc::conformance,
-        super::ogc::collections,
-        super::ogc::collection,
-        super::ogc::queryables,
-        super::ogc::items::parcels,
-        super::ogc::items::parcel,
-        super::ogc::items::lots,
-        super::ogc::items::lot
+        super::ogc::collections::collections,
+        super::ogc::collections::collection,
+        super::ogc::collections::queryables,
+        super::ogc::parcels::parcels,
+        super::ogc::parcels::parcel,
+        super::ogc::lots::lots,
+        super::ogc::lots::lot
     ),
     tags(
         (name = "parcels", description = "The city's parcels as GeoJSON"),
