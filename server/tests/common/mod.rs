@@ -8,6 +8,7 @@
 #![allow(dead_code, reason = "each test file uses part of the helpers")]
 
 pub mod applying;
+pub mod ogc;
 pub mod staffing;
 
 use std::path::{Path, PathBuf};
