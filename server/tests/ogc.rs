@@ -302,6 +302,9 @@ async fn one_parcel_and_the_lots_offered_with_their_round_and_price(pool: PgPool
     .await;
     assert_eq!(lot.status, StatusCode::OK);
     assert_eq!(lot.json["properties"]["price_usd"], serde_json::Value::Null);
+    let dashed = sidelot_domain::pin::dashed(&lots[4]);
+    let again = get(&pool, &format!("/ogc/collections/lots/items/now:{dashed}")).await;
+    assert_eq!(again.json["id"], lot.json["id"]);
     assert_eq!(lot.json["properties"]["status"], "available");
 }
 
@@ -324,6 +327,9 @@ async fn unknown_features_and_collections_are_404_in_the_exception_shape(pool: P
         "/ogc/collections/roads/items/1".to_owned(),
         "/ogc/collections/roads/queryables".to_owned(),
         "/ogc/nothing/here".to_owned(),
+        format!("/ogc/collections/lots/items/n%00w:{}", lots[0]),
+        "/ogc/collections/lots/items/now:%00".to_owned(),
+        "/ogc/collections/parcels/items/%00".to_owned(),
     ] {
         let answer = get(&pool, &uri).await;
         assert_eq!(answer.status, StatusCode::NOT_FOUND, "{uri}");

@@ -5,6 +5,7 @@
 use axum::extract::{OriginalUri, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use sidelot_domain::Pin;
 
 use super::items::{FeaturePath, Filters, Kind, collection, feature, feature_id};
 use super::{OgcError, base_url, printable};
@@ -170,8 +171,15 @@ pub async fn lot(
         ))
     };
     let (round, pin) = raw.split_once(':').ok_or_else(missing)?;
+    // A round's slug is lower-case letters, digits and dashes; the PIN is
+    // read as everywhere (dashed or plain).
+    let slug_shape = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+    if round.is_empty() || !round.chars().all(slug_shape) {
+        return Err(missing());
+    }
+    let pin = Pin::parse(pin, state.pin_format).map_err(|_| missing())?;
     let filters = Filters::parse(None, Kind::Lots)?;
-    let page = lot_page(&state, &filters, Some((round, pin))).await?;
+    let page = lot_page(&state, &filters, Some((round, pin.as_str()))).await?;
     let base = base_url(&state, &headers);
     feature(&base, &uri, "lots", &page.features)?.ok_or_else(missing)
 }
