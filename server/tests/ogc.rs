@@ -419,6 +419,7 @@ async fn any_accept_header_is_answered_with_json(pool: PgPool) {
             )
             .await;
             assert_eq!(response.status(), StatusCode::OK, "{uri} {accept}");
+            assert_eq!(response.headers()["access-control-allow-origin"], "*");
             let content_type = response.headers()["content-type"].to_str().unwrap();
             assert!(
                 ["application/json", "application/geo+json"].contains(&content_type),

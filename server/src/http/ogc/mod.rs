@@ -57,6 +57,17 @@ pub fn router() -> Router<AppState> {
         )
         .route("/ogc/{*rest}", get(not_found))
         .method_not_allowed_fallback(read_only)
+        .layer(axum::middleware::map_response(open_to_any_origin))
+}
+
+/// Public, read-only data without credentials: any web page may read it
+/// (a map of another site, an open data portal).
+async fn open_to_any_origin(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        axum::http::HeaderValue::from_static("*"),
+    );
+    response
 }
 
 /// A mistake of the client's, or our failure, in the standard's shape.
