@@ -5,7 +5,8 @@
 # Usage: scripts/setup.sh [run|test|bench]      (default: run)
 #   run    Debian packages to build and run the server (PostGIS, PROJ, libclang),
 #          and the browser app's tools (wasm32 target, trunk, wasm-bindgen, npm ci)
-#   test   run + Chromium and ChromeDriver, rustfmt and clippy, cargo-nextest
+#   test   run + Chromium and ChromeDriver, rustfmt and clippy, cargo-nextest, and the real
+#          OGC API clients: gdal-bin (ogr2ogr) and a Python venv in .local/venv with OWSLib
 #   bench  the server's packages + postgis (shp2pgsql), gdal-bin (ogr2ogr), time
 set -euo pipefail
 
@@ -15,7 +16,7 @@ say() { printf 'sidelot: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
 usage() {
-    sed -n '5,9s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+    sed -n '5,10s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
 }
 
 MODE=${1:-run}
@@ -31,7 +32,9 @@ esac
 # holds the roots that SMTP over TLS trusts.
 PACKAGES=(postgresql-15-postgis-3 pkg-config libproj-dev libclang-dev clang ca-certificates)
 case $MODE in
-    test) PACKAGES+=(chromium chromium-driver openssl) ;; # browser tests (headless); the mail tests' private CA
+    # browser tests (headless); the mail tests' private CA; the OGC API's real clients
+    # (GDAL's OAPIF driver, OWSLib in a venv)
+    test) PACKAGES+=(chromium chromium-driver openssl gdal-bin python3-venv) ;;
     bench) PACKAGES+=(postgis gdal-bin time) ;; # shp2pgsql, ogr2ogr, /usr/bin/time
 esac
 
@@ -143,6 +146,23 @@ ensure_frontend_tools() {
     fi
 }
 
+# --- Python (test mode) -----------------------------------------------------
+# OWSLib, a real OGC API - Features client, for server/tests/ogc.rs; pinned.
+VENV=$ROOT/.local/venv
+OWSLIB_VERSION=0.35.0
+ensure_python_venv() {
+    if [[ -x $VENV/bin/python ]] &&
+        [[ $("$VENV/bin/python" -c 'import owslib; print(owslib.__version__)' 2>/dev/null) == "$OWSLIB_VERSION" ]]; then
+        return 0
+    fi
+    command -v python3 >/dev/null || die "python3 not found: install Python 3.11"
+    say "creating the Python venv $VENV with OWSLib $OWSLIB_VERSION"
+    rm -rf "$VENV"
+    mkdir -p "$(dirname "$VENV")"
+    python3 -m venv "$VENV"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "OWSLib==$OWSLIB_VERSION" >&2
+}
+
 install_packages
 ensure_cargo
 if [[ $MODE == run || $MODE == test ]]; then
@@ -151,5 +171,6 @@ fi
 if [[ $MODE == test ]]; then
     ensure_components
     ensure_nextest
+    ensure_python_venv
 fi
 say "setup ($MODE) ok"

@@ -43,8 +43,22 @@ pub enum BBoxError {
 const NAMES: [&str; 4] = ["minLon", "minLat", "maxLon", "maxLat"];
 
 impl BBox {
-    /// Parses `minLon,minLat,maxLon,maxLat`.
+    /// Parses `minLon,minLat,maxLon,maxLat`, at most
+    /// [`MAX_BBOX_AREA_SQ_DEG`] square degrees (what the map asks for).
     pub fn parse(raw: &str) -> Result<BBox, BBoxError> {
+        let bbox = BBox::parse_any_size(raw)?;
+        if bbox.area() > MAX_BBOX_AREA_SQ_DEG {
+            return Err(BBoxError::TooLarge {
+                area: bbox.area(),
+                max: MAX_BBOX_AREA_SQ_DEG,
+            });
+        }
+        Ok(bbox)
+    }
+
+    /// Parses `minLon,minLat,maxLon,maxLat` of any size, the whole world
+    /// included (what GIS clients of the OGC API send).
+    pub fn parse_any_size(raw: &str) -> Result<BBox, BBoxError> {
         let parts: Vec<&str> = raw.split(',').map(str::trim).collect();
         if parts.len() != 4 {
             return Err(BBoxError::WrongCount(if raw.trim().is_empty() {
@@ -82,19 +96,12 @@ impl BBox {
                 });
             }
         }
-        let bbox = BBox {
+        Ok(BBox {
             min_lon: v[0],
             min_lat: v[1],
             max_lon: v[2],
             max_lat: v[3],
-        };
-        if bbox.area() > MAX_BBOX_AREA_SQ_DEG {
-            return Err(BBoxError::TooLarge {
-                area: bbox.area(),
-                max: MAX_BBOX_AREA_SQ_DEG,
-            });
-        }
-        Ok(bbox)
+        })
     }
 
     /// Area in square degrees.
@@ -123,6 +130,17 @@ mod tests {
         let b = BBox::parse("-87.77, 41.88,-87.76,41.89").unwrap();
         assert_eq!(b.min_lon, -87.77);
         assert_eq!(b.max_lat, 41.89);
+    }
+
+    #[test]
+    fn the_whole_world_parses_only_without_the_size_limit() {
+        let world = "-180,-90,180,90";
+        assert!(matches!(
+            BBox::parse(world),
+            Err(BBoxError::TooLarge { .. })
+        ));
+        assert_eq!(BBox::parse_any_size(world).unwrap().area(), 360.0 * 180.0);
+        assert_eq!(BBox::parse_any_size("1,2,3"), Err(BBoxError::WrongCount(3)));
     }
 
     #[test]

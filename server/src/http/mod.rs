@@ -12,6 +12,7 @@ mod headers;
 mod health;
 mod imports;
 mod lottery;
+mod ogc;
 mod openapi;
 mod parcels;
 pub mod proxy;
@@ -114,6 +115,7 @@ pub fn app(state: AppState) -> Router {
         .nest("/api", api)
         .merge(tiles::router())
         .merge(fonts::router())
+        .merge(ogc::router())
         .merge(site::router(state.static_dir.as_deref()))
         .layer(axum::middleware::from_fn(move |req, next| {
             headers::add(security.clone(), req, next)

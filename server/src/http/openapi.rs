@@ -59,7 +59,16 @@ use super::AppState;
         super::figures::figures,
         super::figures::awarded,
         super::config::config,
-        super::health::health
+        super::health::health,
+        super::ogc::landing,
+        super::ogc::conformance,
+        super::ogc::collections::collections,
+        super::ogc::collections::collection,
+        super::ogc::collections::queryables,
+        super::ogc::parcels::parcels,
+        super::ogc::parcels::parcel,
+        super::ogc::lots::lots,
+        super::ogc::lots::lot
     ),
     tags(
         (name = "parcels", description = "The city's parcels as GeoJSON"),
@@ -69,6 +78,8 @@ use super::AppState;
         (name = "staff", description = "The staff console: sessions, review, catalogue, users, outbox, exports. \
             Each operation's security scope names the role it needs (admins may do everything)."),
         (name = "health", description = "Is the service up"),
+        (name = "ogc", description = "OGC API - Features (Part 1: Core, GeoJSON) for GIS tools: the parcels and the lots offered, \
+            in the standard's shapes (errors too: `{\"code\", \"description\"}`)"),
     ),
     modifiers(&SessionScheme, &StaffRefusals)
 )]

@@ -22,7 +22,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Decimal places of coordinates in answers: 7 is about 1 cm.
-const COORDINATE_DIGITS: i32 = 7;
+pub(super) const COORDINATE_DIGITS: i32 = 7;
 
 const GEOJSON: &str = "application/geo+json";
 

@@ -8,6 +8,7 @@
 #![allow(dead_code, reason = "each test file uses part of the helpers")]
 
 pub mod applying;
+pub mod ogc;
 pub mod staffing;
 
 use std::path::{Path, PathBuf};
@@ -24,9 +25,13 @@ use sidelot_server::sample::{SampleOptions, write_sample};
 use sqlx::PgPool;
 use tower::ServiceExt;
 
-/// `../shared/gis` beside the project, when this machine has it.
+/// `../shared/gis` beside the project (or `$SIDELOT_SHARED_GIS`, for a
+/// checkout elsewhere), when this machine has it.
 pub fn shared_gis() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/gis");
+    let dir = std::env::var_os("SIDELOT_SHARED_GIS").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/gis"),
+        PathBuf::from,
+    );
     if dir.join("chicago-austin/austin_lots.shp").is_file() {
         Some(dir)
     } else {
