@@ -29,8 +29,9 @@ esac
 
 # --- Debian packages --------------------------------------------------------
 # proj-sys always runs bindgen, hence libclang-dev and clang; ca-certificates
-# holds the roots that SMTP over TLS trusts.
-PACKAGES=(postgresql-15-postgis-3 pkg-config libproj-dev libclang-dev clang ca-certificates)
+# holds the roots that SMTP over TLS trusts; fonts-dejavu-core the font the
+# map's labels are drawn in (server/src/glyphs.rs).
+PACKAGES=(postgresql-15-postgis-3 pkg-config libproj-dev libclang-dev clang ca-certificates fonts-dejavu-core)
 case $MODE in
     # browser tests (headless); the mail tests' private CA; the OGC API's real clients
     # (GDAL's OAPIF driver, OWSLib in a venv)
