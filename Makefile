@@ -16,7 +16,7 @@ SAMPLE := gis-data/sample/sidelot_sample.shp
 BIND ?= 127.0.0.1:8080
 
 .PHONY: help run test setup build check lint fmt test-build test-only test-browser frontend sqlx-prepare \
-        sqlx-check sample bench-import bench-frontend bench-eligibility bench-lottery db-start db-stop db-status db-reset
+        sqlx-check sample bench-import bench-frontend bench-eligibility bench-lottery bench-tiles db-start db-stop db-status db-reset
 
 # trunk finds wasm-opt (npm's binaryen) here; see Trunk.toml.
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
@@ -159,6 +159,11 @@ bench-frontend: ## the map's download size and time to first parcels painted, be
 	@$(MAKE) --no-print-directory frontend
 	$(CARGO) build --release --locked -p sidelot-server
 	@url=$$(scripts/db.sh start test); DATABASE_URL="$$url" node scripts/bench-frontend.mjs
+
+bench-tiles: ## vector tiles of 1,000,000 generated parcels: sidelot beside Martin, cold and warm (see docs/benchmarks.md)
+	@scripts/setup.sh test
+	$(CARGO) build --release --locked -p sidelot-server
+	@url=$$(scripts/db.sh start test); DATABASE_URL="$$url" node scripts/bench-tiles.mjs
 
 bench-eligibility: ## p50/p99 of the eligibility pre-check on 1,000,000 generated parcels
 	@scripts/setup.sh test
