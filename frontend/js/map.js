@@ -86,7 +86,7 @@ export function create_map(container, lon, lat, zoom, basemapJson, onView, onSel
       map.addLayer({ id: "street-names", type: "symbol", source: "parcels", "source-layer": "streets", minzoom: 16,
         layout: { ...text, "text-field": ["get", "name"], "symbol-placement": "line", "text-size": 13,
           "symbol-spacing": 350, "text-letter-spacing": 0.04 }, paint: halo });
-      map.addLayer({ id: "house-numbers", type: "symbol", ...layer, minzoom: 17, filter: ["has", "number"],
+      map.addLayer({ id: "house-numbers", type: "symbol", source: "parcels", "source-layer": "numbers", minzoom: 17,
         layout: { ...text, "text-field": ["get", "number"], "text-size": 11 },
         paint: { ...halo, "text-color": "#444" } });
     }

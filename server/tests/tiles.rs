@@ -226,8 +226,15 @@ async fn austin_tiles_hold_the_parcels_postgis_finds_with_their_pins_and_status(
         }
     }
 
-    // Zoom 17: addresses and house numbers too, as the parcels have them.
-    let at = tile_at(lon, lat, 17);
+    // Zoom 17: addresses and house numbers too, as the parcels have them
+    // (in Austin's file, the city's lots only: a tile around one of them).
+    let addressed: String =
+        sqlx::query_scalar("select pin from parcels where address ~ '^[0-9]' order by pin limit 1")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let (a_lon, a_lat) = a_point_of(&pool, &addressed).await;
+    let at = tile_at(a_lon, a_lat, 17);
     let features = decode(&tile_of(&state, at).await, at, "parcels");
     let addresses: BTreeMap<String, Option<String>> =
         sqlx::query_as::<_, (String, Option<String>)>("select pin, address from parcels")
@@ -236,13 +243,39 @@ async fn austin_tiles_hold_the_parcels_postgis_finds_with_their_pins_and_status(
             .unwrap()
             .into_iter()
             .collect();
-    assert!(!features.is_empty());
+    assert!(
+        features
+            .iter()
+            .any(|f| f["pin"] == addressed && f.contains_key("address"))
+    );
     for f in &features {
         assert_eq!(f.get("address"), addresses[&f["pin"]].as_ref(), "{f:?}");
         if let Some(address) = f.get("address") {
             assert!(address.starts_with(&f["number"]), "{f:?}");
         }
     }
+    // House numbers as label points: one per addressed parcel whose label
+    // point lies in the tile, so a parcel cut by a tile's edge is labelled once.
+    let numbers = decode(&tile_of(&state, at).await, at, "numbers");
+    let (z, x, y) = at;
+    let expected: i64 = sqlx::query_scalar(
+        "select count(*) from parcels
+          where address ~ '^\\s*[0-9]'
+            and ST_Intersects(ST_PointOnSurface(geom), ST_Transform(ST_TileEnvelope($1, $2, $3), 4326))",
+    )
+    .bind(i32::from(z))
+    .bind(x as i32)
+    .bind(y as i32)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(expected > 0);
+    assert_eq!(numbers.len() as i64, expected);
+    assert!(
+        numbers
+            .iter()
+            .all(|n| n["geometry"] == "Point" && !n["number"].is_empty())
+    );
     // Street names along the streets from zoom 16.
     let at = tile_at(lon, lat, 16);
     let streets = decode(&tile_of(&state, at).await, at, "streets");
@@ -474,7 +507,7 @@ async fn tilejson_describes_the_tiles(pool: PgPool) {
         .iter()
         .map(|l| l["id"].as_str().unwrap())
         .collect();
-    assert_eq!(layers, ["parcels", "density", "streets"]);
+    assert_eq!(layers, ["parcels", "density", "numbers", "streets"]);
     let (w, s, e, n): (f64, f64, f64, f64) = sqlx::query_as(
         "select ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b) from (select ST_Extent(geom) b from parcels) x",
     )

@@ -357,6 +357,18 @@ test("the whole city at zoom 11 shows the lots for sale, zoom 17 every parcel, a
   await page.getByLabel("Lots for sale only").check();
   const opacity = await page.evaluate(() => JSON.stringify(window.__sidelotMap.getPaintProperty("parcels-fill", "fill-opacity")));
   assert.match(opacity, /"!=",\["get","status"\],"available"/);
+  // ... and the list holds the lots for sale in view, at any zoom.
+  await page.getByRole("button", { name: "List the parcels in view" }).click();
+  await page.waitForFunction(() => document.querySelectorAll("#parcel-list tbody tr").length > 0);
+  const listed = await page.evaluate(() => ({
+    rows: [...document.querySelectorAll("#parcel-list tbody tr")].map((tr) => tr.cells[3].textContent),
+    note: document.querySelector("#parcel-list .hint")?.textContent ?? "" }));
+  assert.equal(await page.textContent("#list-title"), "Lots for sale in view");
+  assert.equal(listed.rows.length, Math.min(200, offered.length));
+  assert.ok(listed.rows.every((s) => s === "Available for sale"), listed.rows.join());
+  if (offered.length > 200) assert.match(listed.note, new RegExp(`of ${offered.length}`));
+  await page.screenshot({ path: path.join(shots, "map-city-lots-list.png") });
+  await page.locator("#parcel-list .list-head button").click();
   await page.getByLabel("Lots for sale only").uncheck();
 
   // A click on a lot's point opens its panel.

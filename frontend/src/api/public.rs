@@ -24,6 +24,32 @@ pub async fn parcels_in(
     Ok((text, typed))
 }
 
+/// The lots offered in open rounds within `bbox`, from the OGC API's `lots`
+/// collection (their parcels' properties; a lot offered in two rounds once).
+pub async fn lots_in(
+    bbox: [f64; 4],
+    signal: &web_sys::AbortSignal,
+) -> Result<Vec<sidelot_domain::api::ParcelProperties>, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Feature {
+        properties: sidelot_domain::api::ParcelProperties,
+    }
+    #[derive(serde::Deserialize)]
+    struct Lots {
+        features: Vec<Feature>,
+    }
+    let [w, s, e, n] = bbox;
+    let url = format!("/ogc/collections/lots/items?bbox={w:.7},{s:.7},{e:.7},{n:.7}&limit=1000");
+    let lots: Lots = parse(&get_text(&url, Some(signal)).await?)?;
+    let mut seen = std::collections::BTreeSet::new();
+    Ok(lots
+        .features
+        .into_iter()
+        .map(|f| f.properties)
+        .filter(|p| seen.insert(p.pin.clone()))
+        .collect())
+}
+
 /// `GET /api/parcels/{pin}`, read light (its properties and extent: the
 /// app draws parcels from `parcels_in`'s text, not from this).
 pub async fn parcel(pin: &str) -> Result<LightFeature, ApiError> {

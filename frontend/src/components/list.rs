@@ -26,13 +26,16 @@ pub fn rows(mut in_view: Vec<ParcelProperties>) -> (Vec<ParcelProperties>, usize
 pub fn ParcelList(
     /// The parcels in view, or `None` when the map is zoomed out too far.
     in_view: Signal<Option<Vec<ParcelProperties>>>,
+    /// Whether only the lots for sale are listed.
+    #[prop(into, optional)]
+    for_sale: Signal<bool>,
     on_open: Callback<String>,
     on_close: Callback<()>,
 ) -> impl IntoView {
     view! {
         <section id="parcel-list" class="overlay list" aria-labelledby="list-title">
             <div class="list-head">
-                <h2 id="list-title">{t(Msg::ListTitle)}</h2>
+                <h2 id="list-title">{move || if for_sale.get() { t(Msg::ListTitleForSale) } else { t(Msg::ListTitle) }}</h2>
                 <button class="secondary" on:click=move |_| on_close.run(())>{t(Msg::ListHide)}</button>
             </div>
             {move || match in_view.get() {

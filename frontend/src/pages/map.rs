@@ -71,6 +71,9 @@ pub fn MapPage() -> impl IntoView {
     let selected = RwSignal::new(None::<ParcelProperties>);
     let list_open = RwSignal::new(false);
     let for_sale_only = RwSignal::new(false);
+    // With "Lots for sale only": the lots offered in view, at any zoom.
+    let for_sale_rows = RwSignal::new(None::<Vec<ParcelProperties>>);
+    let lots_in_flight = StoredValue::new_local(None::<web_sys::AbortController>);
     let notice = RwSignal::new(None::<String>);
     let map_handle = StoredValue::new_local(None::<MapHandle>);
     let in_flight = StoredValue::new_local(None::<web_sys::AbortController>);
@@ -270,10 +273,33 @@ pub fn MapPage() -> impl IntoView {
         });
     };
 
+    // The lots for sale in view, for the list, while "Lots for sale only" is on.
+    let fetch_lots = move || {
+        if let Some(previous) = lots_in_flight.get_value() {
+            previous.abort();
+        }
+        let (true, Some(cur)) = (for_sale_only.get_untracked(), current.get_untracked()) else {
+            return;
+        };
+        let Ok(controller) = web_sys::AbortController::new() else {
+            return;
+        };
+        let signal = controller.signal();
+        lots_in_flight.set_value(Some(controller));
+        spawn_local(async move {
+            match api::public::lots_in(cur.bounds, &signal).await {
+                Ok(lots) => for_sale_rows.set(Some(lots)),
+                Err(_) if signal.aborted() => {}
+                Err(e) => failed(e),
+            }
+        });
+    };
+
     let on_view = move |bounds: Bounds, view: Camera| {
         current.set(Some(Current { bounds, view }));
         write_url(false);
         fetch(false);
+        fetch_lots();
     };
 
     let show = move |props: ParcelProperties, how: Open| {
@@ -376,6 +402,9 @@ pub fn MapPage() -> impl IntoView {
 
     // The parcels in view (by extent), or None when zoomed out too far.
     let in_view = Memo::new(move |_| {
+        if for_sale_only.get() {
+            return for_sale_rows.get();
+        }
         if load.with(|l| *l == Load::ZoomIn) {
             return None;
         }
@@ -383,7 +412,6 @@ pub fn MapPage() -> impl IntoView {
         Some(rows.with(|r| {
             r.iter()
                 .filter(|r| viewport::intersects(r.bounds, bounds))
-                .filter(|r| !for_sale_only.get() || r.props.status == ParcelStatus::Available)
                 .map(|r| r.props.clone())
                 .collect::<Vec<_>>()
         }))
@@ -490,7 +518,9 @@ pub fn MapPage() -> impl IntoView {
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
                                 for_sale_only.set(on);
+                                for_sale_rows.set(None);
                                 with_map(&|m| map::only_for_sale(m, on));
+                                fetch_lots();
                             }
                         />
                         " "{t(Msg::ForSaleOnly)}
@@ -505,6 +535,7 @@ pub fn MapPage() -> impl IntoView {
                 <Show when=move || list_open.get()>
                     <ParcelList
                         in_view=Signal::derive(move || in_view.get())
+                        for_sale=Signal::derive(move || for_sale_only.get())
                         on_open=on_list_open
                         on_close=Callback::new(move |()| {
                             list_open.set(false);

@@ -35,7 +35,7 @@ const TILEJSON_MAX_ZOOM: u8 = 18;
         ("y" = u32, Path, description = "Row, 0 to 2^z - 1 (the `.pbf` follows it)"),
     ),
     responses(
-        (status = 200, description = "A Mapbox Vector Tile: layers `parcels` (id = PIN as a number; `pin`, `status`, and from zoom 17 `address`, `number`), `density` (zooms 10-14: `parcels` per cell) and `streets` (from zoom 16: `name`). Gzipped when the client accepts it.",
+        (status = 200, description = "A Mapbox Vector Tile: layers `parcels` (id = PIN as a number; `pin`, `status`, and from zoom 17 `address`, `number`), `density` (zooms 10-14: `parcels` per cell), `numbers` (from zoom 17: `number`, one point per parcel) and `streets` (from zoom 16: `name`). Gzipped when the client accepts it.",
          content_type = "application/vnd.mapbox-vector-tile"),
         (status = 204, description = "Nothing here"),
         (status = 304, description = "Unchanged since the ETag given in If-None-Match"),
@@ -167,6 +167,13 @@ pub async fn tilejson(State(state): State<AppState>) -> Result<Response, ApiErro
                 "minzoom": tiles::DENSITY_ZOOMS.0,
                 "maxzoom": tiles::DENSITY_ZOOMS.1,
                 "fields": { "parcels": "Number: parcels in the cell" }
+            },
+            {
+                "id": "numbers",
+                "description": "House numbers for labels: one point per parcel, in the one tile that holds it",
+                "minzoom": tiles::ADDRESSES_FROM,
+                "maxzoom": TILEJSON_MAX_ZOOM,
+                "fields": { "number": "String: the house number" }
             },
             {
                 "id": "streets",

@@ -4,12 +4,12 @@
 //!
 //! What a tile holds, by zoom:
 //!
-//! | zoom | layer `parcels` | layer `density` | layer `streets` |
+//! | zoom | layer `parcels` | layer `density` | layers `streets`, `numbers` |
 //! |---|---|---|---|
 //! | 0-12 | the lots with a status (available, pending, sold), as points | 10-14: how many parcels in each of 64 x 64 cells | |
 //! | 13-14 | the same lots, as their shapes | (as above) | |
 //! | 15-20 | every parcel, with its status (`none` for most) | | 16-20: street names, along the streets |
-//! | 17-20 | ... and its address and house number | | |
+//! | 17-20 | ... and its address and house number | | 17-20: house numbers, one point per parcel |
 //!
 //! Each `parcels` feature's id is its PIN as a number (for MapLibre's
 //! feature-state); its properties are `pin` and `status`.
@@ -238,6 +238,15 @@ async fn render(pool: &PgPool, z: i32, x: i32, y: i32) -> Result<Rendered, sqlx:
                 on d.z = $1
                and d.cx between $2 * 64 and $2 * 64 + 63
                and d.cy between $3 * 64 and $3 * 64 + 63
+        ), number_rows as (
+            -- One label point per parcel, in the one tile that holds it.
+            select coalesce(nullif(btrim(p.house_number), ''),
+                            substring(p.address from '^\s*([0-9]+[A-Za-z]?)')) as number,
+                   ST_AsMVTGeom(ST_Transform(ST_PointOnSurface(p.geom), 3857), env.e, 4096, 0, true) as geom
+              from env
+              join parcels p on p.geom && env.q
+             where $1 >= $4
+               and ST_Intersects(ST_PointOnSurface(p.geom), ST_Transform(env.e, 4326))
         ), street_rows as (
             select l.name, ST_AsMVTGeom(l.geom, env.e, 4096, 256, true) as geom
               from env
@@ -250,6 +259,8 @@ async fn render(pool: &PgPool, z: i32, x: i32, y: i32) -> Result<Rendered, sqlx:
                            from parcel_rows r where r.geom is not null), '')
                || coalesce((select ST_AsMVT(r, 'density', 4096, 'geom')
                               from density_rows r where r.geom is not null), '')
+               || coalesce((select ST_AsMVT(r, 'numbers', 4096, 'geom')
+                              from number_rows r where r.geom is not null and r.number is not null), '')
                || coalesce((select ST_AsMVT(r, 'streets', 4096, 'geom')
                               from street_rows r where r.geom is not null), '') as "tile!"
         "#,
