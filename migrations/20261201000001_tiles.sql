@@ -186,6 +186,23 @@ create table street_labels (
 );
 create index street_labels_geom_idx on street_labels using gist (geom);
 
+-- Rendered tiles kept for every server (zooms up to 16): all of the city's
+-- tiles of zooms 10 to 16 are rendered into it after each parcel import,
+-- and a tile rendered on request is kept too. A stored tile is served only
+-- when no change noted since `version` (and no round closed since
+-- `rendered_at`) touches it.
+create table tile_store (
+    z            smallint not null,
+    x            integer not null,
+    y            integer not null,
+    version      bigint not null,
+    rendered_at  timestamptz not null,
+    etag         text not null,
+    -- The tile gzipped; empty for a tile with nothing in it.
+    gzip         bytea not null,
+    constraint tile_store_pk primary key (z, x, y)
+);
+
 create function refresh_tile_layers() returns void
 language plpgsql as $$
 declare

@@ -551,3 +551,29 @@ async fn the_labels_glyphs_are_served_in_ranges_of_256(pool: PgPool) {
         assert_eq!(got.status, StatusCode::BAD_REQUEST, "{bad}");
     }
 }
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn preparing_stores_every_tile_of_zooms_10_to_16_and_a_new_server_serves_them(pool: PgPool) {
+    let (_dir, shp) = sample(300);
+    import(&pool, &options(&shp, None)).await.unwrap();
+    let prepared = sidelot_server::tiles::prepare(&pool).await.unwrap();
+    let stored: Vec<(i16, i32, i32, String)> =
+        sqlx::query_as("select z, x, y, etag from tile_store order by z, x, y")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(stored.len(), prepared.tiles);
+    let zooms: BTreeSet<i16> = stored.iter().map(|t| t.0).collect();
+    assert_eq!(zooms, (10..=16).collect::<BTreeSet<i16>>());
+    // A server that has rendered nothing answers with the stored tiles.
+    let fresh = AppState::new(pool.clone());
+    for (z, x, y, etag) in stored.iter().filter(|t| t.0 == 16).take(5) {
+        let got = fetch(&fresh, &format!("/tiles/parcels/{z}/{x}/{y}.pbf"), &[]).await;
+        assert_eq!(got.headers["etag"], etag.as_str());
+    }
+    let summary = prepared.summary();
+    assert!(
+        summary.starts_with("The map's tiles prepared: ") && summary.contains("zooms 10-16"),
+        "{summary}"
+    );
+}

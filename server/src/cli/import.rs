@@ -205,12 +205,9 @@ async fn parcels(url: Option<String>, args: ImportParcelsArgs) -> anyhow::Result
                     set.parcels, set.blocks
                 );
             }
-            let took =
-                tiles.map_err(|e| anyhow::anyhow!("the map's tiles could not be prepared: {e}"))?;
-            println!(
-                "The map's city-wide view and street names prepared in {:.1} s.",
-                took.as_secs_f64()
-            );
+            let prepared = tiles
+                .map_err(|e| anyhow::anyhow!("the map's tiles could not be prepared: {e:#}"))?;
+            println!("{}", prepared.summary());
             return Ok(ExitCode::SUCCESS);
         }
         Outcome::Failed {

@@ -6,6 +6,7 @@ mod lottery;
 mod round;
 mod sample;
 mod serve;
+mod tiles;
 mod user;
 
 use std::process::ExitCode;
@@ -18,6 +19,7 @@ use lottery::LotteryCommand;
 use round::RoundCommand;
 use sample::SampleArgs;
 use serve::ServeArgs;
+use tiles::TilesCommand;
 use user::UserCommand;
 
 /// sidelot: a city's vacant lots, sold to the neighbours who live beside them.
@@ -53,6 +55,9 @@ enum Command {
     /// Write a deterministic synthetic neighbourhood as a shapefile in
     /// EPSG:3435, for demos, tests and benchmarks.
     Sample(SampleArgs),
+    /// The map's vector tiles: prepare them (every parcel import does).
+    #[command(subcommand)]
+    Tiles(TilesCommand),
 }
 
 pub fn main() -> ExitCode {
@@ -100,6 +105,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Round(command) => return round::run(url, command).await,
         Command::Lottery(command) => return lottery::run(command),
         Command::User(command) => return user::run(url, command).await,
+        Command::Tiles(command) => return tiles::run(url, command).await,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -22,8 +22,8 @@ pub enum Outcome {
         report: Box<ImportReport>,
         /// Every block set that existed, recomputed (gap in metres, set).
         blocks: Result<Vec<(f64, BlockSet)>, sqlx::Error>,
-        /// The map's low zooms and street names, prepared (and how long it took).
-        tiles: Result<std::time::Duration, sqlx::Error>,
+        /// The map's tiles, prepared (how many, and how long it took).
+        tiles: anyhow::Result<crate::tiles::Prepared>,
     },
     /// Nothing was changed.
     Failed {
@@ -66,11 +66,8 @@ pub async fn parcels(
         Ok(Ok(Ok(report))) => {
             // The geometric blocks rounds use follow the parcels.
             let blocks = blocks::refresh_existing(pool).await;
-            // And what the map's low zooms show of them.
-            let started = std::time::Instant::now();
-            let tiles = crate::tiles::prepare(pool)
-                .await
-                .map(|()| started.elapsed());
+            // And the map's tiles.
+            let tiles = crate::tiles::prepare(pool).await;
             return Outcome::Imported {
                 report: Box::new(report),
                 blocks,

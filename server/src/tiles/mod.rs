@@ -22,16 +22,15 @@
 //! `sidelot serve` is seen in every other one's next answer.
 
 mod cache;
-
-use std::io::Write as _;
+mod prepare;
+mod render;
+mod store;
 
 use bytes::Bytes;
-use flate2::Compression;
-use flate2::write::GzEncoder;
-use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 
 pub use cache::{Entry, TileCache};
+pub use prepare::{Prepared, prepare};
 
 /// The deepest zoom served.
 pub const MAX_ZOOM: u8 = 20;
@@ -43,6 +42,11 @@ pub const ADDRESSES_FROM: u8 = 17;
 pub const DENSITY_ZOOMS: (u8, u8) = (10, 14);
 /// Zooms from which streets are named.
 pub const STREETS_FROM: u8 = 16;
+/// Zooms whose tiles are kept in the database too (shared by every server,
+/// there from the start); deeper tiles are quick to render and too many.
+pub const STORED_TO: u8 = 16;
+/// Zooms prepared after each import, over the parcels' extent.
+pub const PREPARED_ZOOMS: (u8, u8) = (10, 16);
 /// The bytes of tiles a server keeps in memory unless told otherwise.
 pub const DEFAULT_CACHE_BYTES: usize = 256 << 20;
 
@@ -116,13 +120,46 @@ impl Tile {
     }
 }
 
-/// The tile at `id`: from memory when nothing it shows has changed since it
-/// was rendered, else rendered now (and kept).
+/// The tile at `id`: from this server's memory, or else from the tiles
+/// stored in the database (zooms up to [`STORED_TO`], all of them prepared
+/// after each import), when nothing it shows has changed since it was
+/// rendered; else rendered now, and kept in both.
 pub async fn tile(pool: &PgPool, cache: &TileCache, id: TileId) -> anyhow::Result<Tile> {
+    if let Some(kept) = cache.get(id)
+        && let Some(tile) = confirmed(pool, cache, id, kept).await?
+    {
+        return Ok(tile);
+    }
+    if id.z <= STORED_TO
+        && let Some(stored) = store::get(pool, id).await?
+    {
+        cache.put(id, stored.clone());
+        if let Some(tile) = confirmed(pool, cache, id, stored).await? {
+            return Ok(tile);
+        }
+    }
+    let entry = render::entry(pool, id).await?;
+    if id.z <= STORED_TO {
+        store::put(pool, id, &entry).await?;
+    }
+    cache.put(id, entry.clone());
+    Ok(Tile {
+        gzip: entry.gzip,
+        etag: entry.etag,
+    })
+}
+
+/// `kept` as served, when nothing it shows has changed since it was
+/// rendered (and the cache told so); None when it is stale.
+async fn confirmed(
+    pool: &PgPool,
+    cache: &TileCache,
+    id: TileId,
+    kept: Entry,
+) -> Result<Option<Tile>, sqlx::Error> {
     let (z, x, y) = (i32::from(id.z), id.x as i32, id.y as i32);
-    if let Some(kept) = cache.get(id) {
-        let check = sqlx::query!(
-            r#"
+    let check = sqlx::query!(
+        r#"
             with env as (
                 select ST_Transform(ST_TileEnvelope($3, $4, $5, margin => 0.015625), 4326) as q
             )
@@ -141,153 +178,24 @@ pub async fn tile(pool: &PgPool, cache: &TileCache, id: TileId) -> anyhow::Resul
                                   and p.geom && env.q)) as "stale!"
               from tile_state s
             "#,
-            kept.version,
-            kept.checked_at,
-            z,
-            x,
-            y
-        )
-        .fetch_one(pool)
-        .await?;
-        if !check.stale {
-            if check.version != kept.version {
-                cache.confirm(id, &kept.etag, check.version, check.now);
-            }
-            return Ok(Tile {
-                gzip: kept.gzip,
-                etag: kept.etag,
-            });
-        }
-    }
-    let rendered = render(pool, z, x, y).await?;
-    let tile = if rendered.tile.is_empty() {
-        Tile {
-            gzip: Bytes::new(),
-            etag: "\"empty\"".into(),
-        }
-    } else {
-        let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
-        gz.write_all(&rendered.tile)?;
-        let digest = Sha256::digest(&rendered.tile);
-        Tile {
-            gzip: Bytes::from(gz.finish()?),
-            etag: format!("\"{}\"", hex::encode(&digest[..12])),
-        }
-    };
-    cache.put(
-        id,
-        Entry {
-            gzip: tile.gzip.clone(),
-            etag: tile.etag.clone(),
-            version: rendered.version,
-            checked_at: rendered.rendered_at,
-        },
-    );
-    Ok(tile)
-}
-
-struct Rendered {
-    tile: Vec<u8>,
-    version: i64,
-    rendered_at: chrono::DateTime<chrono::Utc>,
-}
-
-/// Renders a tile: one statement, so the version it reports is the one
-/// its snapshot saw. Planned for its own zoom and place each time: a
-/// generic plan (which PostgreSQL picks for a statement run often) reads
-/// the parcels in ten times the time.
-async fn render(pool: &PgPool, z: i32, x: i32, y: i32) -> Result<Rendered, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    sqlx::query!("set local plan_cache_mode = force_custom_plan")
-        .execute(&mut *tx)
-        .await?;
-    let row = sqlx::query!(
-        r#"
-        with env as (
-            select ST_TileEnvelope($1, $2, $3) as e,
-                   ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 0.015625), 4326) as q
-        ), parcel_rows as (
-            select case when p.pin ~ '^[0-9]{1,18}$' then p.pin::bigint end as id,
-                   p.pin,
-                   coalesce(s.status, 'none') as status,
-                   case when $1 >= $4 then p.address end as address,
-                   case when $1 >= $4
-                        then coalesce(nullif(btrim(p.house_number), ''),
-                                      substring(p.address from '^\s*([0-9]+[A-Za-z]?)')) end as number,
-                   ST_AsMVTGeom(ST_Transform(p.geom, 3857), env.e, 4096, 64, true) as geom
-              from env
-              join parcels p on p.geom && env.q
-              left join lot_status s on s.pin = p.pin
-             where $1 >= $5
-            union all
-            select case when p.pin ~ '^[0-9]{1,18}$' then p.pin::bigint end,
-                   p.pin,
-                   s.status,
-                   null,
-                   null,
-                   ST_AsMVTGeom(case when $1 <= 12 then ST_PointOnSurface(ST_Transform(p.geom, 3857))
-                                     else ST_Transform(p.geom, 3857) end,
-                                env.e, 4096, 64, true)
-              from env
-              join lot_status s on s.status <> 'none' and $1 < $5
-              join parcels p on p.pin = s.pin and p.geom && env.q
-        ), density_rows as (
-            select d.parcels, ST_AsMVTGeom(d.geom, env.e, 4096, 0, true) as geom
-              from env
-              join parcel_density d
-                on d.z = $1
-               and d.cx between $2 * 64 and $2 * 64 + 63
-               and d.cy between $3 * 64 and $3 * 64 + 63
-        ), number_rows as (
-            -- One label point per parcel, in the one tile that holds it.
-            select coalesce(nullif(btrim(p.house_number), ''),
-                            substring(p.address from '^\s*([0-9]+[A-Za-z]?)')) as number,
-                   ST_AsMVTGeom(ST_Transform(ST_PointOnSurface(p.geom), 3857), env.e, 4096, 0, true) as geom
-              from env
-              join parcels p on p.geom && env.q
-             where $1 >= $4
-               and ST_Intersects(ST_PointOnSurface(p.geom), ST_Transform(env.e, 4326))
-        ), street_rows as (
-            select l.name, ST_AsMVTGeom(l.geom, env.e, 4096, 256, true) as geom
-              from env
-              join street_labels l on l.geom && ST_Expand(env.e, ST_XMax(env.e) - ST_XMin(env.e))
-             where $1 >= $6
-        )
-        select (select version from tile_state) as "version!",
-               now() as "rendered_at!",
-               coalesce((select ST_AsMVT(r, 'parcels', 4096, 'geom', 'id')
-                           from parcel_rows r where r.geom is not null), '')
-               || coalesce((select ST_AsMVT(r, 'density', 4096, 'geom')
-                              from density_rows r where r.geom is not null), '')
-               || coalesce((select ST_AsMVT(r, 'numbers', 4096, 'geom')
-                              from number_rows r where r.geom is not null and r.number is not null), '')
-               || coalesce((select ST_AsMVT(r, 'streets', 4096, 'geom')
-                              from street_rows r where r.geom is not null), '') as "tile!"
-        "#,
+        kept.version,
+        kept.checked_at,
         z,
         x,
-        y,
-        i32::from(ADDRESSES_FROM),
-        i32::from(PARCELS_FROM),
-        i32::from(STREETS_FROM),
+        y
     )
-    .fetch_one(&mut *tx)
+    .fetch_one(pool)
     .await?;
-    tx.commit().await?;
-    Ok(Rendered {
-        tile: row.tile,
-        version: row.version,
-        rendered_at: row.rendered_at,
-    })
-}
-
-/// Recomputes what low zooms show of the ordinary parcels and the street
-/// names (after every parcel import).
-pub async fn prepare(pool: &PgPool) -> Result<(), sqlx::Error> {
-    sqlx::query!("select refresh_tile_layers() as done")
-        .fetch_one(pool)
-        .await?;
-    Ok(())
+    if check.stale {
+        return Ok(None);
+    }
+    if check.version != kept.version {
+        cache.confirm(id, &kept.etag, check.version, check.now);
+    }
+    Ok(Some(Tile {
+        gzip: kept.gzip,
+        etag: kept.etag,
+    }))
 }
 
 #[cfg(test)]
