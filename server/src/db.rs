@@ -85,6 +85,39 @@ pub async fn connect(db: &DatabaseUrl, max_connections: u32) -> Result<PgPool, D
         })
 }
 
+/// The pool `sidelot serve` answers from: all its connections opened at
+/// start and kept, each warmed on opening (PostGIS and PROJ loaded, the
+/// work a backend does for its first map tile), so that the first visitors
+/// after a start wait no longer than the next ones.
+pub async fn connect_serving(db: &DatabaseUrl, connections: u32) -> Result<PgPool, DbError> {
+    let pool = PgPoolOptions::new()
+        .max_connections(connections)
+        .min_connections(connections)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                // Before the first migration PostGIS may be missing: then
+                // the warming waits for the next connection.
+                let _ = sqlx::query!(
+                    "select ST_AsText(ST_Transform(ST_SetSRID(ST_MakePoint(-87.6, 41.9), 4326), 3857)) as warm"
+                )
+                .fetch_one(conn)
+                .await;
+                Ok(())
+            })
+        })
+        .connect(&db.url)
+        .await
+        .map_err(|source| DbError::Connect {
+            origin: db.origin.clone(),
+            source,
+        })?;
+    // Open them all now, rather than as the first requests come.
+    let opened = futures_util::future::join_all((0..connections).map(|_| pool.acquire())).await;
+    drop(opened);
+    Ok(pool)
+}
+
 pub async fn migrate(pool: &PgPool) -> Result<(), DbError> {
     MIGRATOR.run(pool).await?;
     Ok(())

@@ -82,7 +82,11 @@ pub struct ServeArgs {
 /// database and serves.
 pub async fn run(url: Option<String>, args: ServeArgs) -> anyhow::Result<()> {
     let settings = settings(args)?;
-    let pool = super::open(url, 16).await?;
+    let db = crate::db::resolve(url)?;
+    let pool = crate::db::connect(&db, 1).await?;
+    crate::db::migrate(&pool).await?;
+    pool.close().await;
+    let pool = crate::db::connect_serving(&db, 16).await?;
     startup::serve(pool, settings).await
 }
 

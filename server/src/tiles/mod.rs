@@ -169,13 +169,15 @@ async fn confirmed(
                     or exists (select 1 from tile_changes c, env
                                 where c.version > $1
                                   and (c.bbox is null or c.bbox && env.q))
-                    or exists (select 1
-                                 from rounds r
-                                 join round_lots l on l.round_id = r.id
-                                 join parcels p on p.pin = l.pin
-                                 cross join env
-                                where r.closes_at > $2 and r.closes_at <= now()
-                                  and p.geom && env.q)) as "stale!"
+                    -- Whether a round closed since (mostly not: then the
+                    -- second test is never run), and whether its lots are here.
+                    or (exists (select 1 from rounds r where r.closes_at > $2 and r.closes_at <= now())
+                        and exists (select 1
+                                      from rounds r
+                                      join round_lots l on l.round_id = r.id
+                                      cross join env
+                                     where r.closes_at > $2 and r.closes_at <= now()
+                                       and (select p.geom from parcels p where p.pin = l.pin) && env.q))) as "stale!"
               from tile_state s
             "#,
         kept.version,
