@@ -116,15 +116,16 @@ try {
     executablePath: "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update"],
   });
-  const measure = async (page) => {
+  const measure = async (page, at = view) => {
     const context = await browser.newContext({ viewport: VIEWPORT }); // a cold cache each run
     const tab = await context.newPage();
-    await tab.goto(`${origin}/${page}?map=${view}`);
+    await tab.goto(`${origin}/${page}?map=${at}`);
     await tab.waitForFunction(() => performance.getEntriesByName("sidelot:parcels-painted").length > 0, null, { timeout: 60000 });
     const result = await tab.evaluate(() => ({
       painted: performance.getEntriesByName("sidelot:parcels-painted")[0].startTime,
       transferred: performance.getEntriesByType("resource").concat(performance.getEntriesByType("navigation"))
-        .filter((r) => !r.name.includes("/api/"))
+        // The data (the API's answers, the tiles and the labels' glyphs) apart.
+        .filter((r) => !/\/(api|tiles|fonts)\//.test(r.name))
         .reduce((a, r) => a + r.transferSize, 0),
     }));
     await context.close();
@@ -137,6 +138,12 @@ try {
     await measure(page); // warm the server and the OS caches once
     for (let i = 0; i < RUNS; i++) runs[page].push(await measure(page));
   }
+  // The whole city (zoom 11): the map alone, since a plain page's GeoJSON
+  // cannot hold a city's parcels.
+  const cityView = `11/${lat.toFixed(5)}/${lon.toFixed(5)}`;
+  await measure("", cityView);
+  const city = [];
+  for (let i = 0; i < RUNS; i++) city.push(await measure("", cityView));
   await browser.close();
 
   const kb = (n) => `${(n / 1024).toFixed(0)} KiB`;
@@ -150,6 +157,9 @@ try {
     console.log(`${label.padEnd(40)} ${(median(times).toFixed(0) + " ms").padStart(24)} ${kb(median(runs[page].map((r) => r.transferred))).padStart(18)}`
       + `   (${RUNS} runs, cold cache: ${times.map((t) => t.toFixed(0)).join(", ")} ms)`);
   }
+  const cityTimes = city.map((r) => r.painted);
+  console.log(`${`sidelot map, the whole city (${cityView})`.padEnd(40)} ${(median(cityTimes).toFixed(0) + " ms").padStart(24)} ${kb(median(city.map((r) => r.transferred))).padStart(18)}`
+    + `   (${RUNS} runs, cold cache: ${cityTimes.map((t) => t.toFixed(0)).join(", ")} ms)`);
 } finally {
   serve.kill("SIGTERM");
 }

@@ -13,6 +13,7 @@ mod lottery;
 mod round;
 mod sample;
 mod serve;
+mod tiles;
 mod user;
 
 use std::path::Path;
