@@ -12,7 +12,8 @@ async fn an_import_prepares_the_map_tiles_and_tiles_prepare_does_it_again(pool: 
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(
-        stdout.contains("The map's tiles prepared: ") && stdout.contains(" tiles of zooms 10-16 in "),
+        stdout.contains("The map's tiles prepared: ")
+            && stdout.contains(" tiles of zooms 10-16 in "),
         "{stdout}"
     );
     let stored: i64 = sqlx::query_scalar("select count(*) from tile_store")
@@ -22,7 +23,10 @@ async fn an_import_prepares_the_map_tiles_and_tiles_prepare_does_it_again(pool: 
     assert!(stored >= 7, "at least one tile per zoom: {stored}");
 
     // Emptied by hand (as a restore might), the store is filled again.
-    sqlx::query("delete from tile_store").execute(&pool).await.unwrap();
+    sqlx::query("delete from tile_store")
+        .execute(&pool)
+        .await
+        .unwrap();
     let out = sidelot(&url, &["tiles", "prepare"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
