@@ -7,7 +7,8 @@
 pub enum App {
     /// The map, at `/` and any path no other app shows.
     Public,
-    /// The application form, the applicant's status page and the figures.
+    /// The application form, the applicant's status page, the email's
+    /// confirmation link and the figures.
     Forms,
     /// The staff console under `/staff`.
     Staff,
@@ -21,7 +22,11 @@ impl App {
             App::Staff
         } else if path.starts_with("/lottery/") {
             App::Lottery
-        } else if path == "/figures" || path == "/apply" || path.starts_with("/status/") {
+        } else if path == "/figures"
+            || path == "/apply"
+            || path.starts_with("/status/")
+            || path.starts_with("/confirm/")
+        {
             App::Forms
         } else {
             App::Public

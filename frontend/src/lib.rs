@@ -50,6 +50,9 @@ pub fn forms() {
         FormsPage::Status { token } => leptos::mount::mount_to_body(move || {
             view! { <PageHeader /> <pages::status::StatusPage token=token.clone() /> }
         }),
+        FormsPage::Confirm { token } => leptos::mount::mount_to_body(move || {
+            view! { <PageHeader /> <pages::confirm::ConfirmPage token=token.clone() /> }
+        }),
     }
 }
 

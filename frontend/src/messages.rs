@@ -132,6 +132,13 @@ pub enum Msg {
     StatusMissing,
     Received,
     EmailConfirmed,
+    EmailNotConfirmed,
+    Confirming,
+    ConfirmedNow,
+    ConfirmedBefore,
+    ConfirmedNext,
+    ConfirmMissing,
+    ConfirmFailed,
     YourLots,
     History,
     NextStep,
@@ -290,6 +297,19 @@ pub fn t(msg: Msg) -> &'static str {
         }
         Msg::Received => "Received {0} in {1}.",
         Msg::EmailConfirmed => "Your email address is confirmed.",
+        Msg::EmailNotConfirmed => {
+            "Please confirm your email address: follow the first link in the email we sent you."
+        }
+        Msg::Confirming => "Confirming your email address…",
+        Msg::ConfirmedNow => "Thank you: your email address is confirmed.",
+        Msg::ConfirmedBefore => "Your email address was confirmed already.",
+        Msg::ConfirmedNext => "Follow your application at the private link in the same email.",
+        Msg::ConfirmMissing => {
+            "This confirmation link is not known. Check that the whole link was copied from the email."
+        }
+        Msg::ConfirmFailed => {
+            "Your email address could not be confirmed just now. Please try the link again in a moment."
+        }
         Msg::YourLots => "Your lots",
         Msg::History => "What has happened",
         Msg::NextStep => "What happens next",

@@ -9,6 +9,7 @@ pub enum FormsPage {
     Figures,
     Apply,
     Status { token: String },
+    Confirm { token: String },
 }
 
 impl FormsPage {
@@ -17,6 +18,10 @@ impl FormsPage {
             Some(FormsPage::Figures)
         } else if path == "/apply" {
             Some(FormsPage::Apply)
+        } else if let Some(token) = path.strip_prefix("/confirm/") {
+            Some(FormsPage::Confirm {
+                token: token.trim_end_matches('/').to_owned(),
+            })
         } else {
             let token = path.strip_prefix("/status/")?;
             Some(FormsPage::Status {

@@ -344,6 +344,7 @@ async fn insert(
     public_url: &str,
 ) -> Result<Receipt, SubmitError> {
     let (token, token_hash) = status_token();
+    let (confirm, confirm_hash) = status_token();
     let code = tracking_code();
     let mut tx = pool.begin().await?;
     sqlx::query!(
@@ -359,8 +360,8 @@ async fn insert(
         insert into applications (tracking_code, round_id, owned_pin, applicant_name, email, phone,
                                   mailing_address, planned_use, planned_use_details,
                                   attests_ownership, attests_taxes, deed_sha256,
-                                  status_token_hash, idempotency_key)
-        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, true, true, $10, $11, $12)
+                                  status_token_hash, idempotency_key, confirm_token_hash)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, true, true, $10, $11, $12, $13)
         returning id
         "#,
         code,
@@ -374,7 +375,8 @@ async fn insert(
         form.planned_use_details,
         sha256,
         token_hash,
-        key
+        key,
+        confirm_hash
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -404,7 +406,9 @@ async fn insert(
     )
     .execute(&mut *tx)
     .await?;
-    let link = format!("{}/status/{token}", public_url.trim_end_matches('/'));
+    let base = public_url.trim_end_matches('/');
+    let link = format!("{base}/status/{token}");
+    let confirm_link = format!("{base}/confirm/{confirm}");
     let lots: Vec<String> = evidence
         .iter()
         .map(|(l, ..)| format!("  - lot {}", l.dashed()))
@@ -412,8 +416,10 @@ async fn insert(
     let body = format!(
         "Hello {name},\n\n\
          We received your application {code} in {round} for:\n{lots}\n\n\
-         Follow it, and confirm this email address, at your private link:\n{link}\n\n\
-         Keep this link to yourself: anyone who has it can see your application.\n\n\
+         Please confirm that this email address is yours:\n{confirm_link}\n\n\
+         Follow your application at your private link:\n{link}\n\n\
+         Keep these links to yourself: anyone who has the second one can see your application.\n\
+         If you did not apply, ignore this email: nothing is confirmed without you.\n\n\
          sidelot, for the city's planning staff\n",
         name = form.applicant_name,
         round = round.name,
@@ -423,7 +429,7 @@ async fn insert(
         "insert into outbox (application_id, to_address, subject, body) values ($1, $2, $3, $4)",
         id,
         form.email,
-        format!("Your application {code}: received"),
+        format!("We received your application {code}"),
         body
     )
     .execute(&mut *tx)
@@ -434,6 +440,42 @@ async fn insert(
         status_token: Some(token),
         repeated: false,
     })
+}
+
+/// What a confirmation link found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Confirmation {
+    /// Confirmed now.
+    Confirmed,
+    /// Confirmed before (the link was used already).
+    Already,
+    /// No application has this link.
+    Unknown,
+}
+
+/// Confirms the email address of the application whose confirmation link
+/// holds `token` (a one-time token only the email carries).
+pub async fn confirm_by_token(pool: &PgPool, token: &str) -> Result<Confirmation, sqlx::Error> {
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(Confirmation::Unknown);
+    }
+    let hash = crate::tokens::token_hash(&token.to_ascii_lowercase());
+    let mut tx = pool.begin().await?;
+    let Some(app) = sqlx::query!(
+        "select id, email_confirmed_at from applications where confirm_token_hash = $1 for update",
+        hash
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(Confirmation::Unknown);
+    };
+    if app.email_confirmed_at.is_some() {
+        return Ok(Confirmation::Already);
+    }
+    confirm_email(&mut tx, app.id).await?;
+    tx.commit().await?;
+    Ok(Confirmation::Confirmed)
 }
 
 /// Records that the applicant's email is confirmed, with its history event,

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use lettre::message::Mailbox;
+use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -287,12 +287,15 @@ pub async fn deliver_due(
                 "the address {:?} cannot be used: {e}",
                 row.to_address
             )),
+            // UTF-8 declared, a plain-text part and the same words as HTML.
             Ok(to) => match Message::builder()
                 .from(from.clone())
                 .to(to)
                 .subject(row.subject.clone())
-                .body(row.body.clone())
-            {
+                .multipart(MultiPart::alternative_plain_html(
+                    row.body.clone(),
+                    html_of(&row.body),
+                )) {
                 Err(e) => Err(e.to_string()),
                 Ok(message) => send(transport, message).await,
             },
@@ -325,6 +328,44 @@ pub async fn deliver_due(
         }
         tx.commit().await?;
     }
+}
+
+/// The HTML part of a message written as plain text: its paragraphs, its
+/// lines, and its links made links; everything else escaped.
+pub fn html_of(plain: &str) -> String {
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let line = |l: &str| {
+        l.split(' ')
+            .map(|word| {
+                if word.starts_with("https://") || word.starts_with("http://") {
+                    let w = escape(word);
+                    format!("<a href=\"{w}\">{w}</a>")
+                } else {
+                    escape(word)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let paragraphs: Vec<String> = plain
+        .split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| {
+            format!(
+                "<p>{}</p>",
+                p.lines().map(line).collect::<Vec<_>>().join("<br>\n")
+            )
+        })
+        .collect();
+    format!(
+        "<!doctype html>\n<html><head><meta charset=\"utf-8\"></head>\n<body style=\"font-family: sans-serif; line-height: 1.5\">\n{}\n</body></html>\n",
+        paragraphs.join("\n")
+    )
 }
 
 /// Runs for the life of the server: delivers what is due when woken (a new
@@ -466,6 +507,19 @@ mod tests {
         std::fs::write(&junk, "").unwrap();
         let err = Smtp::parse("smtps://relay", Some(&junk)).unwrap_err();
         assert!(err.contains("no PEM certificate"), "{err}");
+    }
+
+    #[test]
+    fn the_html_part_says_the_same_with_links_and_nothing_unescaped() {
+        let html = html_of(
+            "Hello José Núñez,\n\nConfirm:\nhttps://lots.example/confirm/ab12\n\n<b>not bold</b> & so",
+        );
+        assert!(html.contains("<meta charset=\"utf-8\">"));
+        assert!(html.contains("<p>Hello José Núñez,</p>"));
+        assert!(html.contains(
+            "<p>Confirm:<br>\n<a href=\"https://lots.example/confirm/ab12\">https://lots.example/confirm/ab12</a></p>"
+        ));
+        assert!(html.contains("&lt;b&gt;not bold&lt;/b&gt; &amp; so"));
     }
 
     #[test]

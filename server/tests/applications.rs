@@ -40,6 +40,16 @@ async fn get(state: &AppState, uri: &str) -> (StatusCode, serde_json::Value) {
     (status, serde_json::from_slice(&bytes).unwrap())
 }
 
+async fn post_empty(state: &AppState, uri: &str) -> (StatusCode, serde_json::Value) {
+    let response = app(state.clone())
+        .oneshot(Request::post(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap())
+}
+
 fn fields_named(answer: &serde_json::Value) -> Vec<String> {
     answer["error"]["fields"]
         .as_array()
@@ -156,13 +166,36 @@ async fn an_application_is_stored_confirmed_by_email_and_followed_on_its_status_
     let eml = std::fs::read_to_string(&messages[0]).unwrap();
     assert!(eml.contains("To: ada@example.org"), "{eml}");
     assert!(
-        eml.contains(&format!("Subject: Your application {code}: received")),
+        eml.contains(&format!("Subject: We received your application {code}")),
+        "{eml}"
+    );
+    // UTF-8 declared, a plain-text part and an HTML part.
+    assert!(eml.contains("Content-Type: multipart/alternative"), "{eml}");
+    assert!(
+        eml.contains("Content-Type: text/plain; charset=utf-8"),
         "{eml}"
     );
     assert!(
-        eml.replace("=\r\n", "").contains(url),
+        eml.contains("Content-Type: text/html; charset=utf-8"),
+        "{eml}"
+    );
+    let unfolded = eml.replace("=\r\n", "");
+    assert!(
+        unfolded.contains(url),
         "the status link is in the message:\n{eml}"
     );
+    // And a confirmation link of its own, distinct from the status link.
+    let confirm = unfolded
+        .split("https://lots.example.city/confirm/")
+        .nth(1)
+        .map(|rest| {
+            rest.chars()
+                .take_while(char::is_ascii_hexdigit)
+                .collect::<String>()
+        })
+        .expect("a confirmation link");
+    assert_eq!(confirm.len(), 64);
+    assert_ne!(confirm, token);
     assert_eq!(
         mail::deliver_due(&pool, &Transport::Files(mail_dir.clone()), &from)
             .await
@@ -171,10 +204,28 @@ async fn an_application_is_stored_confirmed_by_email_and_followed_on_its_status_
         "sent once"
     );
 
-    // The status page: opening it confirms the email address.
+    // The status page does not confirm: anyone who applied with someone
+    // else's address opens it at once.
     let (status, page) = get(&w.state, &format!("/api/status/{token}")).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert_eq!(page["tracking_code"], code);
+    assert_eq!(page["email_confirmed"], false);
+    // The status token is no confirmation token.
+    let (status, _) = post_empty(&w.state, &format!("/api/confirm/{token}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // The email's link confirms, once.
+    let (status, answer) = post_empty(&w.state, &format!("/api/confirm/{confirm}")).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["already"], false);
+    let (status, answer) = post_empty(
+        &w.state,
+        &format!("/api/confirm/{}", confirm.to_uppercase()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["already"], true);
+    let (status, page) = get(&w.state, &format!("/api/status/{token}")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
     assert_eq!(page["email_confirmed"], true);
     assert_eq!(page["lots"][0]["pin"], lot.as_str());
     assert_eq!(page["lots"][0]["relation"], "adjacent");

@@ -647,7 +647,8 @@ test("from the map to a sent application: qualify, fill the form step by step, u
   await page.waitForSelector("[data-testid=tracking-code]");
   const code = (await page.textContent("[data-testid=tracking-code]")).replace("Application ", "");
   assert.match(code, /^SL-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
-  assert.match(await page.textContent("main"), /Email address confirmed/);
+  // Opening the status page confirms nothing: the email's own link does.
+  assert.match(await page.textContent("[data-testid=confirm-hint]"), /Please confirm your email address/);
   assert.match(await page.textContent("main"), /shares a \d+ m boundary/);
   assert.equal(await page.locator("[data-testid=lot-state]").count(), 2, "both lots applied for");
   assert.deepEqual(await axeViolations(page), [], "the status page");
@@ -664,7 +665,20 @@ test("from the map to a sent application: qualify, fill the form step by step, u
   }
   assert.ok(eml, "the confirmation message was written");
   assert.match(eml, /To: ada@example\.org/);
-  assert.ok(eml.replaceAll("=\r\n", "").includes(statusUrl), `the message links to ${statusUrl}`);
+  const unfolded = eml.replaceAll("=\r\n", "");
+  assert.ok(unfolded.includes(statusUrl), `the message links to ${statusUrl}`);
+  assert.match(eml, /Content-Type: text\/plain; charset=utf-8/);
+  assert.match(eml, /Content-Type: text\/html; charset=utf-8/);
+  // Its confirmation link confirms the address, and the status page says so.
+  const confirmUrl = unfolded.match(/http:\/\/127\.0\.0\.1:\d+\/confirm\/[0-9a-f]{64}/)[0];
+  await page.goto(confirmUrl);
+  await page.waitForSelector("[data-testid=confirmed]");
+  assert.equal(await page.textContent("[data-testid=confirmed]"), "Thank you: your email address is confirmed.");
+  assert.deepEqual(await axeViolations(page), [], "the confirmation page");
+  await page.screenshot({ path: path.join(shots, "confirmed.png") });
+  await page.goto(statusUrl);
+  await page.waitForSelector("[data-testid=tracking-code]");
+  assert.match(await page.textContent("main"), /Your email address is confirmed\./);
   // The lot now shows as pending on the map.
   const feature = await api(`/api/parcels/${lot}`);
   assert.equal(feature.properties.status, "pending");

@@ -81,3 +81,11 @@ pub struct ApplicationStatus {
     /// What happens next, in plain words.
     pub next_step: String,
 }
+
+/// The answer to a confirmation link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmailConfirmation {
+    /// The address was confirmed before (the link was used already).
+    pub already: bool,
+}

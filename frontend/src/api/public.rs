@@ -109,6 +109,13 @@ pub async fn apply(form: &web_sys::FormData, key: &str) -> Result<ApplicationRec
     parse(&send("/api/applications", &init).await?)
 }
 
+/// `POST /api/confirm/{token}`: the confirmation link of the email.
+pub async fn confirm(token: &str) -> Result<sidelot_domain::api::EmailConfirmation, ApiError> {
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    parse(&send(&format!("/api/confirm/{}", enc(token)), &init).await?)
+}
+
 /// `GET /api/status/{token}`: the applicant's own application.
 pub async fn status(token: &str) -> Result<ApplicationStatus, ApiError> {
     get_json(&format!("/api/status/{}", enc(token))).await

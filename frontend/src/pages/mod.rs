@@ -2,6 +2,7 @@
 //! `status` and `figures`; the lottery app `lottery`; the staff app `staff`.
 
 pub mod apply;
+pub mod confirm;
 pub mod figures;
 pub mod lottery;
 pub mod map;

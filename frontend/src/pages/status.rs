@@ -1,5 +1,5 @@
-//! `/status/<token>`: the applicant's private page. Opening it confirms the
-//! email address the link was sent to.
+//! `/status/<token>`: the applicant's private page. (The email address is
+//! confirmed by the email's other link, `/confirm/<token>`.)
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -35,7 +35,11 @@ pub fn StatusPage(token: String) -> impl IntoView {
                 Page::Found(s) => view! {
                     <h1 data-testid="tracking-code">{tf(Msg::StatusTitle, &[&s.tracking_code])}</h1>
                     <p>{tf(Msg::Received, &[&when(&s.submitted_at), &s.round.name])}</p>
-                    {s.email_confirmed.then(|| view! { <p class="verdict yes">{t(Msg::EmailConfirmed)}</p> })}
+                    {if s.email_confirmed {
+                        view! { <p class="verdict yes">{t(Msg::EmailConfirmed)}</p> }.into_any()
+                    } else {
+                        view! { <p class="hint" data-testid="confirm-hint">{t(Msg::EmailNotConfirmed)}</p> }.into_any()
+                    }}
                     <h2>{t(Msg::YourLots)}</h2>
                     <table>
                         <thead><tr>

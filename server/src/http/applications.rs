@@ -1,5 +1,6 @@
 //! `POST /api/applications` (a multipart form with the deed) and
-//! `GET /api/status/{token}` (the applicant's private status page).
+//! `GET /api/status/{token}` (the applicant's private status page) and
+//! `POST /api/confirm/{token}` (the confirmation link of the email).
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -23,6 +24,31 @@ pub fn router() -> Router<AppState> {
             post(submit).layer(DefaultBodyLimit::max(MAX_DOCUMENT_BYTES + 256 * 1024)),
         )
         .route("/status/{token}", get(status))
+        .route("/confirm/{token}", post(confirm))
+}
+
+/// Confirms the applicant's email address: the one-time link of the
+/// confirmation email (`/confirm/{token}`, whose page sends this).
+#[utoipa::path(
+    post, path = "/api/confirm/{token}", operation_id = "confirm_email", tag = "applications",
+    params(("token" = String, Path, description = "The token of the confirmation link (64 hex digits)", pattern = "^[0-9a-fA-F]{64}$")),
+    responses(
+        (status = 200, description = "Confirmed (now, or before: `already`)", body = sidelot_domain::api::EmailConfirmation),
+        (status = 404, description = "No application has this confirmation link", body = sidelot_domain::api::ErrorBody),
+    )
+)]
+pub async fn confirm(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Json<sidelot_domain::api::EmailConfirmation>, ApiError> {
+    use crate::applications::Confirmation;
+    match applications::confirm_by_token(&state.pool, &token).await? {
+        Confirmation::Confirmed => Ok(Json(sidelot_domain::api::EmailConfirmation { already: false })),
+        Confirmation::Already => Ok(Json(sidelot_domain::api::EmailConfirmation { already: true })),
+        Confirmation::Unknown => Err(ApiError::NotFound(
+            "No application has this confirmation link. Check that the whole link was copied from the email.".into(),
+        )),
+    }
 }
 
 impl From<SubmitError> for ApiError {
@@ -179,9 +205,6 @@ pub async fn status(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(unknown)?;
-    if app.email_confirmed_at.is_none() {
-        crate::applications::confirm_email(&mut tx, app.id).await?;
-    }
     let lots = sqlx::query!(
         r#"
         select l.lot_pin, p.address, l.relation, l.priority, l.shared_boundary_m, l.distance_m, l.explanation,
@@ -267,7 +290,7 @@ pub async fn status(
         round: round.summary(),
         state: app.state,
         submitted_at: app.submitted_at.to_rfc3339(),
-        email_confirmed: true,
+        email_confirmed: app.email_confirmed_at.is_some(),
         applicant_name: app.applicant_name,
         owned_pin: app.owned_pin,
         owned_address: app.owned_address,

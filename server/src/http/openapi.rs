@@ -28,6 +28,7 @@ use super::AppState;
         super::rounds::eligible_lots,
         super::applications::submit,
         super::applications::status,
+        super::applications::confirm,
         super::staff::session::login,
         super::staff::session::logout,
         super::staff::session::session,
