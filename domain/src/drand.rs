@@ -44,6 +44,15 @@ pub const QUICKNET: Chain = Chain {
     period: 3,
 };
 
+/// A real published quicknet beacon, round 123, as the relay answers:
+/// the known answer of the tests (and an example for the docs). The
+/// signature is `drand-verify`'s own test vector
+/// (`verify_works_for_g1g2_swapped_rfc`), published at
+/// `https://api3.drand.sh/52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971/public/123`;
+/// the randomness is SHA-256 of that signature, as the relay publishes it
+/// (the same value appears in other projects' tests of this round).
+pub const QUICKNET_ROUND_123: &str = r#"{"round":123,"randomness":"fb8f7bc29bf24db51871ec8c79f3a1e4bd0557bc0dfcee9ed1d924e69d1c60dc","signature":"b75c69d0b72a5d906e854e808ba7e2accb1542ac355ae486d591aa9d43765482e26cd02df835d3546d23c4b13e0dfc92"}"#;
+
 /// The chains sidelot knows.
 pub const CHAINS: &[Chain] = &[QUICKNET];
 
@@ -160,15 +169,8 @@ impl Beacon {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-
-    /// quicknet round 123: the signature is `drand-verify`'s own test
-    /// vector (`verify_works_for_g1g2_swapped_rfc`), published at
-    /// `https://api3.drand.sh/52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971/public/123`;
-    /// the randomness is SHA-256 of that signature, as the relay publishes
-    /// it (the same value appears in other projects' tests of this round).
-    pub(crate) const ROUND_123: &str = r#"{"round":123,"randomness":"fb8f7bc29bf24db51871ec8c79f3a1e4bd0557bc0dfcee9ed1d924e69d1c60dc","signature":"b75c69d0b72a5d906e854e808ba7e2accb1542ac355ae486d591aa9d43765482e26cd02df835d3546d23c4b13e0dfc92"}"#;
 
     /// quicknet round 10, from Sui's Move example of drand (Mysten Labs,
     /// module `bls_signature::example`, `test_drand_input`), published at
@@ -178,7 +180,7 @@ pub(crate) mod tests {
         "850f2d84fec6935508464a33f5389b3103087bc44599d782b83cbe2eaa8451e3";
 
     fn round_123() -> Beacon {
-        Beacon::parse(ROUND_123).unwrap_or_else(|e| panic!("{e}"))
+        Beacon::parse(QUICKNET_ROUND_123).unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]

@@ -642,9 +642,9 @@ vector-3 order 01 E-0011,E-0008,E-0009,E-0007,E-0006,E-0001,E-0003,E-0005,E-0002
 
     #[test]
     fn a_drand_draw_carries_its_beacon_and_verify_checks_it() {
-        use crate::drand::{QUICKNET, tests::ROUND_123};
+        use crate::drand::{QUICKNET, QUICKNET_ROUND_123};
         let (_, entrants, _, _) = vectors().swap_remove(1);
-        let beacon = Beacon::parse(ROUND_123).unwrap_or_else(|e| panic!("{e}"));
+        let beacon = Beacon::parse(QUICKNET_ROUND_123).unwrap_or_else(|e| panic!("{e}"));
         let committed =
             commit("r", &entrants, &QUICKNET.source(123), "t").unwrap_or_else(|e| panic!("{e}"));
         let drawn = draw_beacon(&committed, &beacon, "t").unwrap_or_else(|e| panic!("{e}"));

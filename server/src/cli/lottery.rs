@@ -53,6 +53,19 @@ fn verify(file: &Path) -> anyhow::Result<ExitCode> {
             published.entrants.len(),
             published.seed.as_deref().unwrap_or("not drawn")
         );
+        let committed = sidelot_domain::drand::committed_round(&published.randomness_source);
+        match (committed, &published.beacon) {
+            (Some((chain, round)), Some(_)) => println!(
+                "beacon: drand {} round {round}, its signature verified against the chain's public key",
+                chain.name
+            ),
+            (Some((chain, round)), None) => {
+                println!("beacon: drand {} round {round}, not drawn yet", chain.name)
+            }
+            (None, _) => println!(
+                "beacon: the randomness source names no drand round, so the randomness was not checked against a beacon"
+            ),
+        }
         Ok(ExitCode::SUCCESS)
     } else {
         for d in &differences {
