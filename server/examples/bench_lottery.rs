@@ -146,8 +146,7 @@ async fn main() -> anyhow::Result<()> {
 
     // In full, through the database.
     let clock = Instant::now();
-    let committed =
-        sidelot_server::lottery::commit(&pool, "bench", 123, admin_id).await?;
+    let committed = sidelot_server::lottery::commit(&pool, "bench", 123, admin_id).await?;
     let commit_time = clock.elapsed();
     let clock = Instant::now();
     let drawn = sidelot_server::lottery::draw(

@@ -144,7 +144,10 @@ async fn a_lottery_is_committed_after_review_drawn_once_verified_and_promotes_th
     let mut signature = real["signature"].as_str().unwrap().to_owned();
     signature.replace_range(20..21, if &signature[20..21] == "0" { "1" } else { "0" });
     for (pasted, says) in [
-        (changed("signature", signature.into()), "signature is not drand quicknet's"),
+        (
+            changed("signature", signature.into()),
+            "signature is not drand quicknet's",
+        ),
         (
             changed("randomness", "0".repeat(64).into()),
             "randomness does not follow from its signature",

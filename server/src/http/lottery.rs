@@ -73,8 +73,7 @@ pub async fn commit(
     Path(slug): Path<String>,
     Body(req): Body<CommitRequest>,
 ) -> Result<(StatusCode, Json<Lottery>), ApiError> {
-    let committed =
-        lottery::commit(&state.pool, &slug, req.beacon_round, auth.user.id).await?;
+    let committed = lottery::commit(&state.pool, &slug, req.beacon_round, auth.user.id).await?;
     Ok((StatusCode::CREATED, Json(committed)))
 }
 

@@ -72,18 +72,28 @@ fn a_published_lottery_is_verified_without_a_database_and_tampering_is_named() {
     for (file, says) in [
         (&signature, "signature is not drand quicknet's"),
         (&randomness, "randomness does not follow from its signature"),
-        (&round, "for round 124, but the lottery is committed to round 123"),
+        (
+            &round,
+            "for round 124, but the lottery is committed to round 123",
+        ),
     ] {
         let out = run(file);
         assert_eq!(out.status.code(), Some(1));
         let said = text(&out.stdout);
-        assert!(said.contains("differs: beacon") && said.contains(says), "{said}");
+        assert!(
+            said.contains("differs: beacon") && said.contains(says),
+            "{said}"
+        );
     }
     let mut dropped = good.clone();
     dropped["beacon"] = serde_json::Value::Null;
     let out = run(&dropped);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stdout).contains("differs: beacon"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("differs: beacon"),
+        "{}",
+        text(&out.stdout)
+    );
 
     let mut tampered = good.clone();
     tampered["randomness"] = "c0ffef".into();

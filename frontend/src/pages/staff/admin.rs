@@ -97,7 +97,13 @@ pub fn AdminPage() -> impl IntoView {
     let lottery_beacon = RwSignal::new(String::new());
     // The drand quicknet round typed, as a number (0 when it is not one:
     // the server then says what is wrong).
-    let beacon_round = move || lottery_source.get_untracked().trim().parse::<u64>().unwrap_or(0);
+    let beacon_round = move || {
+        lottery_source
+            .get_untracked()
+            .trim()
+            .parse::<u64>()
+            .unwrap_or(0)
+    };
     let commit_lottery = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
         let round = lottery_round.get_untracked();
