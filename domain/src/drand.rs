@@ -74,6 +74,54 @@ impl Chain {
     }
 }
 
+/// Unix seconds of an RFC 3339 time such as `2027-05-01T15:00:00+00:00`
+/// or `...Z` (fractions ignored); `None` when it is not one.
+pub fn unix_time(rfc3339: &str) -> Option<i64> {
+    let b = rfc3339.as_bytes();
+    let num = |from: usize, to: usize| -> Option<i64> { rfc3339.get(from..to)?.parse().ok() };
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    let (y, m, d) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
+    let (hh, mm, ss) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
+    let mut rest = &rfc3339[19..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        rest = frac.trim_start_matches(|c: char| c.is_ascii_digit());
+    }
+    let offset = match rest {
+        "Z" | "z" => 0,
+        _ if rest.len() == 6 => {
+            let sign = match rest.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            sign * (rest.get(1..3)?.parse::<i64>().ok()? * 3600
+                + rest.get(4..6)?.parse::<i64>().ok()? * 60)
+        }
+        _ => return None,
+    };
+    // Days from 1970-01-01 (Howard Hinnant's days_from_civil).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hh * 3600 + mm * 60 + ss - offset)
+}
+
+/// When the round a lottery names was already published at the time it
+/// was committed (so its randomness could be known to whoever committed):
+/// the round's time, in unix seconds. `None` when it was still to come, or
+/// when the source or the time cannot be read.
+pub fn round_published_before(source: &str, committed_at: &str) -> Option<u64> {
+    let (chain, round) = committed_round(source)?;
+    let committed = unix_time(committed_at)?;
+    let at = chain.round_time(round);
+    (i64::try_from(at).ok()? <= committed).then_some(at)
+}
+
 /// The chain and round a randomness source names, when it is one that
 /// [`Chain::source`] wrote; `None` for any other source (dice, older
 /// lotteries).
@@ -272,6 +320,27 @@ mod tests {
         assert_eq!(committed_round("drand quicknet round 123"), None);
         assert_eq!(committed_round("Public dice ceremony"), None);
         assert_eq!(committed_round(&QUICKNET.source(0)), None);
+    }
+
+    #[test]
+    fn committed_after_its_round_is_noticed() {
+        assert_eq!(unix_time("2023-08-23T15:09:27Z"), Some(1_692_803_367));
+        assert_eq!(
+            unix_time("2023-08-23T17:09:27.123456+02:00"),
+            Some(1_692_803_367)
+        );
+        assert_eq!(unix_time("1970-01-01T00:00:00+00:00"), Some(0));
+        assert_eq!(unix_time("t"), None);
+        let source = QUICKNET.source(123);
+        assert_eq!(
+            round_published_before(&source, "2026-12-01T14:00:00+00:00"),
+            Some(QUICKNET.round_time(123))
+        );
+        assert_eq!(
+            round_published_before(&source, "2023-08-23T15:09:27Z"),
+            None
+        );
+        assert_eq!(round_published_before("dice", "2026-12-01T14:00:00Z"), None);
     }
 
     #[test]

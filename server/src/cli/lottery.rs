@@ -66,6 +66,15 @@ fn verify(file: &Path) -> anyhow::Result<ExitCode> {
                 "beacon: the randomness source names no drand round, so the randomness was not checked against a beacon"
             ),
         }
+        if let Some(at) = sidelot_domain::drand::round_published_before(
+            &published.randomness_source,
+            &published.committed_at,
+        ) {
+            println!(
+                "warning: the beacon round named was published (unix time {at}) before the lottery was committed ({}): its randomness could be known when the entrants were frozen",
+                published.committed_at
+            );
+        }
         Ok(ExitCode::SUCCESS)
     } else {
         for d in &differences {
