@@ -6,6 +6,7 @@
 pub mod api;
 pub mod application;
 pub mod bbox;
+pub mod drand;
 pub mod eligibility;
 pub mod format;
 pub mod lottery;

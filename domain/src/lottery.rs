@@ -9,6 +9,8 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::drand::{self, Beacon, BeaconError};
+
 /// The algorithm this module implements. A changed algorithm gets a new name.
 pub const ALGORITHM: &str = "sidelot-lottery-v1";
 
@@ -49,6 +51,10 @@ pub struct Lottery {
     pub randomness_source: String,
     /// The public randomness value, once it exists and was entered.
     pub randomness: Option<String>,
+    /// The drand beacon the randomness is from, when the source names a
+    /// drand round: anyone can check its signature again.
+    #[serde(default)]
+    pub beacon: Option<Beacon>,
     /// SHA-256 of statement, entrant hash and randomness, in hex.
     pub seed: Option<String>,
     /// Per lot, in PIN order, once drawn.
@@ -281,6 +287,7 @@ pub fn commit_draw(
         entrants_sha256: digest,
         randomness_source: source.into(),
         randomness: None,
+        beacon: None,
         seed: None,
         results: Vec::new(),
         committed_at: committed_at.into(),
@@ -302,6 +309,7 @@ pub fn draw(committed: &Lottery, randomness: &str, drawn_at: &str) -> Lottery {
         .collect();
     Lottery {
         randomness: Some(randomness.into()),
+        beacon: None,
         seed: Some(s.iter().map(|b| format!("{b:02x}")).collect()),
         results,
         drawn_at: Some(drawn_at.into()),
@@ -309,9 +317,67 @@ pub fn draw(committed: &Lottery, randomness: &str, drawn_at: &str) -> Lottery {
     }
 }
 
+/// The draw with the beacon of the drand round the commitment names: the
+/// beacon is checked (round, signature, randomness) before anything is
+/// drawn, and the published lottery carries it.
+pub fn draw_beacon(
+    committed: &Lottery,
+    beacon: &Beacon,
+    drawn_at: &str,
+) -> Result<Lottery, BeaconError> {
+    let (chain, round) = drand::committed_round(&committed.randomness_source)
+        .ok_or(BeaconError::NoCommittedRound)?;
+    beacon.check(&chain, round)?;
+    Ok(Lottery {
+        beacon: Some(beacon.clone()),
+        ..draw(committed, &beacon.randomness, drawn_at)
+    })
+}
+
+/// When the source names a drand round and the lottery is drawn: the
+/// published beacon must be that round's, verify against the chain's key,
+/// and be the randomness drawn with.
+fn beacon_differences(published: &Lottery, randomness: &str) -> Vec<Difference> {
+    let Some((chain, round)) = drand::committed_round(&published.randomness_source) else {
+        return Vec::new();
+    };
+    let Some(beacon) = &published.beacon else {
+        return vec![Difference {
+            what: "beacon".into(),
+            published: "none".into(),
+            computed: format!("the beacon of drand {} round {round}", chain.name),
+        }];
+    };
+    let mut out = Vec::new();
+    if let Err(e) = beacon.check(&chain, round) {
+        out.push(Difference {
+            what: "beacon".into(),
+            published: format!("round {}, signature {}", beacon.round, beacon.signature),
+            computed: e.to_string(),
+        });
+    }
+    if beacon.randomness != randomness {
+        out.push(Difference {
+            what: "randomness".into(),
+            published: randomness.into(),
+            computed: beacon.randomness.clone(),
+        });
+    }
+    out
+}
+
 /// Recomputes everything from the published entrants, source and
-/// randomness; an empty answer means it all matches.
+/// randomness, and checks the drand beacon when the source names one; an
+/// empty answer means it all matches.
 pub fn verify(published: &Lottery) -> Vec<Difference> {
+    let mut out = verify_draw(published);
+    if let Some(randomness) = &published.randomness {
+        out.extend(beacon_differences(published, randomness));
+    }
+    out
+}
+
+fn verify_draw(published: &Lottery) -> Vec<Difference> {
     let mut out = Vec::new();
     let mut differ = |what: &str, published: &str, computed: &str| {
         if published != computed {
@@ -572,6 +638,68 @@ vector-3 order 01 E-0011,E-0008,E-0009,E-0007,E-0006,E-0001,E-0003,E-0005,E-0002
         let mut source_changed = drawn.clone();
         source_changed.randomness_source = "another beacon".into();
         assert!(what(&source_changed).contains(&"statement".to_owned()));
+    }
+
+    #[test]
+    fn a_drand_draw_carries_its_beacon_and_verify_checks_it() {
+        use crate::drand::{QUICKNET, QUICKNET_ROUND_123};
+        let (_, entrants, _, _) = vectors().swap_remove(1);
+        let beacon = Beacon::parse(QUICKNET_ROUND_123).unwrap_or_else(|e| panic!("{e}"));
+        let committed =
+            commit("r", &entrants, &QUICKNET.source(123), "t").unwrap_or_else(|e| panic!("{e}"));
+        let drawn = draw_beacon(&committed, &beacon, "t").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            drawn.randomness.as_deref(),
+            Some(beacon.randomness.as_str())
+        );
+        assert_eq!(drawn.beacon.as_ref(), Some(&beacon));
+        assert!(verify(&drawn).is_empty(), "{:?}", verify(&drawn));
+        // The same as drawing with the randomness by hand: the algorithm is unchanged.
+        assert_eq!(drawn.seed, draw(&committed, &beacon.randomness, "t").seed);
+        let what = |l: &Lottery| verify(l).into_iter().map(|d| d.what).collect::<Vec<_>>();
+
+        let mut no_beacon = drawn.clone();
+        no_beacon.beacon = None;
+        assert_eq!(what(&no_beacon), ["beacon"]);
+
+        let mut signature = drawn.clone();
+        if let Some(b) = signature.beacon.as_mut() {
+            b.signature.replace_range(20..21, "0");
+        }
+        assert_eq!(what(&signature), ["beacon"]);
+
+        // Randomness, beacon and seed changed together: the beacon gives it away.
+        let mut randomness = drawn.clone();
+        let other = "0".repeat(64);
+        if let Some(b) = randomness.beacon.as_mut() {
+            b.randomness = other.clone();
+        }
+        let redrawn = draw(&committed, &other, "t");
+        randomness.randomness = redrawn.randomness;
+        randomness.seed = redrawn.seed;
+        randomness.results = redrawn.results;
+        assert_eq!(what(&randomness), ["beacon"]);
+
+        let mut round = drawn.clone();
+        if let Some(b) = round.beacon.as_mut() {
+            b.round = 124;
+        }
+        assert_eq!(what(&round), ["beacon"]);
+
+        let other_round =
+            commit("r", &entrants, &QUICKNET.source(124), "t").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            draw_beacon(&other_round, &beacon, "t"),
+            Err(BeaconError::WrongRound {
+                given: 123,
+                committed: 124
+            })
+        );
+        let dice = commit("r", &entrants, "dice", "t").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            draw_beacon(&dice, &beacon, "t"),
+            Err(BeaconError::NoCommittedRound)
+        );
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub enum Msg {
     LotterySource,
     LotteryEntrantsHash,
     LotteryRandomness,
+    LotteryBeacon,
+    LotteryBeaconOf,
     LotterySeed,
     LotteryNotYet,
     LotteryDrawnAt,
@@ -177,6 +179,8 @@ pub fn t(msg: Msg) -> &'static str {
         Msg::LotterySource => "Randomness source (named in advance)",
         Msg::LotteryEntrantsHash => "Entrant list SHA-256",
         Msg::LotteryRandomness => "Randomness",
+        Msg::LotteryBeacon => "drand beacon",
+        Msg::LotteryBeaconOf => "round {0}, signature {1}",
         Msg::LotterySeed => "Seed",
         Msg::LotteryNotYet => "not drawn yet",
         Msg::LotteryDrawnAt => "Drawn",
@@ -192,7 +196,7 @@ pub fn t(msg: Msg) -> &'static str {
         Msg::LotteryDiffers => "Does not match. What differs:",
         Msg::LotteryDifference => "{0}: published {1}, computed {2}",
         Msg::LotteryHowToCheck => {
-            "Check it yourself: the file above, the procedure in docs/lottery.md, and the command sidelot lottery verify FILE.json, or any implementation of the procedure."
+            "Check it yourself: the file above, the procedure in docs/lottery.md, and the command sidelot lottery verify FILE.json, or any implementation of the procedure. Verify also checks the drand beacon's signature against the quicknet chain's public key."
         }
         Msg::LotteryStanding => "Lottery: you entered as {0}; you are number {1} of {2}.",
         Msg::LotteryEntered => "Lottery: you entered as {0}; the draw has not happened yet.",

@@ -146,11 +146,16 @@ async fn main() -> anyhow::Result<()> {
 
     // In full, through the database.
     let clock = Instant::now();
-    let committed =
-        sidelot_server::lottery::commit(&pool, "bench", "beacon round 1", admin_id).await?;
+    let committed = sidelot_server::lottery::commit(&pool, "bench", 123, admin_id).await?;
     let commit_time = clock.elapsed();
     let clock = Instant::now();
-    let drawn = sidelot_server::lottery::draw(&pool, "bench", "c0ffee", admin_id).await?;
+    let drawn = sidelot_server::lottery::draw(
+        &pool,
+        "bench",
+        sidelot_domain::drand::QUICKNET_ROUND_123,
+        admin_id,
+    )
+    .await?;
     let draw_time = clock.elapsed();
     let awarded: i64 = sqlx::query_scalar(
         "select count(*) from application_lots where state = 'disclosure_pending'",

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use axum::http::{Method, StatusCode};
 use common::applying::{lot_and_neighbours, offer, world};
 use common::staffing::{PASSWORD, add, apply, call, login, lot_state, send, step};
+use sidelot_domain::drand::{Beacon, QUICKNET, QUICKNET_ROUND_123};
 use sidelot_domain::eligibility::Relation;
 use sidelot_domain::lottery::{self, Lottery};
 use sidelot_domain::workflow::Role;
@@ -36,7 +37,8 @@ async fn a_lottery_is_committed_after_review_drawn_once_verified_and_promotes_th
     let chief = login(&w.state, "chief@city.example", PASSWORD).await;
     let deputy = login(&w.state, "deputy@city.example", PASSWORD).await;
     let commit_uri = "/api/staff/rounds/now/lottery";
-    let source = serde_json::json!({"randomness_source": "drand quicknet round 9000000"});
+    // A real quicknet round (published in 2023), so that its beacon exists.
+    let source = serde_json::json!({"beacon_round": 123});
 
     // Not before the review of ownership and location is done.
     let (status, answer) = call(
@@ -62,7 +64,7 @@ async fn a_lottery_is_committed_after_review_drawn_once_verified_and_promotes_th
         }
         assert_eq!(lot_state(&pool, id).await, "lottery_pending");
     }
-    // A reviewer may not; a source on two lines is refused by name.
+    // A reviewer may not; round 0 is refused by name.
     assert_eq!(
         call(
             &w.state,
@@ -80,11 +82,11 @@ async fn a_lottery_is_committed_after_review_drawn_once_verified_and_promotes_th
         Method::POST,
         commit_uri,
         &chief,
-        Some(serde_json::json!({"randomness_source": "a\nb"})),
+        Some(serde_json::json!({"beacon_round": 0})),
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(answer["error"]["fields"][0]["field"], "randomness_source");
+    assert_eq!(answer["error"]["fields"][0]["field"], "beacon_round");
     let (status, none, _) = send(
         &w.state,
         Method::GET,
@@ -114,6 +116,8 @@ async fn a_lottery_is_committed_after_review_drawn_once_verified_and_promotes_th
         assert!(id.len() == 11 && id.starts_with("E-"), "{id}");
     }
     assert!(committed.randomness.is_none() && committed.results.is_empty());
+    assert_eq!(committed.randomness_source, QUICKNET.source(123));
+    assert!(committed.beacon.is_none());
     assert!(lottery::verify(&committed).is_empty());
     assert!(
         !committed.statement.contains("example.org") && !committed.statement.contains("Neighbour")
@@ -128,9 +132,58 @@ async fn a_lottery_is_committed_after_review_drawn_once_verified_and_promotes_th
     .await;
     assert_eq!(status, StatusCode::CONFLICT, "committed once");
 
-    // Two admins draw at once: one draw.
+    // A beacon that does not verify is refused, in a plain sentence, and
+    // nothing is drawn.
     let draw_uri = "/api/staff/rounds/now/lottery/draw";
-    let randomness = serde_json::json!({"randomness": "a5f3c1d2e4b69788"});
+    let real: serde_json::Value = serde_json::from_str(QUICKNET_ROUND_123).unwrap();
+    let changed = |key: &str, value: serde_json::Value| {
+        let mut b = real.clone();
+        b[key] = value;
+        b.to_string()
+    };
+    let mut signature = real["signature"].as_str().unwrap().to_owned();
+    signature.replace_range(20..21, if &signature[20..21] == "0" { "1" } else { "0" });
+    for (pasted, says) in [
+        (
+            changed("signature", signature.into()),
+            "signature is not drand quicknet's",
+        ),
+        (
+            changed("randomness", "0".repeat(64).into()),
+            "randomness does not follow from its signature",
+        ),
+        (
+            changed("round", 124.into()),
+            "for round 124, but the lottery is committed to round 123",
+        ),
+        ("a5f3c1d2e4b69788".to_owned(), "This is not a drand beacon."),
+    ] {
+        let (status, answer) = call(
+            &w.state,
+            Method::POST,
+            draw_uri,
+            &chief,
+            Some(serde_json::json!({"beacon": pasted})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+        assert_eq!(answer["error"]["fields"][0]["field"], "beacon");
+        let message = answer["error"]["fields"][0]["message"].as_str().unwrap();
+        assert!(message.contains(says), "{message}");
+        assert!(
+            !message.contains('_') && !message.contains('{'),
+            "no field names, no internals: {message}"
+        );
+    }
+    let draws: i64 =
+        sqlx::query_scalar("select count(*) from lotteries where drawn_at is not null")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(draws, 0);
+
+    // Two admins draw at once with the real beacon: one draw.
+    let randomness = serde_json::json!({"beacon": QUICKNET_ROUND_123});
     let w = Arc::new(w);
     let tasks: Vec<_> = [chief.clone(), deputy.clone()]
         .into_iter()
@@ -187,7 +240,10 @@ async fn a_lottery_is_committed_after_review_drawn_once_verified_and_promotes_th
         "{:?}",
         lottery::verify(&public)
     );
-    let expected = lottery::draw(&committed, "a5f3c1d2e4b69788", "t");
+    let beacon = Beacon::parse(QUICKNET_ROUND_123).unwrap();
+    assert_eq!(public.beacon.as_ref(), Some(&beacon));
+    assert_eq!(public.randomness.as_ref(), Some(&beacon.randomness));
+    let expected = lottery::draw(&committed, &beacon.randomness, "t");
     assert_eq!(public.results, expected.results);
     assert_eq!(public.seed, expected.seed);
 
@@ -232,7 +288,7 @@ async fn a_lottery_is_committed_after_review_drawn_once_verified_and_promotes_th
         Method::POST,
         redraw_uri,
         &chief,
-        Some(serde_json::json!({"reason": "", "randomness_source": "x"})),
+        Some(serde_json::json!({"reason": "", "beacon_round": 10})),
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -242,7 +298,7 @@ async fn a_lottery_is_committed_after_review_drawn_once_verified_and_promotes_th
         Method::POST,
         redraw_uri,
         &chief,
-        Some(serde_json::json!({"reason": "The beacon round named was never published.", "randomness_source": "drand quicknet round 9000100"})),
+        Some(serde_json::json!({"reason": "The beacon round named was never published.", "beacon_round": 10})),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{again}");
@@ -263,7 +319,10 @@ async fn a_lottery_is_committed_after_review_drawn_once_verified_and_promotes_th
         Method::POST,
         draw_uri,
         &chief,
-        Some(serde_json::json!({"randomness": "0f0f0f"})),
+        // quicknet round 10, as published at
+        // https://drand.cloudflare.com/52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971/public/10
+        // (the signature is in Sui's Move example of drand, test_drand_input).
+        Some(serde_json::json!({"beacon": r#"{"round":10,"randomness":"850f2d84fec6935508464a33f5389b3103087bc44599d782b83cbe2eaa8451e3","signature":"ac415e508c484053efed1c6c330e3ae0bf20185b66ed088864dac1ff7d6f927610824986390d3239dac4dd73e6f865f5"}"#})),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{redrawn}");

@@ -924,23 +924,35 @@ test("a lottery is frozen, committed and drawn from the admin page, and verified
     }
   }
 
-  // Freeze and commit, naming the source; then draw with its value.
+  // Freeze and commit, naming a drand quicknet round; then draw with its
+  // beacon. Round 123 is a real published one (2023), so that its beacon exists:
+  // https://api3.drand.sh/52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971/public/123
   await page.reload();
   await page.waitForSelector("#lottery-source");
   await page.selectOption("#lottery-round", "test-round");
-  await page.fill("#lottery-source", "drand quicknet round 9000000");
+  await page.fill("#lottery-source", "123");
   await page.getByRole("button", { name: "Freeze entrants and commit" }).click();
   await page.waitForFunction(() => document.querySelector("main [role=status]").textContent.length > 0);
   assert.match(await page.textContent("main [role=status]"), /statement committed/);
   await page.goto(base + "/lottery/test-round");
   await page.waitForSelector("pre.statement");
-  assert.match(await page.textContent("pre.statement"), /randomness_source: drand quicknet round 9000000/);
+  assert.match(await page.textContent("pre.statement"), /randomness_source: drand quicknet round 123 \(chain 52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971\)/);
   assert.match(await page.textContent("[data-testid=seed]"), /not drawn yet/);
 
   await page.goto(base + "/staff/admin");
-  await page.waitForSelector("#lottery-randomness");
+  await page.waitForSelector("#lottery-beacon");
   await page.selectOption("#lottery-round", "test-round");
-  await page.fill("#lottery-randomness", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+  const beacon = {
+    round: 123,
+    randomness: "fb8f7bc29bf24db51871ec8c79f3a1e4bd0557bc0dfcee9ed1d924e69d1c60dc",
+    signature: "b75c69d0b72a5d906e854e808ba7e2accb1542ac355ae486d591aa9d43765482e26cd02df835d3546d23c4b13e0dfc92",
+  };
+  // A changed signature is refused, in a plain sentence; nothing is drawn.
+  await page.fill("#lottery-beacon", JSON.stringify({ ...beacon, signature: beacon.signature.replace("b75c", "b75d") }));
+  page.once("dialog", (d) => d.accept());
+  await page.getByRole("button", { name: "Draw", exact: true }).click();
+  await page.waitForFunction(() => /signature is not drand quicknet's/.test(document.querySelector("main [role=status]").textContent));
+  await page.fill("#lottery-beacon", JSON.stringify(beacon));
   page.once("dialog", (d) => d.accept());
   await page.getByRole("button", { name: "Draw", exact: true }).click();
   await page.waitForFunction(() => /Drawn and published/.test(document.querySelector("main [role=status]").textContent));
@@ -956,7 +968,7 @@ test("a lottery is frozen, committed and drawn from the admin page, and verified
   const ranked = await page.locator(`ol.ranked[data-lot="${lot}"] li`).allTextContents();
   assert.equal(ranked.length, 2);
 
-  // A tampered file (another randomness) is caught, naming the seed.
+  // A tampered file (another randomness) is caught, naming the seed (and the beacon's randomness).
   await page.route("**/api/rounds/test-round/lottery", async (route) => {
     const response = await route.fetch();
     const json = await response.json();

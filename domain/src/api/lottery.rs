@@ -7,16 +7,19 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommitRequest {
-    /// Where the randomness will come from, named before it exists.
-    pub randomness_source: String,
+    /// The drand quicknet round whose beacon will draw the lottery, named
+    /// before it exists: the statement's randomness source names the chain
+    /// and this round.
+    pub beacon_round: u64,
 }
 
 /// `POST /api/staff/rounds/{slug}/lottery/draw`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DrawRequest {
-    /// The public randomness value the statement named.
-    pub randomness: String,
+    /// The beacon of the committed round as the drand relay publishes it:
+    /// its JSON (`round`, `randomness`, `signature`), pasted as it is.
+    pub beacon: String,
 }
 
 /// `POST /api/staff/rounds/{slug}/lottery/redraw`.
@@ -25,6 +28,6 @@ pub struct DrawRequest {
 pub struct RedrawRequest {
     /// Why the round is drawn again: published with the new statement.
     pub reason: String,
-    /// The new randomness source, named in advance.
-    pub randomness_source: String,
+    /// The new drand quicknet round, named in advance.
+    pub beacon_round: u64,
 }

@@ -61,6 +61,9 @@ pub fn LotteryPage(round: String, lot: Option<String>) -> impl IntoView {
                             <dt>{t(Msg::LotterySource)}</dt><dd>{l.randomness_source.clone()}</dd>
                             <dt>{t(Msg::LotteryEntrantsHash)}</dt><dd><code class="hash">{l.entrants_sha256.clone()}</code></dd>
                             <dt>{t(Msg::LotteryRandomness)}</dt><dd><code data-testid="randomness">{l.randomness.clone().unwrap_or_else(|| t(Msg::LotteryNotYet).to_owned())}</code></dd>
+                            {l.beacon.clone().map(|b| view! {
+                                <dt>{t(Msg::LotteryBeacon)}</dt><dd><code class="hash" data-testid="beacon">{tf(Msg::LotteryBeaconOf, &[&b.round.to_string(), &b.signature])}</code></dd>
+                            })}
                             <dt>{t(Msg::LotterySeed)}</dt><dd><code class="hash" data-testid="seed">{l.seed.clone().unwrap_or_else(|| t(Msg::LotteryNotYet).to_owned())}</code></dd>
                             {l.drawn_at.clone().map(|d| view! { <dt>{t(Msg::LotteryDrawnAt)}</dt><dd>{when(&d)}</dd> })}
                         </dl>

@@ -53,6 +53,28 @@ fn verify(file: &Path) -> anyhow::Result<ExitCode> {
             published.entrants.len(),
             published.seed.as_deref().unwrap_or("not drawn")
         );
+        let committed = sidelot_domain::drand::committed_round(&published.randomness_source);
+        match (committed, &published.beacon) {
+            (Some((chain, round)), Some(_)) => println!(
+                "beacon: drand {} round {round}, its signature verified against the chain's public key",
+                chain.name
+            ),
+            (Some((chain, round)), None) => {
+                println!("beacon: drand {} round {round}, not drawn yet", chain.name)
+            }
+            (None, _) => println!(
+                "beacon: the randomness source names no drand round, so the randomness was not checked against a beacon"
+            ),
+        }
+        if let Some(at) = sidelot_domain::drand::round_published_before(
+            &published.randomness_source,
+            &published.committed_at,
+        ) {
+            println!(
+                "warning: the beacon round named was published (unix time {at}) before the lottery was committed ({}): its randomness could be known when the entrants were frozen",
+                published.committed_at
+            );
+        }
         Ok(ExitCode::SUCCESS)
     } else {
         for d in &differences {

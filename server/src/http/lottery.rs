@@ -63,7 +63,7 @@ pub async fn public(
     request_body = CommitRequest,
     responses(
         (status = 201, description = "Committed and published", body = Lottery),
-        (status = 400, description = "The source is missing or not one line", body = sidelot_domain::api::ErrorBody),
+        (status = 400, description = "The beacon round is missing or 0", body = sidelot_domain::api::ErrorBody),
         (status = 409, description = "Review not done, nothing contested, or committed already", body = sidelot_domain::api::ErrorBody),
     )
 )]
@@ -73,20 +73,20 @@ pub async fn commit(
     Path(slug): Path<String>,
     Body(req): Body<CommitRequest>,
 ) -> Result<(StatusCode, Json<Lottery>), ApiError> {
-    let committed =
-        lottery::commit(&state.pool, &slug, &req.randomness_source, auth.user.id).await?;
+    let committed = lottery::commit(&state.pool, &slug, req.beacon_round, auth.user.id).await?;
     Ok((StatusCode::CREATED, Json(committed)))
 }
 
-/// Draw the committed lottery, once: rank 1 of each lot is awarded it, the
-/// others are told their place in line.
+/// Draw the committed lottery, once, with the drand beacon of the round its
+/// statement names (verified offline: signature, randomness, round): rank 1
+/// of each lot is awarded it, the others are told their place in line.
 #[utoipa::path(
     post, path = "/api/staff/rounds/{slug}/lottery/draw", tag = "staff", security(("session" = ["admin"])),
     params(("slug" = String, Path, description = "The round's short name")),
     request_body = DrawRequest,
     responses(
         (status = 200, description = "Drawn and published", body = Lottery),
-        (status = 400, description = "The randomness is missing", body = sidelot_domain::api::ErrorBody),
+        (status = 400, description = "The beacon does not verify: not drand quicknet's, not the committed round, or changed", body = sidelot_domain::api::ErrorBody),
         (status = 404, description = "Nothing committed", body = sidelot_domain::api::ErrorBody),
         (status = 409, description = "Drawn already", body = sidelot_domain::api::ErrorBody),
     )
@@ -97,7 +97,7 @@ pub async fn draw(
     Path(slug): Path<String>,
     Body(req): Body<DrawRequest>,
 ) -> Result<Json<Lottery>, ApiError> {
-    let drawn = lottery::draw(&state.pool, &slug, &req.randomness, auth.user.id).await?;
+    let drawn = lottery::draw(&state.pool, &slug, &req.beacon, auth.user.id).await?;
     state.outbox.notify_one();
     Ok(Json(drawn))
 }
@@ -112,7 +112,7 @@ pub async fn draw(
     request_body = RedrawRequest,
     responses(
         (status = 201, description = "Committed again, to be drawn", body = Lottery),
-        (status = 400, description = "The reason or the source is missing", body = sidelot_domain::api::ErrorBody),
+        (status = 400, description = "The reason or the beacon round is missing", body = sidelot_domain::api::ErrorBody),
         (status = 409, description = "Not drawn, or too late", body = sidelot_domain::api::ErrorBody),
     )
 )]
@@ -126,7 +126,7 @@ pub async fn redraw(
         &state.pool,
         &slug,
         &req.reason,
-        &req.randomness_source,
+        req.beacon_round,
         auth.user.id,
     )
     .await?;

@@ -8,6 +8,7 @@ mod redraw;
 pub use redraw::redraw;
 
 use chrono::Utc;
+use sidelot_domain::drand::{self, Beacon, QUICKNET};
 use sidelot_domain::lottery::{self, LotEntrants, Lottery};
 use sidelot_domain::workflow::Action;
 use sqlx::{PgPool, Postgres, Transaction};
@@ -97,15 +98,28 @@ async fn live(
     }))
 }
 
+/// The randomness source naming drand quicknet's `round`.
+fn beacon_source(round: u64) -> Result<String, LotteryError> {
+    if round == 0 {
+        return Err(LotteryError::Invalid(
+            "beacon_round",
+            "Name a drand quicknet round: a whole number, 1 or more.".into(),
+        ));
+    }
+    Ok(QUICKNET.source(round))
+}
+
 /// Freezes the entrants of every contested lot of the round (the
 /// applications waiting in the lottery queue, two or more per lot) and
-/// commits the statement naming `source`.
+/// commits the statement naming drand quicknet's round `beacon_round`.
 pub async fn commit(
     pool: &PgPool,
     slug: &str,
-    source: &str,
+    beacon_round: u64,
     actor: i64,
 ) -> Result<Lottery, LotteryError> {
+    let source = beacon_source(beacon_round)?;
+    let source = source.as_str();
     let mut tx = pool.begin().await?;
     let round = sqlx::query!("select id from rounds where slug = $1 for update", slug)
         .fetch_optional(&mut *tx)
@@ -161,7 +175,7 @@ pub async fn commit(
     }
     let now = Utc::now().to_rfc3339();
     let committed = lottery::commit(slug, &lots, source, &now)
-        .map_err(|e| LotteryError::Invalid("randomness_source", e.to_string()))?;
+        .map_err(|e| LotteryError::Invalid("beacon_round", e.to_string()))?;
     let lottery_id = sqlx::query_scalar!(
         r#"
         insert into lotteries (round_id, algorithm, statement, entrants_sha256, randomness_source, committed_by)
@@ -221,19 +235,17 @@ async fn enter(
     Ok(())
 }
 
-/// Draws the committed lottery with `randomness`: once. Rank 1 of each lot
+/// Draws the committed lottery with the pasted drand `beacon` of the
+/// round its statement names, once it verifies: once. Rank 1 of each lot
 /// is awarded it; everyone is told their rank.
 pub async fn draw(
     pool: &PgPool,
     slug: &str,
-    randomness: &str,
+    beacon: &str,
     actor: i64,
 ) -> Result<Lottery, LotteryError> {
-    let randomness = one_line(
-        "randomness",
-        randomness,
-        "the public value named in the statement",
-    )?;
+    let refused = |e: drand::BeaconError| LotteryError::Invalid("beacon", e.to_string());
+    let beacon = Beacon::parse(beacon).map_err(refused)?;
     let mut tx = pool.begin().await?;
     // The row lock makes a concurrent draw wait, then see it drawn.
     let current = committed(&mut tx, slug).await?;
@@ -255,14 +267,16 @@ pub async fn draw(
         )));
     }
     let now = Utc::now();
-    let drawn = lottery::draw(&committed, randomness, &now.to_rfc3339());
+    let drawn = lottery::draw_beacon(&committed, &beacon, &now.to_rfc3339()).map_err(refused)?;
     sqlx::query!(
-        "update lotteries set randomness = $2, seed = $3, drawn_by = $4, drawn_at = $5 where id = $1",
+        "update lotteries set randomness = $2, seed = $3, drawn_by = $4, drawn_at = $5, beacon_signature = $6 \
+          where id = $1",
         current.id,
         drawn.randomness,
         drawn.seed,
         actor,
-        now
+        now,
+        beacon.signature
     )
     .execute(&mut *tx)
     .await?;
@@ -389,7 +403,7 @@ async fn load(
 ) -> Result<Lottery, sqlx::Error> {
     let l = sqlx::query!(
         r#"select draw_number, redraw_reason, algorithm, statement, entrants_sha256, randomness_source,
-                  randomness, seed, committed_at, drawn_at
+                  randomness, seed, committed_at, drawn_at, beacon_signature
              from lotteries where id = $1"#,
         id
     )
@@ -433,7 +447,21 @@ async fn load(
     } else {
         Vec::new()
     };
+    // The beacon: the round the source names, its randomness and signature.
+    let beacon = match (
+        drand::committed_round(&l.randomness_source),
+        &l.randomness,
+        l.beacon_signature,
+    ) {
+        (Some((_, round)), Some(randomness), Some(signature)) => Some(Beacon {
+            round,
+            randomness: randomness.clone(),
+            signature,
+        }),
+        _ => None,
+    };
     Ok(Lottery {
+        beacon,
         algorithm: l.algorithm,
         round: slug.to_owned(),
         draw_number: u32::try_from(l.draw_number).unwrap_or(1),

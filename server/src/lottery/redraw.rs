@@ -5,21 +5,22 @@ use sidelot_domain::lottery::{self, LotEntrants, Lottery};
 use sidelot_domain::workflow::Action;
 use sqlx::PgPool;
 
-use super::{LotteryError, committed, enter, one_line, published};
+use super::{LotteryError, beacon_source, committed, enter, one_line, published};
 use crate::workflow::{self, Actor, Step};
 
 /// Draws the round again, for a recorded reason: the awards of the last
 /// draw go back to the lottery queue, and the entrants still in the running
 /// (same public ids) are committed under a new statement, draw number n+1,
-/// naming the reason and a new randomness source. Refused once a winner
+/// naming the reason and a new drand quicknet round. Refused once a winner
 /// has gone past disclosure.
 pub async fn redraw(
     pool: &PgPool,
     slug: &str,
     reason: &str,
-    source: &str,
+    beacon_round: u64,
     actor: i64,
 ) -> Result<Lottery, LotteryError> {
+    let source = beacon_source(beacon_round)?;
     let reason = one_line(
         "reason",
         reason,
@@ -96,10 +97,10 @@ pub async fn redraw(
         u32::try_from(number).unwrap_or(2),
         Some(reason),
         &lots,
-        source,
+        &source,
         &Utc::now().to_rfc3339(),
     )
-    .map_err(|e| LotteryError::Invalid("randomness_source", e.to_string()))?;
+    .map_err(|e| LotteryError::Invalid("beacon_round", e.to_string()))?;
     sqlx::query!(
         "update lotteries set superseded_at = now() where id = $1",
         current.id

@@ -4,6 +4,7 @@ use super::*;
 
 #[test]
 fn a_published_lottery_is_verified_without_a_database_and_tampering_is_named() {
+    use sidelot_domain::drand::{Beacon, QUICKNET, QUICKNET_ROUND_123};
     use sidelot_domain::lottery::{self, LotEntrants};
     let lots = vec![
         LotEntrants {
@@ -19,8 +20,11 @@ fn a_published_lottery_is_verified_without_a_database_and_tampering_is_named() {
             entrants: vec!["E-AAAA-BBBB".into(), "E-CCCC-DDDD".into()],
         },
     ];
-    let committed = lottery::commit("austin-2027", &lots, "drand quicknet round 123", "t").unwrap();
-    let drawn = lottery::draw(&committed, "c0ffee", "t");
+    // Drawn with a real published quicknet beacon (round 123, see
+    // sidelot_domain::drand::QUICKNET_ROUND_123 for its source).
+    let committed = lottery::commit("austin-2027", &lots, &QUICKNET.source(123), "t").unwrap();
+    let beacon = Beacon::parse(QUICKNET_ROUND_123).unwrap();
+    let drawn = lottery::draw_beacon(&committed, &beacon, "t").unwrap();
     let dir = tempfile::tempdir().unwrap();
     let run = |value: &serde_json::Value| {
         let file = dir.path().join("lottery.json");
@@ -46,6 +50,47 @@ fn a_published_lottery_is_verified_without_a_database_and_tampering_is_named() {
     );
     assert!(
         text(&out.stdout).starts_with("matches: austin-2027"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stdout).contains(
+            "beacon: drand quicknet round 123, its signature verified against the chain's public key"
+        ),
+        "{}",
+        text(&out.stdout)
+    );
+
+    // A changed signature, a changed randomness (with the beacon's), another round.
+    let mut signature = good.clone();
+    signature["beacon"]["signature"] = beacon.signature.replacen("b75c", "b75d", 1).into();
+    let mut randomness = good.clone();
+    randomness["beacon"]["randomness"] = "0".repeat(64).into();
+    randomness["randomness"] = "0".repeat(64).into();
+    let mut round = good.clone();
+    round["beacon"]["round"] = 124.into();
+    for (file, says) in [
+        (&signature, "signature is not drand quicknet's"),
+        (&randomness, "randomness does not follow from its signature"),
+        (
+            &round,
+            "for round 124, but the lottery is committed to round 123",
+        ),
+    ] {
+        let out = run(file);
+        assert_eq!(out.status.code(), Some(1));
+        let said = text(&out.stdout);
+        assert!(
+            said.contains("differs: beacon") && said.contains(says),
+            "{said}"
+        );
+    }
+    let mut dropped = good.clone();
+    dropped["beacon"] = serde_json::Value::Null;
+    let out = run(&dropped);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("differs: beacon"),
         "{}",
         text(&out.stdout)
     );

@@ -94,12 +94,21 @@ pub fn AdminPage() -> impl IntoView {
     };
     let lottery_round = RwSignal::new(String::new());
     let lottery_source = RwSignal::new(String::new());
-    let lottery_randomness = RwSignal::new(String::new());
+    let lottery_beacon = RwSignal::new(String::new());
+    // The drand quicknet round typed, as a number (0 when it is not one:
+    // the server then says what is wrong).
+    let beacon_round = move || {
+        lottery_source
+            .get_untracked()
+            .trim()
+            .parse::<u64>()
+            .unwrap_or(0)
+    };
     let commit_lottery = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
         let round = lottery_round.get_untracked();
         let req = CommitRequest {
-            randomness_source: lottery_source.get_untracked(),
+            beacon_round: beacon_round(),
         };
         spawn_local(async move {
             report(
@@ -120,13 +129,16 @@ pub fn AdminPage() -> impl IntoView {
             return;
         }
         let req = DrawRequest {
-            randomness: lottery_randomness.get_untracked(),
+            beacon: lottery_beacon.get_untracked(),
         };
         spawn_local(async move {
-            report(
-                api::staff::draw_lottery(&round, &req).await.map(drop),
-                "Drawn and published.",
-            )
+            match api::staff::draw_lottery(&round, &req).await {
+                // A refused beacon: its plain sentence alone.
+                Err(e) if !api::messages_for(&e.fields(), "beacon").is_empty() => {
+                    message.set(api::messages_for(&e.fields(), "beacon"))
+                }
+                r => report(r.map(drop), "Drawn and published."),
+            }
         });
     };
     let redraw_reason = RwSignal::new(String::new());
@@ -135,7 +147,7 @@ pub fn AdminPage() -> impl IntoView {
         let round = lottery_round.get_untracked();
         let req = RedrawRequest {
             reason: redraw_reason.get_untracked(),
-            randomness_source: lottery_source.get_untracked(),
+            beacon_round: beacon_round(),
         };
         spawn_local(async move {
             report(
@@ -178,7 +190,7 @@ pub fn AdminPage() -> impl IntoView {
             </section>
             <section aria-labelledby="lottery-title">
                 <h2 id="lottery-title">"Lottery"</h2>
-                <p class="hint">"Once ownership and location are reviewed: freeze the entrants of the contested lots and name the randomness source in advance; when its value exists, enter it to draw. See docs/lottery.md."</p>
+                <p class="hint">"Once ownership and location are reviewed: freeze the entrants of the contested lots and name, in advance, a future round of the drand quicknet beacon (one every 3 seconds); once that round is out, paste its beacon to draw. See docs/lottery.md."</p>
                 <div class="field"><label for="lottery-round">"Round"</label>
                     <select id="lottery-round" on:change=move |ev| lottery_round.set(event_target_value(&ev))>
                         <option value="">"Choose the round"</option>
@@ -188,17 +200,19 @@ pub fn AdminPage() -> impl IntoView {
                         }}
                     </select></div>
                 <form on:submit=commit_lottery class="inline-form">
-                    <div class="field"><label for="lottery-source">"Randomness source, named in advance (for example a future beacon round)"</label>
-                        <input id="lottery-source" type="text" on:input=move |ev| lottery_source.set(event_target_value(&ev)) /></div>
+                    <div class="field"><label for="lottery-source">"drand quicknet round, named in advance (a future one)"</label>
+                        <input id="lottery-source" type="text" inputmode="numeric" on:input=move |ev| lottery_source.set(event_target_value(&ev)) />
+                        <p class="hint">{move || round_hint(&lottery_source.get())}</p></div>
                     <div class="form-actions"><button type="submit">"Freeze entrants and commit"</button></div>
                 </form>
                 <form on:submit=draw_lottery class="inline-form">
-                    <div class="field"><label for="lottery-randomness">"The public randomness value"</label>
-                        <input id="lottery-randomness" type="text" on:input=move |ev| lottery_randomness.set(event_target_value(&ev)) /></div>
+                    <div class="field"><label for="lottery-beacon">"The round's beacon, as the drand relay shows it (paste the whole text)"</label>
+                        <textarea id="lottery-beacon" rows="4" spellcheck="false" on:input=move |ev| lottery_beacon.set(event_target_value(&ev))></textarea>
+                        <p class="hint">"For example https://api.drand.sh/52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971/public/ followed by the round. sidelot checks its signature against quicknet's public key before drawing."</p></div>
                     <div class="form-actions"><button type="submit">"Draw"</button></div>
                 </form>
                 <form on:submit=redraw_lottery class="inline-form">
-                    <div class="field"><label for="redraw-reason">"Reason for drawing again (published; uses the source named above)"</label>
+                    <div class="field"><label for="redraw-reason">"Reason for drawing again (published; uses the drand round named above)"</label>
                         <input id="redraw-reason" type="text" on:input=move |ev| redraw_reason.set(event_target_value(&ev)) /></div>
                     <div class="form-actions"><button type="submit" class="secondary">"Redraw"</button></div>
                 </form>
@@ -279,5 +293,21 @@ pub fn AdminPage() -> impl IntoView {
                 }}
             </section>
         </main>
+    }
+}
+
+/// When the typed drand quicknet round is published, in UTC.
+fn round_hint(typed: &str) -> String {
+    let quicknet = sidelot_domain::drand::QUICKNET;
+    match typed.trim().parse::<u64>() {
+        Ok(round) if round >= 1 => {
+            let at = quicknet.round_time(round) as f64 * 1000.0;
+            let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at));
+            format!(
+                "Round {round} is published at {} (UTC).",
+                String::from(date.to_iso_string())
+            )
+        }
+        _ => "A whole number: drand quicknet publishes round 1 at 2023-08-23 15:09:27 UTC and one more every 3 seconds.".into(),
     }
 }
