@@ -581,6 +581,39 @@ test("a neighbour asks whether they qualify for a lot and gets the answer in pla
   await page.close();
 });
 
+test("after No parcel matches, the previous verdict and parcel are no longer on screen", async () => {
+  const [lot, , address] = lotAndNeighbour("asc");
+  const { page, errors } = await open(`/?pin=${lot}`);
+  await askWhetherQualified(page, address);
+  await page.waitForSelector("[data-testid=verdict]");
+  // Another property that matches nothing: its box says so, and the verdict
+  // on the first one goes (with its outline on the map).
+  await page.fill("#owned-input", "zzzz qqqq");
+  await page.waitForFunction(() => /No parcel matches/.test(document.querySelector(".qualify .search-message")?.textContent ?? ""));
+  assert.equal(await page.locator("[data-testid=verdict]").count(), 0, "no verdict stays beside No parcel matches");
+  assert.equal(await page.locator(".qualify a.button").count(), 0, "nor its Apply link");
+  const outlined = await page.evaluate(() => JSON.stringify(window.__sidelotMap.getFilter("parcels-owned")));
+  assert.ok(!outlined.includes(lotAndNeighbour("asc")[1]), `no owned parcel is outlined: ${outlined}`);
+  // Asked again, the verdict comes back; then the page's search finds
+  // nothing: the lot's panel (and the verdict in it) goes, the focus stays.
+  await page.fill("#owned-input", "");
+  await page.type("#owned-input", address.toLowerCase(), { delay: 10 });
+  await page.waitForSelector("#owned-results [role=option]");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("[data-testid=verdict]");
+  await page.click("#search-input");
+  await page.fill("#search-input", "zzzz qqqq");
+  await page.waitForFunction(() => /No parcel matches/.test(document.querySelector("header .search-message").textContent));
+  await page.waitForFunction(() => !document.querySelector("aside.panel"), null, { timeout: 5000 });
+  assert.equal(await page.locator("[data-testid=verdict]").count(), 0);
+  assert.equal(new URL(page.url()).searchParams.get("pin"), null, "the URL no longer names the lot");
+  assert.equal(await focusedId(page, "search-input"), "search-input");
+  await page.screenshot({ path: path.join(shots, "search-none.png") });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("from the map to a sent application: qualify, fill the form step by step, upload the deed, get the email, open the status page", async () => {
   // Another lot than the previous test's, so that this neighbour has not
   // applied yet; the neighbour qualifies for a second lot too.

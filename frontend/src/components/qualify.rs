@@ -36,6 +36,12 @@ pub fn Qualify(lot: String, on_owned: Callback<Option<String>>) -> impl IntoView
             });
         });
     });
+    // A new search that finds nothing: the verdict on the previous property
+    // no longer answers what the neighbour typed.
+    let none = Callback::new(move |()| {
+        on_owned.run(None);
+        check.set(Check::Idle);
+    });
     view! {
         <Show
             when=move || open.get()
@@ -55,7 +61,7 @@ pub fn Qualify(lot: String, on_owned: Callback<Option<String>>) -> impl IntoView
         >
             <div class="qualify" role="group" aria-labelledby="qualify-title">
                 <h3 id="qualify-title">{t(Msg::Qualify)}</h3>
-                <SearchBox on_choose=chosen id="owned" label=Msg::OwnedLabel landmark=false />
+                <SearchBox on_choose=chosen on_none=none id="owned" label=Msg::OwnedLabel landmark=false />
                 <div class="verdict-area" role="status" aria-live="polite">
                     {move || match check.get() {
                         Check::Idle => ().into_any(),
