@@ -706,6 +706,54 @@ test("from the map to a sent application: qualify, fill the form step by step, u
   await page.close();
 });
 
+/** What sticks out to the right of the viewport (or of its scroll box) on
+ * this page: the page itself, and each element matching `selector`. */
+async function overflowing(page, selector) {
+  return page.evaluate((selector) => {
+    const out = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth) out.push(`the page: ${root.scrollWidth} > ${root.clientWidth}`);
+    for (const el of document.querySelectorAll(selector)) {
+      const box = el.getBoundingClientRect();
+      if (box.right > root.clientWidth + 0.5) out.push(`${el.tagName} ${el.textContent.slice(0, 30)}: right ${box.right}`);
+      if (el.scrollWidth > el.clientWidth + 1) out.push(`${el.tagName} scrolls: ${el.scrollWidth} > ${el.clientWidth}`);
+    }
+    return out;
+  }, selector);
+}
+
+test("at 360 px the status page's table and the list view's columns fit the screen", async () => {
+  const [[lot, owned]] = twoFreshPairs();
+  const receipt = await applyByApi(lot, owned, "narrow@example.org");
+  const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+  await page.goto(receipt.status_url);
+  await page.waitForSelector("[data-testid=lot-state]");
+  assert.deepEqual(await overflowing(page, "main, main table, main table td, main h2"), []);
+  // Each cell is read under its column's name.
+  const where = await page.evaluate(() => getComputedStyle(document.querySelector("[data-testid=lot-state]"), "::before").content);
+  assert.equal(where, '"Where it stands"');
+  await page.screenshot({ path: path.join(shots, "status-360.png"), fullPage: true });
+  await page.close();
+
+  // The list view at street level: every column, Status last, inside the list.
+  const { url } = await streetView();
+  const { page: map, errors } = await open(url, { width: 360, height: 740 });
+  await map.click(".list-toggle");
+  await map.waitForSelector("#parcel-list tbody tr");
+  const cut = await map.evaluate(() => {
+    const list = document.querySelector("#parcel-list").getBoundingClientRect();
+    const scroll = document.querySelector("#parcel-list .table-scroll");
+    const status = [...document.querySelectorAll("#parcel-list th")].at(-1).getBoundingClientRect();
+    return { status: status.right, list: list.right, scrolls: scroll.scrollWidth > scroll.clientWidth + 1, text: document.querySelector("#parcel-list th:last-child").textContent };
+  });
+  assert.equal(cut.text, "Status");
+  assert.ok(cut.status <= cut.list && !cut.scrolls, `the Status column is cut off: ${JSON.stringify(cut)}`);
+  assert.deepEqual(await overflowing(map, "#parcel-list, #parcel-list td"), []);
+  await map.screenshot({ path: path.join(shots, "list-360.png") });
+  assert.deepEqual(errors, []);
+  await map.close();
+});
+
 /** Applies for `lot` as the owner of `owned` through the API; the receipt. */
 async function applyByApi(lot, owned, email) {
   const form = new FormData();
