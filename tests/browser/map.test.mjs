@@ -841,7 +841,7 @@ test("staff sign in, filter the queue, move one application to disclosure and de
   await openInQueue(page, b.tracking_code);
   await page.getByRole("button", { name: "Deny…" }).click();
   await page.getByRole("button", { name: "Confirm" }).click();
-  await page.waitForFunction(() => /reason_code: is required/.test(document.querySelector(".lot-review [role=alert]").textContent));
+  await page.waitForFunction(() => /A reason is required: pick one from the catalogue\./.test(document.querySelector(".lot-review [role=alert]").textContent));
   await page.selectOption(`#lot-${lotB}-reason`, "deed_mismatch");
   await page.fill(`#lot-${lotB}-note`, "The deed names someone else.");
   await page.getByRole("button", { name: "Confirm" }).click();
@@ -926,8 +926,8 @@ test("an analyst uploads a lot inventory, follows the import and reads every ref
   // Nothing chosen: the missing fields are named.
   await page.check("input[name=kind][value=lots]");
   await page.getByRole("button", { name: "Upload and import" }).click();
-  await page.waitForFunction(() => /file: is required/.test(document.querySelector(".upload [role=status]").textContent)
-    && /round: is required/.test(document.querySelector(".upload [role=status]").textContent));
+  await page.waitForFunction(() => /Choose a file to upload\./.test(document.querySelector(".upload [role=status]").textContent)
+    && /Choose the round offering the lots\./.test(document.querySelector(".upload [role=status]").textContent));
   await page.selectOption("#import-round", "test-round");
   await page.setInputFiles("#import-file", { name: "more-lots.csv", mimeType: "text/csv",
     buffer: Buffer.from(`pin,price\n${offered},1.00\n99999999999999,1.00\nnot a pin,\n`) });

@@ -80,7 +80,7 @@ pub async fn submit(
         } else {
             ApiError::bad(
                 "body",
-                format!("not a readable multipart form: {}", e.body_text()),
+                format!("The form could not be read: {}", e.body_text()),
             )
         }
     };

@@ -231,7 +231,7 @@ pub fn ApplyPage() -> impl IntoView {
                     <ul>
                         {errors.get().into_iter().map(|e| {
                             let target = format!("#field-{}", e.field);
-                            view! { <li><a href=target>{format!("{}: {}", e.field.replace('_', " "), e.message)}</a></li> }
+                            view! { <li><a href=target>{e.message.clone()}</a></li> }
                         }).collect_view()}
                     </ul>
                 </div>

@@ -1,0 +1,140 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests: a failed expectation is a failed test"
+)]
+//! The neighbour's path from the pre-check to the status page through the
+//! real router, without dead ends: what a real person types is accepted,
+//! and every answer is told in sentences.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::applying::{PDF, fields, lot_and_neighbours, offer, post, world};
+use sidelot_domain::eligibility::Relation;
+use sidelot_domain::eligibility::Rules;
+use sqlx::PgPool;
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn a_mailing_address_on_two_lines_is_accepted_as_a_browser_sends_it(pool: PgPool) {
+    let w = world(&pool, Rules::default().eligible).await;
+    let (lot, neighbours) = lot_and_neighbours(&pool).await;
+    offer(&pool, &w, &[&lot]).await;
+    let deed = Some(("deed.pdf", "application/pdf", PDF));
+
+    // A textarea's lines come joined by CR LF.
+    let mut form = fields(&neighbours[0], &lot, "ada@example.org");
+    form.retain(|(name, _)| *name != "mailing_address");
+    form.push(("mailing_address", "5312 W Van Buren St\r\nChicago IL 60644"));
+    let (status, answer) = post(&w.state, &form, deed, None).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let stored: String = sqlx::query_scalar("select mailing_address from applications")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, "5312 W Van Buren St\nChicago IL 60644");
+
+    // Other control characters are still refused, naming the field.
+    let mut form = fields(&neighbours[1], &lot, "bo@example.org");
+    form.retain(|(name, _)| *name != "mailing_address");
+    form.push((
+        "mailing_address",
+        "5312 W Van Buren St\u{7}Chicago IL 60644",
+    ));
+    let (status, answer) = post(&w.state, &form, deed, None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    assert_eq!(answer["error"]["fields"][0]["field"], "mailing_address");
+}
+
+/// A message for a person: a sentence (a capital or a quote first, a full
+/// stop last) that does not start with the name of a field or parameter.
+fn a_sentence(message: &str, names: &[&str]) {
+    assert!(
+        message.starts_with(|c: char| c.is_uppercase() || c == '"') && message.ends_with('.'),
+        "not a sentence: {message:?}"
+    );
+    for name in names {
+        assert!(
+            !message.starts_with(name) && !message.contains(&format!("{name}:")),
+            "{message:?} leans on the name {name:?}"
+        );
+    }
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn every_refusal_on_the_neighbours_path_is_told_in_sentences(pool: PgPool) {
+    let w = world(&pool, vec![Relation::Adjacent]).await;
+    let (lot, neighbours) = lot_and_neighbours(&pool).await;
+    offer(&pool, &w, &[&lot]).await;
+
+    // The search and the pre-check: the parameter stays in `parameter`.
+    for (uri, parameter, words) in [
+        (
+            "/api/search".to_owned(),
+            "q",
+            "Type part of an address or a PIN.",
+        ),
+        (
+            format!("/api/eligibility?lot={lot}&owned={lot}"),
+            "owned",
+            "That is the lot itself: name the property you own beside it.",
+        ),
+        (
+            format!("/api/eligibility?lot={lot}"),
+            "owned",
+            "Name the property you own, by its PIN or its address.",
+        ),
+        (
+            "/api/eligibility?owned=1".to_owned(),
+            "lot",
+            "Name the lot, by its PIN.",
+        ),
+    ] {
+        let answer = common::get(&pool, &uri).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{uri}");
+        let error = &answer.json["error"];
+        assert_eq!(error["parameter"], parameter, "{uri}");
+        let message = error["message"].as_str().unwrap();
+        assert_eq!(message, words, "{uri}");
+        a_sentence(message, &[parameter, "q", "owned", "lot"]);
+    }
+
+    // The form: every field named in `fields`, each message a sentence, and
+    // the answer's message their sentences with no field name in them.
+    let mut form = fields(&neighbours[0], &lot, "not an email");
+    form.retain(|(name, _)| *name != "applicant_name" && *name != "mailing_address");
+    let (status, answer) = post(&w.state, &form, None, None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    let named: Vec<&str> = answer["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        named,
+        ["applicant_name", "email", "mailing_address", "deed"]
+    );
+    let names = [
+        "applicant_name",
+        "applicant name",
+        "email",
+        "mailing_address",
+        "mailing address",
+        "deed",
+    ];
+    for f in answer["error"]["fields"].as_array().unwrap() {
+        a_sentence(f["message"].as_str().unwrap(), &names);
+    }
+    assert_eq!(
+        answer["error"]["fields"][0]["message"],
+        "Your name is required, as it is written on the deed."
+    );
+    assert_eq!(
+        answer["error"]["fields"][3]["message"],
+        "Your deed is required: a PDF, JPEG or PNG of it."
+    );
+    let message = answer["error"]["message"].as_str().unwrap();
+    a_sentence(message, &names);
+    assert!(message.starts_with("Your name is required"), "{message}");
+}
