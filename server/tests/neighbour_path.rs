@@ -9,10 +9,12 @@
 
 mod common;
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use common::applying::{PDF, fields, lot_and_neighbours, offer, post, world};
+use common::staffing::{self, PASSWORD, add, call, login, step};
 use sidelot_domain::eligibility::Relation;
 use sidelot_domain::eligibility::Rules;
+use sidelot_domain::workflow::Role;
 use sqlx::PgPool;
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
@@ -137,4 +139,102 @@ async fn every_refusal_on_the_neighbours_path_is_told_in_sentences(pool: PgPool)
     let message = answer["error"]["message"].as_str().unwrap();
     a_sentence(message, &names);
     assert!(message.starts_with("Your name is required"), "{message}");
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn after_the_draw_the_neighbour_ranked_second_reads_their_place_in_line(pool: PgPool) {
+    let w = world(&pool, vec![Relation::Adjacent]).await;
+    let (lot, neighbours) = lot_and_neighbours(&pool).await;
+    offer(&pool, &w, &[&lot]).await;
+    let deed = Some(("deed.pdf", "application/pdf", PDF));
+    let mut tokens = Vec::new();
+    for (owned, email) in [
+        (&neighbours[0], "ada@example.org"),
+        (&neighbours[1], "bo@example.org"),
+    ] {
+        let (status, receipt) = post(&w.state, &fields(owned, &lot, email), deed, None).await;
+        assert_eq!(status, StatusCode::CREATED, "{receipt}");
+        let url = receipt["status_url"].as_str().unwrap();
+        tokens.push(url.rsplit('/').next().unwrap().to_owned());
+    }
+    add(&pool, "rev@city.example", Role::Reviewer).await;
+    add(&pool, "chief@city.example", Role::Admin).await;
+    let rev = login(&w.state, "rev@city.example", PASSWORD).await;
+    let chief = login(&w.state, "chief@city.example", PASSWORD).await;
+    let ids: Vec<i64> = sqlx::query_scalar("select id from applications order by id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    for &id in &ids {
+        for action in ["start_screening", "pass_screening", "pass_ownership"] {
+            let (status, answer) =
+                step(&w, &rev, id, &lot, serde_json::json!({"action": action})).await;
+            assert_eq!(status, StatusCode::OK, "{action}: {answer}");
+        }
+    }
+    let status_of = |token: &str| format!("/api/status/{token}");
+    // Before the draw: a lottery will decide.
+    let waiting = common::get(&pool, &status_of(&tokens[0])).await;
+    assert!(
+        waiting.json["lots"][0]["state_plain"]
+            .as_str()
+            .unwrap()
+            .contains("a public lottery will decide"),
+        "{}",
+        waiting.json
+    );
+    let source = serde_json::json!({"randomness_source": "drand quicknet round 9000000"});
+    let (status, answer) = call(
+        &w.state,
+        Method::POST,
+        "/api/staff/rounds/now/lottery",
+        &chief,
+        Some(source),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let randomness = serde_json::json!({"randomness": "a5f3c1d2e4b69788"});
+    let (status, answer) = call(
+        &w.state,
+        Method::POST,
+        "/api/staff/rounds/now/lottery/draw",
+        &chief,
+        Some(randomness),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+
+    // The one drawn second: their place in line and what happens next.
+    let second: i64 =
+        sqlx::query_scalar("select application_id from lottery_entrants where rank = 2")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let token = &tokens[ids.iter().position(|&id| id == second).unwrap()];
+    let page = common::get(&pool, &status_of(token)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.json);
+    let standing = &page.json["lots"][0];
+    assert_eq!(standing["state"], "lottery_pending");
+    assert_eq!(standing["lottery"]["rank"], 2);
+    let plain = standing["state_plain"].as_str().unwrap();
+    assert_eq!(
+        plain,
+        "The public lottery was drawn: you are number 2 of 2 in line. The lot is offered to \
+         number 1 first. If the neighbour ahead of you drops out, it is offered to you without \
+         a new draw, and we will write to you."
+    );
+    let next = page.json["next_step"].as_str().unwrap();
+    assert!(next.contains("you are number 2 of 2 in line"), "{next}");
+    assert!(
+        !next.contains("will decide") && !plain.contains("will decide"),
+        "{next}"
+    );
+    // The one drawn first has the lot set aside.
+    let first = &tokens[ids.iter().position(|&id| id != second).unwrap()];
+    let page = common::get(&pool, &status_of(first)).await;
+    assert_eq!(
+        page.json["lots"][0]["state"], "disclosure_pending",
+        "{}",
+        page.json
+    );
 }
