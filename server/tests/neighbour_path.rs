@@ -142,6 +142,50 @@ async fn every_refusal_on_the_neighbours_path_is_told_in_sentences(pool: PgPool)
 }
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn the_pre_check_says_before_the_form_who_applied_already_by_counts_only(pool: PgPool) {
+    let w = world(&pool, vec![Relation::Adjacent]).await;
+    let (lot, neighbours) = lot_and_neighbours(&pool).await;
+    offer(&pool, &w, &[&lot]).await;
+    let check = |owned: &str| format!("/api/eligibility?lot={lot}&owned={owned}");
+
+    let before = common::get(&pool, &check(&neighbours[0])).await;
+    assert_eq!(before.status, StatusCode::OK, "{}", before.json);
+    assert_eq!(before.json["eligible"], true);
+    assert_eq!(before.json["already_applied"], false);
+    assert_eq!(before.json["others_applied"], 0);
+
+    staffing::apply(&w, &neighbours[0], &lot, "ada@example.org").await;
+    // The property that applied is told so, before the form.
+    let ada = common::get(&pool, &check(&neighbours[0])).await;
+    assert_eq!(ada.json["already_applied"], true, "{}", ada.json);
+    assert_eq!(
+        ada.json["others_applied"], 0,
+        "its own application is not another"
+    );
+    // Its neighbour hears how many applied, and nothing about whom.
+    let bo = common::get(&pool, &check(&neighbours[1])).await;
+    assert_eq!(bo.json["already_applied"], false, "{}", bo.json);
+    assert_eq!(bo.json["others_applied"], 1);
+    let code: String = sqlx::query_scalar("select tracking_code from applications")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let text = bo.json.to_string();
+    for private in [
+        "ada@example.org",
+        "Ada Neighbour",
+        "555-0100",
+        "Van Buren St, Chicago",
+        code.as_str(),
+    ] {
+        assert!(!text.contains(private), "{private} in {text}");
+    }
+    staffing::apply(&w, &neighbours[1], &lot, "bo@example.org").await;
+    let ada = common::get(&pool, &check(&neighbours[0])).await;
+    assert_eq!(ada.json["others_applied"], 1);
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
 async fn after_the_draw_the_neighbour_ranked_second_reads_their_place_in_line(pool: PgPool) {
     let w = world(&pool, vec![Relation::Adjacent]).await;
     let (lot, neighbours) = lot_and_neighbours(&pool).await;

@@ -706,6 +706,54 @@ test("from the map to a sent application: qualify, fill the form step by step, u
   await page.close();
 });
 
+/** An offered lot nobody applied for, with two neighbours (PIN and address)
+ * sharing a long boundary with it, neither of which has applied. */
+function lotAndTwoFreshNeighbours() {
+  const rows = sql(`
+    select l.pin || '|' || p.pin || '|' || p.address
+      from round_lots r join parcels l on l.pin = r.pin
+      join parcels p on p.pin <> l.pin and p.geom && l.geom and ST_Intersects(p.geom, l.geom)
+     where p.address is not null
+       and not exists (select 1 from application_lots a where a.lot_pin = l.pin)
+       and not exists (select 1 from applications a where a.owned_pin = p.pin)
+       and ST_Length(ST_Intersection(ST_Boundary(l.geom), ST_Buffer(p.geom, 0.000001))::geography) > 10
+     order by l.pin, p.pin`).split("\n").map((row) => row.split("|"));
+  const byLot = new Map();
+  for (const row of rows) byLot.set(row[0], [...(byLot.get(row[0]) ?? []), row]);
+  const [lot, [a, b]] = [...byLot].find(([, neighbours]) => neighbours.length >= 2);
+  return { lot, first: { pin: a[1], address: a[2] }, second: { pin: b[1], address: b[2] } };
+}
+
+test("the pre-check says before the form that this property has applied, and how many others have", async () => {
+  const { lot, first, second } = lotAndTwoFreshNeighbours();
+  await applyByApi(lot, first.pin, "first@example.org");
+  // The property that applied: told so, with the way to its application,
+  // and no Apply link.
+  const { page, errors } = await open(`/?pin=${lot}`);
+  await askWhetherQualified(page, first.address);
+  await page.waitForSelector("[data-testid=already-applied]");
+  assert.match(await page.textContent("[data-testid=already-applied]"),
+    /^This property has applied in this round already: .+ open the status link in the email you received\.$/);
+  assert.equal(await page.locator(".qualify a.button").count(), 0, "no Apply link for a second application");
+  assert.equal(await page.textContent("[data-testid=others-applied]"), "No other neighbour has applied for this lot yet.");
+  await page.screenshot({ path: path.join(shots, "qualify-applied.png") });
+  // Its neighbour: how many applied, naming no one, and the way to apply.
+  await page.fill("#owned-input", "");
+  await page.type("#owned-input", second.address.toLowerCase(), { delay: 10 });
+  await page.waitForSelector("#owned-results [role=option]");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => /1 other neighbour has applied/.test(document.querySelector("[data-testid=others-applied]")?.textContent ?? ""));
+  assert.equal(await page.textContent("[data-testid=others-applied]"),
+    "1 other neighbour has applied for this lot; with the same priority, a public lottery decides.");
+  assert.equal(await page.locator("[data-testid=already-applied]").count(), 0);
+  assert.equal(await page.locator(".qualify a.button").count(), 1);
+  assert.doesNotMatch(await page.textContent(".qualify"), /first@example\.org|Bo Neighbour/);
+  assert.deepEqual(await axeViolations(page), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 /** What sticks out to the right of the viewport (or of its scroll box) on
  * this page: the page itself, and each element matching `selector`. */
 async function overflowing(page, selector) {

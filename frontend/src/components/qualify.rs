@@ -7,7 +7,7 @@ use sidelot_domain::api::{EligibilityAnswer, SearchResult};
 
 use crate::api::{self, ApiError};
 use crate::components::search::SearchBox;
-use crate::messages::{Msg, t, tf};
+use crate::messages::{Msg, others_applied, t, tf};
 
 #[derive(Debug, Clone, PartialEq)]
 enum Check {
@@ -77,7 +77,13 @@ pub fn Qualify(lot: String, on_owned: Callback<Option<String>>) -> impl IntoView
                                 <p class=class data-testid="verdict" data-relation=a.relation.as_str()>
                                     <strong>{headline}</strong>" "{a.explanation.clone()}
                                 </p>
-                                {a.eligible.then(|| view! {
+                                {(a.eligible && a.round.is_some()).then(|| view! {
+                                    <p class="hint" data-testid="others-applied">{others_applied(a.others_applied)}</p>
+                                })}
+                                {(a.eligible && a.already_applied).then(|| view! {
+                                    <p class="verdict no" data-testid="already-applied">{t(Msg::AlreadyApplied)}</p>
+                                })}
+                                {(a.eligible && !a.already_applied).then(|| view! {
                                     <p class="hint">{t(Msg::ApplyLater)}</p>
                                     <p><a class="button" href=format!("/apply?lot={}&owned={}", a.lot, a.owned)>{t(Msg::ApplyLink)}</a></p>
                                 })}

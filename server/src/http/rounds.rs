@@ -201,6 +201,30 @@ pub async fn check(
         address: owned_row.address.as_deref(),
     };
     let answer = eligibility::explain(&evidence, &rules, owned_parcel, offering);
+    // Before the form: whether this property has applied in the round
+    // already, and how many others want the lot (counts only).
+    let (already_applied, others_applied) = match &round {
+        Some(r) => {
+            let applied = sqlx::query!(
+                r#"
+                select exists (select 1 from applications where round_id = $1 and owned_pin = $2) as "already!",
+                       (select count(*) from application_lots l join applications a on a.id = l.application_id
+                         where l.round_id = $1 and l.lot_pin = $3 and a.owned_pin <> $2
+                           and l.state not in ('denied', 'withdrawn')) as "others!"
+                "#,
+                r.id,
+                owned.as_str(),
+                lot.as_str()
+            )
+            .fetch_one(pool)
+            .await?;
+            (
+                applied.already,
+                u32::try_from(applied.others).unwrap_or(u32::MAX),
+            )
+        }
+        None => (false, 0),
+    };
     Ok(Json(EligibilityAnswer {
         lot: lot.into_string(),
         owned: owned.into_string(),
@@ -212,6 +236,8 @@ pub async fn check(
         same_block: evidence.same_block,
         explanation: answer.text,
         round: round.as_ref().map(rounds::Round::summary),
+        already_applied,
+        others_applied,
     }))
 }
 
