@@ -42,7 +42,9 @@ impl PlannedUse {
     }
 }
 
-/// One field that needs the applicant's attention.
+/// One field that needs the applicant's attention: the field's name for
+/// programs, and a whole sentence for the person (which never leans on the
+/// field's name: "Your name is required.", not "applicant_name: is required").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
@@ -52,10 +54,11 @@ pub struct FieldError {
 }
 
 impl FieldError {
+    /// `message` is made a sentence ([`crate::format::sentence`]).
     pub fn new(field: &str, message: impl Into<String>) -> FieldError {
         FieldError {
             field: field.to_owned(),
-            message: message.into(),
+            message: crate::format::sentence(&message.into()),
         }
     }
 }
@@ -95,25 +98,51 @@ pub const MAX_TEXT: usize = 200;
 /// Longest free text on the planned use.
 pub const MAX_DETAILS: usize = 2000;
 
+/// Whether a field is one line (an input) or may hold line breaks (a
+/// textarea, whose lines a browser sends joined by CR LF).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lines {
+    One,
+    Many,
+}
+
+/// A text field's checks; `label` names it in words ("Your name"), for the
+/// messages.
 fn text_field(
     errors: &mut Vec<FieldError>,
-    field: &str,
+    (field, label): (&str, &str),
     value: &str,
     required: &str,
     max: usize,
+    lines: Lines,
 ) -> String {
-    let value = value.trim();
+    let normalised;
+    let value = match lines {
+        Lines::One => value.trim(),
+        Lines::Many => {
+            normalised = value.replace("\r\n", "\n").replace('\r', "\n");
+            normalised.trim()
+        }
+    };
+    let allowed = |c: char| lines == Lines::Many && c == '\n';
     if value.is_empty() && !required.is_empty() {
         errors.push(FieldError::new(field, required));
     } else if value.chars().count() > max {
         errors.push(FieldError::new(
             field,
-            format!("must be at most {max} characters"),
+            format!("{label} must be at most {max} characters long"),
         ));
-    } else if value.chars().any(|c| c.is_control() && c != '\n') {
+    } else if value.chars().any(|c| c.is_control() && !allowed(c)) {
         errors.push(FieldError::new(
             field,
-            "must not contain control characters",
+            match lines {
+                Lines::One => {
+                    format!("{label} must be on one line, without tabs or other control characters")
+                }
+                Lines::Many => {
+                    format!("{label} may hold line breaks, but no tabs or other control characters")
+                }
+            },
         ));
     }
     value.to_owned()
@@ -140,17 +169,19 @@ impl ApplicationForm {
         let mut errors = Vec::new();
         let applicant_name = text_field(
             &mut errors,
-            "applicant_name",
+            ("applicant_name", "Your name"),
             &self.applicant_name,
-            "is required: your name as on the deed",
+            "Your name is required, as it is written on the deed",
             MAX_TEXT,
+            Lines::One,
         );
         let email = text_field(
             &mut errors,
-            "email",
+            ("email", "Your email address"),
             &self.email,
-            "is required: we send your status link there",
+            "Your email address is required: we send your status link there",
             MAX_TEXT,
+            Lines::One,
         );
         if !email.is_empty() && !email_ok(&email) {
             errors.push(FieldError::new(
@@ -158,7 +189,14 @@ impl ApplicationForm {
                 format!("{email:?} is not an email address"),
             ));
         }
-        let phone = text_field(&mut errors, "phone", &self.phone, "", 40);
+        let phone = text_field(
+            &mut errors,
+            ("phone", "The phone number"),
+            &self.phone,
+            "",
+            40,
+            Lines::One,
+        );
         if !phone.is_empty()
             && (phone.chars().filter(char::is_ascii_digit).count() < 7
                 || !phone
@@ -172,17 +210,18 @@ impl ApplicationForm {
         }
         let mailing_address = text_field(
             &mut errors,
-            "mailing_address",
+            ("mailing_address", "Your mailing address"),
             &self.mailing_address,
-            "is required: where the city can write to you",
+            "Your mailing address is required: the city writes to you there",
             MAX_TEXT,
+            Lines::Many,
         );
         let owned = match Pin::parse(self.owned.trim(), format) {
             Ok(pin) => Some(pin),
             Err(_) if self.owned.trim().is_empty() => {
                 errors.push(FieldError::new(
                     "owned",
-                    "is required: the property you own beside the lot",
+                    "Name the property you own beside the lot",
                 ));
                 None
             }
@@ -231,10 +270,11 @@ impl ApplicationForm {
         }
         let details = text_field(
             &mut errors,
-            "planned_use_details",
+            ("planned_use_details", "What you plan"),
             &self.planned_use_details,
             "",
             MAX_DETAILS,
+            Lines::Many,
         );
         if planned_use == Some(PlannedUse::Other) && details.is_empty() {
             errors.push(FieldError::new(
@@ -327,7 +367,7 @@ pub fn document_kind(bytes: &[u8]) -> Result<DocumentKind, String> {
             Err("the PNG is cut short".into())
         };
     }
-    Err("is not a PDF, JPEG or PNG file".into())
+    Err("The file is not a PDF, JPEG or PNG file".into())
 }
 
 #[cfg(test)]
@@ -387,7 +427,15 @@ mod tests {
                 "attests_taxes"
             ]
         );
-        assert_eq!(errors[5].message, "lot 16-16-118-030-0000 is listed twice");
+        assert_eq!(errors[5].message, "Lot 16-16-118-030-0000 is listed twice.");
+        assert_eq!(
+            errors[0].message,
+            "Your name is required, as it is written on the deed."
+        );
+        assert_eq!(
+            errors[1].message,
+            "\"ada at example\" is not an email address."
+        );
     }
 
     #[test]
@@ -403,7 +451,7 @@ mod tests {
         let errors = form.check(2, PinFormat::Cook).unwrap_err();
         assert_eq!(
             errors[0].message,
-            "this round allows at most 2 lots per application, not 3"
+            "This round allows at most 2 lots per application, not 3."
         );
         assert!(form.check(3, PinFormat::Cook).is_ok());
         let none = ApplicationForm {
@@ -412,7 +460,7 @@ mod tests {
         };
         assert_eq!(
             none.check(2, PinFormat::Cook).unwrap_err()[0].message,
-            "choose at least one lot"
+            "Choose at least one lot."
         );
         let itself = ApplicationForm {
             lots: vec!["16161180290000".into()],
@@ -420,8 +468,38 @@ mod tests {
         };
         assert_eq!(
             itself.check(2, PinFormat::Cook).unwrap_err()[0].message,
-            "a lot cannot be the property you own"
+            "A lot cannot be the property you own."
         );
+    }
+
+    #[test]
+    fn a_textarea_may_hold_line_breaks_but_no_other_control_characters() {
+        let two_lines = ApplicationForm {
+            mailing_address: "5312 W Van Buren St\r\nChicago IL 60644\r\n".into(),
+            planned_use_details: "tomatoes\rbeans".into(),
+            ..good()
+        };
+        let checked = two_lines.check(2, PinFormat::Cook).unwrap();
+        assert_eq!(
+            checked.mailing_address,
+            "5312 W Van Buren St\nChicago IL 60644"
+        );
+        assert_eq!(
+            checked.planned_use_details.as_deref(),
+            Some("tomatoes\nbeans")
+        );
+        let tab = ApplicationForm {
+            mailing_address: "5312 W Van Buren St\tChicago".into(),
+            ..good()
+        };
+        let errors = tab.check(2, PinFormat::Cook).unwrap_err();
+        assert_eq!(errors[0].field, "mailing_address");
+        let broken_name = ApplicationForm {
+            applicant_name: "Ada\r\nNeighbour".into(),
+            ..good()
+        };
+        let errors = broken_name.check(2, PinFormat::Cook).unwrap_err();
+        assert_eq!(errors[0].field, "applicant_name");
     }
 
     #[test]
@@ -441,7 +519,7 @@ mod tests {
         );
         assert_eq!(
             document_kind(b"MZ\x90\x00 this is an exe").unwrap_err(),
-            "is not a PDF, JPEG or PNG file"
+            "The file is not a PDF, JPEG or PNG file"
         );
         assert!(document_kind(b"").is_err());
         let big = vec![b' '; MAX_DOCUMENT_BYTES + 1];

@@ -19,24 +19,26 @@ pub struct BBox {
 /// Why a `bbox` parameter was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum BBoxError {
-    #[error("must be four comma-separated numbers minLon,minLat,maxLon,maxLat; got {0} value(s)")]
+    #[error(
+        "The map area must be four comma-separated numbers minLon,minLat,maxLon,maxLat; got {0} value(s)."
+    )]
     WrongCount(usize),
-    #[error("{name} is not a number: {value:?}")]
+    #[error("The map area's {name} is not a number: {value:?}.")]
     NotANumber { name: &'static str, value: String },
-    #[error("{name} must be a finite number, got {value}")]
+    #[error("The map area's {name} must be a finite number, got {value}.")]
     NotFinite { name: &'static str, value: String },
     #[error(
-        "{name} = {value} is out of range: longitudes lie in [-180, 180], latitudes in [-90, 90]"
+        "The map area's {name} = {value} is out of range: longitudes lie in [-180, 180], latitudes in [-90, 90]."
     )]
     OutOfRange { name: &'static str, value: f64 },
-    #[error("{min_name} ({min}) must be less than {max_name} ({max})")]
+    #[error("The map area's {min_name} ({min}) must be less than its {max_name} ({max}).")]
     Inverted {
         min_name: &'static str,
         min: f64,
         max_name: &'static str,
         max: f64,
     },
-    #[error("covers {area:.4} square degrees, more than the {max} allowed: zoom in")]
+    #[error("The map area covers {area:.4} square degrees, more than the {max} allowed: zoom in.")]
     TooLarge { area: f64, max: f64 },
 }
 

@@ -1,4 +1,5 @@
-//! Numbers for people, the same on the server and in the browser.
+//! Numbers and sentences for people, the same on the server and in the
+//! browser.
 
 /// 21844 -> "21,844".
 pub fn thousands(n: i64) -> String {
@@ -13,9 +14,35 @@ pub fn thousands(n: i64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
+/// `text` as a sentence a person reads: trimmed, its first letter a
+/// capital, ending with a full stop (unless it ends with one already, or
+/// with `?` or `!`). Every message of an error answer goes through here.
+pub fn sentence(text: &str) -> String {
+    let text = text.trim();
+    let mut chars = text.chars();
+    let Some(first) = chars.next() else {
+        return String::new();
+    };
+    let mut out: String = first.to_uppercase().chain(chars).collect();
+    if !out.ends_with(['.', '?', '!']) {
+        out.push('.');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_message_is_made_a_sentence() {
+        assert_eq!(sentence("the PIN is empty"), "The PIN is empty.");
+        assert_eq!(sentence(" Choose one. "), "Choose one.");
+        assert_eq!(sentence("\"12\" is not a PIN"), "\"12\" is not a PIN.");
+        assert_eq!(sentence("Really?"), "Really?");
+        assert_eq!(sentence("étage"), "Étage.");
+        assert_eq!(sentence(""), "");
+    }
 
     #[test]
     fn numbers_are_grouped_by_thousands() {

@@ -124,6 +124,30 @@ impl LotState {
     }
 }
 
+impl LotState {
+    /// What the applicant reads about this state, knowing their place in the
+    /// lot's lottery (`rank` of `of`) once it is drawn: below rank 1 the lot
+    /// waits in `LotteryPending`, and "a public lottery will decide" is no
+    /// longer true.
+    pub fn plain_in_line(self, rank: Option<u32>, of: u32) -> String {
+        match (self, rank) {
+            (LotState::LotteryPending, Some(rank)) if rank > 1 => {
+                let ahead = if rank == 2 {
+                    "the neighbour ahead of you drops out".to_owned()
+                } else {
+                    format!("the {} neighbours ahead of you drop out", rank - 1)
+                };
+                format!(
+                    "The public lottery was drawn: you are number {rank} of {of} in line. \
+                     The lot is offered to number 1 first. If {ahead}, it is offered to you \
+                     without a new draw, and we will write to you."
+                )
+            }
+            _ => self.plain().to_owned(),
+        }
+    }
+}
+
 impl std::fmt::Display for LotState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -461,6 +485,32 @@ parsed_by_name!(Role, "a role", "reviewer, admin or analyst");
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn after_the_draw_the_neighbours_in_line_read_their_place() {
+        let second = LotState::LotteryPending.plain_in_line(Some(2), 3);
+        assert_eq!(
+            second,
+            "The public lottery was drawn: you are number 2 of 3 in line. The lot is offered \
+             to number 1 first. If the neighbour ahead of you drops out, it is offered to you \
+             without a new draw, and we will write to you."
+        );
+        assert!(!second.contains("will decide"));
+        assert!(
+            LotState::LotteryPending
+                .plain_in_line(Some(3), 3)
+                .contains("If the 2 neighbours ahead of you drop out")
+        );
+        // Before the draw, and for every other state, the plain words.
+        assert_eq!(
+            LotState::LotteryPending.plain_in_line(None, 3),
+            LotState::LotteryPending.plain()
+        );
+        assert_eq!(
+            LotState::DisclosurePending.plain_in_line(Some(1), 3),
+            LotState::DisclosurePending.plain()
+        );
+    }
 
     #[test]
     fn names_round_trip() {

@@ -91,6 +91,10 @@ pub enum Msg {
     CheckFailed,
     Eligible,
     NotEligible,
+    AlreadyApplied,
+    OthersNone,
+    OthersOne,
+    OthersMany,
     NotOffered,
     ApplyLater,
     ApplyTitle,
@@ -250,6 +254,16 @@ pub fn t(msg: Msg) -> &'static str {
         Msg::CheckFailed => "Could not check: {0}",
         Msg::Eligible => "You qualify for this lot.",
         Msg::NotEligible => "You do not qualify for this lot.",
+        Msg::AlreadyApplied => {
+            "This property has applied in this round already: there is one application per property per round. To see it or follow it, open the status link in the email you received."
+        }
+        Msg::OthersNone => "No other neighbour has applied for this lot yet.",
+        Msg::OthersOne => {
+            "1 other neighbour has applied for this lot; with the same priority, a public lottery decides."
+        }
+        Msg::OthersMany => {
+            "{0} other neighbours have applied for this lot; with the same priority, a public lottery decides."
+        }
         Msg::NotOffered => "This parcel is not for sale.",
         Msg::ApplyLater => "Apply online: it takes a few minutes, with your deed at hand.",
         Msg::ApplyTitle => "Apply for lot {0}",
@@ -325,6 +339,15 @@ pub fn t(msg: Msg) -> &'static str {
     }
 }
 
+/// How many other neighbours have applied for a lot, in words.
+pub fn others_applied(n: u32) -> String {
+    match n {
+        0 => t(Msg::OthersNone).to_owned(),
+        1 => t(Msg::OthersOne).to_owned(),
+        n => tf(Msg::OthersMany, &[&n.to_string()]),
+    }
+}
+
 /// The text of `msg` with `{0}`, `{1}`, ... replaced by `args`, in order.
 pub fn tf(msg: Msg, args: &[&str]) -> String {
     let mut text = t(msg).to_owned();
@@ -348,6 +371,19 @@ mod tests {
         ] {
             assert!(!t(msg).is_empty());
         }
+    }
+
+    #[test]
+    fn the_others_who_applied_are_counted_in_words() {
+        assert_eq!(
+            others_applied(0),
+            "No other neighbour has applied for this lot yet."
+        );
+        assert!(others_applied(1).starts_with("1 other neighbour has applied"));
+        assert_eq!(
+            others_applied(2),
+            "2 other neighbours have applied for this lot; with the same priority, a public lottery decides."
+        );
     }
 
     #[test]

@@ -118,7 +118,7 @@ pub async fn submit(
         None => {
             errors.push(FieldError::new(
                 "deed",
-                "is required: a PDF, JPEG or PNG of your deed",
+                "Your deed is required: a PDF, JPEG or PNG of it",
             ));
             None
         }

@@ -143,12 +143,12 @@ async fn every_bad_parameter_gets_a_400_naming_it(pool: PgPool) {
         (
             "/api/parcels?bbox=-87.7,41.8,-87.8,41.9",
             "bbox",
-            "minLon (-87.7) must be less than maxLon",
+            "The map area's minLon (-87.7) must be less than its maxLon",
         ),
         (
             "/api/parcels?bbox=-87.8,41.9,-87.7,41.8",
             "bbox",
-            "minLat (41.9) must be less than maxLat",
+            "The map area's minLat (41.9) must be less than its maxLat",
         ),
         ("/api/parcels?bbox=-88,41,-87,42", "bbox", "zoom in"),
         (

@@ -359,13 +359,13 @@ async fn every_refusal_names_its_field_and_leaves_nothing_behind(pool: PgPool) {
             fields(&far, &lot, "a@b.org"),
             deed,
             "lots",
-            "you do not qualify for lot",
+            "You do not qualify for lot",
         ),
         (
             fields("99-99-999-999-9999", &lot, "a@b.org"),
             deed,
             "owned",
-            "no parcel has PIN 99-99-999-999-9999",
+            "No parcel has PIN 99-99-999-999-9999.",
         ),
     ];
     for (f, d, field, message) in cases {

@@ -159,8 +159,16 @@ async fn nothing_found_is_an_empty_list(pool: PgPool) {
 async fn a_bad_query_gets_a_400_naming_it(pool: PgPool) {
     let long = "x".repeat(101);
     for (uri, parameter, words) in [
-        ("/api/search".to_owned(), "q", "required"),
-        ("/api/search?q=%20%20".to_owned(), "q", "required"),
+        (
+            "/api/search".to_owned(),
+            "q",
+            "Type part of an address or a PIN.",
+        ),
+        (
+            "/api/search?q=%20%20".to_owned(),
+            "q",
+            "Type part of an address or a PIN.",
+        ),
         (format!("/api/search?q={long}"), "q", "longer than 100"),
         (
             "/api/search?q=adams&limit=51".to_owned(),

@@ -581,6 +581,39 @@ test("a neighbour asks whether they qualify for a lot and gets the answer in pla
   await page.close();
 });
 
+test("after No parcel matches, the previous verdict and parcel are no longer on screen", async () => {
+  const [lot, , address] = lotAndNeighbour("asc");
+  const { page, errors } = await open(`/?pin=${lot}`);
+  await askWhetherQualified(page, address);
+  await page.waitForSelector("[data-testid=verdict]");
+  // Another property that matches nothing: its box says so, and the verdict
+  // on the first one goes (with its outline on the map).
+  await page.fill("#owned-input", "zzzz qqqq");
+  await page.waitForFunction(() => /No parcel matches/.test(document.querySelector(".qualify .search-message")?.textContent ?? ""));
+  assert.equal(await page.locator("[data-testid=verdict]").count(), 0, "no verdict stays beside No parcel matches");
+  assert.equal(await page.locator(".qualify a.button").count(), 0, "nor its Apply link");
+  const outlined = await page.evaluate(() => JSON.stringify(window.__sidelotMap.getFilter("parcels-owned")));
+  assert.ok(!outlined.includes(lotAndNeighbour("asc")[1]), `no owned parcel is outlined: ${outlined}`);
+  // Asked again, the verdict comes back; then the page's search finds
+  // nothing: the lot's panel (and the verdict in it) goes, the focus stays.
+  await page.fill("#owned-input", "");
+  await page.type("#owned-input", address.toLowerCase(), { delay: 10 });
+  await page.waitForSelector("#owned-results [role=option]");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("[data-testid=verdict]");
+  await page.click("#search-input");
+  await page.fill("#search-input", "zzzz qqqq");
+  await page.waitForFunction(() => /No parcel matches/.test(document.querySelector("header .search-message").textContent));
+  await page.waitForFunction(() => !document.querySelector("aside.panel"), null, { timeout: 5000 });
+  assert.equal(await page.locator("[data-testid=verdict]").count(), 0);
+  assert.equal(new URL(page.url()).searchParams.get("pin"), null, "the URL no longer names the lot");
+  assert.equal(await focusedId(page, "search-input"), "search-input");
+  await page.screenshot({ path: path.join(shots, "search-none.png") });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("from the map to a sent application: qualify, fill the form step by step, upload the deed, get the email, open the status page", async () => {
   // Another lot than the previous test's, so that this neighbour has not
   // applied yet; the neighbour qualifies for a second lot too.
@@ -687,6 +720,108 @@ test("from the map to a sent application: qualify, fill the form step by step, u
   await page.close();
 });
 
+/** An offered lot nobody applied for, with two neighbours (PIN and address)
+ * sharing a long boundary with it, neither of which has applied. */
+function lotAndTwoFreshNeighbours() {
+  const rows = sql(`
+    select l.pin || '|' || p.pin || '|' || p.address
+      from round_lots r join parcels l on l.pin = r.pin
+      join parcels p on p.pin <> l.pin and p.geom && l.geom and ST_Intersects(p.geom, l.geom)
+     where p.address is not null
+       and not exists (select 1 from application_lots a where a.lot_pin = l.pin)
+       and not exists (select 1 from applications a where a.owned_pin = p.pin)
+       and ST_Length(ST_Intersection(ST_Boundary(l.geom), ST_Buffer(p.geom, 0.000001))::geography) > 10
+     order by l.pin, p.pin`).split("\n").map((row) => row.split("|"));
+  const byLot = new Map();
+  for (const row of rows) byLot.set(row[0], [...(byLot.get(row[0]) ?? []), row]);
+  const [lot, [a, b]] = [...byLot].find(([, neighbours]) => neighbours.length >= 2);
+  return { lot, first: { pin: a[1], address: a[2] }, second: { pin: b[1], address: b[2] } };
+}
+
+test("the pre-check says before the form that this property has applied, and how many others have", async () => {
+  const { lot, first, second } = lotAndTwoFreshNeighbours();
+  await applyByApi(lot, first.pin, "first@example.org");
+  // The property that applied: told so, with the way to its application,
+  // and no Apply link.
+  const { page, errors } = await open(`/?pin=${lot}`);
+  // By PIN: an address may name several parcels.
+  const ask = async (pin) => {
+    await page.fill("#owned-input", "");
+    await page.type("#owned-input", pin, { delay: 10 });
+    await page.waitForSelector("#owned-results [role=option]");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
+  };
+  await page.waitForSelector("[data-testid=panel-pin]");
+  await page.getByRole("button", { name: "Do I qualify?" }).click();
+  await ask(first.pin);
+  await page.waitForSelector("[data-testid=already-applied]");
+  assert.match(await page.textContent("[data-testid=already-applied]"),
+    /^This property has applied in this round already: .+ open the status link in the email you received\.$/);
+  assert.equal(await page.locator(".qualify a.button").count(), 0, "no Apply link for a second application");
+  assert.equal(await page.textContent("[data-testid=others-applied]"), "No other neighbour has applied for this lot yet.");
+  await page.screenshot({ path: path.join(shots, "qualify-applied.png") });
+  // Its neighbour: how many applied, naming no one, and the way to apply.
+  await ask(second.pin);
+  await page.waitForFunction(() => /1 other neighbour has applied/.test(document.querySelector("[data-testid=others-applied]")?.textContent ?? ""));
+  assert.equal(await page.textContent("[data-testid=others-applied]"),
+    "1 other neighbour has applied for this lot; with the same priority, a public lottery decides.");
+  assert.equal(await page.locator("[data-testid=already-applied]").count(), 0);
+  assert.equal(await page.locator(".qualify a.button").count(), 1);
+  assert.doesNotMatch(await page.textContent(".qualify"), /first@example\.org|Bo Neighbour/);
+  assert.deepEqual(await axeViolations(page), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** What sticks out to the right of the viewport (or of its scroll box) on
+ * this page: the page itself, and each element matching `selector`. */
+async function overflowing(page, selector) {
+  return page.evaluate((selector) => {
+    const out = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth) out.push(`the page: ${root.scrollWidth} > ${root.clientWidth}`);
+    for (const el of document.querySelectorAll(selector)) {
+      const box = el.getBoundingClientRect();
+      if (box.right > root.clientWidth + 0.5) out.push(`${el.tagName} ${el.textContent.slice(0, 30)}: right ${box.right}`);
+      if (el.scrollWidth > el.clientWidth + 1) out.push(`${el.tagName} scrolls: ${el.scrollWidth} > ${el.clientWidth}`);
+    }
+    return out;
+  }, selector);
+}
+
+test("at 360 px the status page's table and the list view's columns fit the screen", async () => {
+  const [[lot, owned]] = twoFreshPairs();
+  const receipt = await applyByApi(lot, owned, "narrow@example.org");
+  const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+  await page.goto(receipt.status_url);
+  await page.waitForSelector("[data-testid=lot-state]");
+  assert.deepEqual(await overflowing(page, "main, main table, main table td, main h2"), []);
+  // Each cell is read under its column's name.
+  const where = await page.evaluate(() => getComputedStyle(document.querySelector("[data-testid=lot-state]"), "::before").content);
+  assert.equal(where, '"Where it stands"');
+  await page.screenshot({ path: path.join(shots, "status-360.png"), fullPage: true });
+  await page.close();
+
+  // The list view at street level: every column, Status last, inside the list.
+  const { url } = await streetView();
+  const { page: map, errors } = await open(url, { width: 360, height: 740 });
+  await map.click(".list-toggle");
+  await map.waitForSelector("#parcel-list tbody tr");
+  const cut = await map.evaluate(() => {
+    const list = document.querySelector("#parcel-list").getBoundingClientRect();
+    const scroll = document.querySelector("#parcel-list .table-scroll");
+    const status = [...document.querySelectorAll("#parcel-list th")].at(-1).getBoundingClientRect();
+    return { status: status.right, list: list.right, scrolls: scroll.scrollWidth > scroll.clientWidth + 1, text: document.querySelector("#parcel-list th:last-child").textContent };
+  });
+  assert.equal(cut.text, "Status");
+  assert.ok(cut.status <= cut.list && !cut.scrolls, `the Status column is cut off: ${JSON.stringify(cut)}`);
+  assert.deepEqual(await overflowing(map, "#parcel-list, #parcel-list td"), []);
+  await map.screenshot({ path: path.join(shots, "list-360.png") });
+  assert.deepEqual(errors, []);
+  await map.close();
+});
+
 /** Applies for `lot` as the owner of `owned` through the API; the receipt. */
 async function applyByApi(lot, owned, email) {
   const form = new FormData();
@@ -774,7 +909,7 @@ test("staff sign in, filter the queue, move one application to disclosure and de
   await openInQueue(page, b.tracking_code);
   await page.getByRole("button", { name: "Deny…" }).click();
   await page.getByRole("button", { name: "Confirm" }).click();
-  await page.waitForFunction(() => /reason_code: is required/.test(document.querySelector(".lot-review [role=alert]").textContent));
+  await page.waitForFunction(() => /A reason is required: pick one from the catalogue\./.test(document.querySelector(".lot-review [role=alert]").textContent));
   await page.selectOption(`#lot-${lotB}-reason`, "deed_mismatch");
   await page.fill(`#lot-${lotB}-note`, "The deed names someone else.");
   await page.getByRole("button", { name: "Confirm" }).click();
@@ -859,8 +994,8 @@ test("an analyst uploads a lot inventory, follows the import and reads every ref
   // Nothing chosen: the missing fields are named.
   await page.check("input[name=kind][value=lots]");
   await page.getByRole("button", { name: "Upload and import" }).click();
-  await page.waitForFunction(() => /file: is required/.test(document.querySelector(".upload [role=status]").textContent)
-    && /round: is required/.test(document.querySelector(".upload [role=status]").textContent));
+  await page.waitForFunction(() => /Choose a file to upload\./.test(document.querySelector(".upload [role=status]").textContent)
+    && /Choose the round offering the lots\./.test(document.querySelector(".upload [role=status]").textContent));
   await page.selectOption("#import-round", "test-round");
   await page.setInputFiles("#import-file", { name: "more-lots.csv", mimeType: "text/csv",
     buffer: Buffer.from(`pin,price\n${offered},1.00\n99999999999999,1.00\nnot a pin,\n`) });

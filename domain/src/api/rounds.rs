@@ -58,6 +58,15 @@ pub struct EligibilityAnswer {
     pub explanation: String,
     /// The round offering the lot (open, or else upcoming), if any.
     pub round: Option<RoundSummary>,
+    /// This property has applied in that round already (there is one
+    /// application per property per round): its status link is in the
+    /// email the applicant received. Says nothing else about it.
+    #[serde(default)]
+    pub already_applied: bool,
+    /// How many applications from other properties ask for this lot in
+    /// that round and are still in review (a count: no one is named).
+    #[serde(default)]
+    pub others_applied: u32,
 }
 
 /// Answer of `GET /api/rounds/{slug}/eligible-lots?owned=PIN`: the lots the

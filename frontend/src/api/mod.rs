@@ -53,29 +53,30 @@ impl ApiError {
         }
     }
 
-    /// The refusal in one line: every field at fault as `field: message`,
-    /// joined by `; `, or the message when no field is named.
+    /// The refusal in words: the sentence of every field at fault, one
+    /// after the other (field names are for programs and never shown), or
+    /// the message when no field is named.
     pub fn explain(&self) -> String {
         match self {
             ApiError::Server { fields, .. } if !fields.is_empty() => fields
                 .iter()
-                .map(|f| format!("{}: {}", f.field, f.message))
+                .map(|f| f.message.as_str())
                 .collect::<Vec<_>>()
-                .join("; "),
+                .join(" "),
             _ => self.message(),
         }
     }
 }
 
-/// The messages for one field among `errors`, joined by `; ` (empty when
-/// the field is fine): what a form shows beside the field.
+/// The sentences for one field among `errors`, one after the other (empty
+/// when the field is fine): what a form shows beside the field.
 pub fn messages_for(errors: &[FieldError], field: &str) -> String {
     errors
         .iter()
         .filter(|e| e.field == field)
         .map(|e| e.message.as_str())
         .collect::<Vec<_>>()
-        .join("; ")
+        .join(" ")
 }
 
 /// A path segment or query value, escaped.
@@ -195,8 +196,12 @@ mod tests {
     #[test]
     fn a_refusal_names_every_field_at_fault_or_says_its_message() {
         assert_eq!(
-            refused(&[("email", "is not an email"), ("role", "is unknown")]).explain(),
-            "email: is not an email; role: is unknown"
+            refused(&[
+                ("email", "That is not an email."),
+                ("role", "No such role.")
+            ])
+            .explain(),
+            "That is not an email. No such role."
         );
         assert_eq!(refused(&[]).explain(), "Some fields are wrong.");
         assert_eq!(
@@ -208,12 +213,15 @@ mod tests {
     #[test]
     fn a_field_shows_only_its_own_messages() {
         let errors = refused(&[
-            ("email", "is required"),
-            ("name", "is required"),
-            ("email", "is too long"),
+            ("email", "Your email is required."),
+            ("name", "Your name is required."),
+            ("email", "It is too long."),
         ])
         .fields();
-        assert_eq!(messages_for(&errors, "email"), "is required; is too long");
+        assert_eq!(
+            messages_for(&errors, "email"),
+            "Your email is required. It is too long."
+        );
         assert_eq!(messages_for(&errors, "phone"), "");
     }
 }

@@ -7,7 +7,7 @@ use sidelot_domain::api::{EligibilityAnswer, SearchResult};
 
 use crate::api::{self, ApiError};
 use crate::components::search::SearchBox;
-use crate::messages::{Msg, t, tf};
+use crate::messages::{Msg, others_applied, t, tf};
 
 #[derive(Debug, Clone, PartialEq)]
 enum Check {
@@ -36,6 +36,12 @@ pub fn Qualify(lot: String, on_owned: Callback<Option<String>>) -> impl IntoView
             });
         });
     });
+    // A new search that finds nothing: the verdict on the previous property
+    // no longer answers what the neighbour typed.
+    let none = Callback::new(move |()| {
+        on_owned.run(None);
+        check.set(Check::Idle);
+    });
     view! {
         <Show
             when=move || open.get()
@@ -55,7 +61,7 @@ pub fn Qualify(lot: String, on_owned: Callback<Option<String>>) -> impl IntoView
         >
             <div class="qualify" role="group" aria-labelledby="qualify-title">
                 <h3 id="qualify-title">{t(Msg::Qualify)}</h3>
-                <SearchBox on_choose=chosen id="owned" label=Msg::OwnedLabel landmark=false />
+                <SearchBox on_choose=chosen on_none=none id="owned" label=Msg::OwnedLabel landmark=false />
                 <div class="verdict-area" role="status" aria-live="polite">
                     {move || match check.get() {
                         Check::Idle => ().into_any(),
@@ -71,7 +77,13 @@ pub fn Qualify(lot: String, on_owned: Callback<Option<String>>) -> impl IntoView
                                 <p class=class data-testid="verdict" data-relation=a.relation.as_str()>
                                     <strong>{headline}</strong>" "{a.explanation.clone()}
                                 </p>
-                                {a.eligible.then(|| view! {
+                                {(a.eligible && a.round.is_some()).then(|| view! {
+                                    <p class="hint" data-testid="others-applied">{others_applied(a.others_applied)}</p>
+                                })}
+                                {(a.eligible && a.already_applied).then(|| view! {
+                                    <p class="verdict no" data-testid="already-applied">{t(Msg::AlreadyApplied)}</p>
+                                })}
+                                {(a.eligible && !a.already_applied).then(|| view! {
                                     <p class="hint">{t(Msg::ApplyLater)}</p>
                                     <p><a class="button" href=format!("/apply?lot={}&owned={}", a.lot, a.owned)>{t(Msg::ApplyLink)}</a></p>
                                 })}

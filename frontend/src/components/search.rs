@@ -39,7 +39,16 @@ pub fn SearchBox(
     /// A `form role="search"` landmark (the page's search), or a plain group.
     #[prop(default = true)]
     landmark: bool,
+    /// Hears that a search found nothing (or failed), so that whatever the
+    /// previous choice showed can go: it no longer answers what is typed.
+    #[prop(optional)]
+    on_none: Option<Callback<()>>,
 ) -> impl IntoView {
+    let nothing = move || {
+        if let Some(on_none) = on_none {
+            on_none.run(());
+        }
+    };
     let query = RwSignal::new(String::new());
     let found = RwSignal::new(Found::Idle);
     let active = RwSignal::new(None::<usize>);
@@ -86,6 +95,9 @@ pub fn SearchBox(
             match api::public::search(&q, SHOWN, &signal).await {
                 Ok(answer) => {
                     active.set(None);
+                    if answer.results.is_empty() {
+                        nothing();
+                    }
                     match answer.results.first() {
                         Some(first) if take_first => choose(first.clone()),
                         _ => found.set(Found::Results {
@@ -96,6 +108,7 @@ pub fn SearchBox(
                 }
                 Err(_) if signal.aborted() => {}
                 Err(ApiError::Server { message, .. } | ApiError::Network(message)) => {
+                    nothing();
                     found.set(Found::Failed(message));
                 }
             }

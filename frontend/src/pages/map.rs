@@ -391,6 +391,19 @@ pub fn MapPage() -> impl IntoView {
         };
         open_parcel(r.pin, how);
     });
+    // A search that finds nothing: the parcel of the previous one (and its
+    // verdict) goes, the focus stays in the search box.
+    let on_search_none = Callback::new(move |()| {
+        if url_pin.get_value().is_none() && selected.get_untracked().is_none() {
+            return;
+        }
+        with_map(&|m| map::highlight_owned(m, ""));
+        selected.set(None);
+        url_pin.set_value(None);
+        with_map(&|m| map::select_parcel(m, ""));
+        write_url(false);
+        focus_before.set_value(None);
+    });
     let on_list_open = Callback::new(move |pin: String| {
         let how = Open {
             push: true,
@@ -477,7 +490,7 @@ pub fn MapPage() -> impl IntoView {
                     <h1>{t(Msg::Title)}</h1>
                     <p class="tagline">{t(Msg::Tagline)}</p>
                 </div>
-                <SearchBox on_choose=on_search />
+                <SearchBox on_choose=on_search on_none=on_search_none />
                 <button
                     class="secondary list-toggle"
                     aria-expanded=move || list_open.get().to_string()

@@ -41,7 +41,7 @@ pub fn StatusPage(token: String) -> impl IntoView {
                         view! { <p class="hint" data-testid="confirm-hint">{t(Msg::EmailNotConfirmed)}</p> }.into_any()
                     }}
                     <h2>{t(Msg::YourLots)}</h2>
-                    <table>
+                    <table class="stacking">
                         <thead><tr>
                             <th scope="col">{t(Msg::Pin)}</th>
                             <th scope="col">{t(Msg::Address)}</th>
@@ -51,10 +51,10 @@ pub fn StatusPage(token: String) -> impl IntoView {
                         <tbody>
                             {s.lots.iter().map(|l| view! {
                                 <tr>
-                                    <td>{dashed(&l.pin)}</td>
-                                    <td>{l.address.clone().unwrap_or_else(|| t(Msg::NoAddress).to_owned())}</td>
-                                    <td>{l.explanation.clone()}</td>
-                                    <td data-testid="lot-state">{l.state_plain.clone()}
+                                    <td data-label=t(Msg::Pin)>{dashed(&l.pin)}</td>
+                                    <td data-label=t(Msg::Address)>{l.address.clone().unwrap_or_else(|| t(Msg::NoAddress).to_owned())}</td>
+                                    <td data-label=t(Msg::Relation)>{l.explanation.clone()}</td>
+                                    <td data-label=t(Msg::Where) data-testid="lot-state">{l.state_plain.clone()}
                                         {l.denial_reason.clone().map(|r| view! { <br/><strong>{tf(Msg::Reason, &[&r])}</strong> })}
                                         {l.lottery.clone().map(|x| view! { <br/><a href=x.page.clone() data-testid="lottery-standing">{match x.rank {
                                             Some(rank) => tf(Msg::LotteryStanding, &[&x.public_id, &rank.to_string(), &x.of.to_string()]),

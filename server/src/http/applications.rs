@@ -106,7 +106,7 @@ pub async fn submit(
         } else {
             ApiError::bad(
                 "body",
-                format!("not a readable multipart form: {}", e.body_text()),
+                format!("The form could not be read: {}", e.body_text()),
             )
         }
     };
@@ -238,20 +238,25 @@ pub async fn status(
             let state = LotState::parse(&l.state).ok_or_else(|| {
                 ApiError::Internal(anyhow::anyhow!("unknown lot state {:?} stored", l.state))
             })?;
+            let lottery = l
+                .public_id
+                .map(|public_id| sidelot_domain::api::LotteryStanding {
+                    public_id,
+                    rank: l.rank.and_then(|r| u32::try_from(r).ok()),
+                    of: l.entrants.and_then(|n| u32::try_from(n).ok()).unwrap_or(0),
+                    page: format!("/lottery/{}/{}", app.slug, l.lot_pin),
+                });
             Ok(AppliedLot {
                 relation: serde_json::from_value::<Relation>(serde_json::Value::String(l.relation))
                     .map_err(|e| ApiError::Internal(e.into()))?,
                 state,
-                state_plain: state.plain().to_owned(),
+                // After the draw, the place in line rather than "a lottery will decide".
+                state_plain: match &lottery {
+                    Some(x) => state.plain_in_line(x.rank, x.of),
+                    None => state.plain().to_owned(),
+                },
                 denial_reason: l.denial_reason,
-                lottery: l
-                    .public_id
-                    .map(|public_id| sidelot_domain::api::LotteryStanding {
-                        public_id,
-                        rank: l.rank.and_then(|r| u32::try_from(r).ok()),
-                        of: l.entrants.and_then(|n| u32::try_from(n).ok()).unwrap_or(0),
-                        page: format!("/lottery/{}/{}", app.slug, l.lot_pin),
-                    }),
+                lottery,
                 pin: l.lot_pin,
                 address: l.address,
                 priority: u32::try_from(l.priority).unwrap_or(0),

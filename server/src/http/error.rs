@@ -8,11 +8,14 @@ use sidelot_domain::application::FieldError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    /// A request parameter is wrong; the message says how.
-    #[error("{parameter}: {message}")]
+    /// A request parameter is wrong; the message, a sentence for a person,
+    /// says how (the parameter's name is in the answer's `parameter`).
+    #[error("{message}")]
     BadParameter { parameter: String, message: String },
-    /// Form fields are wrong: every one, each with its message.
-    #[error("{} fields need attention: {}", .0.len(), .0.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; "))]
+    /// Form fields are wrong: every one, each with its message. The answer's
+    /// message is their sentences one after the other (the fields' names are
+    /// in `fields`).
+    #[error("{}", .0.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join(" "))]
     Invalid(Vec<FieldError>),
     #[error("{0}")]
     NotFound(String),
@@ -39,10 +42,12 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// `parameter` is wrong; `message` says how, in words that do not lean
+    /// on the parameter's name (it is made a sentence).
     pub fn bad(parameter: &str, message: impl Into<String>) -> ApiError {
         ApiError::BadParameter {
             parameter: parameter.to_owned(),
-            message: message.into(),
+            message: sidelot_domain::format::sentence(&message.into()),
         }
     }
 }
@@ -73,7 +78,8 @@ impl ApiError {
             }
             Some("applications_one_per_owned_parcel") => ApiError::Invalid(vec![FieldError::new(
                 "owned",
-                "an application for this property exists already in this round: one per property per round",
+                "An application for this property has been sent in this round already: there can be one per property per round. \
+                 To see it, open the status link in the email we sent you.",
             )]),
             Some("applications_idempotency_key_unique") => ApiError::Conflict(
                 "This submission is being stored already: ask for its status with the same key."

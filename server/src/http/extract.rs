@@ -21,7 +21,7 @@ use super::ApiError;
 /// Why PostgreSQL's `text` would refuse `value`, if it would.
 fn unstorable(value: &str) -> Option<&'static str> {
     value.contains('\0').then_some(
-        "contains a NUL character (U+0000), which cannot be stored: remove it and send again",
+        "The text contains a NUL character (U+0000), which cannot be stored: remove it and send again",
     )
 }
 
@@ -89,11 +89,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
             let field = field_of(e.path())
                 .filter(|f| value.as_object_mut().and_then(|o| o.remove(f)).is_some());
             match field {
-                Some(field) => wrong.push(FieldError::new(&field, e.inner().to_string())),
+                Some(field) => wrong.push(FieldError::new(&field, unreadable(e.inner()))),
                 None if wrong.is_empty() => {
                     return Err(ApiError::bad(
                         "body",
-                        format!("Failed to deserialize the JSON body into the target type: {e}"),
+                        format!("The JSON body cannot be read: {e}"),
                     ));
                 }
                 // Setting the wrong fields aside left required ones out.
@@ -119,9 +119,24 @@ impl<S: Send + Sync> FromRequest<S> for Form {
             .map_err(|e| {
                 ApiError::bad(
                     "body",
-                    format!("is not a multipart/form-data body: {}", e.body_text()),
+                    format!(
+                        "The request is not a multipart/form-data body: {}",
+                        e.body_text()
+                    ),
                 )
             })
+    }
+}
+
+/// A value a type refused, in a sentence: the type's own message when it is
+/// one (it starts with a capital, as this crate's do), else serde's words
+/// after a sentence that says what happened.
+fn unreadable(e: &impl std::fmt::Display) -> String {
+    let text = e.to_string();
+    if text.starts_with(char::is_uppercase) {
+        text
+    } else {
+        format!("This value cannot be used: {text}")
     }
 }
 
@@ -155,7 +170,10 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
                         ApiError::bad(&key, message)
                     }
                     ErrorKind::ParseErrorAtKey { key, .. }
-                    | ErrorKind::InvalidUtf8InPathParam { key } => ApiError::bad(&key, text),
+                    | ErrorKind::InvalidUtf8InPathParam { key } => ApiError::bad(
+                        &key,
+                        format!("The address holds a value that cannot be read: {text}"),
+                    ),
                     _ => ApiError::Internal(anyhow::anyhow!("path parameters: {text}")),
                 })
             }
@@ -184,11 +202,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
         serde_path_to_error::deserialize(deserializer)
             .map(Query)
             .map_err(|e| match field_of(e.path()) {
-                Some(parameter) => ApiError::bad(&parameter, e.inner().to_string()),
-                None => ApiError::bad(
-                    "query",
-                    format!("Failed to deserialize query string: {}", e.inner()),
-                ),
+                Some(parameter) => ApiError::bad(&parameter, unreadable(e.inner())),
+                None => ApiError::bad("query", format!("The query cannot be read: {}", e.inner())),
             })
     }
 }
@@ -221,10 +236,10 @@ pub mod number {
         };
     }
 
-    number!(ApplicationNo, "is not an application number");
-    number!(MessageNo, "is not a message number");
-    number!(AccountNo, "is not an account number");
-    number!(ImportJobNo, "is not an import job number");
+    number!(ApplicationNo, "That is not an application number.");
+    number!(MessageNo, "That is not a message number.");
+    number!(AccountNo, "That is not an account number.");
+    number!(ImportJobNo, "That is not an import job number.");
 }
 
 #[cfg(test)]
@@ -265,7 +280,10 @@ mod tests {
         let (status, body) = answer("/n/twelve").await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(body["error"]["parameter"], "id");
-        assert_eq!(body["error"]["message"], "id: is not an application number");
+        assert_eq!(
+            body["error"]["message"],
+            "That is not an application number."
+        );
     }
 
     #[tokio::test]

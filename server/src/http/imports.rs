@@ -75,12 +75,15 @@ async fn upload_into(
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::Invalid(vec![FieldError::new(
                 "file",
-                format!("is larger than {} MB", MAX_UPLOAD_BYTES / (1024 * 1024)),
+                format!(
+                    "The file is larger than {} MB",
+                    MAX_UPLOAD_BYTES / (1024 * 1024)
+                ),
             )])
         } else {
             ApiError::bad(
                 "body",
-                format!("not a readable multipart form: {}", e.body_text()),
+                format!("The form could not be read: {}", e.body_text()),
             )
         }
     };
@@ -128,7 +131,7 @@ async fn upload_into(
             errors.push(FieldError::new(
                 "kind",
                 if other.is_empty() {
-                    "is required: parcels or lots".to_owned()
+                    "Choose what the file holds: parcels or lots".to_owned()
                 } else {
                     format!("{other:?} is not parcels or lots")
                 },
@@ -148,8 +151,8 @@ async fn upload_into(
         }
     };
     match &stored {
-        None => errors.push(FieldError::new("file", "is required")),
-        Some((_, _, 0)) => errors.push(FieldError::new("file", "is empty")),
+        None => errors.push(FieldError::new("file", "Choose a file to upload")),
+        Some((_, _, 0)) => errors.push(FieldError::new("file", "The file is empty")),
         Some((_, name, _)) => {
             if let Some(k) = kind
                 && let Some(problem) = jobs::wrong_file(k, name)
@@ -162,7 +165,7 @@ async fn upload_into(
         match &round {
             None => errors.push(FieldError::new(
                 "round",
-                "is required: the round offering the lots",
+                "Choose the round offering the lots",
             )),
             Some(slug) => {
                 if let Err(e) = crate::rounds::find_round(&state.pool, slug).await {

@@ -159,11 +159,16 @@ fn parse_limit(raw: Option<&str>, default: u32, max: u32) -> Result<u32, ApiErro
     let n: i64 = raw
         .trim()
         .parse()
-        .map_err(|_| ApiError::bad("limit", format!("{raw:?} is not a whole number")))?;
+        .map_err(|_| ApiError::bad("limit", format!("The limit {raw:?} is not a whole number")))?;
     u32::try_from(n)
         .ok()
         .filter(|n| (1..=max).contains(n))
-        .ok_or_else(|| ApiError::bad("limit", format!("{n} is out of range: use 1 to {max}")))
+        .ok_or_else(|| {
+            ApiError::bad(
+                "limit",
+                format!("The limit {n} is out of range: use 1 to {max}"),
+            )
+        })
 }
 
 /// Serves until Ctrl-C or SIGTERM.

@@ -52,10 +52,12 @@ pub async fn list(
     State(state): State<AppState>,
     Query(params): Query<ListParams>,
 ) -> Result<Response, ApiError> {
-    let raw_bbox = params
-        .bbox
-        .as_deref()
-        .ok_or_else(|| ApiError::bad("bbox", "is required: minLon,minLat,maxLon,maxLat"))?;
+    let raw_bbox = params.bbox.as_deref().ok_or_else(|| {
+        ApiError::bad(
+            "bbox",
+            "The map area is required, as minLon,minLat,maxLon,maxLat",
+        )
+    })?;
     let bbox = BBox::parse(raw_bbox).map_err(|e| ApiError::bad("bbox", e.to_string()))?;
     let limit = super::parse_limit(
         params.limit.as_deref(),

@@ -110,7 +110,7 @@ pub async fn check(
     let lot = required_pin(
         params.lot.as_deref(),
         "lot",
-        "is required: the lot's PIN",
+        "Name the lot, by its PIN",
         state.pin_format,
     )?;
     let owned_pin = params
@@ -127,13 +127,13 @@ pub async fn check(
         (Some(_), Some(_)) => {
             return Err(ApiError::bad(
                 "owned_address",
-                "give owned or owned_address, not both",
+                "Name the property you own once: by its PIN or by its address, not both",
             ));
         }
         (None, None) => {
             return Err(ApiError::bad(
                 "owned",
-                "is required: the PIN (or, as owned_address, the address) of the property you own",
+                "Name the property you own, by its PIN or its address",
             ));
         }
         (Some(p), None) => {
@@ -144,7 +144,7 @@ pub async fn check(
     if owned == lot {
         return Err(ApiError::bad(
             "owned",
-            "is the lot itself: give the PIN of the property you own beside it",
+            "That is the lot itself: name the property you own beside it",
         ));
     }
     let parcels = sqlx::query!(
@@ -201,6 +201,30 @@ pub async fn check(
         address: owned_row.address.as_deref(),
     };
     let answer = eligibility::explain(&evidence, &rules, owned_parcel, offering);
+    // Before the form: whether this property has applied in the round
+    // already, and how many others want the lot (counts only).
+    let (already_applied, others_applied) = match &round {
+        Some(r) => {
+            let applied = sqlx::query!(
+                r#"
+                select exists (select 1 from applications where round_id = $1 and owned_pin = $2) as "already!",
+                       (select count(*) from application_lots l join applications a on a.id = l.application_id
+                         where l.round_id = $1 and l.lot_pin = $3 and a.owned_pin <> $2
+                           and l.state not in ('denied', 'withdrawn')) as "others!"
+                "#,
+                r.id,
+                owned.as_str(),
+                lot.as_str()
+            )
+            .fetch_one(pool)
+            .await?;
+            (
+                applied.already,
+                u32::try_from(applied.others).unwrap_or(u32::MAX),
+            )
+        }
+        None => (false, 0),
+    };
     Ok(Json(EligibilityAnswer {
         lot: lot.into_string(),
         owned: owned.into_string(),
@@ -212,6 +236,8 @@ pub async fn check(
         same_block: evidence.same_block,
         explanation: answer.text,
         round: round.as_ref().map(rounds::Round::summary),
+        already_applied,
+        others_applied,
     }))
 }
 
@@ -253,7 +279,7 @@ pub async fn eligible_lots(
     let owned = required_pin(
         params.owned.as_deref(),
         "owned",
-        "is required: the PIN of the property you own",
+        "Name the property you own, by its PIN",
         state.pin_format,
     )?;
     let pool = &state.pool;
@@ -341,7 +367,10 @@ fn required_pin(
 /// The one parcel at an address, by its search key.
 async fn pin_at_address(pool: &sqlx::PgPool, address: &str) -> Result<Pin, ApiError> {
     let Some(key) = address_key(address) else {
-        return Err(ApiError::bad("owned_address", "has no letters or digits"));
+        return Err(ApiError::bad(
+            "owned_address",
+            "The address has no letters or digits",
+        ));
     };
     let pins = sqlx::query_scalar!(
         "select pin from parcels where address_key = $1 order by pin limit 3",
@@ -399,7 +428,11 @@ pub async fn create_round(
         Err(rounds::RoundError::Invalid(errors)) => Err(ApiError::Invalid(
             errors
                 .into_iter()
-                .map(|e| FieldError::new(&e.field, e.message))
+                .map(|e| {
+                    // The key is the admin's own word in the file they wrote.
+                    let message = format!("In the round file, {}: {}", e.field, e.message);
+                    FieldError::new(&e.field, message)
+                })
                 .collect(),
         )),
         Err(e) => Err(e.into()),

@@ -70,15 +70,12 @@ pub async fn search(
 ) -> Result<Json<SearchResults>, ApiError> {
     let q = params.q.as_deref().map(str::trim).unwrap_or_default();
     if q.is_empty() {
-        return Err(ApiError::bad(
-            "q",
-            "is required: type part of an address or a PIN",
-        ));
+        return Err(ApiError::bad("q", "Type part of an address or a PIN"));
     }
     if q.chars().count() > MAX_SEARCH_QUERY_CHARS {
         return Err(ApiError::bad(
             "q",
-            format!("is longer than {MAX_SEARCH_QUERY_CHARS} characters"),
+            format!("The search is longer than {MAX_SEARCH_QUERY_CHARS} characters: shorten it"),
         ));
     }
     let limit = super::parse_limit(

@@ -70,7 +70,7 @@ fn one_line<'a>(field: &'static str, value: &'a str, what: &str) -> Result<&'a s
     if value.is_empty() || value.contains(['\n', '\r']) {
         return Err(LotteryError::Invalid(
             field,
-            format!("is required: {what}, on one line"),
+            format!("{what} is required, on one line"),
         ));
     }
     Ok(value)

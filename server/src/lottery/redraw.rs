@@ -24,7 +24,7 @@ pub async fn redraw(
     let reason = one_line(
         "reason",
         reason,
-        "why the round is drawn again (it is published)",
+        "the reason for drawing again (it is published)",
     )?;
     let mut tx = pool.begin().await?;
     let current = committed(&mut tx, slug).await?;

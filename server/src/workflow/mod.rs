@@ -235,7 +235,7 @@ async fn one(
             if note.is_none() {
                 return Err(StepError::Invalid(vec![FieldError::new(
                     "note",
-                    format!("is required: say why ({})", step.action),
+                    format!("A note is required: say why ({})", step.action),
                 )]));
             }
         }
@@ -253,7 +253,7 @@ async fn one(
                     return Err(StepError::Invalid(vec![FieldError::new(
                         "reason_code",
                         if code.is_empty() {
-                            "is required: pick a reason from the catalogue".to_owned()
+                            "A reason is required: pick one from the catalogue".to_owned()
                         } else {
                             format!("{code:?} is not an active reason in the catalogue")
                         },

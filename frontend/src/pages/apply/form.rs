@@ -53,7 +53,7 @@ pub fn problems(form: &ApplicationForm, max_lots: u32, deed_size: Option<f64>) -
     match deed_size {
         None => found.push(FieldError::new(
             "deed",
-            "is required: a PDF, JPEG or PNG of your deed",
+            "Your deed is required: a PDF, JPEG or PNG of it",
         )),
         Some(size) if size > MAX_DOCUMENT_BYTES as f64 => {
             found.push(FieldError::new("deed", "the file is larger than 10 MB"))
@@ -140,7 +140,7 @@ mod tests {
         assert_eq!(fields(&problems(&filled(), 1, None)), ["deed"]);
         let big = (MAX_DOCUMENT_BYTES + 1) as f64;
         let found = problems(&filled(), 1, Some(big));
-        assert_eq!(found[0].message, "the file is larger than 10 MB");
+        assert_eq!(found[0].message, "The file is larger than 10 MB.");
     }
 
     #[test]
@@ -151,7 +151,7 @@ mod tests {
         assert_eq!(fields(&found), ["lots"]);
         assert_eq!(
             found[0].message,
-            "this round allows at most 1 lots per application"
+            "This round allows at most 1 lots per application."
         );
         assert_eq!(problems(&form, 2, Some(1.0)), Vec::new());
     }

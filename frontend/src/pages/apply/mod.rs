@@ -231,7 +231,7 @@ pub fn ApplyPage() -> impl IntoView {
                     <ul>
                         {errors.get().into_iter().map(|e| {
                             let target = format!("#field-{}", e.field);
-                            view! { <li><a href=target>{format!("{}: {}", e.field.replace('_', " "), e.message)}</a></li> }
+                            view! { <li><a href=target>{e.message.clone()}</a></li> }
                         }).collect_view()}
                     </ul>
                 </div>
@@ -242,6 +242,9 @@ pub fn ApplyPage() -> impl IntoView {
                     <p><strong>{t(Msg::OwnedProperty)}</strong>": "{owned_dashed}</p>
                     <p><strong>{t(Msg::LotsAsked)}</strong>": "{lot_dashed}</p>
                     <p class="hint" data-testid="apply-check">{move || check.get().map(|c| c.explanation)}</p>
+                    {move || check.get().filter(|c| c.already_applied).map(|_| view! {
+                        <p class="verdict no" data-testid="already-applied">{t(Msg::AlreadyApplied)}</p>
+                    })}
                     <input type="hidden" name="owned" value=owned.clone() />
                     <input type="hidden" name="lot" value=lot.clone() />
                     <fieldset class="field other-lots" id="field-lots" tabindex="-1" hidden=move || max_lots() < 2

@@ -250,7 +250,10 @@ pub async fn add_note(
 ) -> Result<StatusCode, ApiError> {
     let note = req.note.trim();
     if note.is_empty() {
-        return Err(ApiError::Invalid(vec![FieldError::new("note", "is empty")]));
+        return Err(ApiError::Invalid(vec![FieldError::new(
+            "note",
+            "The note is empty",
+        )]));
     }
     if !crate::workflow::add_note(&state.pool, id, auth.user.id, note).await? {
         return Err(ApiError::NotFound(format!("There is no application {id}.")));

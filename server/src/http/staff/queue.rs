@@ -79,7 +79,7 @@ pub async fn queue(
         Some(Err(())) => {
             return Err(ApiError::bad(
                 "after",
-                "is not a cursor from the previous page's next",
+                "This page link is out of date: go back to the first page",
             ));
         }
     };

@@ -53,16 +53,16 @@ pub async fn save_reason(
     if !code_ok {
         errors.push(FieldError::new(
             "code",
-            "must be 2 to 41 lowercase letters, digits or _, starting with a letter",
+            "The code must be 2 to 41 lowercase letters, digits or _, starting with a letter",
         ));
     }
     if r.label.trim().is_empty() {
-        errors.push(FieldError::new("label", "is required"));
+        errors.push(FieldError::new("label", "The label is required"));
     }
     if r.plain.trim().is_empty() {
         errors.push(FieldError::new(
             "plain",
-            "is required: the words the applicant reads",
+            "The words the applicant reads are required",
         ));
     }
     if !errors.is_empty() {

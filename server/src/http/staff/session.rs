@@ -46,10 +46,10 @@ pub async fn login(
     }
     let mut missing = Vec::new();
     if req.email.trim().is_empty() {
-        missing.push(FieldError::new("email", "is required"));
+        missing.push(FieldError::new("email", "Your email address is required"));
     }
     if req.password.is_empty() {
-        missing.push(FieldError::new("password", "is required"));
+        missing.push(FieldError::new("password", "Your password is required"));
     }
     if !missing.is_empty() {
         return Err(ApiError::Invalid(missing));
@@ -133,10 +133,16 @@ pub async fn change_password(
     .await?;
     let mut errors = Vec::new();
     if !accounts::verify_password(req.current, stored).await {
-        errors.push(FieldError::new("current", "is not your current password"));
+        errors.push(FieldError::new(
+            "current",
+            "That is not your current password",
+        ));
     }
     if let Some(problem) = accounts::password_problem(&req.new, &auth.user.email) {
-        errors.push(FieldError::new("new", problem));
+        errors.push(FieldError::new(
+            "new",
+            format!("The new password {problem}"),
+        ));
     }
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));
