@@ -227,7 +227,7 @@ async fn after_the_draw_the_neighbour_ranked_second_reads_their_place_in_line(po
         "{}",
         waiting.json
     );
-    let source = serde_json::json!({"randomness_source": "drand quicknet round 9000000"});
+    let source = serde_json::json!({"beacon_round": 123});
     let (status, answer) = call(
         &w.state,
         Method::POST,
@@ -237,7 +237,7 @@ async fn after_the_draw_the_neighbour_ranked_second_reads_their_place_in_line(po
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{answer}");
-    let randomness = serde_json::json!({"randomness": "a5f3c1d2e4b69788"});
+    let randomness = serde_json::json!({"beacon": sidelot_domain::drand::QUICKNET_ROUND_123});
     let (status, answer) = call(
         &w.state,
         Method::POST,
