@@ -58,6 +58,7 @@ async fn main() -> anyhow::Result<()> {
         &pool,
         &ImportOptions {
             path: sample.shp,
+            work_dir: std::env::temp_dir(),
             source_crs: None,
             fields: FieldChoice::default(),
             pin_format: sidelot_domain::PinFormat::Cook,

@@ -27,6 +27,14 @@ impl DataDir {
     pub fn mail(&self) -> PathBuf {
         self.0.join("mail")
     }
+    /// Files uploaded for import, one folder each, kept until the import ends.
+    pub fn uploads(&self) -> PathBuf {
+        self.0.join("uploads")
+    }
+    /// Archives unpacked while they are imported.
+    pub fn work(&self) -> PathBuf {
+        self.0.join("work")
+    }
     /// Where a document with this SHA-256 lives.
     pub fn document(&self, sha256: &str) -> PathBuf {
         self.documents().join(&sha256[..2]).join(sha256)

@@ -14,6 +14,7 @@ pub mod lottery;
 pub mod mail;
 pub mod rounds;
 pub mod sample;
+pub mod scratch;
 pub mod startup;
 pub mod tiles;
 pub mod tokens;

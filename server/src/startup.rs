@@ -1,6 +1,7 @@
 //! What `sidelot serve` starts around the router: the outbox worker that
-//! sends the mail, the recovery of the import jobs a stopped server left
-//! unfinished, and the app state the handlers share.
+//! sends the mail, the import worker that takes jobs from the queue (after
+//! sweeping the files a killed server left), and the app state the handlers
+//! share.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -39,8 +40,8 @@ pub struct Settings {
     pub font: PathBuf,
 }
 
-/// Starts the outbox worker, marks the import jobs the last run left
-/// unfinished as interrupted, and builds the state the handlers share.
+/// Starts the outbox worker and the import worker, removes the upload and
+/// work folders nothing claims, and builds the state the handlers share.
 pub async fn start(pool: PgPool, settings: Settings) -> Result<AppState, sqlx::Error> {
     let outbox = Arc::new(Notify::new());
     tokio::spawn(mail::run(
@@ -49,13 +50,15 @@ pub async fn start(pool: PgPool, settings: Settings) -> Result<AppState, sqlx::E
         settings.from,
         outbox.clone(),
     ));
-    let interrupted = jobs::recover(&pool).await?;
-    if interrupted > 0 {
-        tracing::warn!(
-            interrupted,
-            "imports left unfinished by the last run were marked interrupted"
+    let swept = jobs::sweep(&pool, &settings.data).await?;
+    if swept > 0 {
+        tracing::info!(
+            swept,
+            "removed the upload and work folders left by stopped imports"
         );
     }
+    let jobs = Jobs::new();
+    jobs.start_worker(&pool, &settings.data);
     Ok(AppState {
         pool,
         pin_format: settings.pin_format,
@@ -64,7 +67,7 @@ pub async fn start(pool: PgPool, settings: Settings) -> Result<AppState, sqlx::E
         data: settings.data,
         public_url: settings.public_url,
         outbox,
-        jobs: Jobs::new(),
+        jobs,
         trusted_proxies: Arc::new(settings.trusted_proxies),
         tiles: Arc::new(TileCache::new(settings.tile_cache_bytes)),
         glyphs: Arc::new(crate::glyphs::Glyphs::new(settings.font)),

@@ -158,6 +158,38 @@ async fn a_zip_with_parent_paths_is_refused_before_anything_is_unpacked(pool: Pg
 }
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn a_zip_bomb_is_refused_before_anything_is_unpacked(pool: PgPool) {
+    // 200 MB of zeros, which deflate to a few hundred kilobytes.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bomb.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default().large_file(false);
+    zip.start_file("parcels.shp", opts).unwrap();
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..200 {
+        zip.write_all(&zeros).unwrap();
+    }
+    zip.finish().unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() < 2 << 20);
+
+    let work = tempfile::tempdir().unwrap();
+    let mut opts = options(&path, None);
+    opts.work_dir = work.path().to_owned();
+    let err = import(&pool, &opts).await.unwrap_err().to_string();
+    assert!(err.contains("bomb.zip would unpack to 200 MB"), "{err}");
+    assert!(err.contains("times its own size"), "{err}");
+    assert!(
+        !err.contains(dir.path().to_str().unwrap()),
+        "the message names the file, not the folder it is in: {err}"
+    );
+    assert_eq!(
+        std::fs::read_dir(work.path()).unwrap().count(),
+        0,
+        "nothing was written"
+    );
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
 async fn a_zipped_shapefile_imports_like_the_shapefile(pool: PgPool) {
     let (_src, shp) = sample(120);
     let dir = tempfile::tempdir().unwrap();

@@ -17,7 +17,6 @@ use http_body_util::BodyExt;
 use sidelot_domain::eligibility::Rules;
 use sidelot_domain::workflow::Role;
 use sidelot_server::http::{AppState, app};
-use sidelot_server::import::jobs;
 use sidelot_server::rounds::{self, RoundFile};
 use sidelot_server::{accounts, blocks};
 use sqlx::PgPool;
@@ -291,29 +290,227 @@ async fn an_analyst_uploads_parcels_and_lots_and_reads_every_reject(pool: PgPool
 }
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
-async fn jobs_a_stopped_server_left_running_are_marked_interrupted(pool: PgPool) {
-    let id = accounts::add_user(
-        &pool,
-        "gis@city.example",
-        Role::Analyst,
-        "a long analyst passphrase".into(),
+async fn console_errors_name_the_pages_fields_and_the_files_own_names(pool: PgPool) {
+    let a = analyst(&pool).await;
+    let (_dir, shp) = common::sample(20);
+    let part = |ext: &str| (format!("hood.{ext}"), std::fs::read(shp.with_extension(ext)).unwrap());
+    let zip_of = |parts: &[(String, Vec<u8>)]| {
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, bytes) in parts {
+            out.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            out.write_all(bytes).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    };
+    // Without its .dbf; then without its .prj, in feet.
+    let no_dbf = zip_of(&[part("shp"), part("shx")]);
+    let projected = {
+        let feet = a.state.data.0.join("feet");
+        std::fs::create_dir_all(&feet).unwrap();
+        let out = feet.join("hood.shp");
+        let status = std::process::Command::new("ogr2ogr")
+            .args(["-t_srs", "EPSG:3435", "-f", "ESRI Shapefile"])
+            .arg(&out)
+            .arg(&shp)
+            .status();
+        if !status.is_ok_and(|s| s.success()) {
+            panic!("ogr2ogr (gdal-bin) is needed: scripts/setup.sh installs it");
+        }
+        let p = |ext: &str| (format!("hood.{ext}"), std::fs::read(out.with_extension(ext)).unwrap());
+        zip_of(&[p("shp"), p("shx"), p("dbf")])
+    };
+    for (bytes, words) in [
+        (no_dbf, "hood.shp has no .dbf"),
+        (projected, "in the Coordinate system field, as EPSG:NNNN"),
+    ] {
+        let (status, job) = a
+            .upload(&[("kind", "parcels")], Some(("parcels.zip", &bytes)))
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+        let job = a.finished(job["id"].as_i64().unwrap()).await;
+        assert_eq!(job["status"], "failed", "{job}");
+        let error = job["error"].as_str().unwrap();
+        assert!(error.contains(words), "{error}");
+        let data = a.state.data.0.to_string_lossy().into_owned();
+        for inside in [data.as_str(), "/tmp", "--", "sidelot-import", "upload-"] {
+            assert!(!error.contains(inside), "{error:?} shows {inside:?}");
+        }
+    }
+}
+
+/// A job row as a server left it: `running` under `worker`, its lease
+/// ending `lease` seconds from now (before now when negative).
+async fn left_running(
+    pool: &PgPool,
+    stored: &str,
+    worker: &str,
+    lease: f64,
+    attempts: i32,
+) -> i64 {
+    sqlx::query_scalar(
+        "insert into import_jobs (kind, file_name, stored_path, size_bytes, actor_id, status,
+                                  started_at, worker, lease_until, attempts)
+         select 'parcels', 'hood.shp', $1, 10, id, 'running', now(), $2,
+                now() + make_interval(secs => $3), $4
+           from staff_users limit 1
+         returning id",
     )
+    .bind(stored)
+    .bind(worker)
+    .bind(lease)
+    .bind(attempts)
+    .fetch_one(pool)
     .await
-    .unwrap();
+    .unwrap()
+}
+
+async fn job_row(pool: &PgPool, id: i64) -> (String, i32, Option<String>, Option<String>) {
+    sqlx::query_as("select status, attempts, worker, error from import_jobs where id = $1")
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+/// The sample's shapefile, kept as an upload of the console would be.
+fn kept_upload(data: &sidelot_server::applications::DataDir, name: &str) -> std::path::PathBuf {
+    let (_dir, shp) = common::sample(300);
+    let folder = data.uploads().join(name);
+    std::fs::create_dir_all(&folder).unwrap();
+    for ext in ["shp", "shx", "dbf", "prj"] {
+        let part = shp.with_extension(ext);
+        std::fs::copy(&part, folder.join(part.file_name().unwrap())).unwrap();
+    }
+    folder.join(shp.file_name().unwrap())
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn a_job_whose_server_died_is_taken_again_and_one_tried_too_often_is_interrupted(
+    pool: PgPool,
+) {
+    let a = analyst(&pool).await;
+    // Two jobs whose servers were killed: their leases ran out.
+    let upload = kept_upload(&a.state.data, "upload-dead");
+    let retried = left_running(&pool, upload.to_str().unwrap(), "dead:1", -1.0, 1).await;
+    let tired = left_running(&pool, "/nowhere/b.zip", "dead:2", -1.0, 3).await;
+
+    // Another server's worker finds them.
+    a.state.jobs.start_worker(&pool, &a.state.data);
+    let job = a.finished(retried).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    assert_eq!(job["report"]["inserted"], 300, "{job}");
+    let (_, attempts, worker, _) = job_row(&pool, retried).await;
+    assert_eq!((attempts, worker), (2, None));
+    assert!(
+        !upload.parent().unwrap().exists(),
+        "the upload goes once its import has ended"
+    );
+
+    let (status, attempts, _, error) = job_row(&pool, tired).await;
+    assert_eq!((status.as_str(), attempts), ("interrupted", 3));
+    assert!(error.unwrap().contains("three times"));
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn a_second_server_leaves_a_live_import_alone_and_the_next_one_waits_for_it(pool: PgPool) {
+    let a = analyst(&pool).await;
+    // An import running on a live server (its lease is renewed), whose
+    // upload is still there.
+    let upload = kept_upload(&a.state.data, "upload-alive");
+    let alive = left_running(&pool, upload.to_str().unwrap(), "alive:1", 3600.0, 1).await;
+    // A dead server's work folder, and an upload it was receiving.
+    let work = a.state.data.work().join("sidelot-import-dead");
+    std::fs::create_dir_all(&work).unwrap();
+    std::fs::write(work.join(".sidelot-lock"), b"").unwrap();
+    let half = a.state.data.uploads().join("upload-half");
+    std::fs::create_dir_all(&half).unwrap();
+    std::fs::write(half.join(".sidelot-lock"), b"").unwrap();
+
+    // A second server starts on the same database and data.
+    let settings = sidelot_server::startup::Settings {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        pin_format: sidelot_domain::PinFormat::Cook,
+        basemap: None,
+        static_dir: None,
+        data: a.state.data.clone(),
+        public_url: "http://127.0.0.1:8080".into(),
+        transport: sidelot_server::mail::Transport::Files(a.state.data.mail()),
+        from: "sidelot <noreply@city.example>".parse().unwrap(),
+        trusted_proxies: Default::default(),
+        tile_cache_bytes: 1 << 20,
+        font: sidelot_server::glyphs::DEFAULT_FONT.into(),
+    };
+    let second = sidelot_server::startup::start(pool.clone(), settings)
+        .await
+        .unwrap();
+    assert!(!work.exists() && !half.exists(), "leftovers are swept");
+    assert!(upload.exists(), "a running job's upload is kept");
+
+    // An upload through the first server waits for the running import.
+    let (_dir, shp) = common::sample(50);
+    let (status, job) = a
+        .upload(&[("kind", "parcels")], Some(("more.zip", &zipped(&shp))))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let next = job["id"].as_i64().unwrap();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(job_row(&pool, alive).await.0, "running");
+    assert_eq!(job_row(&pool, next).await.0, "queued");
+
+    // The live server finishes; the next import runs, on either server.
     sqlx::query(
-        "insert into import_jobs (kind, file_name, stored_path, size_bytes, actor_id, status)
-         values ('parcels', 'a.zip', '/nowhere/a.zip', 10, $1, 'running'), ('lots', 'b.csv', '/nowhere/b.csv', 5, $1, 'succeeded')",
+        "update import_jobs set status = 'succeeded', finished_at = now(), worker = null,
+                lease_until = null where id = $1",
     )
-    .bind(id)
+    .bind(alive)
     .execute(&pool)
     .await
     .unwrap();
-    assert_eq!(jobs::recover(&pool).await.unwrap(), 1);
-    let statuses: Vec<String> = sqlx::query_scalar("select status from import_jobs order by id")
-        .fetch_all(&pool)
+    second.jobs.start_worker(&pool, &second.data);
+    let job = a.finished(next).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    assert_eq!(job_row(&pool, next).await.1, 1, "claimed once");
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn progress_is_read_from_the_job_by_any_server(pool: PgPool) {
+    let a = analyst(&pool).await;
+    let (_dir, shp) = common::sample(20_000);
+    let (status, job) = a
+        .upload(&[("kind", "parcels")], Some(("big.zip", &zipped(&shp))))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let id = job["id"].as_i64().unwrap();
+    // Another server, with its own state and pool, reads the job's progress
+    // from the database while it runs.
+    let other = sqlx::postgres::PgPoolOptions::new()
+        .connect_with(pool.connect_options().as_ref().clone())
         .await
         .unwrap();
-    assert_eq!(statuses, ["interrupted", "succeeded"]);
+    let mut seen = None;
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
+        let row: (String, Option<serde_json::Value>) =
+            sqlx::query_as("select status, progress from import_jobs where id = $1")
+                .bind(id)
+                .fetch_one(&other)
+                .await
+                .unwrap();
+        if let (_, Some(progress)) = &row {
+            seen = Some(progress.clone());
+            break;
+        }
+        if row.0 != "queued" && row.0 != "running" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let seen = seen.expect("the running job wrote its progress");
+    assert!(seen["phase"].is_string(), "{seen}");
+    let job = a.finished(id).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    assert!(job["progress"].is_null(), "a finished job has no progress: {job}");
 }
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]

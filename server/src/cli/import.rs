@@ -135,8 +135,11 @@ const INTERRUPTED: &str = "interrupted (Ctrl-C): nothing was changed";
 
 async fn parcels(url: Option<String>, args: ImportParcelsArgs) -> anyhow::Result<ExitCode> {
     let pool = super::open(url, 2).await?;
+    // Archives that an import killed on this machine left unpacked.
+    crate::scratch::sweep(&std::env::temp_dir(), crate::import::archive::WORK_PREFIX);
     let opts = ImportOptions {
         path: args.path,
+        work_dir: std::env::temp_dir(),
         source_crs: args.source_crs,
         fields: FieldChoice {
             pin: args.pin_field,

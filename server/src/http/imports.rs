@@ -16,6 +16,7 @@ use super::extract::number::ImportJobNo;
 use super::extract::{Form, Path};
 use super::{ApiError, AppState};
 use crate::import::jobs::{self, JobKind, JobSpec};
+use crate::scratch::Scratch;
 
 /// The largest upload taken: a county's parcels zipped.
 pub const MAX_UPLOAD_BYTES: usize = 512 * 1024 * 1024;
@@ -51,25 +52,19 @@ pub async fn upload(
     State(state): State<AppState>,
     Form(multipart): Form,
 ) -> Result<(StatusCode, Json<ImportJob>), ApiError> {
-    // The file is written to disk as it arrives, into a folder of its own,
-    // which a refused upload leaves behind in no case.
-    let folder = state
-        .data
-        .0
-        .join("uploads")
-        .join(hex::encode(crate::tokens::random_bytes::<12>()?));
-    let answer = upload_into(auth, &state, multipart, &folder).await;
-    if answer.is_err() {
-        let _ = tokio::fs::remove_dir_all(&folder).await;
-    }
-    answer
+    // The file is written to disk as it arrives, into a folder of its own
+    // that goes with every refusal, and with a client gone mid-upload; it is
+    // kept only once its job is recorded.
+    let folder = Scratch::new_in(&state.data.uploads(), jobs::UPLOAD_PREFIX)
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    upload_into(auth, &state, multipart, folder).await
 }
 
 async fn upload_into(
     auth: Signed<Analyst>,
     state: &AppState,
     mut multipart: Multipart,
-    folder: &std::path::Path,
+    folder: Scratch,
 ) -> Result<(StatusCode, Json<ImportJob>), ApiError> {
     let unreadable = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -99,8 +94,7 @@ async fn upload_into(
                 continue;
             }
             let file_name = jobs::safe_file_name(field.file_name().unwrap_or(""));
-            tokio::fs::create_dir_all(folder).await.map_err(io)?;
-            let path = folder.join(&file_name);
+            let path = folder.path().join(&file_name);
             let mut out = tokio::fs::File::create(&path).await.map_err(io)?;
             let mut size = 0i64;
             while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
@@ -185,16 +179,15 @@ async fn upload_into(
         source_crs,
         pin_format,
     };
-    let id = jobs::start(
-        &state.pool,
-        &state.jobs,
+    let upload = jobs::Upload {
         spec,
-        path,
-        &file_name,
+        stored: path,
+        file_name,
         size,
-        (auth.user.id, auth.user.email.clone()),
-    )
-    .await?;
+        actor_id: auth.user.id,
+    };
+    let id = jobs::start(&state.pool, &state.jobs, &state.data, upload).await?;
+    folder.keep();
     let job = find(state, id, false).await?;
     Ok((StatusCode::ACCEPTED, Json(job)))
 }
@@ -228,7 +221,8 @@ async fn recent(
     let rows = sqlx::query!(
         r#"
         select j.id, j.kind, j.file_name, j.size_bytes, j.round, j.status, u.email, j.created_at,
-               j.finished_at, j.error, j.report
+               j.finished_at, j.error, j.report,
+               case when j.status = 'running' then j.progress end as progress
           from import_jobs j join staff_users u on u.id = j.actor_id
          where $1::bigint is null or j.id = $1
          order by j.id desc limit 50
@@ -240,11 +234,9 @@ async fn recent(
     Ok(rows
         .into_iter()
         .map(|j| ImportJob {
-            progress: state.jobs.live(j.id).map(|l| JobProgress {
-                done: l.done,
-                total: l.total,
-                phase: l.phase,
-            }),
+            progress: j
+                .progress
+                .and_then(|p| serde_json::from_value::<JobProgress>(p).ok()),
             summary: summary(&j.kind, j.report.as_ref()),
             report: if with_report { j.report } else { None },
             id: j.id,

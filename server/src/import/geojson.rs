@@ -23,7 +23,7 @@ pub fn for_each(
     f: &mut dyn FnMut(Record) -> Result<(), ImportError>,
 ) -> Result<(), ImportError> {
     let file =
-        File::open(path).map_err(|e| ImportError::file(format!("{}: {e}", path.display())))?;
+        File::open(path).map_err(|e| ImportError::file(format!("{}: {e}", super::named(path))))?;
     if let Ok(meta) = file.metadata() {
         progress.set_length(meta.len());
     }
@@ -41,7 +41,7 @@ pub fn for_each(
     if let Some(e) = state.stopped.take() {
         return Err(e);
     }
-    let name = path.display();
+    let name = super::named(path);
     result.map_err(|e| ImportError::file(format!("{name} is not valid JSON: {e}")))?;
     match state.kind.as_deref() {
         Some("FeatureCollection") => {}

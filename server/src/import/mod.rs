@@ -11,7 +11,7 @@
 //! blocks and records a failure: the command line and the staff console's
 //! jobs (`jobs`) alike.
 
-mod archive;
+pub mod archive;
 pub mod dbf;
 mod geojson;
 mod geometry;
@@ -46,6 +46,9 @@ use source::Record;
 #[derive(Debug, Clone)]
 pub struct ImportOptions {
     pub path: PathBuf,
+    /// Where an archive is unpacked while it is read: the data directory's
+    /// `work/` for the server, the system's temporary folder for the CLI.
+    pub work_dir: PathBuf,
     /// Overrides the file's own coordinate system (`EPSG:3435`, WKT, ...).
     pub source_crs: Option<String>,
     pub fields: FieldChoice,
@@ -115,12 +118,21 @@ struct Prepared {
     crs_definition: Option<String>,
 }
 
+/// A file as the analyst knows it, in messages and in the import history:
+/// its name, never the folder the server kept it in.
+pub(crate) fn named(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
 fn sha256_file(path: &Path) -> Result<FileDigest, ImportError> {
     let mut file = std::fs::File::open(path)
-        .map_err(|e| ImportError::file(format!("{}: {e}", path.display())))?;
+        .map_err(|e| ImportError::file(format!("{}: {e}", named(path))))?;
     let mut hasher = Sha256::new();
     let bytes = std::io::copy(&mut file, &mut hasher)
-        .map_err(|e| ImportError::file(format!("{}: {e}", path.display())))?;
+        .map_err(|e| ImportError::file(format!("{}: {e}", named(path))))?;
     Ok(FileDigest {
         name: path
             .file_name()
@@ -150,20 +162,20 @@ fn prepare(opts: &ImportOptions) -> Result<Prepared, ImportError> {
     if !path.exists() {
         return Err(ImportError::file(format!(
             "{} does not exist",
-            path.display()
+            named(path)
         )));
     }
     let (layer_path, unpacked, mut files) = match extension(path).as_str() {
         "zip" => {
             let digest = sha256_file(path)?;
-            let unpacked = archive::unpack(path)?;
+            let unpacked = archive::unpack(path, &opts.work_dir)?;
             (unpacked.layer.clone(), Some(unpacked), vec![digest])
         }
         "shp" | "geojson" | "json" => (path.clone(), None, Vec::new()),
         other => {
             return Err(ImportError::file(format!(
                 "{}: sidelot imports .shp (with .shx, .dbf, .prj), .zip holding one, or .geojson, not {:?}",
-                path.display(),
+                named(path),
                 other
             )));
         }
@@ -200,7 +212,7 @@ fn prepare(opts: &ImportOptions) -> Result<Prepared, ImportError> {
                     return Err(ImportError::file(format!(
                         "{} has no .prj, and its coordinates (x {x0:.1} to {x1:.1}, y {y0:.1} to {y1:.1}) \
                          are not longitudes/latitudes: give its coordinate system with --source-crs EPSG:NNNN",
-                        s.shp.display()
+                        named(&s.shp)
                     )));
                 }
                 (
@@ -313,7 +325,7 @@ pub async fn import_parcels(
         .first()
         .cloned()
         .ok_or_else(|| ImportError::Internal("no file fingerprinted".into()))?;
-    let file_name = opts.path.display().to_string();
+    let file_name = named(&opts.path);
     let options_json = serde_json::json!({
         "pin_format": opts.pin_format,
         "fields": opts.fields,
@@ -441,7 +453,7 @@ pub async fn record_failure(
         values ('parcels', $1, $2, $3, 'failed', $4, now(), $5)
         returning id
         "#,
-        opts.path.display().to_string(),
+        named(&opts.path),
         sha,
         opts.actor,
         error,

@@ -47,13 +47,13 @@ impl Shapefile {
         if !shp.is_file() {
             return Err(ImportError::file(format!(
                 "{} does not exist",
-                shp.display()
+                super::named(shp)
             )));
         }
         let dbf = sibling(shp, "dbf").ok_or_else(|| {
             ImportError::file(format!(
                 "{} has no .dbf beside it: a shapefile keeps its attributes (and the PINs) there",
-                shp.display()
+                super::named(shp)
             ))
         })?;
         Ok(Shapefile {
@@ -79,7 +79,7 @@ impl Shapefile {
             None => Ok(None),
             Some(p) => {
                 let text = std::fs::read_to_string(p)
-                    .map_err(|e| ImportError::file(format!("cannot read {}: {e}", p.display())))?;
+                    .map_err(|e| ImportError::file(format!("cannot read {}: {e}", super::named(p))))?;
                 Ok(Some(text.trim().to_owned()).filter(|t| !t.is_empty()))
             }
         }
@@ -103,7 +103,7 @@ fn shp_error(name: &str, e: shapefile::Error) -> ImportError {
 
 impl ShapefileReader {
     pub fn open(parts: &Shapefile) -> Result<ShapefileReader, ImportError> {
-        let shp_name = parts.shp.display().to_string();
+        let shp_name = super::named(&parts.shp);
         let source = BufReader::with_capacity(
             256 * 1024,
             File::open(&parts.shp).map_err(|e| ImportError::file(format!("{shp_name}: {e}")))?,
@@ -112,7 +112,7 @@ impl ShapefileReader {
             Some(shx) => {
                 let index = BufReader::new(
                     File::open(shx)
-                        .map_err(|e| ImportError::file(format!("{}: {e}", shx.display())))?,
+                        .map_err(|e| ImportError::file(format!("{}: {e}", super::named(shx))))?,
                 );
                 ShapeReader::with_shx(source, index)
             }
@@ -132,7 +132,7 @@ impl ShapefileReader {
                 Some(encoding_from_cpg(&label).ok_or_else(|| {
                     ImportError::file(format!(
                         "{} names an encoding sidelot does not know: {:?}",
-                        cpg.display(),
+                        super::named(cpg),
                         label.trim()
                     ))
                 })?)
@@ -140,9 +140,9 @@ impl ShapefileReader {
             None => None,
         };
         let dbf_file = File::open(&parts.dbf)
-            .map_err(|e| ImportError::file(format!("{}: {e}", parts.dbf.display())))?;
+            .map_err(|e| ImportError::file(format!("{}: {e}", super::named(&parts.dbf))))?;
         let dbf = DbfReader::new(dbf_file, encoding)
-            .map_err(|e| ImportError::file(format!("{}: {e}", parts.dbf.display())))?;
+            .map_err(|e| ImportError::file(format!("{}: {e}", super::named(&parts.dbf))))?;
         let record_count = dbf.record_count();
         if let Ok(shape_count) = shapes.shape_count()
             && shape_count as u64 != record_count

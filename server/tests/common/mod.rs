@@ -50,6 +50,7 @@ pub fn austin(file: &str) -> Option<PathBuf> {
 pub fn options(path: &Path, pin_field: Option<&str>) -> ImportOptions {
     ImportOptions {
         path: path.to_owned(),
+        work_dir: std::env::temp_dir(),
         source_crs: None,
         fields: FieldChoice {
             pin: pin_field.map(str::to_owned),
