@@ -61,10 +61,16 @@ pub struct Receipt {
     pub repeated: bool,
 }
 
+/// The longest Idempotency-Key taken.
+pub const MAX_IDEMPOTENCY_KEY: usize = 200;
+
 #[derive(Debug, thiserror::Error)]
 pub enum SubmitError {
     #[error("{} fields need attention", .0.len())]
     Invalid(Vec<FieldError>),
+    /// The key was used by this applicant for a different application.
+    #[error("this Idempotency-Key was sent before with a different application")]
+    KeyReused,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -107,10 +113,20 @@ pub async fn submit(
         .map(str::trim)
         .filter(|k| !k.is_empty())
         .map(str::to_owned);
-    if let Some(key) = &key
-        && let Some(first) = by_idempotency_key(pool, key).await?
-    {
-        return Ok(first);
+    // The key is the applicant's (by email) and tied to what was sent.
+    let fingerprint = fingerprint(&submission);
+    if let Some(key) = &key {
+        if key.chars().count() > MAX_IDEMPOTENCY_KEY {
+            return Err(SubmitError::Invalid(vec![FieldError::new(
+                "Idempotency-Key",
+                format!(
+                    "The Idempotency-Key is longer than {MAX_IDEMPOTENCY_KEY} characters: send a shorter one, such as a UUID"
+                ),
+            )]));
+        }
+        if let Some(first) = by_idempotency_key(pool, &submission.form.email, key, &fingerprint).await? {
+            return Ok(first);
+        }
     }
 
     // The form alone (the round's own limit on lots comes next).
@@ -246,7 +262,7 @@ pub async fn submit(
         &sha256,
         deed_kind.content_type(),
         deed_bytes.len(),
-        key.as_deref(),
+        key.as_deref().map(|k| (k, fingerprint.as_slice())),
         public_url,
     )
     .await
@@ -273,7 +289,7 @@ pub async fn submit(
                     if constraint(&db) == Some("applications_idempotency_key_unique") =>
                 {
                     match key {
-                        Some(k) => by_idempotency_key(pool, &k)
+                        Some(k) => by_idempotency_key(pool, &form.email, &k, &fingerprint)
                             .await?
                             .ok_or(SubmitError::Database(db)),
                         None => Err(SubmitError::Database(db)),
@@ -301,15 +317,42 @@ fn constraint(e: &sqlx::Error) -> Option<&str> {
     e.as_database_error().and_then(|d| d.constraint())
 }
 
-async fn by_idempotency_key(pool: &PgPool, key: &str) -> Result<Option<Receipt>, sqlx::Error> {
-    Ok(sqlx::query_scalar!(
-        "select tracking_code from applications where idempotency_key = $1",
+/// SHA-256 of what was sent: the form's fields and the deed.
+fn fingerprint(submission: &Submission) -> Vec<u8> {
+    let mut hasher = Sha256::new();
+    hasher.update(serde_json::to_vec(&submission.form).unwrap_or_default());
+    hasher.update([u8::from(submission.deed.is_some())]);
+    hasher.update(Sha256::digest(submission.deed.as_deref().unwrap_or_default()));
+    hasher.finalize().to_vec()
+}
+
+/// The application this applicant sent before with `key`: its receipt when
+/// it was the same request, [`SubmitError::KeyReused`] when it was not.
+async fn by_idempotency_key(
+    pool: &PgPool,
+    email: &str,
+    key: &str,
+    fingerprint: &[u8],
+) -> Result<Option<Receipt>, SubmitError> {
+    let Some(first) = sqlx::query!(
+        "select tracking_code, idempotency_fingerprint from applications
+          where lower(email) = lower($1) and idempotency_key = $2",
+        email.trim(),
         key
     )
     .fetch_optional(pool)
     .await?
-    .map(|tracking_code| Receipt {
-        tracking_code,
+    else {
+        return Ok(None);
+    };
+    if first
+        .idempotency_fingerprint
+        .is_some_and(|f| f != fingerprint)
+    {
+        return Err(SubmitError::KeyReused);
+    }
+    Ok(Some(Receipt {
+        tracking_code: first.tracking_code,
         status_token: None,
         repeated: true,
     }))
@@ -348,9 +391,10 @@ async fn insert(
     sha256: &str,
     content_type: &str,
     size: usize,
-    key: Option<&str>,
+    key: Option<(&str, &[u8])>,
     public_url: &str,
 ) -> Result<Receipt, SubmitError> {
+    let (key, fingerprint) = key.unzip();
     let (token, token_hash) = status_token();
     let (confirm, confirm_hash) = status_token();
     let code = tracking_code();
@@ -368,8 +412,9 @@ async fn insert(
         insert into applications (tracking_code, round_id, owned_pin, applicant_name, email, phone,
                                   mailing_address, planned_use, planned_use_details,
                                   attests_ownership, attests_taxes, deed_sha256,
-                                  status_token_hash, idempotency_key, confirm_token_hash)
-        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, true, true, $10, $11, $12, $13)
+                                  status_token_hash, idempotency_key, confirm_token_hash,
+                                  idempotency_fingerprint)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, true, true, $10, $11, $12, $13, $14)
         returning id
         "#,
         code,
@@ -384,7 +429,8 @@ async fn insert(
         sha256,
         token_hash,
         key,
-        confirm_hash
+        confirm_hash,
+        fingerprint
     )
     .fetch_one(&mut *tx)
     .await?;

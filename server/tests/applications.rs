@@ -419,6 +419,36 @@ async fn every_refusal_names_its_field_and_leaves_nothing_behind(pool: PgPool) {
     assert_eq!(again["tracking_code"], first["tracking_code"]);
     assert_eq!(again["repeated"], true);
     assert!(again["status_url"].is_null());
+    // The same key and email with another form: refused, and nothing of the
+    // first is told.
+    let mut changed = fields(owned, &lot, "a@b.org");
+    changed[0] = ("applicant_name", "Someone Else");
+    let (status, answer) = post(&w.state, &changed, deed, Some("key-1")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert_eq!(answer["error"]["parameter"], "Idempotency-Key");
+    assert!(!answer.to_string().contains(first["tracking_code"].as_str().unwrap()));
+    // Another applicant who happens to send the same key: their own
+    // application, not the first one's receipt.
+    let (status, other) = post(
+        &w.state,
+        &fields(neighbours[1].as_str(), &lot, "other@b.org"),
+        deed,
+        Some("key-1"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{other}");
+    assert_ne!(other["tracking_code"], first["tracking_code"]);
+    // A key too long to be one.
+    let long = "k".repeat(201);
+    let (status, answer) = post(
+        &w.state,
+        &fields(owned, &lot, "third@b.org"),
+        deed,
+        Some(&long),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    assert_eq!(fields_named(&answer), ["Idempotency-Key"]);
     // The same property again, without the key: refused, naming `owned`.
     let (status, answer) = post(&w.state, &fields(owned, &lot, "a@b.org"), deed, None).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -431,7 +461,7 @@ async fn every_refusal_names_its_field_and_leaves_nothing_behind(pool: PgPool) {
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(count, 1);
+    assert_eq!(count, 2);
 }
 
 /// One submission per owned parcel in `owners`, all at once, for `lot`.

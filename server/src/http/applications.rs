@@ -55,6 +55,12 @@ impl From<SubmitError> for ApiError {
     fn from(e: SubmitError) -> Self {
         match e {
             SubmitError::Invalid(fields) => ApiError::Invalid(fields),
+            SubmitError::KeyReused => ApiError::Unprocessable {
+                parameter: "Idempotency-Key".into(),
+                message: "This Idempotency-Key was sent before with a different application. \
+                          Send each new application with a new key."
+                    .into(),
+            },
             SubmitError::Database(e) => e.into(),
             SubmitError::Storage(e) => ApiError::Internal(e.into()),
         }
@@ -74,14 +80,16 @@ fn yes(value: &str) -> bool {
 /// `side_yard`, `parking`, `play_area`, `other`), `planned_use_details`,
 /// `attests_ownership` and `attests_taxes` (`true`), and the file `deed`
 /// (PDF, JPEG or PNG, at most 10 MB). An `Idempotency-Key` header (or
-/// field) makes a repeated submission return the first.
+/// field, at most 200 characters) makes a repeated submission return the
+/// first; the key is the applicant's (by email) and bound to the form sent.
 #[utoipa::path(
     post, path = "/api/applications", tag = "applications",
     request_body(content_type = "multipart/form-data", description = "The form and the deed"),
     responses(
         (status = 201, description = "Received: the tracking code and the private status link", body = ApplicationReceipt),
-        (status = 200, description = "Received before (same Idempotency-Key)", body = ApplicationReceipt),
-        (status = 400, description = "Fields need attention: every one is listed (a deed larger than 10 MB names `deed`), or the body is not a multipart form", body = sidelot_domain::api::ErrorBody),
+        (status = 200, description = "Received before (same Idempotency-Key, same email, same form)", body = ApplicationReceipt),
+        (status = 400, description = "Fields need attention: every one is listed (a deed larger than 10 MB names `deed`, a key longer than 200 characters `Idempotency-Key`), or the body is not a multipart form", body = sidelot_domain::api::ErrorBody),
+        (status = 422, description = "This applicant sent the Idempotency-Key before with a different form", body = sidelot_domain::api::ErrorBody),
     )
 )]
 pub async fn submit(

@@ -30,6 +30,10 @@ pub enum ApiError {
     /// The request conflicts with the current state of things.
     #[error("{0}")]
     Conflict(String),
+    /// Well-formed, but it cannot be done as asked (a key reused for another
+    /// request); `parameter` names what is wrong.
+    #[error("{message}")]
+    Unprocessable { parameter: String, message: String },
     /// Too many attempts: try again after `retry_after` seconds.
     #[error("{message}")]
     TooMany { message: String, retry_after: i64 },
@@ -126,6 +130,11 @@ impl IntoResponse for ApiError {
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized", None),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", None),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict", None),
+            ApiError::Unprocessable { parameter, .. } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unprocessable",
+                Some(parameter.clone()),
+            ),
             ApiError::TooMany { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", None),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", None),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", None),
