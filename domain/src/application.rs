@@ -97,6 +97,28 @@ pub struct CheckedForm {
 pub const MAX_TEXT: usize = 200;
 /// Longest free text on the planned use.
 pub const MAX_DETAILS: usize = 2000;
+/// Longest note staff add to an application's history (which is kept for
+/// good): about a page.
+pub const MAX_NOTE: usize = 4000;
+
+/// A staff note or reason as it will be kept: trimmed, line breaks made
+/// `\n`, at most [`MAX_NOTE`] characters, no other control characters.
+/// `label` names it in the messages ("The note").
+pub fn note(field: &str, label: &str, value: &str) -> Result<String, FieldError> {
+    let mut errors = Vec::new();
+    let kept = text_field(
+        &mut errors,
+        (field, label),
+        value,
+        &format!("{label} is empty: write what should be kept"),
+        MAX_NOTE,
+        Lines::Many,
+    );
+    match errors.pop() {
+        Some(e) => Err(e),
+        None => Ok(kept),
+    }
+}
 
 /// Whether a field is one line (an input) or may hold line breaks (a
 /// textarea, whose lines a browser sends joined by CR LF).
@@ -470,6 +492,27 @@ mod tests {
             itself.check(2, PinFormat::Cook).unwrap_err()[0].message,
             "A lot cannot be the property you own."
         );
+    }
+
+    #[test]
+    fn a_note_is_bounded_and_kept_with_its_line_breaks() {
+        assert_eq!(
+            note("note", "The note", " Called.\r\nNo answer. ").unwrap(),
+            "Called.\nNo answer."
+        );
+        let long = note("note", "The note", &"x".repeat(MAX_NOTE + 1)).unwrap_err();
+        assert_eq!(long.field, "note");
+        assert_eq!(
+            long.message,
+            "The note must be at most 4000 characters long."
+        );
+        assert!(
+            note("note", "The note", "  ")
+                .unwrap_err()
+                .message
+                .contains("empty")
+        );
+        assert!(note("note", "The note", "a\tb").is_err());
     }
 
     #[test]

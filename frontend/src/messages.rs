@@ -311,7 +311,7 @@ pub fn t(msg: Msg) -> &'static str {
         Msg::StatusTitle => "Application {0}",
         Msg::StatusLoading => "Loading your application…",
         Msg::StatusMissing => {
-            "No application has this status link. Check that the whole link was copied."
+            "No application has this status link. Check that the whole link was copied, and use the newest email if we sent you new links."
         }
         Msg::Received => "Received {0} in {1}.",
         Msg::EmailConfirmed => "Your email address is confirmed.",
@@ -323,7 +323,7 @@ pub fn t(msg: Msg) -> &'static str {
         Msg::ConfirmedBefore => "Your email address was confirmed already.",
         Msg::ConfirmedNext => "Follow your application at the private link in the same email.",
         Msg::ConfirmMissing => {
-            "This confirmation link is not known. Check that the whole link was copied from the email."
+            "This confirmation link is not known. Check that the whole link was copied from the email, and use the newest email if we sent you new links."
         }
         Msg::ConfirmFailed => {
             "Your email address could not be confirmed just now. Please try the link again in a moment."

@@ -124,7 +124,9 @@ pub async fn submit(
                 ),
             )]));
         }
-        if let Some(first) = by_idempotency_key(pool, &submission.form.email, key, &fingerprint).await? {
+        if let Some(first) =
+            by_idempotency_key(pool, &submission.form.email, key, &fingerprint).await?
+        {
             return Ok(first);
         }
     }
@@ -322,7 +324,9 @@ fn fingerprint(submission: &Submission) -> Vec<u8> {
     let mut hasher = Sha256::new();
     hasher.update(serde_json::to_vec(&submission.form).unwrap_or_default());
     hasher.update([u8::from(submission.deed.is_some())]);
-    hasher.update(Sha256::digest(submission.deed.as_deref().unwrap_or_default()));
+    hasher.update(Sha256::digest(
+        submission.deed.as_deref().unwrap_or_default(),
+    ));
     hasher.finalize().to_vec()
 }
 
@@ -460,9 +464,7 @@ async fn insert(
     )
     .execute(&mut *tx)
     .await?;
-    let base = public_url.trim_end_matches('/');
-    let link = format!("{base}/status/{token}");
-    let confirm_link = format!("{base}/confirm/{confirm}");
+    let links = links_json(public_url, &token, &confirm);
     let lots: Vec<String> = evidence
         .iter()
         .map(|(l, ..)| format!("  - lot {}", l.dashed()))
@@ -470,8 +472,8 @@ async fn insert(
     let body = format!(
         "Hello {name},\n\n\
          We received your application {code} in {round} for:\n{lots}\n\n\
-         Please confirm that this email address is yours:\n{confirm_link}\n\n\
-         Follow your application at your private link:\n{link}\n\n\
+         Please confirm that this email address is yours:\n{{confirm_link}}\n\n\
+         Follow your application at your private link:\n{{status_link}}\n\n\
          Keep these links to yourself: anyone who has the second one can see your application.\n\
          If you did not apply, ignore this email: nothing is confirmed without you.\n\n\
          sidelot, for the city's planning staff\n",
@@ -480,11 +482,12 @@ async fn insert(
         lots = lots.join("\n"),
     );
     sqlx::query!(
-        "insert into outbox (application_id, to_address, subject, body) values ($1, $2, $3, $4)",
+        "insert into outbox (application_id, to_address, subject, body, links) values ($1, $2, $3, $4, $5)",
         id,
         form.email,
         format!("We received your application {code}"),
-        body
+        body,
+        links
     )
     .execute(&mut *tx)
     .await?;
@@ -494,6 +497,37 @@ async fn insert(
         status_token: Some(token),
         repeated: false,
     })
+}
+
+/// The private links of an email, kept with it only until it is sent.
+fn links_json(public_url: &str, status: &str, confirm: &str) -> serde_json::Value {
+    let base = public_url.trim_end_matches('/');
+    serde_json::json!({
+        "status_link": format!("{base}/status/{status}"),
+        "confirm_link": format!("{base}/confirm/{confirm}"),
+    })
+}
+
+/// New private links for an application, for an email that gives them
+/// again: the status and confirmation tokens are replaced (only their
+/// hashes are kept, so the old links cannot be sent again), and the old
+/// links stop working.
+pub async fn new_links(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    application_id: i64,
+    public_url: &str,
+) -> Result<serde_json::Value, sqlx::Error> {
+    let (token, token_hash) = status_token();
+    let (confirm, confirm_hash) = status_token();
+    sqlx::query!(
+        "update applications set status_token_hash = $2, confirm_token_hash = $3 where id = $1",
+        application_id,
+        token_hash,
+        confirm_hash
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(links_json(public_url, &token, &confirm))
 }
 
 /// What a confirmation link found.

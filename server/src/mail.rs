@@ -270,7 +270,7 @@ pub async fn deliver_due(
         let mut tx = pool.begin().await?;
         let Some(row) = sqlx::query!(
             r#"
-            select id, to_address, subject, body, attempts from outbox
+            select id, to_address, subject, body, links, attempts from outbox
              where sent_at is null and next_attempt_at <= now()
              order by next_attempt_at, id
              limit 1
@@ -282,6 +282,7 @@ pub async fn deliver_due(
         else {
             return Ok(sent);
         };
+        let body = with_links(&row.body, row.links.as_ref());
         let result = match row.to_address.parse::<Mailbox>() {
             Err(e) => Err(format!(
                 "the address {:?} cannot be used: {e}",
@@ -293,8 +294,8 @@ pub async fn deliver_due(
                 .to(to)
                 .subject(row.subject.clone())
                 .multipart(MultiPart::alternative_plain_html(
-                    row.body.clone(),
-                    html_of(&row.body),
+                    body.clone(),
+                    html_of(&body),
                 )) {
                 Err(e) => Err(e.to_string()),
                 Ok(message) => send(transport, message).await,
@@ -302,8 +303,14 @@ pub async fn deliver_due(
         };
         match result {
             Ok(()) => {
+                // Its private links are not kept once it is out.
                 sqlx::query!(
-                    "update outbox set sent_at = now(), attempts = attempts + 1, last_error = null where id = $1",
+                    r#"
+                    update outbox
+                       set sent_at = now(), attempts = attempts + 1, last_error = null, links = null,
+                           body = regexp_replace(body, '/(status|confirm)/[0-9a-fA-F]{64}', '/\1/(link removed once sent)', 'g')
+                     where id = $1
+                    "#,
                     row.id
                 )
                 .execute(&mut *tx)
@@ -382,9 +389,37 @@ pub async fn run(pool: PgPool, transport: Transport, from: Mailbox, wake: Arc<No
     }
 }
 
+/// The placeholders of a message's private links.
+const LINKS: [&str; 2] = ["status_link", "confirm_link"];
+
+/// How many copies of one message an admin may send in a day.
+pub const MAX_RESENDS_A_DAY: i64 = 3;
+
+/// The body as it is sent: its placeholders filled with its links.
+fn with_links(body: &str, links: Option<&serde_json::Value>) -> String {
+    LINKS.iter().fold(body.to_owned(), |body, name| {
+        let link = links
+            .and_then(|l| l[name].as_str())
+            .unwrap_or("(this link was sent before; ask the planning office for it again)");
+        body.replace(&format!("{{{name}}}"), link)
+    })
+}
+
+/// What sending a message again did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Resent {
+    /// Queued: a waiting message now, a delivered one as a copy (with new
+    /// private links, when it had some).
+    Queued,
+    /// No such message.
+    NotFound,
+    /// Copies of this message were sent [`MAX_RESENDS_A_DAY`] times in the
+    /// last day already.
+    TooOften,
+}
+
 /// Sends a message again: a waiting one now, a delivered one as a copy.
-/// False when there is no such message.
-pub async fn resend(pool: &PgPool, id: i64) -> Result<bool, sqlx::Error> {
+pub async fn resend(pool: &PgPool, id: i64, public_url: &str) -> Result<Resent, sqlx::Error> {
     let waiting = sqlx::query!(
         "update outbox set next_attempt_at = now() where id = $1 and sent_at is null",
         id
@@ -393,20 +428,57 @@ pub async fn resend(pool: &PgPool, id: i64) -> Result<bool, sqlx::Error> {
     .await?
     .rows_affected();
     if waiting > 0 {
-        return Ok(true);
+        return Ok(Resent::Queued);
     }
-    // The query's text is the one `.sqlx/` knows, indentation and all.
-    let copied = sqlx::query!(
+    let mut tx = pool.begin().await?;
+    let Some(first) = sqlx::query!(
         r#"
-            insert into outbox (application_id, to_address, subject, body)
-            select application_id, to_address, subject, body from outbox where id = $1
-            "#,
+        select coalesce(resent_from, id) as "original!", application_id, body from outbox
+         where id = $1 for update
+        "#,
         id
     )
-    .execute(pool)
+    .fetch_optional(&mut *tx)
     .await?
-    .rows_affected();
-    Ok(copied > 0)
+    else {
+        return Ok(Resent::NotFound);
+    };
+    // Copies are counted under the original, in turn.
+    sqlx::query!(
+        "select id from outbox where id = $1 for update",
+        first.original
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let copies = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from outbox where resent_from = $1 and created_at > now() - interval '1 day'"#,
+        first.original
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if copies >= MAX_RESENDS_A_DAY {
+        return Ok(Resent::TooOften);
+    }
+    let has_links = LINKS
+        .iter()
+        .any(|l| first.body.contains(&format!("{{{l}}}")));
+    let links = match (has_links, first.application_id) {
+        (true, Some(app)) => Some(crate::applications::new_links(&mut tx, app, public_url).await?),
+        _ => None,
+    };
+    sqlx::query!(
+        r#"
+        insert into outbox (application_id, to_address, subject, body, links, resent_from)
+        select application_id, to_address, subject, body, $2, $3 from outbox where id = $1
+        "#,
+        id,
+        links,
+        first.original
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Resent::Queued)
 }
 
 #[cfg(test)]

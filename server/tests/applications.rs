@@ -426,7 +426,11 @@ async fn every_refusal_names_its_field_and_leaves_nothing_behind(pool: PgPool) {
     let (status, answer) = post(&w.state, &changed, deed, Some("key-1")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
     assert_eq!(answer["error"]["parameter"], "Idempotency-Key");
-    assert!(!answer.to_string().contains(first["tracking_code"].as_str().unwrap()));
+    assert!(
+        !answer
+            .to_string()
+            .contains(first["tracking_code"].as_str().unwrap())
+    );
     // Another applicant who happens to send the same key: their own
     // application, not the first one's receipt.
     let (status, other) = post(

@@ -293,7 +293,12 @@ async fn an_analyst_uploads_parcels_and_lots_and_reads_every_reject(pool: PgPool
 async fn console_errors_name_the_pages_fields_and_the_files_own_names(pool: PgPool) {
     let a = analyst(&pool).await;
     let (_dir, shp) = common::sample(20);
-    let part = |ext: &str| (format!("hood.{ext}"), std::fs::read(shp.with_extension(ext)).unwrap());
+    let part = |ext: &str| {
+        (
+            format!("hood.{ext}"),
+            std::fs::read(shp.with_extension(ext)).unwrap(),
+        )
+    };
     let zip_of = |parts: &[(String, Vec<u8>)]| {
         let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         for (name, bytes) in parts {
@@ -317,7 +322,12 @@ async fn console_errors_name_the_pages_fields_and_the_files_own_names(pool: PgPo
         if !status.is_ok_and(|s| s.success()) {
             panic!("ogr2ogr (gdal-bin) is needed: scripts/setup.sh installs it");
         }
-        let p = |ext: &str| (format!("hood.{ext}"), std::fs::read(out.with_extension(ext)).unwrap());
+        let p = |ext: &str| {
+            (
+                format!("hood.{ext}"),
+                std::fs::read(out.with_extension(ext)).unwrap(),
+            )
+        };
         zip_of(&[p("shp"), p("shx"), p("dbf")])
     };
     for (bytes, words) in [
@@ -341,13 +351,7 @@ async fn console_errors_name_the_pages_fields_and_the_files_own_names(pool: PgPo
 
 /// A job row as a server left it: `running` under `worker`, its lease
 /// ending `lease` seconds from now (before now when negative).
-async fn left_running(
-    pool: &PgPool,
-    stored: &str,
-    worker: &str,
-    lease: f64,
-    attempts: i32,
-) -> i64 {
+async fn left_running(pool: &PgPool, stored: &str, worker: &str, lease: f64, attempts: i32) -> i64 {
     sqlx::query_scalar(
         "insert into import_jobs (kind, file_name, stored_path, size_bytes, actor_id, status,
                                   started_at, worker, lease_until, attempts)
@@ -510,7 +514,10 @@ async fn progress_is_read_from_the_job_by_any_server(pool: PgPool) {
     assert!(seen["phase"].is_string(), "{seen}");
     let job = a.finished(id).await;
     assert_eq!(job["status"], "succeeded", "{job}");
-    assert!(job["progress"].is_null(), "a finished job has no progress: {job}");
+    assert!(
+        job["progress"].is_null(),
+        "a finished job has no progress: {job}"
+    );
 }
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]

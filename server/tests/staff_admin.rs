@@ -237,6 +237,27 @@ async fn a_note_is_in_the_staff_history_with_its_author(pool: PgPool) {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED);
+    // A megabyte is no note: refused, naming it, and nothing is kept.
+    let (status, answer) = call(
+        &w.state,
+        Method::POST,
+        &uri,
+        &s,
+        Some(serde_json::json!({"note": "x".repeat(1 << 20)})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    assert_eq!(answer["error"]["fields"][0]["field"], "note");
+    assert_eq!(
+        answer["error"]["message"],
+        "The note must be at most 4000 characters long."
+    );
+    let notes: i64 =
+        sqlx::query_scalar("select count(*) from application_events where kind = 'note'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(notes, 1);
     let (_, page) = call(
         &w.state,
         Method::GET,
@@ -262,4 +283,154 @@ async fn a_note_is_in_the_staff_history_with_its_author(pool: PgPool) {
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// The outbox's messages to `to`: (body, links, sent).
+async fn messages_to(pool: &PgPool, to: &str) -> Vec<(String, Option<serde_json::Value>, bool)> {
+    sqlx::query_as(
+        "select body, links, sent_at is not null from outbox where to_address = $1 order by id",
+    )
+    .bind(to)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+/// The token of the `kind` link (`status` or `confirm`) in `text`.
+fn token_in(text: &str, kind: &str) -> String {
+    text.split(&format!("/{kind}/"))
+        .nth(1)
+        .map(|rest| rest.chars().take_while(char::is_ascii_hexdigit).collect())
+        .unwrap_or_default()
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn private_links_leave_the_outbox_once_sent_and_a_message_is_sent_again_at_most_three_times_a_day(
+    pool: PgPool,
+) {
+    use sidelot_server::mail::{self, Transport};
+    let w = world(&pool, vec![Relation::Adjacent]).await;
+    add(&pool, "chief@city.example", Role::Admin).await;
+    let s = login(&w.state, "chief@city.example", PASSWORD).await;
+    let (lot, neighbours) = lot_and_neighbours(&pool).await;
+    offer(&pool, &w, &[&lot]).await;
+    apply(&w, &neighbours[0], &lot, "ada@example.org").await;
+
+    // Waiting: the links are beside the body, not in it.
+    let waiting = messages_to(&pool, "ada@example.org").await;
+    assert_eq!(waiting.len(), 1);
+    let (body, links, _) = &waiting[0];
+    assert!(
+        body.contains("{status_link}") && body.contains("{confirm_link}"),
+        "{body}"
+    );
+    let links = links.clone().expect("the links wait with the message");
+    let first_status = token_in(links["status_link"].as_str().unwrap(), "status");
+    assert_eq!(first_status.len(), 64);
+
+    // Sent: the email has them; the outbox keeps neither.
+    let dir = tempfile::tempdir().unwrap();
+    let transport = Transport::Files(dir.path().to_owned());
+    let from = "sidelot <noreply@city.example>".parse().unwrap();
+    assert_eq!(
+        mail::deliver_due(&pool, &transport, &from).await.unwrap(),
+        1
+    );
+    let eml = |n: usize| {
+        let mut files: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort_by_key(|p| std::fs::metadata(p).unwrap().modified().unwrap());
+        assert_eq!(files.len(), n);
+        std::fs::read_to_string(&files[n - 1])
+            .unwrap()
+            .replace("=\r\n", "")
+    };
+    assert_eq!(token_in(&eml(1), "status"), first_status);
+    let (body, links, sent) = &messages_to(&pool, "ada@example.org").await[0];
+    assert!(*sent && links.is_none());
+    assert!(!body.contains(&first_status), "{body}");
+    let kept: i64 = sqlx::query_scalar(
+        "select count(*) from outbox where body ~ '[0-9a-f]{64}' or links::text ~ '[0-9a-f]{64}'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(kept, 0, "no token is kept in the outbox");
+    let (status, _, _) = send(
+        &w.state,
+        Method::GET,
+        &format!("/api/status/{first_status}"),
+        None,
+        None,
+        |_| {},
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Sent again: a copy with new links; the old status link stops working.
+    let id: i64 = sqlx::query_scalar("select id from outbox where to_address = 'ada@example.org'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let resend = format!("/api/staff/outbox/{id}/resend");
+    let (status, answer) = call(&w.state, Method::POST, &resend, &s, None).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{answer}");
+    assert_eq!(
+        mail::deliver_due(&pool, &transport, &from).await.unwrap(),
+        1
+    );
+    let again = token_in(&eml(2), "status");
+    assert_eq!(again.len(), 64);
+    assert_ne!(again, first_status);
+    let (status, _, _) = send(
+        &w.state,
+        Method::GET,
+        &format!("/api/status/{again}"),
+        None,
+        None,
+        |_| {},
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = send(
+        &w.state,
+        Method::GET,
+        &format!("/api/status/{first_status}"),
+        None,
+        None,
+        |_| {},
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Three copies a day, whichever message is sent again.
+    for _ in 0..2 {
+        let (status, _) = call(&w.state, Method::POST, &resend, &s, None).await;
+        assert_eq!(status, StatusCode::ACCEPTED);
+    }
+    let copy: i64 = sqlx::query_scalar("select max(id) from outbox")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    mail::deliver_due(&pool, &transport, &from).await.unwrap();
+    let (status, answer, headers) = send(
+        &w.state,
+        Method::POST,
+        &format!("/api/staff/outbox/{copy}/resend"),
+        Some(&s),
+        None,
+        |_| {},
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{answer}");
+    assert!(headers.contains_key("retry-after"));
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("3 times in the last day")
+    );
+    assert_eq!(messages_to(&pool, "ada@example.org").await.len(), 4);
 }

@@ -46,7 +46,7 @@ pub async fn confirm(
         Confirmation::Confirmed => Ok(Json(sidelot_domain::api::EmailConfirmation { already: false })),
         Confirmation::Already => Ok(Json(sidelot_domain::api::EmailConfirmation { already: true })),
         Confirmation::Unknown => Err(ApiError::NotFound(
-            "No application has this confirmation link. Check that the whole link was copied from the email.".into(),
+            "No application has this confirmation link. Check that the whole link was copied from the email, and use the newest email if we sent you new links.".into(),
         )),
     }
 }
@@ -190,7 +190,7 @@ pub async fn status(
 ) -> Result<Json<ApplicationStatus>, ApiError> {
     let unknown = || {
         ApiError::NotFound(
-            "No application has this status link. Check that the whole link was copied.".into(),
+            "No application has this status link. Check that the whole link was copied, and use the newest email if we sent you new links.".into(),
         )
     };
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {

@@ -37,9 +37,10 @@ pub struct Unpacked {
 /// Unpacks `zip_path` into a new work folder under `work_root`.
 pub fn unpack(zip_path: &Path, work_root: &Path) -> Result<Unpacked, ImportError> {
     // Messages name the file as the analyst knows it, never a server path.
-    let name = zip_path
-        .file_name()
-        .map_or_else(|| "The archive".into(), |n| n.to_string_lossy().into_owned());
+    let name = zip_path.file_name().map_or_else(
+        || "The archive".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let file = File::open(zip_path).map_err(|e| ImportError::file(format!("{name}: {e}")))?;
     let packed = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut archive = zip::ZipArchive::new(file)
@@ -89,9 +90,10 @@ pub fn unpack(zip_path: &Path, work_root: &Path) -> Result<Unpacked, ImportError
         let mut out = File::create(&target).map_err(unpack_error)?;
         // Never more than the entry declared, whatever its data says.
         let declared = entry.size();
-        let written = io::copy(&mut io::Read::take(&mut entry, declared + 1), &mut out).map_err(|e| {
-            ImportError::file(format!("{name}: entry {:?} is damaged: {e}", rel.display()))
-        })?;
+        let written =
+            io::copy(&mut io::Read::take(&mut entry, declared + 1), &mut out).map_err(|e| {
+                ImportError::file(format!("{name}: entry {:?} is damaged: {e}", rel.display()))
+            })?;
         if written > declared {
             return Err(ImportError::file(format!(
                 "{name}: entry {:?} holds more than the {declared} bytes it declares: refusing the whole archive",
@@ -161,8 +163,14 @@ mod tests {
         assert!(check_growth("a.zip", 1024, 60 * mb).is_ok());
         // 3 MB that would be 3 GB.
         let bomb = check_growth("bomb.zip", 3 * mb, 3100 * mb).unwrap_err();
-        assert!(bomb.to_string().contains("1033 times its own size"), "{bomb}");
+        assert!(
+            bomb.to_string().contains("1033 times its own size"),
+            "{bomb}"
+        );
         let huge = check_growth("big.zip", 500 * mb, 9000 * mb).unwrap_err();
-        assert!(huge.to_string().contains("more than the 8192 MB allowed"), "{huge}");
+        assert!(
+            huge.to_string().contains("more than the 8192 MB allowed"),
+            "{huge}"
+        );
     }
 }

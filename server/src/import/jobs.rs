@@ -496,9 +496,9 @@ pub fn console_words(message: &str) -> String {
         ("with --pin-field", "in the PIN column field"),
         ("--pin-format any", "PIN format \"any\""),
     ];
-    WORDS
-        .iter()
-        .fold(message.to_owned(), |m, (cli, console)| m.replace(cli, console))
+    WORDS.iter().fold(message.to_owned(), |m, (cli, console)| {
+        m.replace(cli, console)
+    })
 }
 
 #[cfg(test)]

@@ -160,10 +160,7 @@ fn wkt_name(wkt: &str) -> Option<&str> {
 fn prepare(opts: &ImportOptions) -> Result<Prepared, ImportError> {
     let path = &opts.path;
     if !path.exists() {
-        return Err(ImportError::file(format!(
-            "{} does not exist",
-            named(path)
-        )));
+        return Err(ImportError::file(format!("{} does not exist", named(path))));
     }
     let (layer_path, unpacked, mut files) = match extension(path).as_str() {
         "zip" => {

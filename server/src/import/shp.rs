@@ -78,8 +78,9 @@ impl Shapefile {
         match &self.prj {
             None => Ok(None),
             Some(p) => {
-                let text = std::fs::read_to_string(p)
-                    .map_err(|e| ImportError::file(format!("cannot read {}: {e}", super::named(p))))?;
+                let text = std::fs::read_to_string(p).map_err(|e| {
+                    ImportError::file(format!("cannot read {}: {e}", super::named(p)))
+                })?;
                 Ok(Some(text.trim().to_owned()).filter(|t| !t.is_empty()))
             }
         }

@@ -65,12 +65,21 @@ async fn committed(
 }
 
 /// `value` trimmed, when it is given on one line; else the error for `field`.
+/// Longest one-line text of a lottery (a reason, a name), in characters.
+const MAX_ONE_LINE: usize = 500;
+
 fn one_line<'a>(field: &'static str, value: &'a str, what: &str) -> Result<&'a str, LotteryError> {
     let value = value.trim();
     if value.is_empty() || value.contains(['\n', '\r']) {
         return Err(LotteryError::Invalid(
             field,
             format!("{what} is required, on one line"),
+        ));
+    }
+    if value.chars().count() > MAX_ONE_LINE {
+        return Err(LotteryError::Invalid(
+            field,
+            format!("{what} must be at most {MAX_ONE_LINE} characters long"),
         ));
     }
     Ok(value)

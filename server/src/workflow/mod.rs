@@ -223,11 +223,19 @@ async fn one(
         )));
     };
 
-    let note = step
+    let note = match step
         .note
         .as_deref()
         .map(str::trim)
-        .filter(|n| !n.is_empty());
+        .filter(|n| !n.is_empty())
+    {
+        None => None,
+        Some(n) => Some(
+            sidelot_domain::application::note("note", "The note", n)
+                .map_err(|e| StepError::Invalid(vec![e]))?,
+        ),
+    };
+    let note = note.as_deref();
     let mut reason_code = None;
     match t.reason {
         Reason::None => {}

@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Response};
 use sidelot_domain::api::{
     AuditEntry, NoteRequest, StaffApplication, StaffLot, TransitionDone, TransitionRequest,
 };
-use sidelot_domain::application::FieldError;
 use sidelot_domain::workflow;
 
 use super::{lot_state, priority, relation};
@@ -238,7 +237,7 @@ pub(super) fn done(m: Moved) -> TransitionDone {
     request_body = NoteRequest,
     responses(
         (status = 201, description = "Added"),
-        (status = 400, description = "The note is empty", body = sidelot_domain::api::ErrorBody),
+        (status = 400, description = "The note is empty, longer than 4,000 characters or holds control characters", body = sidelot_domain::api::ErrorBody),
         (status = 404, description = "No such application", body = sidelot_domain::api::ErrorBody),
     )
 )]
@@ -248,14 +247,9 @@ pub async fn add_note(
     Path(ApplicationNo(id)): Path<ApplicationNo>,
     Body(req): Body<NoteRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let note = req.note.trim();
-    if note.is_empty() {
-        return Err(ApiError::Invalid(vec![FieldError::new(
-            "note",
-            "The note is empty",
-        )]));
-    }
-    if !crate::workflow::add_note(&state.pool, id, auth.user.id, note).await? {
+    let note = sidelot_domain::application::note("note", "The note", &req.note)
+        .map_err(|e| ApiError::Invalid(vec![e]))?;
+    if !crate::workflow::add_note(&state.pool, id, auth.user.id, &note).await? {
         return Err(ApiError::NotFound(format!("There is no application {id}.")));
     }
     Ok(StatusCode::CREATED)

@@ -58,13 +58,16 @@ pub async fn outbox(
     ))
 }
 
-/// Send a message again: a waiting one now, a delivered one as a copy.
+/// Send a message again: a waiting one now, a delivered one as a copy (at
+/// most three copies a day; a message with private links gets new ones, and
+/// the old links stop working).
 #[utoipa::path(
     post, path = "/api/staff/outbox/{id}/resend", tag = "staff", security(("session" = ["admin"])),
     params(("id" = i64, Path, description = "Message number")),
     responses(
         (status = 202, description = "Queued"),
         (status = 404, description = "No such message", body = sidelot_domain::api::ErrorBody),
+        (status = 429, description = "Sent again three times in the last day already", body = sidelot_domain::api::ErrorBody),
     )
 )]
 pub async fn resend(
@@ -72,9 +75,19 @@ pub async fn resend(
     State(state): State<AppState>,
     Path(MessageNo(id)): Path<MessageNo>,
 ) -> Result<StatusCode, ApiError> {
-    if !crate::mail::resend(&state.pool, id).await? {
-        return Err(ApiError::NotFound(format!("There is no message {id}.")));
+    use crate::mail::{MAX_RESENDS_A_DAY, Resent};
+    match crate::mail::resend(&state.pool, id, &state.public_url).await? {
+        Resent::Queued => {
+            state.outbox.notify_one();
+            Ok(StatusCode::ACCEPTED)
+        }
+        Resent::NotFound => Err(ApiError::NotFound(format!("There is no message {id}."))),
+        Resent::TooOften => Err(ApiError::TooMany {
+            message: format!(
+                "This message was sent again {MAX_RESENDS_A_DAY} times in the last day already. \
+                 If it still does not arrive, check the address with the applicant."
+            ),
+            retry_after: 24 * 3600,
+        }),
     }
-    state.outbox.notify_one();
-    Ok(StatusCode::ACCEPTED)
 }
