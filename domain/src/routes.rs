@@ -8,7 +8,7 @@ pub enum App {
     /// The map, at `/` and any path no other app shows.
     Public,
     /// The application form, the applicant's status page, the email's
-    /// confirmation link and the figures.
+    /// confirmation link, "Find my application" and the figures.
     Forms,
     /// The staff console under `/staff`.
     Staff,
@@ -24,6 +24,7 @@ impl App {
             App::Lottery
         } else if path == "/figures"
             || path == "/apply"
+            || path == "/find"
             || path.starts_with("/status/")
             || path.starts_with("/confirm/")
         {

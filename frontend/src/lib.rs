@@ -47,6 +47,9 @@ pub fn forms() {
         FormsPage::Apply => {
             leptos::mount::mount_to_body(|| view! { <PageHeader /> <pages::apply::ApplyPage /> })
         }
+        FormsPage::Find => {
+            leptos::mount::mount_to_body(|| view! { <PageHeader /> <pages::find::FindPage /> })
+        }
         FormsPage::Status { token } => leptos::mount::mount_to_body(move || {
             view! { <PageHeader /> <pages::status::StatusPage token=token.clone() /> }
         }),

@@ -145,6 +145,14 @@ pub enum Msg {
     ConfirmedNext,
     ConfirmMissing,
     ConfirmFailed,
+    FindLink,
+    FindTitle,
+    FindIntro,
+    FindEmail,
+    FindSend,
+    FindSending,
+    FindLost,
+    SiteLinks,
     YourLots,
     History,
     NextStep,
@@ -161,6 +169,16 @@ pub fn t(msg: Msg) -> &'static str {
             "Every round: the lots offered and sold, the applications received, and where the requested lots stand. Counts only; no one is named."
         }
         Msg::FiguresLink => "Figures",
+        Msg::FindLink => "Find my application",
+        Msg::FindTitle => "Find my application",
+        Msg::FindIntro => {
+            "Lost the email with your links? Give the email address you applied with: we will email it new links to every application sent with it. The links are never shown here."
+        }
+        Msg::FindEmail => "Your email address",
+        Msg::FindSend => "Email me my links",
+        Msg::FindSending => "Sending…",
+        Msg::FindLost => "Lost your link? Find my application",
+        Msg::SiteLinks => "Site",
         Msg::LotsOffered => "Lots offered",
         Msg::LotsSold => "Lots sold",
         Msg::ApplicationsCount => "Applications",

@@ -8,8 +8,14 @@ pub use sidelot_domain::routes::App;
 pub enum FormsPage {
     Figures,
     Apply,
-    Status { token: String },
-    Confirm { token: String },
+    /// "Find my application": new links by email.
+    Find,
+    Status {
+        token: String,
+    },
+    Confirm {
+        token: String,
+    },
 }
 
 impl FormsPage {
@@ -18,6 +24,8 @@ impl FormsPage {
             Some(FormsPage::Figures)
         } else if path == "/apply" {
             Some(FormsPage::Apply)
+        } else if path == "/find" {
+            Some(FormsPage::Find)
         } else if let Some(token) = path.strip_prefix("/confirm/") {
             Some(FormsPage::Confirm {
                 token: token.trim_end_matches('/').to_owned(),
@@ -72,6 +80,7 @@ mod tests {
         assert_eq!(App::for_path("/status/abc"), App::Forms);
         assert_eq!(App::for_path("/apply"), App::Forms);
         assert_eq!(App::for_path("/figures"), App::Forms);
+        assert_eq!(App::for_path("/find"), App::Forms);
         assert_eq!(App::for_path("/figures/2027"), App::Public);
         assert_eq!(App::for_path("/lots/1"), App::Public);
     }

@@ -464,7 +464,7 @@ async fn insert(
     )
     .execute(&mut *tx)
     .await?;
-    let links = links_json(public_url, &token, &confirm);
+    let links = crate::links::links_json(public_url, &token, &confirm, None);
     let lots: Vec<String> = evidence
         .iter()
         .map(|(l, ..)| format!("  - lot {}", l.dashed()))
@@ -499,37 +499,6 @@ async fn insert(
     })
 }
 
-/// The private links of an email, kept with it only until it is sent.
-fn links_json(public_url: &str, status: &str, confirm: &str) -> serde_json::Value {
-    let base = public_url.trim_end_matches('/');
-    serde_json::json!({
-        "status_link": format!("{base}/status/{status}"),
-        "confirm_link": format!("{base}/confirm/{confirm}"),
-    })
-}
-
-/// New private links for an application, for an email that gives them
-/// again: the status and confirmation tokens are replaced (only their
-/// hashes are kept, so the old links cannot be sent again), and the old
-/// links stop working.
-pub async fn new_links(
-    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
-    application_id: i64,
-    public_url: &str,
-) -> Result<serde_json::Value, sqlx::Error> {
-    let (token, token_hash) = status_token();
-    let (confirm, confirm_hash) = status_token();
-    sqlx::query!(
-        "update applications set status_token_hash = $2, confirm_token_hash = $3 where id = $1",
-        application_id,
-        token_hash,
-        confirm_hash
-    )
-    .execute(&mut **tx)
-    .await?;
-    Ok(links_json(public_url, &token, &confirm))
-}
-
 /// What a confirmation link found.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Confirmation {
@@ -550,7 +519,12 @@ pub async fn confirm_by_token(pool: &PgPool, token: &str) -> Result<Confirmation
     let hash = crate::tokens::token_hash(&token.to_ascii_lowercase());
     let mut tx = pool.begin().await?;
     let Some(app) = sqlx::query!(
-        "select id, email_confirmed_at from applications where confirm_token_hash = $1 for update",
+        r#"
+        select id, email_confirmed_at from applications
+         where confirm_token_hash = $1
+            or id = (select application_id from application_links where token_hash = $1 and kind = 'confirm')
+           for update
+        "#,
         hash
     )
     .fetch_optional(&mut *tx)

@@ -10,6 +10,7 @@ pub mod eligibility;
 pub mod glyphs;
 pub mod http;
 pub mod import;
+pub mod links;
 pub mod lottery;
 pub mod mail;
 pub mod rounds;

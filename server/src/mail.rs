@@ -282,7 +282,7 @@ pub async fn deliver_due(
         else {
             return Ok(sent);
         };
-        let body = with_links(&row.body, row.links.as_ref());
+        let body = crate::links::fill(&row.body, row.links.as_ref());
         let result = match row.to_address.parse::<Mailbox>() {
             Err(e) => Err(format!(
                 "the address {:?} cannot be used: {e}",
@@ -389,21 +389,8 @@ pub async fn run(pool: PgPool, transport: Transport, from: Mailbox, wake: Arc<No
     }
 }
 
-/// The placeholders of a message's private links.
-const LINKS: [&str; 2] = ["status_link", "confirm_link"];
-
 /// How many copies of one message an admin may send in a day.
 pub const MAX_RESENDS_A_DAY: i64 = 3;
-
-/// The body as it is sent: its placeholders filled with its links.
-fn with_links(body: &str, links: Option<&serde_json::Value>) -> String {
-    LINKS.iter().fold(body.to_owned(), |body, name| {
-        let link = links
-            .and_then(|l| l[name].as_str())
-            .unwrap_or("(this link was sent before; ask the planning office for it again)");
-        body.replace(&format!("{{{name}}}"), link)
-    })
-}
 
 /// What sending a message again did.
 #[derive(Debug, PartialEq, Eq)]
@@ -459,13 +446,8 @@ pub async fn resend(pool: &PgPool, id: i64, public_url: &str) -> Result<Resent, 
     if copies >= MAX_RESENDS_A_DAY {
         return Ok(Resent::TooOften);
     }
-    let has_links = LINKS
-        .iter()
-        .any(|l| first.body.contains(&format!("{{{l}}}")));
-    let links = match (has_links, first.application_id) {
-        (true, Some(app)) => Some(crate::applications::new_links(&mut tx, app, public_url).await?),
-        _ => None,
-    };
+    // Its private links were not kept: the copy gets new ones.
+    let links = crate::links::again(&mut tx, &first.body, first.application_id, public_url).await?;
     sqlx::query!(
         r#"
         insert into outbox (application_id, to_address, subject, body, links, resent_from)

@@ -282,3 +282,139 @@ async fn after_the_draw_the_neighbour_ranked_second_reads_their_place_in_line(po
         page.json
     );
 }
+
+/// The token of the first `kind` link (`status` or `confirm`) in `text`.
+fn token_in(text: &str, kind: &str) -> String {
+    text.split(&format!("/{kind}/"))
+        .nth(1)
+        .map(|rest| rest.chars().take_while(char::is_ascii_hexdigit).collect())
+        .unwrap_or_default()
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn a_lost_status_link_is_found_again_by_email_only(pool: PgPool) {
+    use sidelot_server::mail::{self, Transport};
+    let w = world(&pool, Rules::default().eligible).await;
+    let (lot, neighbours) = lot_and_neighbours(&pool).await;
+    offer(&pool, &w, &[&lot]).await;
+    let deed = Some(("deed.pdf", "application/pdf", PDF));
+    let (status, receipt) = post(
+        &w.state,
+        &fields(&neighbours[0], &lot, "ada@example.org"),
+        deed,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{receipt}");
+    let first = token_in(receipt["status_url"].as_str().unwrap(), "status");
+    let dir = tempfile::tempdir().unwrap();
+    let transport = Transport::Files(dir.path().to_owned());
+    let from = "sidelot <noreply@city.example>".parse().unwrap();
+    mail::deliver_due(&pool, &transport, &from).await.unwrap();
+    let ask = |email: &str| {
+        let state = w.state.clone();
+        let body = serde_json::json!({ "email": email });
+        async move {
+            let (status, answer, headers) = staffing::send(
+                &state,
+                Method::POST,
+                "/api/applications/links",
+                None,
+                Some(body),
+                |_| {},
+            )
+            .await;
+            (status, answer, headers)
+        }
+    };
+
+    // Known or not, the same answer, with no link in it.
+    let (status, known, _) = ask(" ADA@example.org ").await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{known}");
+    let (status, unknown, _) = ask("nobody@example.org").await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    assert_eq!(known, unknown);
+    a_sentence(known["message"].as_str().unwrap(), &["email"]);
+    assert!(!known.to_string().contains("/status/"), "{known}");
+
+    // One email, to the applicant only, with new links that work; the old
+    // link works too.
+    assert_eq!(
+        mail::deliver_due(&pool, &transport, &from).await.unwrap(),
+        1
+    );
+    let to: Vec<String> = sqlx::query_scalar("select to_address from outbox order by id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(to, ["ada@example.org", "ada@example.org"]);
+    let mut emls: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    emls.sort_by_key(|p| std::fs::metadata(p).unwrap().modified().unwrap());
+    let eml = std::fs::read_to_string(emls.last().unwrap())
+        .unwrap()
+        .replace("=\r\n", "");
+    assert!(
+        eml.contains("Subject: The links to your applications"),
+        "{eml}"
+    );
+    let code = receipt["tracking_code"].as_str().unwrap();
+    assert!(eml.contains(code), "{eml}");
+    let again = token_in(&eml, "status");
+    assert_eq!(again.len(), 64, "{eml}");
+    assert_ne!(again, first);
+    for token in [&again, &first] {
+        let (status, page, _) = staffing::send(
+            &w.state,
+            Method::GET,
+            &format!("/api/status/{token}"),
+            None,
+            None,
+            |_| {},
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert_eq!(page["tracking_code"], code);
+    }
+    // The new confirmation link confirms.
+    let confirm = token_in(&eml, "confirm");
+    let (status, _, _) = staffing::send(
+        &w.state,
+        Method::POST,
+        &format!("/api/confirm/{confirm}"),
+        None,
+        None,
+        |_| {},
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let kept: i64 = sqlx::query_scalar(
+        "select count(*) from outbox where body ~ '[0-9a-f]{64}' or links is not null",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(kept, 0, "no link is kept once sent");
+
+    // Not an address: named. Then the client is throttled, and says when.
+    let (status, answer, _) = ask("ada at example").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer["error"]["fields"][0]["field"], "email");
+    for _ in 0..3 {
+        assert_eq!(ask("ada@example.org").await.0, StatusCode::ACCEPTED);
+    }
+    let (status, answer, headers) = ask("ada@example.org").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{answer}");
+    assert!(headers.contains_key("retry-after"));
+    a_sentence(answer["error"]["message"].as_str().unwrap(), &["email"]);
+    // And an address gets at most three such emails a day.
+    let sent: i64 = sqlx::query_scalar(
+        "select count(*) from outbox where subject = 'The links to your applications'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(sent, 3);
+}

@@ -822,6 +822,53 @@ test("at 360 px the status page's table and the list view's columns fit the scre
   await map.close();
 });
 
+test("a neighbour who lost the link finds it again by email, from a dead status link, at 1280 and 360 px", async () => {
+  const [, [lot, owned]] = twoFreshPairs();
+  const receipt = await applyByApi(lot, owned, "lost@example.org");
+  for (const [width, height] of [[1280, 800], [360, 740]]) {
+    const page = await browser.newPage({ viewport: { width, height } });
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    // A link copied wrong: the page says so and leads to Find my application.
+    await page.goto(base + "/status/" + "0".repeat(64));
+    await page.getByRole("link", { name: "Lost your link? Find my application" }).click();
+    await page.waitForURL(/\/find$/);
+    await page.waitForSelector("#find-email");
+    // Not an address: said beside the field.
+    await page.fill("#find-email", "lost at example");
+    await page.getByRole("button", { name: "Email me my links" }).click();
+    await page.waitForFunction(() => /not an email address/.test(document.querySelector("#find-email-error").textContent));
+    assert.equal(await page.getAttribute("#find-email", "aria-invalid"), "true");
+    await page.fill("#find-email", "lost@example.org");
+    await page.getByRole("button", { name: "Email me my links" }).click();
+    await page.waitForFunction(() => /we are emailing it new links/.test(document.querySelector("[data-testid=find-answer]").textContent));
+    const main = await page.textContent("main");
+    assert.ok(!/\/status\/[0-9a-f]{64}/.test(main), "no link on screen");
+    assert.deepEqual(await overflowing(page, "main, main form, main input, main button"), []);
+    assert.deepEqual(await axeViolations(page), [], `the find page at ${width} px`);
+    await page.screenshot({ path: path.join(shots, `find-${width}.png`), fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+  // The email with new links, written by the outbox worker; its link opens the application.
+  let eml = null;
+  for (let i = 0; i < 50 && !eml; i++) {
+    const dir = path.join(dataDir, "mail");
+    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".eml")) : [];
+    const found = files.map((f) => readFileSync(path.join(dir, f), "utf8"))
+      .find((m) => m.includes("The links to your applications") && m.includes(receipt.tracking_code));
+    if (found) eml = found; else await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.ok(eml, "the links were emailed");
+  const link = eml.replaceAll("=\r\n", "").match(/http:\/\/127\.0\.0\.1:\d+\/status\/[0-9a-f]{64}/)[0];
+  assert.notEqual(link, receipt.status_url);
+  const page = await browser.newPage();
+  await page.goto(link);
+  await page.waitForSelector("[data-testid=tracking-code]");
+  assert.match(await page.textContent("[data-testid=tracking-code]"), new RegExp(receipt.tracking_code));
+  await page.close();
+});
+
 /** Applies for `lot` as the owner of `owned` through the API; the receipt. */
 async function applyByApi(lot, owned, email) {
   const form = new FormData();

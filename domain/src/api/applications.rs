@@ -16,6 +16,23 @@ pub struct ApplicationReceipt {
     pub repeated: bool,
 }
 
+/// Body of `POST /api/applications/links`: "Find my application".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LinksRequest {
+    /// The email address the applications were sent with.
+    pub email: String,
+}
+
+/// Answer of `POST /api/applications/links`: the same whether or not any
+/// application was sent with the address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LinksAnswer {
+    /// What happens now, in words.
+    pub message: String,
+}
+
 /// One lot of an application, with the evidence that qualified it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -116,6 +116,14 @@ pub async fn confirm(token: &str) -> Result<sidelot_domain::api::EmailConfirmati
     parse(&send(&format!("/api/confirm/{}", enc(token)), &init).await?)
 }
 
+/// `POST /api/applications/links`: "Find my application".
+pub async fn find_links(email: &str) -> Result<sidelot_domain::api::LinksAnswer, ApiError> {
+    let body = sidelot_domain::api::LinksRequest {
+        email: email.to_owned(),
+    };
+    super::post_json("/api/applications/links", &body).await
+}
+
 /// `GET /api/status/{token}`: the applicant's own application.
 pub async fn status(token: &str) -> Result<ApplicationStatus, ApiError> {
     get_json(&format!("/api/status/{}", enc(token))).await

@@ -1,4 +1,5 @@
-//! The header of the public pages that are not the map.
+//! The header of the public pages that are not the map, and the links to
+//! the site's pages that every public page carries.
 
 use leptos::prelude::*;
 
@@ -10,7 +11,18 @@ pub fn PageHeader() -> impl IntoView {
         <header class="page-header">
             <a class="brand-link" href="/">{t(Msg::Title)}</a>
             <span class="tagline">{t(Msg::Tagline)}</span>
-            <a class="header-link" href="/figures">{t(Msg::FiguresLink)}</a>
+            <SiteLinks />
         </header>
+    }
+}
+
+/// The site's other pages, on every public page (the map's header too).
+#[component]
+pub fn SiteLinks() -> impl IntoView {
+    view! {
+        <nav class="site-links" aria-label=t(Msg::SiteLinks)>
+            <a href="/figures">{t(Msg::FiguresLink)}</a>
+            <a href="/find">{t(Msg::FindLink)}</a>
+        </nav>
     }
 }

@@ -39,7 +39,10 @@ pub fn ConfirmPage(token: String) -> impl IntoView {
                     </h1>
                     <p>{t(Msg::ConfirmedNext)}</p>
                 }.into_any(),
-                Page::Missing => view! { <h1>{t(Msg::ConfirmMissing)}</h1> }.into_any(),
+                Page::Missing => view! {
+                    <h1>{t(Msg::ConfirmMissing)}</h1>
+                    <p><a href="/find">{t(Msg::FindLost)}</a></p>
+                }.into_any(),
                 Page::Failed(message) => view! {
                     <h1>{t(Msg::ConfirmFailed)}</h1>
                     <p role="alert">{message}</p>

@@ -490,6 +490,7 @@ pub fn MapPage() -> impl IntoView {
                     <h1>{t(Msg::Title)}</h1>
                     <p class="tagline">{t(Msg::Tagline)}</p>
                 </div>
+                <crate::components::header::SiteLinks />
                 <SearchBox on_choose=on_search on_none=on_search_none />
                 <button
                     class="secondary list-toggle"

@@ -31,7 +31,10 @@ pub fn StatusPage(token: String) -> impl IntoView {
             <p><a href="/">{t(Msg::BackToMap)}</a></p>
             {move || match page.get() {
                 Page::Loading => view! { <p role="status">{t(Msg::StatusLoading)}</p> }.into_any(),
-                Page::Missing => view! { <h1>{t(Msg::StatusMissing)}</h1> }.into_any(),
+                Page::Missing => view! {
+                    <h1>{t(Msg::StatusMissing)}</h1>
+                    <p><a href="/find">{t(Msg::FindLost)}</a></p>
+                }.into_any(),
                 Page::Found(s) => view! {
                     <h1 data-testid="tracking-code">{tf(Msg::StatusTitle, &[&s.tracking_code])}</h1>
                     <p>{tf(Msg::Received, &[&when(&s.submitted_at), &s.round.name])}</p>

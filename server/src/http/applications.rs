@@ -206,6 +206,7 @@ pub async fn status(
           join rounds r on r.id = a.round_id
           join parcels p on p.pin = a.owned_pin
          where a.status_token_hash = $1
+            or a.id = (select application_id from application_links where token_hash = $1 and kind = 'status')
          for update of a
         "#,
         hash

@@ -11,6 +11,7 @@ mod fonts;
 mod headers;
 mod health;
 mod imports;
+mod links;
 mod lottery;
 mod ogc;
 mod openapi;
@@ -97,6 +98,7 @@ pub fn app(state: AppState) -> Router {
         .merge(search::router())
         .merge(rounds::router())
         .merge(applications::router())
+        .merge(links::router())
         .merge(staff::router())
         .merge(imports::router())
         .merge(lottery::router())

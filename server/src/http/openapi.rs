@@ -29,6 +29,7 @@ use super::AppState;
         super::applications::submit,
         super::applications::status,
         super::applications::confirm,
+        super::links::find,
         super::staff::session::login,
         super::staff::session::logout,
         super::staff::session::session,

@@ -1,0 +1,72 @@
+//! `POST /api/applications/links`: "Find my application". A neighbour who
+//! lost their links gives their email and gets them again, by email only.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::{Json, Router};
+use sidelot_domain::api::{LinksAnswer, LinksRequest};
+use sidelot_domain::application::{FieldError, email_ok};
+
+use super::auth::ClientAddress;
+use super::extract::Body;
+use super::{ApiError, AppState};
+use crate::links::{self, Found};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/applications/links", post(find))
+}
+
+/// Find my application: new links to every application sent with this
+/// email address are sent to it. The links are never in the answer, and the
+/// answer is the same whether or not the address is known. Five requests an
+/// hour from one client; at most three emails a day to one address (further
+/// requests are answered the same and send nothing).
+#[utoipa::path(
+    post, path = "/api/applications/links", operation_id = "find_my_application", tag = "applications",
+    request_body = LinksRequest,
+    responses(
+        (status = 202, description = "Answered: an email goes out if applications were sent with the address", body = LinksAnswer),
+        (status = 400, description = "The email address is missing or not one", body = sidelot_domain::api::ErrorBody),
+        (status = 429, description = "Too many requests from this client: wait", body = sidelot_domain::api::ErrorBody),
+    )
+)]
+pub async fn find(
+    State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
+    Body(req): Body<LinksRequest>,
+) -> Result<(StatusCode, Json<LinksAnswer>), ApiError> {
+    let email = req.email.trim();
+    if email.is_empty() {
+        return Err(ApiError::Invalid(vec![FieldError::new(
+            "email",
+            "Your email address is required",
+        )]));
+    }
+    if email.chars().count() > 200 || !email_ok(email) {
+        return Err(ApiError::Invalid(vec![FieldError::new(
+            "email",
+            "This is not an email address: it looks like name@example.org",
+        )]));
+    }
+    match links::find(&state.pool, email, &client, &state.public_url).await? {
+        Found::Answered => {
+            state.outbox.notify_one();
+            Ok((
+                StatusCode::ACCEPTED,
+                Json(LinksAnswer {
+                    message: "If applications were sent with this email address, we are emailing it \
+                              new links to each of them now. Look in your inbox, and in your spam folder."
+                        .into(),
+                }),
+            ))
+        }
+        Found::Throttled(seconds) => Err(ApiError::TooMany {
+            message: format!(
+                "You have asked for links several times already. Try again in {} minutes.",
+                (seconds + 59) / 60
+            ),
+            retry_after: seconds,
+        }),
+    }
+}
