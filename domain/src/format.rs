@@ -30,6 +30,20 @@ pub fn sentence(text: &str) -> String {
     out
 }
 
+/// A wait in words, rounded up: "1 second", "40 seconds", "1 minute",
+/// "15 minutes", "2 hours".
+pub fn wait(seconds: i64) -> String {
+    let seconds = seconds.max(1);
+    let (n, unit) = if seconds < 60 {
+        (seconds, "second")
+    } else if seconds <= 90 * 60 {
+        ((seconds + 59) / 60, "minute")
+    } else {
+        ((seconds + 3599) / 3600, "hour")
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,5 +66,15 @@ mod tests {
         assert_eq!(thousands(21_844), "21,844");
         assert_eq!(thousands(1_000_000), "1,000,000");
         assert_eq!(thousands(-1_234), "-1,234");
+    }
+
+    #[test]
+    fn waits_are_said_in_the_unit_that_reads_best() {
+        assert_eq!(wait(0), "1 second");
+        assert_eq!(wait(1), "1 second");
+        assert_eq!(wait(40), "40 seconds");
+        assert_eq!(wait(61), "2 minutes");
+        assert_eq!(wait(900), "15 minutes");
+        assert_eq!(wait(86_400), "24 hours");
     }
 }

@@ -1,25 +1,20 @@
 //! Staff accounts: Argon2id passwords (hashed off the async runtime),
-//! sessions stored in PostgreSQL, sign-in throttling.
+//! sessions stored in PostgreSQL; sign-in throttling in [`crate::throttle`].
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use sidelot_domain::api::StaffAccount;
 use sidelot_domain::workflow::Role;
 use sqlx::PgPool;
 
+use crate::throttle;
 use crate::tokens::{self, NoRandomness, token_hash};
 
 /// A session ends after this long without a request.
 pub const IDLE_EXPIRY: Duration = Duration::minutes(30);
 /// And in any case this long after sign-in.
 pub const ABSOLUTE_EXPIRY: Duration = Duration::hours(12);
-/// Failed sign-ins counted over this window.
-pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
-/// Failures for one account within the window before it must wait.
-pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-/// Failures from one address within the window before it must wait.
-pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
@@ -149,7 +144,9 @@ pub async fn add_user(
     )
     .fetch_optional(pool)
     .await?;
-    id.ok_or_else(|| AccountError::Exists(email.to_owned()))
+    let id = id.ok_or_else(|| AccountError::Exists(email.to_owned()))?;
+    tracing::info!(target: "sidelot_server::security", event = "account_added", account = id, role = role.as_str());
+    Ok(id)
 }
 
 /// Replaces a user's password and ends their other sessions.
@@ -176,43 +173,8 @@ pub async fn set_password(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    tracing::info!(target: "sidelot_server::security", event = "password_changed", account = user_id);
     Ok(())
-}
-
-/// How long until this address or account may try again, if it must wait.
-pub async fn throttled(
-    pool: &PgPool,
-    email: &str,
-    address: &str,
-) -> Result<Option<i64>, sqlx::Error> {
-    let since = Utc::now() - THROTTLE_WINDOW;
-    let row = sqlx::query!(
-        r#"
-        select (select count(*) from login_failures where lower(email) = lower($1) and at > $3) as "account!",
-               (select min(at) from (select at from login_failures where lower(email) = lower($1) and at > $3
-                                      order by at desc limit $4) f) as account_oldest,
-               (select count(*) from login_failures where address = $2 and at > $3) as "address!",
-               (select min(at) from (select at from login_failures where address = $2 and at > $3
-                                      order by at desc limit $5) f) as address_oldest
-        "#,
-        email,
-        address,
-        since,
-        MAX_FAILURES_PER_ACCOUNT,
-        MAX_FAILURES_PER_ADDRESS
-    )
-    .fetch_one(pool)
-    .await?;
-    let wait = |oldest: Option<DateTime<Utc>>| {
-        oldest.map(|o| ((o + THROTTLE_WINDOW) - Utc::now()).num_seconds().max(1))
-    };
-    Ok(if row.account >= MAX_FAILURES_PER_ACCOUNT {
-        wait(row.account_oldest)
-    } else if row.address >= MAX_FAILURES_PER_ADDRESS {
-        wait(row.address_oldest)
-    } else {
-        None
-    })
 }
 
 /// The outcome of a sign-in.
@@ -231,7 +193,7 @@ pub async fn sign_in(
     address: &str,
 ) -> Result<SignIn, AccountError> {
     let email = email.trim();
-    if let Some(wait) = throttled(pool, email, address).await? {
+    if let Some(wait) = throttle::wait(pool, email, address).await? {
         return Ok(SignIn::Throttled(wait));
     }
     let user = sqlx::query!(
@@ -243,15 +205,10 @@ pub async fn sign_in(
     .await?;
     let ok = verify_password(password, user.as_ref().map(|u| u.password_hash.clone())).await;
     let (true, Some(user)) = (ok, user) else {
-        sqlx::query!(
-            "insert into login_failures (email, address) values ($1, $2)",
-            email,
-            address
-        )
-        .execute(pool)
-        .await?;
+        throttle::failed(pool, email, address).await?;
         return Ok(SignIn::Wrong);
     };
+    throttle::succeeded(pool, user.id, email, address).await?;
     let token = tokens::hex_token()?;
     let csrf = tokens::hex_token()?;
     sqlx::query!(
@@ -382,6 +339,13 @@ pub async fn change_account(
     else {
         return Ok(None);
     };
+    tracing::info!(
+        target: "sidelot_server::security",
+        event = "account_changed",
+        account = id,
+        role = role.map(Role::as_str),
+        disabled,
+    );
     if row.disabled_at.is_some() || role.is_some() {
         // A new role or a disabled account takes effect now: sign in again.
         sqlx::query!("delete from staff_sessions where user_id = $1", id)

@@ -17,6 +17,7 @@ pub mod rounds;
 pub mod sample;
 pub mod scratch;
 pub mod startup;
+pub mod throttle;
 pub mod tiles;
 pub mod tokens;
 pub mod workflow;

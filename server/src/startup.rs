@@ -38,6 +38,8 @@ pub struct Settings {
     pub tile_cache_bytes: usize,
     /// The font of the map's labels.
     pub font: PathBuf,
+    /// Host names answered besides the public URL's and the loopback ones.
+    pub allowed_hosts: Vec<String>,
 }
 
 /// Starts the outbox worker and the import worker, removes the upload and
@@ -71,6 +73,7 @@ pub async fn start(pool: PgPool, settings: Settings) -> Result<AppState, sqlx::E
         trusted_proxies: Arc::new(settings.trusted_proxies),
         tiles: Arc::new(TileCache::new(settings.tile_cache_bytes)),
         glyphs: Arc::new(crate::glyphs::Glyphs::new(settings.font)),
+        allowed_hosts: Arc::new(settings.allowed_hosts),
     })
 }
 

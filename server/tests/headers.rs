@@ -154,3 +154,94 @@ async fn personal_answers_are_never_stored(pool: PgPool) {
     let h = headers(&state, "/").await;
     assert_eq!(header(&h, "cache-control"), "no-cache");
 }
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn requests_for_another_host_are_refused_and_origins_are_compared_with_the_public_url(
+    pool: PgPool,
+) {
+    use axum::http::StatusCode;
+    use http_body_util::BodyExt;
+    let mut state = AppState::new(pool.clone());
+    state.public_url = "https://lots.example.city".into();
+    state.allowed_hosts = std::sync::Arc::new(vec!["lots-internal.example.city".into()]);
+    let ask = |host: &'static str, uri: &'static str| {
+        let state = state.clone();
+        async move {
+            let response = common::send_to(
+                state,
+                Request::get(uri)
+                    .header("host", host)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+            let status = response.status();
+            let bytes = response.into_body().collect().await.unwrap().to_bytes();
+            (
+                status,
+                serde_json::from_slice::<serde_json::Value>(&bytes).unwrap_or_default(),
+            )
+        }
+    };
+    for host in [
+        "lots.example.city",
+        "LOTS.example.city:443",
+        "lots-internal.example.city",
+        "127.0.0.1:8080",
+        "localhost",
+    ] {
+        assert_eq!(ask(host, "/api/config").await.0, StatusCode::OK, "{host}");
+    }
+    // A page of another site that resolved its name to this server.
+    let (status, answer) = ask("rebound.evil.example", "/api/config").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    assert_eq!(answer["error"]["parameter"], "Host");
+    assert_eq!(
+        answer["error"]["message"],
+        "This server does not answer for that address. The portal is at https://lots.example.city."
+    );
+    assert_eq!(
+        ask("bad host/x", "/api/config").await.0,
+        StatusCode::BAD_REQUEST
+    );
+    // The load balancer's health check names whatever it names.
+    assert_ne!(
+        ask("10.0.0.5:8080", "/api/health").await.0,
+        StatusCode::BAD_REQUEST
+    );
+
+    // A sign-in whose Origin is the Host but not the public URL: refused.
+    staffing::add(&pool, "rev@city.example", Role::Reviewer).await;
+    let (status, _, _) = staffing::send(
+        &state,
+        Method::POST,
+        "/api/staff/login",
+        None,
+        Some(serde_json::json!({"email": "rev@city.example", "password": PASSWORD})),
+        |r| {
+            r.headers_mut()
+                .insert("host", "lots-internal.example.city".parse().unwrap());
+            r.headers_mut().insert(
+                "origin",
+                "https://lots-internal.example.city".parse().unwrap(),
+            );
+        },
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, answer, _) = staffing::send(
+        &state,
+        Method::POST,
+        "/api/staff/login",
+        None,
+        Some(serde_json::json!({"email": "rev@city.example", "password": PASSWORD})),
+        |r| {
+            r.headers_mut()
+                .insert("host", "lots.example.city".parse().unwrap());
+            r.headers_mut()
+                .insert("origin", "https://lots.example.city".parse().unwrap());
+        },
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+}

@@ -444,6 +444,7 @@ async fn a_second_server_leaves_a_live_import_alone_and_the_next_one_waits_for_i
         trusted_proxies: Default::default(),
         tile_cache_bytes: 1 << 20,
         font: sidelot_server::glyphs::DEFAULT_FONT.into(),
+        allowed_hosts: Vec::new(),
     };
     let second = sidelot_server::startup::start(pool.clone(), settings)
         .await

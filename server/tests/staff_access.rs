@@ -246,22 +246,74 @@ async fn changing_the_password_checks_the_current_one_and_ends_other_sessions(po
 }
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
-async fn five_failures_for_one_account_make_even_the_right_password_wait(pool: PgPool) {
+async fn a_guesser_waits_longer_after_each_failure_and_the_owner_is_never_locked_out(pool: PgPool) {
     let c = console(&pool).await;
     let state = &c.state;
-    // Guessing: five failures for one account, then even the right password waits.
-    for _ in 0..5 {
-        let (status, answer, _) = attempt(state, "guess", "192.0.2.1:1000").await;
+    let guesser = "192.0.2.1:1000";
+    // Three failures for one account from one client: no wait yet.
+    for _ in 0..3 {
+        let (status, answer, _) = attempt(state, "guess", guesser).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{answer}");
         assert_eq!(
             answer["error"]["message"],
             "The email or the password is wrong."
         );
     }
-    let (status, answer, headers) = attempt(state, PASSWORD, "192.0.2.1:1000").await;
+    // Then even the right password waits, from that client.
+    let (status, answer, headers) = attempt(state, PASSWORD, guesser).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{answer}");
-    let wait: i64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
-    assert!((1..=900).contains(&wait), "{wait}");
+    assert_eq!(headers["retry-after"], "1");
+    assert_eq!(
+        answer["error"]["message"],
+        "Too many failed sign-ins. Try again in 1 second."
+    );
+    // Each failure makes the next wait longer.
+    let retry_after = |headers: &axum::http::HeaderMap| -> i64 {
+        headers["retry-after"].to_str().unwrap().parse().unwrap()
+    };
+    let mut waits = Vec::new();
+    for _ in 0..4 {
+        // As if the wait were over: the last failure moved back in time.
+        sqlx::query("update login_failures set at = at - interval '20 seconds'")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let (status, _, _) = attempt(state, "guess", guesser).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let (status, _, headers) = attempt(state, PASSWORD, guesser).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        waits.push(retry_after(&headers));
+    }
+    assert_eq!(waits, [2, 4, 8, 16], "the waits double");
+    // The owner, at their own desk, signs in at once.
+    let (status, answer, _) = attempt(state, PASSWORD, "203.0.113.5:443").await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn guessing_from_many_addresses_holds_up_new_addresses_but_not_the_owners(pool: PgPool) {
+    let c = console(&pool).await;
+    let state = &c.state;
+    // The owner signed in from their desk before.
+    let (status, _, _) = attempt(state, PASSWORD, "203.0.113.5:443").await;
+    assert_eq!(status, StatusCode::OK);
+    // A hundred failures for the account, from a hundred addresses.
+    sqlx::query(
+        "insert into login_failures (email, address)
+         select 'rev@city.example', '198.18.0.' || n from generate_series(1, 100) n",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let (status, _, headers) = attempt(state, PASSWORD, "198.18.1.1:9").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "a new address waits");
+    assert!(headers.contains_key("retry-after"));
+    let (status, answer, _) = attempt(state, PASSWORD, "203.0.113.5:443").await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the owner's own address does not: {answer}"
+    );
 }
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]

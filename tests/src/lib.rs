@@ -65,11 +65,28 @@ pub fn text(bytes: &[u8]) -> String {
 
 /// A tiny HTTP/1.1 GET over loopback, returning (status, body).
 pub async fn http_get(addr: &str, path: &str) -> (u16, String) {
+    http_send(addr, "GET", path, None).await
+}
+
+/// A tiny HTTP/1.1 request over loopback with an optional JSON body,
+/// returning (status, body).
+pub async fn http_send(addr: &str, method: &str, path: &str, json: Option<&str>) -> (u16, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(addr)
         .await
         .expect("connects");
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    let body = json.unwrap_or_default();
+    let content = if json.is_some() {
+        format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            body.len()
+        )
+    } else {
+        String::new()
+    };
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{content}Connection: close\r\n\r\n{body}"
+    );
     stream.write_all(request.as_bytes()).await.expect("sends");
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).await.expect("reads");

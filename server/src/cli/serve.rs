@@ -76,6 +76,15 @@ pub struct ServeArgs {
     /// and street names.
     #[arg(long, default_value = crate::glyphs::DEFAULT_FONT, env = "SIDELOT_FONT")]
     font: PathBuf,
+    /// Host names answered besides the public URL's and this machine's own
+    /// (localhost, 127.0.0.1, [::1]), comma-separated: requests naming any
+    /// other host are refused.
+    #[arg(
+        long = "allowed-host",
+        env = "SIDELOT_ALLOWED_HOSTS",
+        value_delimiter = ','
+    )]
+    allowed_hosts: Vec<String>,
 }
 
 /// Reads the flags (every mistake named by its flag), then opens the
@@ -135,5 +144,11 @@ fn settings(args: ServeArgs) -> anyhow::Result<Settings> {
         trusted_proxies,
         tile_cache_bytes: args.tile_cache_mb.saturating_mul(1 << 20),
         font: args.font,
+        allowed_hosts: args
+            .allowed_hosts
+            .into_iter()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .filter(|h| !h.is_empty())
+            .collect(),
     })
 }

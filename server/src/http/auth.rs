@@ -69,22 +69,6 @@ fn same(a: &str, b: &str) -> bool {
     token_hash(a) == token_hash(b)
 }
 
-/// A state-changing request from another site's page carries that site's
-/// `Origin`; ours carries our own host.
-pub fn foreign_origin(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
-        return false;
-    };
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let origin_host = origin
-        .split_once("://")
-        .map_or("", |(_, rest)| rest.trim_end_matches('/'));
-    host.is_empty() || origin_host != host
-}
-
 /// The client's address, for throttling (`unknown` when the server was
 /// not started with connection info, as in tests).
 pub struct ClientAddress(pub String);
@@ -96,21 +80,25 @@ impl FromRequestParts<AppState> for ClientAddress {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddress(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or_else(
-                    || "unknown".to_owned(),
-                    |c| {
-                        state
-                            .trusted_proxies
-                            .client(c.0.ip(), &parts.headers)
-                            .to_string()
-                    },
-                ),
-        ))
+        Ok(ClientAddress(client_of(
+            state,
+            &parts.extensions,
+            &parts.headers,
+        )))
     }
+}
+
+/// The client of a request: its connection's address, or the address a
+/// trusted proxy names (`unknown` without connection info, as in tests).
+pub fn client_of(
+    state: &AppState,
+    extensions: &axum::http::Extensions,
+    headers: &HeaderMap,
+) -> String {
+    extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(
+        || "unknown".to_owned(),
+        |c| state.trusted_proxies.client(c.0.ip(), headers).to_string(),
+    )
 }
 
 impl<R: Need> FromRequestParts<AppState> for Signed<R> {
@@ -135,7 +123,9 @@ impl<R: Need> FromRequestParts<AppState> for Signed<R> {
                 .get(CSRF_HEADER)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("");
-            if !same(sent, &user.csrf) || foreign_origin(&parts.headers) {
+            if !same(sent, &user.csrf)
+                || super::hosts::foreign_origin(&parts.headers, &state.public_url)
+            {
                 return Err(ApiError::Forbidden(
                     "This request did not come from the staff console: the X-CSRF-Token header is missing or wrong."
                         .into(),
@@ -184,23 +174,6 @@ mod tests {
         );
         assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
         assert_eq!(cookie(&h, "c"), None);
-    }
-
-    #[test]
-    fn only_our_own_origin_passes() {
-        let mut h = HeaderMap::new();
-        h.insert(header::HOST, HeaderValue::from_static("lots.example.city"));
-        assert!(!foreign_origin(&h));
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("https://lots.example.city"),
-        );
-        assert!(!foreign_origin(&h));
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("https://evil.example"),
-        );
-        assert!(foreign_origin(&h));
     }
 
     #[test]

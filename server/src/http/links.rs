@@ -63,8 +63,8 @@ pub async fn find(
         }
         Found::Throttled(seconds) => Err(ApiError::TooMany {
             message: format!(
-                "You have asked for links several times already. Try again in {} minutes.",
-                (seconds + 59) / 60
+                "You have asked for links several times already. Try again in {}.",
+                sidelot_domain::format::wait(seconds)
             ),
             retry_after: seconds,
         }),

@@ -2,6 +2,7 @@
 //! by the tests alike.
 
 mod applications;
+mod audit;
 pub mod auth;
 mod config;
 mod error;
@@ -10,6 +11,7 @@ mod figures;
 mod fonts;
 mod headers;
 mod health;
+mod hosts;
 mod imports;
 mod links;
 mod lottery;
@@ -67,6 +69,8 @@ pub struct AppState {
     pub tiles: Arc<crate::tiles::TileCache>,
     /// The glyphs of the map's labels.
     pub glyphs: Arc<crate::glyphs::Glyphs>,
+    /// Host names answered besides the public URL's and the loopback ones.
+    pub allowed_hosts: Arc<Vec<String>>,
 }
 
 impl AppState {
@@ -87,6 +91,7 @@ impl AppState {
                 crate::tiles::DEFAULT_CACHE_BYTES,
             )),
             glyphs: Arc::new(crate::glyphs::Glyphs::new(crate::glyphs::DEFAULT_FONT)),
+            allowed_hosts: Arc::default(),
         }
     }
 }
@@ -119,6 +124,14 @@ pub fn app(state: AppState) -> Router {
         .merge(fonts::router())
         .merge(ogc::router())
         .merge(site::router(state.static_dir.as_deref()))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            hosts::check,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            audit::log_refusals,
+        ))
         .layer(axum::middleware::from_fn(move |req, next| {
             headers::add(security.clone(), req, next)
         }))

@@ -60,3 +60,76 @@ async fn serve_migrates_then_answers_over_http_and_stops_on_sigterm(pool: PgPool
         "serve should stop cleanly on SIGTERM: {status}"
     );
 }
+
+#[sqlx::test(migrations = false)]
+async fn security_events_are_logged_with_the_client_and_no_personal_data(pool: PgPool) {
+    let url = database_url(&pool);
+    let mut child = tokio::process::Command::new(sidelot_bin())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("DATABASE_URL", &url)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut stdout = tokio::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt};
+    tokio::time::timeout(Duration::from_secs(30), stdout.read_line(&mut line))
+        .await
+        .expect("serve says where it listens")
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    // A wrong password, a console request without a session.
+    let (status, _) = http_send(
+        &addr,
+        "POST",
+        "/api/staff/login",
+        Some(r#"{"email": "chief@city.example", "password": "not the password at all"}"#),
+    )
+    .await;
+    assert_eq!(status, 401);
+    let (status, _) = http_get(&addr, "/api/staff/queue").await;
+    assert_eq!(status, 401);
+    Command::new("kill")
+        .args(["-TERM", &child.id().unwrap().to_string()])
+        .status()
+        .unwrap();
+    tokio::time::timeout(Duration::from_secs(15), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut log = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .await
+        .unwrap();
+    let security: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("sidelot_server::security"))
+        .collect();
+    let failed = security
+        .iter()
+        .find(|l| l.contains("sign_in_failed"))
+        .unwrap_or_else(|| panic!("no failed sign-in in the log:\n{log}"));
+    assert!(failed.contains("127.0.0.1"), "{failed}");
+    assert!(
+        security
+            .iter()
+            .any(|l| l.contains("refused") && l.contains("401") && l.contains("/api/staff/queue")),
+        "{log}"
+    );
+    assert!(
+        !log.contains("chief@city.example"),
+        "no email in the log:\n{log}"
+    );
+    assert!(!log.contains("not the password"), "no password in the log");
+}

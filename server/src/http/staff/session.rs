@@ -22,8 +22,10 @@ fn session_answer(user: &StaffUser) -> StaffSession {
 
 /// Sign in with email and password. Sets the `HttpOnly`, `SameSite=Strict`
 /// session cookie and answers the anti-forgery token to send as
-/// `X-CSRF-Token`. Five failures for one account, or twenty from one
-/// address, within 15 minutes make it wait (429 with `Retry-After`).
+/// `X-CSRF-Token`. After three failures for one account from one client,
+/// each further try from it waits longer (1 s, 2, 4 ... up to 15 minutes);
+/// twenty failures from one client, or a hundred for one account from
+/// clients it never signed in from, make them wait (429 with `Retry-After`).
 #[utoipa::path(
     post, path = "/api/staff/login", tag = "staff",
     request_body = LoginRequest,
@@ -39,7 +41,7 @@ pub async fn login(
     headers: HeaderMap,
     Body(req): Body<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    if crate::http::auth::foreign_origin(&headers) {
+    if crate::http::hosts::foreign_origin(&headers, &state.public_url) {
         return Err(ApiError::Forbidden(
             "Sign in from the staff console's own page.".into(),
         ));
@@ -75,8 +77,8 @@ pub async fn login(
         )),
         SignIn::Throttled(seconds) => Err(ApiError::TooMany {
             message: format!(
-                "Too many failed sign-ins. Try again in {} minutes.",
-                (seconds + 59) / 60
+                "Too many failed sign-ins. Try again in {}.",
+                sidelot_domain::format::wait(seconds)
             ),
             retry_after: seconds,
         }),
