@@ -6,7 +6,8 @@
 #   run    Debian packages to build and run the server (PostGIS, PROJ, libclang),
 #          and the browser app's tools (wasm32 target, trunk, wasm-bindgen, npm ci)
 #   test   run + Chromium and ChromeDriver, rustfmt and clippy, cargo-nextest, and the real
-#          OGC API clients: gdal-bin (ogr2ogr) and a Python venv in .local/venv with OWSLib
+#          OGC API clients: gdal-bin (ogr2ogr) and a Python venv in .local/venv with OWSLib,
+#          schemathesis and openapi-spec-validator (scripts/python-requirements.txt)
 #   bench  the server's packages + postgis (shp2pgsql), gdal-bin (ogr2ogr), time
 set -euo pipefail
 
@@ -148,20 +149,21 @@ ensure_frontend_tools() {
 }
 
 # --- Python (test mode) -----------------------------------------------------
-# OWSLib, a real OGC API - Features client, for server/tests/ogc.rs; pinned.
+# The Python clients the tests drive, pinned in scripts/python-requirements.txt
+# (OWSLib, schemathesis, openapi-spec-validator), in a venv of their own.
 VENV=$ROOT/.local/venv
-OWSLIB_VERSION=0.35.0
+REQUIREMENTS=$ROOT/scripts/python-requirements.txt
 ensure_python_venv() {
-    if [[ -x $VENV/bin/python ]] &&
-        [[ $("$VENV/bin/python" -c 'import owslib; print(owslib.__version__)' 2>/dev/null) == "$OWSLIB_VERSION" ]]; then
+    if [[ -x $VENV/bin/python ]] && cmp -s "$REQUIREMENTS" "$VENV/.requirements"; then
         return 0
     fi
     command -v python3 >/dev/null || die "python3 not found: install Python 3.11"
-    say "creating the Python venv $VENV with OWSLib $OWSLIB_VERSION"
+    say "creating the Python venv $VENV (OWSLib, schemathesis, openapi-spec-validator)"
     rm -rf "$VENV"
     mkdir -p "$(dirname "$VENV")"
     python3 -m venv "$VENV"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "OWSLib==$OWSLIB_VERSION" >&2
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS" >&2
+    cp "$REQUIREMENTS" "$VENV/.requirements"
 }
 
 install_packages

@@ -306,3 +306,25 @@ async fn other_methods_get_405_in_the_same_shape(pool: PgPool) {
     let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(json["error"]["code"], "method_not_allowed");
 }
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn a_json_body_must_be_an_object_not_its_fields_values_in_order(pool: PgPool) {
+    for body in [r#"["ada@example.org"]"#, "[null, null]", "\"ada@example.org\"", "7"] {
+        let response = send(
+            &pool,
+            Request::post("/api/applications/links")
+                .header("content-type", "application/json")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{body}");
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(json["error"]["parameter"], "body", "{body}");
+        assert_eq!(
+            json["error"]["message"],
+            "The body must be a JSON object, with the fields by name."
+        );
+    }
+}

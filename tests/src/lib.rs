@@ -71,6 +71,17 @@ pub async fn http_get(addr: &str, path: &str) -> (u16, String) {
 /// A tiny HTTP/1.1 request over loopback with an optional JSON body,
 /// returning (status, body).
 pub async fn http_send(addr: &str, method: &str, path: &str, json: Option<&str>) -> (u16, String) {
+    let (status, _, body) = http_exchange(addr, method, path, json).await;
+    (status, body)
+}
+
+/// The same, returning (status, the response's head, body).
+pub async fn http_exchange(
+    addr: &str,
+    method: &str,
+    path: &str,
+    json: Option<&str>,
+) -> (u16, String, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(addr)
         .await
@@ -105,7 +116,7 @@ pub async fn http_send(addr: &str, method: &str, path: &str, json: Option<&str>)
     } else {
         body.to_owned()
     };
-    (status, body)
+    (status, head.to_owned(), body)
 }
 
 fn dechunk(mut body: &str) -> String {

@@ -58,7 +58,8 @@ fn storable_json(field: &str, value: &serde_json::Value) -> Result<(), ApiError>
     }
 }
 
-/// A JSON body. A syntax error is answered as a bad `body`; a wrong value
+/// A JSON body, an object. A syntax error, or a body that is not an object,
+/// is answered as a bad `body`; a wrong value
 /// in a field (an unknown action, a string where a number belongs) names
 /// the field, as every form error does, and every such field is named at
 /// once.
@@ -71,12 +72,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
         let axum::Json(mut value) = axum::Json::<serde_json::Value>::from_request(req, state)
             .await
             .map_err(|e| ApiError::bad("body", e.body_text()))?;
-        match &value {
-            serde_json::Value::Object(map) => map
-                .iter()
-                .try_for_each(|(k, v)| storable_field(k, k).and_then(|()| storable_json(k, v)))?,
-            other => storable_json("body", other)?,
-        }
+        // Every body of the API is an object: serde would read a struct from
+        // an array of its fields' values in order, which no client means.
+        let serde_json::Value::Object(map) = &value else {
+            return Err(ApiError::bad(
+                "body",
+                "The body must be a JSON object, with the fields by name",
+            ));
+        };
+        map.iter()
+            .try_for_each(|(k, v)| storable_field(k, k).and_then(|()| storable_json(k, v)))?;
         let mut wrong = Vec::new();
         loop {
             let e = match serde_path_to_error::deserialize::<_, T>(&value) {

@@ -64,6 +64,7 @@ pub async fn public(
     responses(
         (status = 201, description = "Committed and published", body = Lottery),
         (status = 400, description = "The beacon round is missing or 0", body = sidelot_domain::api::ErrorBody),
+        (status = 404, description = "No such round", body = sidelot_domain::api::ErrorBody),
         (status = 409, description = "Review not done, nothing contested, or committed already", body = sidelot_domain::api::ErrorBody),
     )
 )]
@@ -113,6 +114,7 @@ pub async fn draw(
     responses(
         (status = 201, description = "Committed again, to be drawn", body = Lottery),
         (status = 400, description = "The reason or the beacon round is missing", body = sidelot_domain::api::ErrorBody),
+        (status = 404, description = "No such round, or nothing committed", body = sidelot_domain::api::ErrorBody),
         (status = 409, description = "Not drawn, or too late", body = sidelot_domain::api::ErrorBody),
     )
 )]

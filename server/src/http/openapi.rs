@@ -93,9 +93,11 @@ pub struct ApiDoc;
 pub const PIN_PATTERN: &str =
     "^([0-9]{14}|[0-9]{10}|[0-9]{2}-[0-9]{2}-[0-9]{3}-[0-9]{3}(-[0-9]{4})?)$";
 
-/// Every operation that needs a staff session may answer 401 (not signed
-/// in, or the session ended) and 403 (not this role, or a forged request):
-/// documented once here rather than on each handler.
+/// What any operation may answer besides its own answers, documented once
+/// here rather than on each handler: 400 (a parameter, a field or the
+/// `Host` is wrong; the answer names it) for every operation, and 401 (not
+/// signed in, or the session ended) and 403 (not this role, or a forged
+/// request) for every operation that needs a staff session.
 struct StaffRefusals;
 
 impl utoipa::Modify for StaffRefusals {
@@ -121,10 +123,13 @@ impl utoipa::Modify for StaffRefusals {
                 &mut item.patch,
             ];
             for op in operations.into_iter().flatten() {
+                let responses = &mut op.responses.responses;
+                responses.entry("400".into()).or_insert_with(|| {
+                    refusal("A parameter, a field or the Host is wrong: the answer names it")
+                });
                 if op.security.as_ref().is_none_or(Vec::is_empty) {
                     continue;
                 }
-                let responses = &mut op.responses.responses;
                 responses
                     .entry("401".into())
                     .or_insert_with(|| refusal("Not signed in, or the session ended"));

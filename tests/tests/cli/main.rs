@@ -12,6 +12,7 @@ mod import;
 mod lottery;
 mod round;
 mod sample;
+mod schemathesis;
 mod serve;
 mod tiles;
 mod user;
