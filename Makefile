@@ -16,7 +16,7 @@ SAMPLE := gis-data/sample/sidelot_sample.shp
 BIND ?= 127.0.0.1:8080
 
 .PHONY: help run test setup build check lint fmt test-build test-only test-browser frontend sqlx-prepare \
-        sqlx-check sample bench-import bench-frontend bench-eligibility bench-lottery bench-tiles db-start db-stop db-status db-reset
+        sqlx-check fuzz sample bench-import bench-frontend bench-eligibility bench-lottery bench-tiles db-start db-stop db-status db-reset
 
 # trunk finds wasm-opt (npm's binaryen) here; see Trunk.toml.
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
@@ -79,6 +79,11 @@ test-build: ## build everything the tests run, clippy-checked, and check .sqlx/ 
 
 test-only: ## run the tests (needs DATABASE_URL of a PostGIS cluster; make test sets it)
 	$(LINT_BUILD) $(CARGO) nextest run --locked --workspace --no-fail-fast
+
+FUZZ_CASES ?= 50000
+fuzz: ## the file readers fuzzed longer than make test does: FUZZ_CASES damaged files per reader (no database)
+	@scripts/setup.sh test
+	PROPTEST_CASES=$(FUZZ_CASES) $(LINT_BUILD) $(CARGO) nextest run --locked --workspace -E 'test(/import::fuzz::/)'
 
 frontend: ## build the browser apps as visitors get them into dist/ (when their sources changed)
 	@[ "$$(cat dist/.build-mode 2>/dev/null)" = release ] || rm -f dist/index.html

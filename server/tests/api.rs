@@ -309,7 +309,12 @@ async fn other_methods_get_405_in_the_same_shape(pool: PgPool) {
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
 async fn a_json_body_must_be_an_object_not_its_fields_values_in_order(pool: PgPool) {
-    for body in [r#"["ada@example.org"]"#, "[null, null]", "\"ada@example.org\"", "7"] {
+    for body in [
+        r#"["ada@example.org"]"#,
+        "[null, null]",
+        "\"ada@example.org\"",
+        "7",
+    ] {
         let response = send(
             &pool,
             Request::post("/api/applications/links")

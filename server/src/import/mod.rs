@@ -13,6 +13,8 @@
 
 pub mod archive;
 pub mod dbf;
+#[cfg(test)]
+mod fuzz;
 mod geojson;
 mod geometry;
 pub mod jobs;

@@ -32,7 +32,7 @@ pub fn parse_price(text: &str) -> Result<Option<i64>, String> {
 }
 
 /// A row of the file that reads: a PIN, and the price and notes if given.
-pub(super) struct LotRow {
+pub(crate) struct LotRow {
     pub line: u64,
     pub pin: String,
     pub price_cents: Option<i64>,
@@ -40,7 +40,7 @@ pub(super) struct LotRow {
 }
 
 /// Reads the CSV: the rows that parse, and the refusals of those that do not.
-pub(super) fn read(
+pub(crate) fn read(
     path: &Path,
     format: PinFormat,
 ) -> anyhow::Result<(Vec<LotRow>, Vec<LotReject>, u64)> {
@@ -48,10 +48,15 @@ pub(super) fn read(
         .flexible(true)
         .trim(csv::Trim::All)
         .from_path(path)
-        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", crate::import::named(path)))?;
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| anyhow::anyhow!("{}: cannot read the header line: {e}", path.display()))?
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "{}: cannot read the header line: {e}",
+                crate::import::named(path)
+            )
+        })?
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
         .collect();
@@ -59,7 +64,7 @@ pub(super) fn read(
     let Some(pin_col) = column(&["pin", "pin14", "pin_nbr"]) else {
         anyhow::bail!(
             "{}: no pin column (the header line has: {})",
-            path.display(),
+            crate::import::named(path),
             headers.join(", ")
         );
     };

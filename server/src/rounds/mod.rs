@@ -6,7 +6,7 @@
 //! (read by `inventory`) with a `pin` column (and optional `price` and
 //! `notes`); every row is reported: offered, or refused with its reason.
 
-mod inventory;
+pub(crate) mod inventory;
 
 pub use inventory::parse_price;
 
