@@ -72,7 +72,37 @@ impl Chain {
     pub fn round_at(&self, t: u64) -> u64 {
         t.saturating_sub(self.genesis_time) / self.period + 1
     }
+
+    /// A round to name when committing at unix time `now`: the one
+    /// published about ten minutes later.
+    pub fn suggested_round(&self, now: u64) -> u64 {
+        self.round_at(now + 600)
+    }
+
+    /// Whether `round` may be named by a commitment made at unix time
+    /// `now`: it must be published at least [`MIN_LEAD_SECS`] later, so
+    /// that no one can know its randomness when the entrants are frozen.
+    pub fn still_to_come(&self, round: u64, now: u64) -> Result<(), String> {
+        let at = self.round_time(round);
+        if at >= now + MIN_LEAD_SECS {
+            return Ok(());
+        }
+        let when = if at <= now {
+            "was published already"
+        } else {
+            "is published in less than a minute"
+        };
+        Err(format!(
+            "The drand {} round {round} {when}: name a round still to come, such as {} (published about ten minutes from now), so that no one can know its randomness when the entrants are frozen",
+            self.name,
+            self.suggested_round(now)
+        ))
+    }
 }
+
+/// The least time between a commitment and the publication of the round
+/// it names.
+pub const MIN_LEAD_SECS: u64 = 60;
 
 /// Unix seconds of an RFC 3339 time such as `2027-05-01T15:00:00+00:00`
 /// or `...Z` (fractions ignored); `None` when it is not one.
@@ -218,6 +248,18 @@ impl Beacon {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_commitment_names_a_round_still_to_come() {
+        let now = QUICKNET.round_time(1000);
+        assert!(QUICKNET.still_to_come(1000 + 20, now).is_ok(), "60 s later");
+        let soon = QUICKNET.still_to_come(1000 + 10, now).unwrap_err();
+        assert!(soon.contains("in less than a minute"), "{soon}");
+        let past = QUICKNET.still_to_come(123, now).unwrap_err();
+        assert!(past.contains("round 123 was published already"), "{past}");
+        assert!(past.contains(&format!("such as {}", 1000 + 200)), "{past}");
+    }
+
     use super::*;
 
     /// quicknet round 10, from Sui's Move example of drand (Mysten Labs,

@@ -147,7 +147,13 @@ async fn main() -> anyhow::Result<()> {
 
     // In full, through the database.
     let clock = Instant::now();
-    let committed = sidelot_server::lottery::commit(&pool, "bench", 123, admin_id).await?;
+    // Round 123 (2023), named as if committed just before it.
+    let then = chrono::DateTime::from_timestamp(
+        sidelot_domain::drand::QUICKNET.round_time(123) as i64 - 600,
+        0,
+    )
+    .unwrap_or_default();
+    let committed = sidelot_server::lottery::commit(&pool, "bench", 123, admin_id, then).await?;
     let commit_time = clock.elapsed();
     let clock = Instant::now();
     let drawn = sidelot_server::lottery::draw(

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod applications;
 pub mod blocks;
 pub mod cli;
+pub mod clock;
 pub mod db;
 pub mod eligibility;
 pub mod glyphs;

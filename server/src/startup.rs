@@ -40,6 +40,8 @@ pub struct Settings {
     pub font: PathBuf,
     /// Host names answered besides the public URL's and the loopback ones.
     pub allowed_hosts: Vec<String>,
+    /// The lottery's clock.
+    pub clock: crate::clock::Clock,
 }
 
 /// Starts the outbox worker and the import worker, removes the upload and
@@ -74,6 +76,7 @@ pub async fn start(pool: PgPool, settings: Settings) -> Result<AppState, sqlx::E
         tiles: Arc::new(TileCache::new(settings.tile_cache_bytes)),
         glyphs: Arc::new(crate::glyphs::Glyphs::new(settings.font)),
         allowed_hosts: Arc::new(settings.allowed_hosts),
+        clock: settings.clock,
     })
 }
 

@@ -25,7 +25,7 @@ use sqlx::PgPool;
 async fn a_lottery_is_committed_after_review_drawn_once_verified_and_promotes_the_next(
     pool: PgPool,
 ) {
-    let w = world(&pool, vec![Relation::Adjacent]).await;
+    let mut w = world(&pool, vec![Relation::Adjacent]).await;
     let (lot, neighbours) = lot_and_neighbours(&pool).await;
     offer(&pool, &w, &[&lot]).await;
     let ada = apply(&w, &neighbours[0], &lot, "ada@example.org").await;
@@ -39,6 +39,26 @@ async fn a_lottery_is_committed_after_review_drawn_once_verified_and_promotes_th
     let commit_uri = "/api/staff/rounds/now/lottery";
     // A real quicknet round (published in 2023), so that its beacon exists.
     let source = serde_json::json!({"beacon_round": 123});
+    // Named today, it is refused: its randomness is known already.
+    let (status, answer) = call(
+        &w.state,
+        Method::POST,
+        commit_uri,
+        &chief,
+        Some(source.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    assert_eq!(answer["error"]["fields"][0]["field"], "beacon_round");
+    let refusal = answer["error"]["message"].as_str().unwrap();
+    assert!(
+        refusal.starts_with(
+            "The drand quicknet round 123 was published already: name a round still to come, such as "
+        ),
+        "{refusal}"
+    );
+    // The rest of the test commits as if it were before quicknet's start.
+    w.state.clock = common::applying::before_quicknet();
 
     // Not before the review of ownership and location is done.
     let (status, answer) = call(

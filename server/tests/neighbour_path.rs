@@ -187,7 +187,7 @@ async fn the_pre_check_says_before_the_form_who_applied_already_by_counts_only(p
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
 async fn after_the_draw_the_neighbour_ranked_second_reads_their_place_in_line(pool: PgPool) {
-    let w = world(&pool, vec![Relation::Adjacent]).await;
+    let mut w = world(&pool, vec![Relation::Adjacent]).await;
     let (lot, neighbours) = lot_and_neighbours(&pool).await;
     offer(&pool, &w, &[&lot]).await;
     let deed = Some(("deed.pdf", "application/pdf", PDF));
@@ -227,6 +227,8 @@ async fn after_the_draw_the_neighbour_ranked_second_reads_their_place_in_line(po
         "{}",
         waiting.json
     );
+    // Round 123 (2023) is named as if it were still to come.
+    w.state.clock = common::applying::before_quicknet();
     let source = serde_json::json!({"beacon_round": 123});
     let (status, answer) = call(
         &w.state,

@@ -85,6 +85,11 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     allowed_hosts: Vec<String>,
+    /// For demonstrations and tests with real, long-published drand
+    /// beacons only: the time (RFC 3339) the lottery takes as now when it
+    /// checks that a committed round is still to come; it runs on from there.
+    #[arg(long, env = "SIDELOT_LOTTERY_NOW", hide = true)]
+    lottery_now: Option<String>,
 }
 
 /// Reads the flags (every mistake named by its flag), then opens the
@@ -131,6 +136,15 @@ fn settings(args: ServeArgs) -> anyhow::Result<Settings> {
     if static_dir.is_none() {
         tracing::info!("no built browser app found: / describes the API instead");
     }
+    let clock = match args.lottery_now.as_deref() {
+        None => crate::clock::Clock::system(),
+        Some(t) => {
+            let t = chrono::DateTime::parse_from_rfc3339(t)
+                .map_err(|e| anyhow::anyhow!("--lottery-now {t:?} is not an RFC 3339 time: {e}"))?;
+            tracing::warn!(now = %t, "the lottery's clock starts at a time given with --lottery-now");
+            crate::clock::Clock::starting_at(t.with_timezone(&chrono::Utc))
+        }
+    };
     let bind = args.bind;
     Ok(Settings {
         bind,
@@ -150,5 +164,6 @@ fn settings(args: ServeArgs) -> anyhow::Result<Settings> {
             .map(|h| h.trim().to_ascii_lowercase())
             .filter(|h| !h.is_empty())
             .collect(),
+        clock,
     })
 }

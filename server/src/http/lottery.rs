@@ -63,7 +63,7 @@ pub async fn public(
     request_body = CommitRequest,
     responses(
         (status = 201, description = "Committed and published", body = Lottery),
-        (status = 400, description = "The beacon round is missing or 0", body = sidelot_domain::api::ErrorBody),
+        (status = 400, description = "The beacon round is missing, 0, or not at least a minute to come", body = sidelot_domain::api::ErrorBody),
         (status = 404, description = "No such round", body = sidelot_domain::api::ErrorBody),
         (status = 409, description = "Review not done, nothing contested, or committed already", body = sidelot_domain::api::ErrorBody),
     )
@@ -74,7 +74,14 @@ pub async fn commit(
     Path(slug): Path<String>,
     Body(req): Body<CommitRequest>,
 ) -> Result<(StatusCode, Json<Lottery>), ApiError> {
-    let committed = lottery::commit(&state.pool, &slug, req.beacon_round, auth.user.id).await?;
+    let committed = lottery::commit(
+        &state.pool,
+        &slug,
+        req.beacon_round,
+        auth.user.id,
+        state.clock.now(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(committed)))
 }
 
@@ -113,7 +120,7 @@ pub async fn draw(
     request_body = RedrawRequest,
     responses(
         (status = 201, description = "Committed again, to be drawn", body = Lottery),
-        (status = 400, description = "The reason or the beacon round is missing", body = sidelot_domain::api::ErrorBody),
+        (status = 400, description = "The reason or the beacon round is missing, or the round is not at least a minute to come", body = sidelot_domain::api::ErrorBody),
         (status = 404, description = "No such round, or nothing committed", body = sidelot_domain::api::ErrorBody),
         (status = 409, description = "Not drawn, or too late", body = sidelot_domain::api::ErrorBody),
     )
@@ -130,6 +137,7 @@ pub async fn redraw(
         &req.reason,
         req.beacon_round,
         auth.user.id,
+        state.clock.now(),
     )
     .await?;
     state.outbox.notify_one();

@@ -71,6 +71,8 @@ pub struct AppState {
     pub glyphs: Arc<crate::glyphs::Glyphs>,
     /// Host names answered besides the public URL's and the loopback ones.
     pub allowed_hosts: Arc<Vec<String>>,
+    /// The lottery's clock (the system's, unless `--lottery-now`).
+    pub clock: crate::clock::Clock,
 }
 
 impl AppState {
@@ -92,6 +94,7 @@ impl AppState {
             )),
             glyphs: Arc::new(crate::glyphs::Glyphs::new(crate::glyphs::DEFAULT_FONT)),
             allowed_hosts: Arc::default(),
+            clock: crate::clock::Clock::system(),
         }
     }
 }

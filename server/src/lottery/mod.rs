@@ -7,7 +7,7 @@ mod redraw;
 
 pub use redraw::redraw;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sidelot_domain::drand::{self, Beacon, QUICKNET};
 use sidelot_domain::lottery::{self, LotEntrants, Lottery};
 use sidelot_domain::workflow::Action;
@@ -107,27 +107,34 @@ async fn live(
     }))
 }
 
-/// The randomness source naming drand quicknet's `round`.
-fn beacon_source(round: u64) -> Result<String, LotteryError> {
+/// The randomness source naming drand quicknet's `round`, which a
+/// commitment made `now` may name only if it is still to come.
+fn beacon_source(round: u64, now: DateTime<Utc>) -> Result<String, LotteryError> {
     if round == 0 {
         return Err(LotteryError::Invalid(
             "beacon_round",
             "Name a drand quicknet round: a whole number, 1 or more.".into(),
         ));
     }
+    let now_unix = u64::try_from(now.timestamp()).unwrap_or(0);
+    QUICKNET
+        .still_to_come(round, now_unix)
+        .map_err(|e| LotteryError::Invalid("beacon_round", e))?;
     Ok(QUICKNET.source(round))
 }
 
 /// Freezes the entrants of every contested lot of the round (the
 /// applications waiting in the lottery queue, two or more per lot) and
-/// commits the statement naming drand quicknet's round `beacon_round`.
+/// commits the statement naming drand quicknet's round `beacon_round`,
+/// which must still be to come at `now` (the lottery's clock).
 pub async fn commit(
     pool: &PgPool,
     slug: &str,
     beacon_round: u64,
     actor: i64,
+    now: DateTime<Utc>,
 ) -> Result<Lottery, LotteryError> {
-    let source = beacon_source(beacon_round)?;
+    let source = beacon_source(beacon_round, now)?;
     let source = source.as_str();
     let mut tx = pool.begin().await?;
     let round = sqlx::query!("select id from rounds where slug = $1 for update", slug)
@@ -182,7 +189,7 @@ pub async fn commit(
         }
         rows.push((w.lot_pin, id, w.application_id));
     }
-    let now = Utc::now().to_rfc3339();
+    let now = now.to_rfc3339();
     let committed = lottery::commit(slug, &lots, source, &now)
         .map_err(|e| LotteryError::Invalid("beacon_round", e.to_string()))?;
     let lottery_id = sqlx::query_scalar!(

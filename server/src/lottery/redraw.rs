@@ -1,6 +1,6 @@
 //! Drawing a round again, for a recorded reason, under a new statement.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sidelot_domain::lottery::{self, LotEntrants, Lottery};
 use sidelot_domain::workflow::Action;
 use sqlx::PgPool;
@@ -12,15 +12,17 @@ use crate::workflow::{self, Actor, Step};
 /// draw go back to the lottery queue, and the entrants still in the running
 /// (same public ids) are committed under a new statement, draw number n+1,
 /// naming the reason and a new drand quicknet round. Refused once a winner
-/// has gone past disclosure.
+/// has gone past disclosure. The new round must still be to come at `now`
+/// (the lottery's clock).
 pub async fn redraw(
     pool: &PgPool,
     slug: &str,
     reason: &str,
     beacon_round: u64,
     actor: i64,
+    now: DateTime<Utc>,
 ) -> Result<Lottery, LotteryError> {
-    let source = beacon_source(beacon_round)?;
+    let source = beacon_source(beacon_round, now)?;
     let reason = one_line(
         "reason",
         reason,
@@ -98,7 +100,7 @@ pub async fn redraw(
         Some(reason),
         &lots,
         &source,
-        &Utc::now().to_rfc3339(),
+        &now.to_rfc3339(),
     )
     .map_err(|e| LotteryError::Invalid("beacon_round", e.to_string()))?;
     sqlx::query!(

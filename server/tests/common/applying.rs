@@ -20,6 +20,16 @@ pub struct World {
     pub parcels: tempfile::TempDir,
 }
 
+/// The lottery's clock as it was ten minutes before drand quicknet's
+/// first round: the tests commit to real rounds published in 2023 (10 and
+/// 123), whose beacons exist, as if those rounds were still to come.
+pub fn before_quicknet() -> sidelot_server::clock::Clock {
+    let genesis = sidelot_domain::drand::QUICKNET.genesis_time as i64;
+    sidelot_server::clock::Clock::starting_at(
+        chrono::DateTime::from_timestamp(genesis - 600, 0).unwrap(),
+    )
+}
+
 /// The generated neighbourhood and an open round with these relations
 /// eligible.
 pub async fn world(pool: &PgPool, eligible: Vec<Relation>) -> World {

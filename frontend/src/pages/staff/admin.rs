@@ -299,15 +299,22 @@ pub fn AdminPage() -> impl IntoView {
 /// When the typed drand quicknet round is published, in UTC.
 fn round_hint(typed: &str) -> String {
     let quicknet = sidelot_domain::drand::QUICKNET;
+    let now = (js_sys::Date::now() / 1000.0) as u64;
+    let suggested = quicknet.suggested_round(now);
     match typed.trim().parse::<u64>() {
         Ok(round) if round >= 1 => {
             let at = quicknet.round_time(round) as f64 * 1000.0;
             let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at));
-            format!(
-                "Round {round} is published at {} (UTC).",
-                String::from(date.to_iso_string())
-            )
+            let published = String::from(date.to_iso_string());
+            match quicknet.still_to_come(round, now) {
+                Ok(()) => format!("Round {round} is published at {published} (UTC)."),
+                Err(_) => format!(
+                    "Round {round} was published at {published} (UTC), or is due within a minute: its randomness may be known. Name a round still to come, such as {suggested}."
+                ),
+            }
         }
-        _ => "A whole number: drand quicknet publishes round 1 at 2023-08-23 15:09:27 UTC and one more every 3 seconds.".into(),
+        _ => format!(
+            "A whole number: drand quicknet publishes one round every 3 seconds. Round {suggested} is published about ten minutes from now."
+        ),
     }
 }
