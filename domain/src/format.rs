@@ -44,6 +44,27 @@ pub fn wait(seconds: i64) -> String {
     format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
 }
 
+/// A phone number as a spreadsheet cell that reads as one and cannot run as
+/// a formula: a North American number as `(773) 555-0100`, another with a
+/// leading `+` given the international prefix `00` instead (`00 44 20 ...`),
+/// anything else as written.
+pub fn phone_cell(phone: &str) -> String {
+    let phone = phone.trim();
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let national = match (phone.starts_with('+'), digits.len()) {
+        (false, 10) => Some(digits.as_str()),
+        (_, 11) if digits.starts_with('1') => Some(&digits[1..]),
+        _ => None,
+    };
+    if let Some(n) = national {
+        return format!("({}) {}-{}", &n[..3], &n[3..6], &n[6..]);
+    }
+    match phone.strip_prefix('+') {
+        Some(rest) => format!("00 {}", rest.trim_start()),
+        None => phone.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,5 +97,21 @@ mod tests {
         assert_eq!(wait(61), "2 minutes");
         assert_eq!(wait(900), "15 minutes");
         assert_eq!(wait(86_400), "24 hours");
+    }
+
+    #[test]
+    fn phone_numbers_read_as_phone_numbers_in_a_spreadsheet() {
+        assert_eq!(phone_cell("+1 773 555 0100"), "(773) 555-0100");
+        assert_eq!(phone_cell("(773) 555-0100"), "(773) 555-0100");
+        assert_eq!(phone_cell("1-773-555-0100"), "(773) 555-0100");
+        assert_eq!(phone_cell("773.555.0100"), "(773) 555-0100");
+        assert_eq!(phone_cell("+44 20 7946 0958"), "00 44 20 7946 0958");
+        assert_eq!(phone_cell("555-0100"), "555-0100");
+        for cell in ["+1 773 555 0100", "+44 20 7946 0958"] {
+            assert!(
+                !phone_cell(cell).starts_with(['=', '+', '-', '@']),
+                "{cell}"
+            );
+        }
     }
 }

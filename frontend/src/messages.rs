@@ -5,6 +5,7 @@
 pub enum Msg {
     LotteryTitle,
     LotteryOf,
+    LotteryNotRanked,
     LotteryLotOf,
     LotteryWholeRound,
     LotteryLotAbsent,
@@ -39,6 +40,7 @@ pub enum Msg {
     FiguresTitle,
     FiguresIntro,
     FiguresLink,
+    AwardedDownload,
     LotsOffered,
     LotsSold,
     ApplicationsCount,
@@ -169,6 +171,7 @@ pub fn t(msg: Msg) -> &'static str {
             "Every round: the lots offered and sold, the applications received, and where the requested lots stand. Counts only; no one is named."
         }
         Msg::FiguresLink => "Figures",
+        Msg::AwardedDownload => "The lots awarded and sold in {0}, as GeoJSON for a GIS tool",
         Msg::FindLink => "Find my application",
         Msg::FindTitle => "Find my application",
         Msg::FindIntro => {
@@ -186,6 +189,9 @@ pub fn t(msg: Msg) -> &'static str {
         Msg::NoRoundsYet => "No round has been opened yet.",
         Msg::LotteryTitle => "Lottery",
         Msg::LotteryOf => "The lottery of {0}",
+        Msg::LotteryNotRanked => {
+            "Each lot's entrants, by their public numbers in alphabetical order: this is not a ranking. The draw will decide their order."
+        }
         Msg::LotteryLotOf => "Lot {0} in the lottery of {1}",
         Msg::LotteryWholeRound => "The whole lottery of {0}, every lot",
         Msg::LotteryLotAbsent => "Lot {0} was not in this lottery.",

@@ -304,7 +304,14 @@ async fn a_lot_goes_from_submitted_to_sold_audited_notified_and_reversible(pool:
             .unwrap();
     }
 
-    // The CSV export, one row per requested lot.
+    // The CSV export, one row per requested lot. A phone number written
+    // the international way still reads as a phone number.
+    sqlx::query(
+        "update applications set phone = '+1 773 555 0100' where email = 'ada@example.org'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
     let response = app(w.state.clone())
         .oneshot(
             Request::get("/api/staff/rounds/now/applications.csv")
@@ -334,6 +341,13 @@ async fn a_lot_goes_from_submitted_to_sold_audited_notified_and_reversible(pool:
             .any(|l| l.contains("ada@example.org") && l.contains(",sold,")),
         "{csv}"
     );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("ada@example.org,(773) 555-0100,")),
+        "{csv}"
+    );
+    assert!(!csv.contains("'+1"), "{csv}");
 }
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]

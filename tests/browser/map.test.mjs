@@ -1123,6 +1123,11 @@ test("a lottery is frozen, committed and drawn from the admin page, and verified
   await page.waitForSelector("pre.statement");
   assert.match(await page.textContent("pre.statement"), /randomness_source: drand quicknet round 123 \(chain 52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971\)/);
   assert.match(await page.textContent("[data-testid=seed]"), /not drawn yet/);
+  // Before the draw: the round by its name, and the entrants in no ranked order.
+  await page.waitForFunction(() => document.querySelector("h1").textContent === "The lottery of Test round");
+  assert.equal(await page.locator("ol.ranked").count(), 0);
+  assert.ok(await page.locator("ul.entrants li").count() >= 2);
+  assert.match(await page.textContent("main"), /this is not a ranking/);
 
   await page.goto(base + "/staff/admin");
   await page.waitForSelector("#lottery-beacon");

@@ -7,7 +7,7 @@ use sidelot_domain::api::Figures;
 
 use crate::api;
 use crate::format::thousands;
-use crate::messages::{Msg, t};
+use crate::messages::{Msg, t, tf};
 
 #[component]
 pub fn FiguresPage() -> impl IntoView {
@@ -26,6 +26,8 @@ pub fn FiguresPage() -> impl IntoView {
                 Some(Ok(f)) => f.rounds.into_iter().map(|r| view! {
                     <section class="status">
                         <h2>{r.name.clone()}</h2>
+                        <p><a href=format!("/api/rounds/{}/awarded.geojson", r.round) download=format!("awarded-{}.geojson", r.round)>
+                            {tf(Msg::AwardedDownload, &[&r.name])}</a></p>
                         <dl class="facts">
                             <dt>{t(Msg::LotsOffered)}</dt><dd>{thousands(r.lots_offered)}</dd>
                             <dt>{t(Msg::LotsSold)}</dt><dd>{thousands(r.lots_sold)}</dd>

@@ -27,6 +27,19 @@ pub fn LotteryPage(round: String, lot: Option<String>) -> impl IntoView {
                 .map_err(|e| e.message()),
         ));
     });
+    // The round as people know it: its name, not its slug.
+    let name = RwSignal::new(None::<String>);
+    let slug = round.clone();
+    spawn_local(async move {
+        if let Ok(list) = api::public::rounds().await {
+            name.set(
+                list.rounds
+                    .into_iter()
+                    .find(|r| r.slug == slug)
+                    .map(|r| r.name),
+            );
+        }
+    });
     let verify = move |_| {
         if let Some(Ok(l)) = page.get_untracked() {
             verdict.set(Some(lottery::verify(&l)));
@@ -41,14 +54,15 @@ pub fn LotteryPage(round: String, lot: Option<String>) -> impl IntoView {
                     let drawn = l.randomness.is_some();
                     // The lot as linked (its PIN), or as a person writes it (dashed).
                     let shown: Vec<_> = l.entrants.iter().filter(|e| lot.as_ref().is_none_or(|p| *p == e.lot || *p == dashed(&e.lot))).cloned().collect();
+                    let round_name = name.get().unwrap_or_else(|| l.round.clone());
                     let heading = match &lot {
-                        None => tf(Msg::LotteryOf, &[&l.round]),
-                        Some(p) => tf(Msg::LotteryLotOf, &[&dashed(p), &l.round]),
+                        None => tf(Msg::LotteryOf, &[&round_name]),
+                        Some(p) => tf(Msg::LotteryLotOf, &[&dashed(p), &round_name]),
                     };
                     view! {
                         <h1>{heading}</h1>
                         {lot.as_ref().map(|p| view! {
-                            <p><a href=round_page.clone()>{tf(Msg::LotteryWholeRound, &[&l.round])}</a></p>
+                            <p><a href=round_page.clone()>{tf(Msg::LotteryWholeRound, &[&round_name])}</a></p>
                             {shown.is_empty().then(|| view! { <p role="alert">{tf(Msg::LotteryLotAbsent, &[&dashed(p)])}</p> })}
                         })}
                         <p>{if drawn { t(Msg::LotteryDrawnIntro) } else { t(Msg::LotteryCommittedIntro) }}</p>
@@ -70,6 +84,7 @@ pub fn LotteryPage(round: String, lot: Option<String>) -> impl IntoView {
                         <h2>{t(Msg::LotteryStatement)}</h2>
                         <pre class="statement">{l.statement.clone()}</pre>
                         <h2>{if drawn { t(Msg::LotteryResults) } else { t(Msg::LotteryEntrants) }}</h2>
+                        {(!drawn).then(|| view! { <p class="hint">{t(Msg::LotteryNotRanked)}</p> })}
                         {shown.into_iter().map(|e| {
                             let order = l.results.iter().find(|r| r.lot == e.lot).map(|r| r.order.clone());
                             let ids = order.clone().unwrap_or_else(|| e.entrants.clone());
@@ -79,9 +94,20 @@ pub fn LotteryPage(round: String, lot: Option<String>) -> impl IntoView {
                                     <h3>{if lot.is_some() { title.into_any() } else {
                                         view! { <a href=format!("{round_page}/{}", e.lot)>{title}</a> }.into_any()
                                     }}</h3>
-                                    <ol class="ranked" data-lot=e.lot.clone()>
-                                        {ids.into_iter().map(|id| view! { <li><code>{id}</code></li> }).collect_view()}
-                                    </ol>
+                                    {if order.is_some() {
+                                        view! {
+                                            <ol class="ranked" data-lot=e.lot.clone()>
+                                                {ids.into_iter().map(|id| view! { <li><code>{id}</code></li> }).collect_view()}
+                                            </ol>
+                                        }.into_any()
+                                    } else {
+                                        // Not drawn: the entrants, in no order that means anything.
+                                        view! {
+                                            <ul class="entrants" data-lot=e.lot.clone()>
+                                                {ids.into_iter().map(|id| view! { <li><code>{id}</code></li> }).collect_view()}
+                                            </ul>
+                                        }.into_any()
+                                    }}
                                 </section>
                             }
                         }).collect_view()}

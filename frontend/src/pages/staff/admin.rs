@@ -172,7 +172,8 @@ pub fn AdminPage() -> impl IntoView {
                         <tbody>{list.rounds.into_iter().map(|r| view! { <tr>
                             <td>{format!("{} ({})", r.name, r.slug)}</td><td>{format!("{:?}", r.state).to_lowercase()}</td>
                             <td>{when(&r.opens_at)}</td><td>{when(&r.closes_at)}</td><td>{r.lots}</td>
-                            <td><a href=format!("/api/staff/rounds/{}/applications.csv", r.slug)>{format!("Applications of {} (CSV)", r.slug)}</a></td>
+                            <td><a href=format!("/api/staff/rounds/{}/applications.csv", r.slug)>{format!("Applications of {} (CSV)", r.name)}</a>
+                                <br/><a href=format!("/api/rounds/{}/awarded.geojson", r.slug)>{format!("Lots awarded in {} (GeoJSON)", r.name)}</a></td>
                             <td><a href=format!("/lottery/{}", r.slug)>{format!("Lottery of {}", r.slug)}</a></td>
                         </tr> }).collect_view()}</tbody></table>
                     }.into_any(),

@@ -121,6 +121,18 @@ pub fn QueuePage() -> impl IntoView {
                 }
             }}
             {f4.state.is_some().then(|| view! { <BulkForm filters=f4.clone() /> })}
+            <section aria-labelledby="exports-title">
+                <h2 id="exports-title">"Exports"</h2>
+                <ul class="exports">
+                    {move || match rounds.get() {
+                        Load::Ok(list) => list.rounds.into_iter().map(|r| view! {
+                            <li><a href=format!("/api/staff/rounds/{}/applications.csv", r.slug)>{format!("Applications of {} (CSV)", r.name)}</a>
+                                " · "<a href=format!("/api/rounds/{}/awarded.geojson", r.slug)>"lots awarded (GeoJSON)"</a></li>
+                        }).collect_view().into_any(),
+                        _ => ().into_any(),
+                    }}
+                </ul>
+            </section>
         </main>
     }
 }

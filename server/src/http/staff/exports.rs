@@ -82,7 +82,10 @@ pub async fn export_csv(
             r.submitted_at.to_rfc3339(),
             cell(&r.applicant_name),
             cell(&r.email),
-            cell(r.phone.as_deref().unwrap_or("")),
+            // A phone number reads as one (and cannot run as a formula).
+            cell(&sidelot_domain::format::phone_cell(
+                r.phone.as_deref().unwrap_or(""),
+            )),
             cell(&r.mailing_address),
             r.owned_pin,
             cell(r.owned_address.as_deref().unwrap_or("")),
