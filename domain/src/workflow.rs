@@ -415,6 +415,47 @@ pub fn contest(priority: u32, rivals: &[Rival]) -> Contest {
     Contest::Award
 }
 
+impl Contest {
+    /// Why an award cannot be made now, in words; none when it can.
+    pub fn why_not_award(self) -> Option<String> {
+        match self {
+            Contest::Award => None,
+            Contest::Lottery => Some(
+                "Other neighbours with the same priority still want this lot: the public lottery decides."
+                    .into(),
+            ),
+            Contest::Outranked { by_priority } => Some(format!(
+                "A neighbour with a higher priority ({by_priority}) still wants this lot."
+            )),
+            Contest::Taken => Some("Another application holds this lot's award.".into()),
+        }
+    }
+}
+
+/// An action that the table allows from a state but that cannot succeed
+/// now, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Unavailable {
+    pub action: Action,
+    pub reason: String,
+}
+
+/// The actions that can succeed now from `from`, given where the lot's
+/// contest stands (`contest`: the lot's priority against its rivals), and
+/// those the table allows but that would be refused, with the reason.
+pub fn offers(from: LotState, contest: Contest) -> (Vec<Action>, Vec<Unavailable>) {
+    let mut can = Vec::new();
+    let mut cannot = Vec::new();
+    for action in actions_from(from) {
+        match (action, contest.why_not_award()) {
+            (Action::Award, Some(reason)) => cannot.push(Unavailable { action, reason }),
+            _ => can.push(action),
+        }
+    }
+    (can, cannot)
+}
+
 /// Staff roles. An admin may do everything; the others only their own work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -484,6 +525,24 @@ parsed_by_name!(Role, "a role", "reviewer, admin or analyst");
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_award_is_offered_only_when_it_can_be_made() {
+        let (can, cannot) = offers(LotState::LotteryPending, Contest::Lottery);
+        assert!(!can.contains(&Action::Award));
+        assert_eq!(cannot.len(), 1);
+        assert_eq!(cannot[0].action, Action::Award);
+        assert!(cannot[0].reason.contains("the public lottery decides"));
+        assert!(can.contains(&Action::Deny), "the rest stays offered");
+        let (can, cannot) = offers(LotState::LotteryPending, Contest::Award);
+        assert!(can.contains(&Action::Award) && cannot.is_empty());
+        let (_, cannot) = offers(
+            LotState::LotteryPending,
+            Contest::Outranked { by_priority: 1 },
+        );
+        assert!(cannot[0].reason.contains("higher priority (1)"));
+    }
+
     use super::*;
 
     #[test]

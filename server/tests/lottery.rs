@@ -84,6 +84,32 @@ async fn a_lottery_is_committed_after_review_drawn_once_verified_and_promotes_th
         }
         assert_eq!(lot_state(&pool, id).await, "lottery_pending");
     }
+    // While the lot is contested the console offers no award, and says why.
+    let (status, page) = call(
+        &w.state,
+        Method::GET,
+        &format!("/api/staff/applications/{ada}"),
+        &rev,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let offered = &page["lots"][0];
+    assert!(
+        !offered["actions"]
+            .as_array()
+            .unwrap()
+            .contains(&"award".into()),
+        "{offered}"
+    );
+    assert_eq!(offered["unavailable"][0]["action"], "award");
+    assert!(
+        offered["unavailable"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("the public lottery decides"),
+        "{offered}"
+    );
     // A reviewer may not; round 0 is refused by name.
     assert_eq!(
         call(

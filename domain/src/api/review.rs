@@ -32,8 +32,12 @@ pub struct StaffLot {
     pub same_block: bool,
     pub explanation: String,
     pub denial_reason: Option<String>,
-    /// The actions allowed from the current state.
+    /// The actions that can succeed now.
     pub actions: Vec<crate::workflow::Action>,
+    /// The actions the current state allows but that would be refused now
+    /// (an award while the lot is contested), each with the reason.
+    #[serde(default)]
+    pub unavailable: Vec<crate::workflow::Unavailable>,
     /// Other open applications for this lot.
     pub rivals: i64,
     /// The owned parcel and the lot, as GeoJSON, for the review map.

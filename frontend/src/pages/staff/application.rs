@@ -178,6 +178,13 @@ fn LotReview<F: Fn() + Copy + Send + Sync + 'static>(
                 </dl>
             </div>
             <div class="actions" role="group" aria-label=format!("Actions for lot {}", dashed(&lot.pin))>{buttons}</div>
+            {(!lot.unavailable.is_empty()).then(|| view! {
+                <ul class="hint unavailable">
+                    {lot.unavailable.iter().map(|u| view! {
+                        <li>{format!("{}: not now. {}", u.action.label(), u.reason)}</li>
+                    }).collect_view()}
+                </ul>
+            })}
             <form class="reason-form" on:submit=confirm hidden=move || chosen.get().is_empty()>
                 <h3>{move || Action::parse(&chosen.get()).map_or("", Action::label).trim_end_matches('…').to_owned()}</h3>
                 <ReasonFields action=chosen reason note reasons prefix />

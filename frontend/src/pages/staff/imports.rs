@@ -49,6 +49,8 @@ pub fn ImportsPage() -> impl IntoView {
     let rounds = RwSignal::new(None::<RoundList>);
     let kind = RwSignal::new("parcels".to_owned());
     let message = RwSignal::new(None::<(bool, String)>);
+    // The upload this page sent last: its notice follows the job.
+    let sent = RwSignal::new(None::<(i64, String)>);
     let sending = RwSignal::new(false);
     let refresh = move || {
         spawn_local(async move {
@@ -87,14 +89,13 @@ pub fn ImportsPage() -> impl IntoView {
             return;
         };
         sending.set(true);
+        sent.set(None);
         message.set(Some((true, "Uploading…".into())));
         spawn_local(async move {
             match api::staff::start_import(&data).await {
                 Ok(job) => {
-                    message.set(Some((
-                        true,
-                        format!("{} is queued; its progress shows below.", job.file_name),
-                    )));
+                    message.set(None);
+                    sent.set(Some((job.id, job.file_name.clone())));
                     form.reset();
                     kind.set("parcels".into());
                     refresh();
@@ -103,6 +104,26 @@ pub fn ImportsPage() -> impl IntoView {
             }
             sending.set(false);
         });
+    };
+    // The notice: a refusal or "Uploading…", or where the sent job stands now.
+    let notice = move || {
+        message.get().or_else(|| {
+            let (id, name) = sent.get()?;
+            let status = jobs.with(|j| j.iter().find(|j| j.id == id).map(|j| j.status.clone()));
+            Some(match status.as_deref() {
+                Some("running") => (
+                    true,
+                    format!("{name} is being imported: its progress shows below."),
+                ),
+                Some("succeeded") => (true, format!("{name} was imported: its report is below.")),
+                Some("failed") => (
+                    false,
+                    format!("{name} could not be imported: the reason is below."),
+                ),
+                Some("interrupted") => (false, format!("{name} was interrupted: upload it again.")),
+                _ => (true, format!("{name} is queued; its progress shows below.")),
+            })
+        })
     };
     let round_options = move || {
         rounds
@@ -144,8 +165,8 @@ pub fn ImportsPage() -> impl IntoView {
                     <input id="import-crs" name="source_crs" type="text" placeholder="EPSG:3435" />
                 </div>
                 <div class="form-actions"><button type="submit" disabled=move || sending.get()>"Upload and import"</button></div>
-                <p role="status" class=move || match message.get() { Some((false, _)) => "verdict no", Some(_) => "verdict yes", None => "" }>
-                    {move || message.get().map(|(_, m)| m).unwrap_or_default()}
+                <p role="status" class=move || match notice() { Some((false, _)) => "verdict no", Some(_) => "verdict yes", None => "" }>
+                    {move || notice().map(|(_, m)| m).unwrap_or_default()}
                 </p>
             </form>
             <h2>"Recent imports"</h2>

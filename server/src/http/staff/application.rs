@@ -55,6 +55,12 @@ pub async fn application(
                (select count(*) from application_lots o
                  where o.lot_pin = l.lot_pin and o.round_id = l.round_id and o.application_id <> l.application_id
                    and o.state not in ('denied', 'withdrawn')) as "rivals!",
+               array(select o.state from application_lots o
+                      where o.lot_pin = l.lot_pin and o.round_id = l.round_id and o.application_id <> l.application_id
+                      order by o.application_id) as "rival_states!",
+               array(select o.priority from application_lots o
+                      where o.lot_pin = l.lot_pin and o.round_id = l.round_id and o.application_id <> l.application_id
+                      order by o.application_id) as "rival_priorities!",
                ST_AsGeoJSON(ST_Collect(p.geom, op.geom), 6)::jsonb as map
           from application_lots l
           join parcels p on p.pin = l.lot_pin
@@ -84,6 +90,19 @@ pub async fn application(
         .into_iter()
         .map(|l| {
             let st = lot_state(&l.state)?;
+            let rivals = l
+                .rival_states
+                .iter()
+                .zip(&l.rival_priorities)
+                .map(|(state, p)| {
+                    Ok(workflow::Rival {
+                        state: lot_state(state)?,
+                        priority: priority(*p),
+                    })
+                })
+                .collect::<Result<Vec<_>, ApiError>>()?;
+            let (actions, unavailable) =
+                workflow::offers(st, workflow::contest(priority(l.priority), &rivals));
             Ok(StaffLot {
                 pin: l.lot_pin,
                 address: l.address,
@@ -95,7 +114,8 @@ pub async fn application(
                 same_block: l.same_block,
                 explanation: l.explanation,
                 denial_reason: l.denial_reason,
-                actions: workflow::actions_from(st),
+                actions,
+                unavailable,
                 rivals: l.rivals,
                 map: l.map,
             })
