@@ -931,6 +931,19 @@ test("staff sign in, filter the queue, move one application to disclosure and de
   assert.match(await page.textContent("header"), /rev@city\.example \(reviewer\)/);
   await page.screenshot({ path: path.join(shots, "staff-queue.png"), fullPage: true });
   assert.deepEqual(await axeViolations(page), [], "the queue");
+  // Working through the queue from the keyboard: j opens the next
+  // application in the queue's order, k the previous.
+  const walk = await page.$$eval("table.queue tbody tr td:first-child a", (as) => [...new Set(as.map((a) => a.getAttribute("href")))]);
+  assert.ok(walk.length >= 2, `the queue lists two applications or more: ${walk}`);
+  await page.click(`table.queue a[href="${walk[0]}"]`);
+  await page.waitForSelector(".lot-review");
+  await page.keyboard.press("j");
+  await page.waitForURL((u) => u.pathname === walk[1]);
+  await page.waitForSelector("nav.walk a[rel=prev]");
+  await page.keyboard.press("k");
+  await page.waitForURL((u) => u.pathname === walk[0]);
+  await page.goto(base + "/staff");
+  await page.waitForSelector("table.queue");
 
   // A through ownership review: location passes on its own, the lot is set aside.
   // The ward filter keeps only lots in that ward.
@@ -1011,14 +1024,23 @@ test("an admin opens a round from the browser and sees every account and message
   const toml = (await page.inputValue("#round-toml")).replace('time_zone = "America/Chicago"', 'time_zone = "Mars/Olympus"');
   await page.fill("#round-toml", toml);
   await page.getByRole("button", { name: "Create round" }).click();
-  await page.waitForFunction(() => /time_zone:/.test(document.querySelector("main [role=status]").textContent));
+  // The refusal is said beside the form, as an alert.
+  await page.waitForFunction(() => /time_zone:/.test(document.querySelector("section[aria-labelledby=rounds-title] [role=alert]").textContent));
+  assert.equal(await page.textContent("section[aria-labelledby=users-title] [role=alert]"), "", "and only there");
   await page.fill("#round-toml", toml.replace('"Mars/Olympus"', '"America/Chicago"'));
   await page.getByRole("button", { name: "Create round" }).click();
   await page.waitForFunction(() => /austin-2027/.test(document.querySelector("section[aria-labelledby=rounds-title] table")?.textContent ?? ""));
   assert.match(await page.textContent("section[aria-labelledby=outbox-title]"), /Your application SL-/);
-  // Disabling an account (and enabling it again) from its row.
+  // Disabling an account (and enabling it again) from its row: asked first.
+  let asked = "";
+  page.once("dialog", (d) => { asked = d.message(); d.dismiss(); });
+  await page.getByRole("button", { name: "Disable rev@city.example" }).click();
+  assert.match(asked, /Disable rev@city\.example\? Their sessions end at once/);
+  assert.equal(sql("select disabled_at is null from staff_users where email = 'rev@city.example'"), "t", "dismissed: nothing changed");
+  page.once("dialog", (d) => d.accept());
   await page.getByRole("button", { name: "Disable rev@city.example" }).click();
   await page.getByRole("button", { name: "Enable rev@city.example" }).waitFor();
+  assert.match(await page.textContent("section[aria-labelledby=users-title] [role=status]"), /Account changed/);
   assert.equal(sql("select disabled_at is not null from staff_users where email = 'rev@city.example'"), "t");
   await page.getByRole("button", { name: "Enable rev@city.example" }).click();
   await page.getByRole("button", { name: "Disable rev@city.example" }).waitFor();
@@ -1117,8 +1139,9 @@ test("a lottery is frozen, committed and drawn from the admin page, and verified
   await page.selectOption("#lottery-round", "test-round");
   await page.fill("#lottery-source", "123");
   await page.getByRole("button", { name: "Freeze entrants and commit" }).click();
-  await page.waitForFunction(() => document.querySelector("main [role=status]").textContent.length > 0);
-  assert.match(await page.textContent("main [role=status]"), /statement committed/);
+  const lotteryStatus = "section[aria-labelledby=lottery-title] [role=status]";
+  await page.waitForFunction((sel) => document.querySelector(sel).textContent.length > 0, lotteryStatus);
+  assert.match(await page.textContent(lotteryStatus), /statement committed/);
   await page.goto(base + "/lottery/test-round");
   await page.waitForSelector("pre.statement");
   assert.match(await page.textContent("pre.statement"), /randomness_source: drand quicknet round 123 \(chain 52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971\)/);
@@ -1141,11 +1164,11 @@ test("a lottery is frozen, committed and drawn from the admin page, and verified
   await page.fill("#lottery-beacon", JSON.stringify({ ...beacon, signature: beacon.signature.replace("b75c", "b75d") }));
   page.once("dialog", (d) => d.accept());
   await page.getByRole("button", { name: "Draw", exact: true }).click();
-  await page.waitForFunction(() => /signature is not drand quicknet's/.test(document.querySelector("main [role=status]").textContent));
+  await page.waitForFunction(() => /signature is not drand quicknet's/.test(document.querySelector("section[aria-labelledby=lottery-title] [role=alert]").textContent));
   await page.fill("#lottery-beacon", JSON.stringify(beacon));
   page.once("dialog", (d) => d.accept());
   await page.getByRole("button", { name: "Draw", exact: true }).click();
-  await page.waitForFunction(() => /Drawn and published/.test(document.querySelector("main [role=status]").textContent));
+  await page.waitForFunction(() => /Drawn and published/.test(document.querySelector("section[aria-labelledby=lottery-title] [role=status]").textContent));
 
   // The public page: Verify recomputes it all in the browser.
   await page.goto(base + "/lottery/test-round");
@@ -1189,13 +1212,14 @@ test("a lottery is frozen, committed and drawn from the admin page, and verified
   await page.click("[data-testid=lottery-standing]");
   await page.waitForSelector(`ol.ranked[data-lot="${lot}"] li`);
   assert.equal(new URL(page.url()).pathname, `/lottery/test-round/${lot}`);
-  assert.match(await page.textContent("h1"), /^Lot [0-9-]+ in the lottery of test-round$/);
+  // Titled by the round's name, not its slug.
+  await page.waitForFunction(() => /^Lot [0-9-]+ in the lottery of Test round$/.test(document.querySelector("h1").textContent));
   assert.equal(await page.locator("ol.ranked").count(), 1);
   assert.deepEqual(await page.locator(`ol.ranked[data-lot="${lot}"] li`).allTextContents(), ranked);
   await page.getByRole("button", { name: "Verify" }).click();
   await page.waitForFunction(() => /^Matches/.test(document.querySelector("[data-testid=verify-result]").textContent));
   assert.deepEqual(await axeViolations(page), [], "a lot's lottery page");
-  await page.getByRole("link", { name: /The whole lottery of test-round/ }).click();
+  await page.getByRole("link", { name: /The whole lottery of Test round/ }).click();
   await page.waitForSelector(`#lot-${lot} h3 a`);
   assert.equal(new URL(page.url()).pathname, "/lottery/test-round");
   assert.deepEqual(errors, []);

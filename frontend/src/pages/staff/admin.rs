@@ -19,7 +19,8 @@ pub fn AdminPage() -> impl IntoView {
     let users: RwSignal<Load<Vec<StaffAccount>>> = load(api::staff::users());
     let outbox: RwSignal<Load<Vec<OutboxMessage>>> = load(api::staff::outbox());
     let rounds: RwSignal<Load<RoundList>> = load(api::public::rounds());
-    let message = RwSignal::new(String::new());
+    // What the last action did, said in the section where it was done.
+    let message = RwSignal::new(None::<Said>);
     let (code, rlabel, plain) = (
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
@@ -30,16 +31,17 @@ pub fn AdminPage() -> impl IntoView {
         RwSignal::new(Role::Reviewer),
         RwSignal::new(String::new()),
     );
-    // What an action did, said; then every list again, since it may have changed.
-    let report = move |r: Result<(), ApiError>, done: &str| match r {
+    // What an action did, said where it was done; then every list again,
+    // since it may have changed.
+    let report = move |at: Section, r: Result<(), ApiError>, done: &str| match r {
         Ok(()) => {
-            message.set(done.to_owned());
+            message.set(Some(Said::ok(at, done)));
             refetch(reasons, api::staff::reasons());
             refetch(users, api::staff::users());
             refetch(outbox, api::staff::outbox());
             refetch(rounds, api::public::rounds());
         }
-        Err(e) => message.set(e.explain()),
+        Err(e) => message.set(Some(Said::refused(at, e.explain()))),
     };
     let save_reason = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
@@ -51,6 +53,7 @@ pub fn AdminPage() -> impl IntoView {
         };
         spawn_local(async move {
             report(
+                Section::Reasons,
                 api::staff::save_reason(&req).await.map(drop),
                 "Reason saved.",
             )
@@ -65,6 +68,7 @@ pub fn AdminPage() -> impl IntoView {
         };
         spawn_local(async move {
             report(
+                Section::Users,
                 api::staff::add_user(&req).await.map(drop),
                 "Account created.",
             )
@@ -79,14 +83,26 @@ pub fn AdminPage() -> impl IntoView {
         };
         spawn_local(async move {
             report(
+                Section::Rounds,
                 api::staff::create_round(&req).await.map(drop),
                 "Round created.",
             )
         });
     };
-    let change_user = move |id: i64, req: StaffAccountChange| {
+    let change_user = move |id: i64, who: String, req: StaffAccountChange| {
+        // Disabling ends the account's sessions at once: asked first.
+        if req.disabled == Some(true)
+            && !window()
+                .confirm_with_message(&format!(
+                    "Disable {who}? Their sessions end at once and they cannot sign in until enabled again."
+                ))
+                .unwrap_or(false)
+        {
+            return;
+        }
         spawn_local(async move {
             report(
+                Section::Users,
                 api::staff::change_user(id, &req).await.map(drop),
                 "Account changed.",
             )
@@ -112,6 +128,7 @@ pub fn AdminPage() -> impl IntoView {
         };
         spawn_local(async move {
             report(
+                Section::Lottery,
                 api::staff::commit_lottery(&round, &req).await.map(drop),
                 "Entrants frozen and the statement committed.",
             )
@@ -135,9 +152,12 @@ pub fn AdminPage() -> impl IntoView {
             match api::staff::draw_lottery(&round, &req).await {
                 // A refused beacon: its plain sentence alone.
                 Err(e) if !api::messages_for(&e.fields(), "beacon").is_empty() => {
-                    message.set(api::messages_for(&e.fields(), "beacon"))
+                    message.set(Some(Said::refused(
+                        Section::Lottery,
+                        api::messages_for(&e.fields(), "beacon"),
+                    )))
                 }
-                r => report(r.map(drop), "Drawn and published."),
+                r => report(Section::Lottery, r.map(drop), "Drawn and published."),
             }
         });
     };
@@ -145,24 +165,38 @@ pub fn AdminPage() -> impl IntoView {
     let redraw_lottery = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
         let round = lottery_round.get_untracked();
+        if !window()
+            .confirm_with_message(&format!(
+                "Draw the lottery of {round} again? The last draw's awards go back to the lottery, and the reason is published."
+            ))
+            .unwrap_or(false)
+        {
+            return;
+        }
         let req = RedrawRequest {
             reason: redraw_reason.get_untracked(),
             beacon_round: beacon_round(),
         };
         spawn_local(async move {
             report(
+                Section::Lottery,
                 api::staff::redraw_lottery(&round, &req).await.map(drop),
                 "Committed again for a redraw; the reason is published.",
             )
         });
     };
     let resend = move |id: i64| {
-        spawn_local(async move { report(api::staff::resend(id).await, "Queued again.") });
+        spawn_local(async move {
+            report(
+                Section::Outbox,
+                api::staff::resend(id).await,
+                "Queued again.",
+            )
+        });
     };
     view! {
         <main class="page wide">
             <h1>"Admin"</h1>
-            <p role="status">{move || message.get()}</p>
             <section aria-labelledby="rounds-title">
                 <h2 id="rounds-title">"Rounds"</h2>
                 {move || match rounds.get() {
@@ -188,6 +222,7 @@ pub fn AdminPage() -> impl IntoView {
                             on:input=move |ev| round_toml.set(event_target_value(&ev))></textarea></div>
                     <div class="form-actions"><button type="submit">"Create round"</button></div>
                 </form>
+                <SaidHere at=Section::Rounds message=message />
             </section>
             <section aria-labelledby="lottery-title">
                 <h2 id="lottery-title">"Lottery"</h2>
@@ -217,6 +252,7 @@ pub fn AdminPage() -> impl IntoView {
                         <input id="redraw-reason" type="text" on:input=move |ev| redraw_reason.set(event_target_value(&ev)) /></div>
                     <div class="form-actions"><button type="submit" class="secondary">"Redraw"</button></div>
                 </form>
+                <SaidHere at=Section::Lottery message=message />
             </section>
             <section aria-labelledby="reasons-title">
                 <h2 id="reasons-title">"Denial reasons"</h2>
@@ -235,6 +271,7 @@ pub fn AdminPage() -> impl IntoView {
                     <div class="field"><label for="r-plain">"What the applicant reads"</label><textarea id="r-plain" rows=2 on:input=move |ev| plain.set(event_target_value(&ev))></textarea></div>
                     <div class="form-actions"><button type="submit">"Save reason"</button></div>
                 </form>
+                <SaidHere at=Section::Reasons message=message />
             </section>
             <section aria-labelledby="users-title">
                 <h2 id="users-title">"Staff accounts"</h2>
@@ -249,10 +286,16 @@ pub fn AdminPage() -> impl IntoView {
                             view! { <tr>
                                 <td>{u.email.clone()}</td>
                                 <td><select aria-label=format!("Role of {}", u.email)
-                                    on:change=move |ev| if let Some(r) = Role::parse(&event_target_value(&ev)) { change_user(id, StaffAccountChange { role: Some(r), disabled: None }) }>{roles.into_iter().collect_view()}</select></td>
+                                    on:change={
+                                        let who = u.email.clone();
+                                        move |ev| if let Some(r) = Role::parse(&event_target_value(&ev)) { change_user(id, who.clone(), StaffAccountChange { role: Some(r), disabled: None }) }
+                                    }>{roles.into_iter().collect_view()}</select></td>
                                 <td>{when(&u.created_at)}</td>
                                 <td>{if disabled { "Disabled " } else { "Active " }}
-                                    <button type="button" class="secondary" on:click=move |_| change_user(id, StaffAccountChange { role: None, disabled: Some(!disabled) })>
+                                    <button type="button" class="secondary" on:click={
+                                        let who = u.email.clone();
+                                        move |_| change_user(id, who.clone(), StaffAccountChange { role: None, disabled: Some(!disabled) })
+                                    }>
                                         {format!("{} {}", if disabled { "Enable" } else { "Disable" }, u.email)}</button></td>
                             </tr> }
                         }).collect_view()}</tbody></table>
@@ -271,6 +314,7 @@ pub fn AdminPage() -> impl IntoView {
                         <input id="u-password" type="password" autocomplete="new-password" on:input=move |ev| password.set(event_target_value(&ev)) /></div>
                     <div class="form-actions"><button type="submit">"Add account"</button></div>
                 </form>
+                <SaidHere at=Section::Users message=message />
             </section>
             <section aria-labelledby="outbox-title">
                 <h2 id="outbox-title">"Outbox"</h2>
@@ -292,8 +336,59 @@ pub fn AdminPage() -> impl IntoView {
                     Load::Err(m) => view! { <p role="alert">{m}</p> }.into_any(),
                     Load::Wait => ().into_any(),
                 }}
+                <SaidHere at=Section::Outbox message=message />
             </section>
         </main>
+    }
+}
+
+/// The sections of the page, where an action's result is said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Rounds,
+    Lottery,
+    Reasons,
+    Users,
+    Outbox,
+}
+
+/// What an action did, and where.
+#[derive(Debug, Clone, PartialEq)]
+struct Said {
+    at: Section,
+    ok: bool,
+    text: String,
+}
+
+impl Said {
+    fn ok(at: Section, text: &str) -> Said {
+        Said {
+            at,
+            ok: true,
+            text: text.to_owned(),
+        }
+    }
+    fn refused(at: Section, text: String) -> Said {
+        Said {
+            at,
+            ok: false,
+            text,
+        }
+    }
+}
+
+/// The result of the last action, if it was done in this section: a
+/// status (announced politely) or, for a refusal, an alert.
+#[component]
+fn SaidHere(at: Section, message: RwSignal<Option<Said>>) -> impl IntoView {
+    let here = move || message.get().filter(|m| m.at == at);
+    view! {
+        <p role="status" class="said" data-section=format!("{at:?}").to_lowercase()>
+            {move || here().filter(|m| m.ok).map(|m| view! { <span class="verdict yes">{m.text}</span> })}
+        </p>
+        <p role="alert" class="said">
+            {move || here().filter(|m| !m.ok).map(|m| view! { <span class="verdict no">{m.text}</span> })}
+        </p>
     }
 }
 

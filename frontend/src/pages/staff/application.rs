@@ -24,6 +24,7 @@ pub fn ApplicationPage(id: i64) -> impl IntoView {
     view! {
         <main class="page wide">
             <p><a href="/staff">"Back to the queue"</a></p>
+            <super::walk::Walk id=id />
             <p role="status" class="announce">{move || announce.get()}</p>
             {move || match app.get() {
                 Load::Wait => view! { <p role="status">"Loading…"</p> }.into_any(),

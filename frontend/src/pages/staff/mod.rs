@@ -16,6 +16,7 @@ mod imports;
 mod queue;
 mod reason_fields;
 mod sign_in;
+mod walk;
 
 use std::future::Future;
 

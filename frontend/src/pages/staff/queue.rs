@@ -85,6 +85,8 @@ pub fn QueuePage() -> impl IntoView {
                         view! { <li><a href=href aria-current=current>{format!("{}: {}", c.state.label(), c.count)}</a></li> }
                     }).collect_view();
                     let next = p.next.as_deref().map(|n| f.next_page_href(n));
+                    // The order a reviewer walks from one application to the next.
+                    super::walk::remember(&p.rows.iter().map(|r| r.application_id).collect::<Vec<_>>());
                     view! {
                         <nav aria-label="Counts per state"><ul class="counts">{counts}</ul></nav>
                         <p role="status">{format!("{} requested lots match.", p.total)}</p>
