@@ -65,6 +65,20 @@ pub fn phone_cell(phone: &str) -> String {
     }
 }
 
+/// Feet in a metre.
+pub const FEET_PER_METRE: f64 = 3.280_84;
+
+/// A length given in metres, in whole feet for people: "125 ft"; under
+/// three feet, "less than 3 ft".
+pub fn feet(metres: f64) -> String {
+    let ft = metres * FEET_PER_METRE;
+    if ft < 3.0 {
+        "less than 3 ft".into()
+    } else {
+        format!("{} ft", thousands(ft.round() as i64))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,5 +127,12 @@ mod tests {
                 "{cell}"
             );
         }
+    }
+
+    #[test]
+    fn lengths_are_said_in_feet() {
+        assert_eq!(feet(38.0), "125 ft");
+        assert_eq!(feet(0.5), "less than 3 ft");
+        assert_eq!(feet(400.0), "1,312 ft");
     }
 }

@@ -25,6 +25,7 @@ impl App {
         } else if path == "/figures"
             || path == "/apply"
             || path == "/find"
+            || path == "/how-it-works"
             || path.starts_with("/status/")
             || path.starts_with("/confirm/")
         {

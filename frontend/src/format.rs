@@ -4,7 +4,17 @@ use sidelot_domain::api::ParcelStatus;
 
 use crate::messages::{Msg, t};
 
-pub use sidelot_domain::format::thousands;
+pub use sidelot_domain::format::{feet, thousands};
+
+/// A price in cents, as people write it: "$1", "$1,250.50".
+pub fn price(cents: i64) -> String {
+    let (dollars, rest) = (cents / 100, cents % 100);
+    if rest == 0 {
+        format!("${}", thousands(dollars))
+    } else {
+        format!("${}.{rest:02}", thousands(dollars))
+    }
+}
 
 pub fn area(sqft: i64) -> String {
     format!("{} sq ft", thousands(sqft))
@@ -30,12 +40,45 @@ pub fn when(rfc3339: &str) -> String {
     }
 }
 
+/// `rfc3339` as people in `time_zone` (an IANA name, a round's) read it:
+/// "Mar 2, 2027, 9:04 AM CST". Outside a browser, as [`when`] says it.
+pub fn when_in(rfc3339: &str, time_zone: &str) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsValue;
+        let date = js_sys::Date::new(&JsValue::from_str(rfc3339));
+        if date.get_time().is_nan() || time_zone.is_empty() {
+            return when(rfc3339);
+        }
+        let options = js_sys::Object::new();
+        for (key, value) in [
+            ("timeZone", time_zone),
+            ("year", "numeric"),
+            ("month", "short"),
+            ("day", "numeric"),
+            ("hour", "numeric"),
+            ("minute", "2-digit"),
+            ("timeZoneName", "short"),
+        ] {
+            let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+        }
+        String::from(date.to_locale_string("en-US", &options))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = time_zone;
+        when(rfc3339)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn numbers_read_like_numbers() {
+        assert_eq!(price(100), "$1");
+        assert_eq!(price(125_050), "$1,250.50");
         assert_eq!(thousands(2179), "2,179");
         assert_eq!(area(12_500), "12,500 sq ft");
     }

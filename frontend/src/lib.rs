@@ -47,6 +47,9 @@ pub fn forms() {
         FormsPage::Apply => {
             leptos::mount::mount_to_body(|| view! { <PageHeader /> <pages::apply::ApplyPage /> })
         }
+        FormsPage::How => {
+            leptos::mount::mount_to_body(|| view! { <PageHeader /> <pages::how::HowPage /> })
+        }
         FormsPage::Find => {
             leptos::mount::mount_to_body(|| view! { <PageHeader /> <pages::find::FindPage /> })
         }

@@ -148,6 +148,26 @@ pub enum Msg {
     ConfirmMissing,
     ConfirmFailed,
     FindLink,
+    OfferedIn,
+    Price,
+    PriceNotSet,
+    ApplyBy,
+    HowItWorksRules,
+    HowItWorksLink,
+    HowIntro,
+    HowStep1,
+    HowStep2,
+    HowStep3,
+    HowStep4,
+    HowStep5,
+    HowStep6,
+    HowRounds,
+    HowDates,
+    HowLots,
+    HowWhoMay,
+    HowPriority,
+    HowLotteryLink,
+    HowFiguresLink,
     FindTitle,
     FindIntro,
     FindEmail,
@@ -173,6 +193,42 @@ pub fn t(msg: Msg) -> &'static str {
         Msg::FiguresLink => "Figures",
         Msg::AwardedDownload => "The lots awarded and sold in {0}, as GeoJSON for a GIS tool",
         Msg::FindLink => "Find my application",
+        Msg::OfferedIn => "Offered in",
+        Msg::Price => "Price",
+        Msg::PriceNotSet => "Set by the city at closing",
+        Msg::ApplyBy => "Apply by",
+        Msg::HowItWorksRules => "The round's rules and how a sale works",
+        Msg::HowItWorksLink => "How it works",
+        Msg::HowIntro => {
+            "The city sells the vacant lots it owns to the neighbours who live beside them, in rounds. Here is how a sale goes, and the rules of each round."
+        }
+        Msg::HowStep1 => {
+            "On the map, open a lot for sale (green) and ask \"Do I qualify?\" with your property's address or PIN: you get the answer at once, and why."
+        }
+        Msg::HowStep2 => {
+            "Apply before the round closes: your name, your contact details and a copy of your deed (PDF, JPEG or PNG). You get a tracking code."
+        }
+        Msg::HowStep3 => {
+            "Confirm your email address with the first link of the email we send, and keep the second one: it is your private page, where you follow your application."
+        }
+        Msg::HowStep4 => {
+            "Planning staff check that you own the property and that it relates to the lot as you said."
+        }
+        Msg::HowStep5 => {
+            "When several neighbours with the same priority want the same lot, a public lottery decides. Its draw is committed before it happens, and anyone can check it."
+        }
+        Msg::HowStep6 => {
+            "The lot set aside for you then goes through disclosure, City Council approval and closing, where you pay its price and it becomes yours."
+        }
+        Msg::HowRounds => "The rounds",
+        Msg::HowDates => "Applications open {0} and close {1}.",
+        Msg::HowLots => "{0} lots are offered. One application may ask for up to {1} lots.",
+        Msg::HowWhoMay => "Who may apply, first priority first:",
+        Msg::HowPriority => {
+            "A neighbour with a higher priority comes before one with a lower priority for the same lot; between neighbours with the same priority, the public lottery decides."
+        }
+        Msg::HowLotteryLink => "The lotteries of {0}",
+        Msg::HowFiguresLink => "The program's figures",
         Msg::FindTitle => "Find my application",
         Msg::FindIntro => {
             "Lost the email with your links? Give the email address you applied with: we will email it new links to every application sent with it. The links are never shown here."

@@ -10,6 +10,8 @@ pub enum FormsPage {
     Apply,
     /// "Find my application": new links by email.
     Find,
+    /// How a sale works, and each round's rules.
+    How,
     Status {
         token: String,
     },
@@ -26,6 +28,8 @@ impl FormsPage {
             Some(FormsPage::Apply)
         } else if path == "/find" {
             Some(FormsPage::Find)
+        } else if path == "/how-it-works" {
+            Some(FormsPage::How)
         } else if let Some(token) = path.strip_prefix("/confirm/") {
             Some(FormsPage::Confirm {
                 token: token.trim_end_matches('/').to_owned(),
@@ -81,6 +85,7 @@ mod tests {
         assert_eq!(App::for_path("/apply"), App::Forms);
         assert_eq!(App::for_path("/figures"), App::Forms);
         assert_eq!(App::for_path("/find"), App::Forms);
+        assert_eq!(App::for_path("/how-it-works"), App::Forms);
         assert_eq!(App::for_path("/figures/2027"), App::Public);
         assert_eq!(App::for_path("/lots/1"), App::Public);
     }

@@ -420,3 +420,40 @@ async fn a_lost_status_link_is_found_again_by_email_only(pool: PgPool) {
     .unwrap();
     assert_eq!(sent, 3);
 }
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn a_lot_on_offer_says_its_round_closing_time_and_price(pool: PgPool) {
+    let w = world(&pool, Rules::default().eligible).await;
+    let (lot, neighbours) = lot_and_neighbours(&pool).await;
+    offer(&pool, &w, &[&lot]).await;
+    sqlx::query("update round_lots set price_cents = 125050 where pin = $1")
+        .bind(&lot)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let answer = common::get(&pool, &format!("/api/parcels/{lot}")).await;
+    let offer = &answer.json["properties"]["offer"];
+    let round: (String, String, String) =
+        sqlx::query_as("select slug, name, time_zone from rounds limit 1")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(offer["round"], round.0.as_str(), "{offer}");
+    assert_eq!(offer["round_name"], round.1.as_str());
+    assert_eq!(offer["time_zone"], round.2.as_str());
+    assert_eq!(offer["price_cents"], 125050);
+    assert!(
+        offer["closes_at"].as_str().unwrap().ends_with("+00:00"),
+        "{offer}"
+    );
+    let typed: sidelot_domain::api::ParcelFeature =
+        serde_json::from_value(answer.json.clone()).unwrap();
+    assert!(typed.properties.offer.is_some());
+    // A parcel not on offer says nothing of one.
+    let other = common::get(&pool, &format!("/api/parcels/{}", neighbours[0])).await;
+    assert!(
+        other.json["properties"]["offer"].is_null(),
+        "{}",
+        other.json
+    );
+}

@@ -337,6 +337,33 @@ test("/?pin= opens the parcel, dashed or plain", async () => {
   }
 });
 
+test("a lot's panel gives its round, price and closing time, and links the round's rules, at 1280 and 360 px", async () => {
+  const lot = sql("select l.pin from round_lots l join rounds r on r.id = l.round_id where r.slug = 'test-round' "
+    + "and not exists (select 1 from application_lots a where a.lot_pin = l.pin) order by l.pin limit 1");
+  sql(`update round_lots set price_cents = 100 where pin = '${lot}'`);
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 360, height: 740 }]) {
+    const { page, errors } = await open(`/?pin=${lot}`, viewport);
+    await page.waitForSelector("[data-testid=panel-price]");
+    assert.equal(await page.textContent("[data-testid=panel-price]"), "$1");
+    // The round's own time zone: Chicago's, in winter CST.
+    assert.equal(await page.textContent("[data-testid=panel-closes]"), "Dec 31, 2099, 5:00 PM CST");
+    assert.match(await page.textContent(".panel"), /Offered inTest round/);
+    await page.getByRole("link", { name: "The round's rules and how a sale works" }).click();
+    await page.waitForURL(/\/how-it-works#test-round$/);
+    await page.waitForSelector("section#test-round");
+    const rules = await page.textContent("section#test-round");
+    assert.match(rules, /Applications open Jan 1, 2020, 9:00 AM CST and close Dec 31, 2099, 5:00 PM CST\./);
+    assert.match(rules, /owners of a property that shares a boundary with the lot/);
+    assert.ok(await page.locator('a[href="/lottery/test-round"]').count() === 1, "the round's lotteries are linked");
+    assert.ok(await page.locator('main a[href="/figures"]').count() === 1, "the figures are linked");
+    assert.deepEqual(await overflowing(page, "main, main section, main li"), []);
+    assert.deepEqual(await axeViolations(page), [], `how it works at ${viewport.width} px`);
+    await page.screenshot({ path: path.join(shots, `how-it-works-${viewport.width}.png`), fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
 test("the whole city at zoom 11 shows the lots for sale, zoom 17 every parcel, and a click on a lot opens it", async () => {
   const { start } = await api("/api/config");
   const { page, errors } = await open(`/?map=11/${start[1].toFixed(5)}/${start[0].toFixed(5)}`);
@@ -575,7 +602,7 @@ test("a neighbour asks whether they qualify for a lot and gets the answer in pla
   await page.waitForSelector("[data-testid=verdict]");
   assert.equal(await page.getAttribute("[data-testid=verdict]", "data-relation"), "adjacent");
   const verdict = await page.textContent("[data-testid=verdict]");
-  assert.match(verdict, /^You qualify for this lot\. Your property at .+ shares a \d+ m boundary with this lot\. In this round that makes you eligible, with the first priority\.$/);
+  assert.match(verdict, /^You qualify for this lot\. Your property at .+ shares a \d+ ft boundary with this lot\. In this round that makes you eligible, with the first priority\.$/);
   const outlined = await page.evaluate(() => JSON.stringify(window.__sidelotMap.getFilter("parcels-owned")));
   assert.ok(outlined.includes(neighbour), `the neighbour's parcel is outlined: ${outlined}`);
   await page.screenshot({ path: path.join(shots, "qualify.png") });
@@ -625,7 +652,7 @@ test("from the map to a sent application: qualify, fill the form step by step, u
   await askWhetherQualified(page, address);
   await page.getByRole("link", { name: "Apply for this lot" }).click();
   await page.waitForURL(/\/apply\?/);
-  await page.waitForFunction(() => /shares a \d+ m boundary/.test(document.querySelector("[data-testid=apply-check]")?.textContent ?? ""));
+  await page.waitForFunction(() => /shares a \d+ ft boundary/.test(document.querySelector("[data-testid=apply-check]")?.textContent ?? ""));
 
   // Step 1 offers the other lots of the round this property qualifies for,
   // exactly as the API lists them; one more is ticked.
@@ -685,7 +712,7 @@ test("from the map to a sent application: qualify, fill the form step by step, u
   assert.match(code, /^SL-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
   // Opening the status page confirms nothing: the email's own link does.
   assert.match(await page.textContent("[data-testid=confirm-hint]"), /Please confirm your email address/);
-  assert.match(await page.textContent("main"), /shares a \d+ m boundary/);
+  assert.match(await page.textContent("main"), /shares a \d+ ft boundary/);
   assert.equal(await page.locator("[data-testid=lot-state]").count(), 2, "both lots applied for");
   assert.deepEqual(await axeViolations(page), [], "the status page");
   await page.screenshot({ path: path.join(shots, "status-page.png") });

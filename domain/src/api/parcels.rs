@@ -36,6 +36,25 @@ pub struct ParcelProperties {
     /// The ward, when the parcel file gives one (a `WARD` attribute).
     #[serde(default)]
     pub ward: Option<String>,
+    /// The open round offering this lot, with its price: only on
+    /// `GET /api/parcels/{pin}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer: Option<LotOffer>,
+}
+
+/// A lot's offer: the round, until when, and for how much.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LotOffer {
+    /// The round's slug.
+    pub round: String,
+    pub round_name: String,
+    /// RFC 3339: applications close then.
+    pub closes_at: String,
+    /// IANA time zone the round's times are announced in.
+    pub time_zone: String,
+    /// The price in cents, when the inventory gives one.
+    pub price_cents: Option<i64>,
 }
 
 /// One parcel as an RFC 7946 Feature.

@@ -126,13 +126,10 @@ fn lowercase_first(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Whole metres for people: "38 m", never "37.9642 m".
+/// Whole feet for people, as US English measures: "125 ft", never
+/// "37.9642 m" (the evidence itself stays in metres).
 fn metres(m: f64) -> String {
-    if m < 1.0 {
-        "less than 1 m".into()
-    } else {
-        format!("{:.0} m", m)
-    }
+    crate::format::feet(m)
 }
 
 /// One plain sentence on how the owned parcel relates to the lot.
@@ -216,7 +213,7 @@ mod tests {
         let owned = "at 5312 W Van Buren St";
         assert_eq!(
             describe(Relation::Adjacent, &ev(37.96, 0.0), owned),
-            "Your property at 5312 W Van Buren St shares a 38 m boundary with this lot."
+            "Your property at 5312 W Van Buren St shares a 125 ft boundary with this lot."
         );
         assert_eq!(
             verdict(Relation::Adjacent, &rules),
@@ -228,7 +225,7 @@ mod tests {
         );
         assert_eq!(
             describe(Relation::None, &ev(0.0, 812.4), "16-16-118-029-0000"),
-            "Your property 16-16-118-029-0000 is 812 m from this lot, too far to be its neighbour."
+            "Your property 16-16-118-029-0000 is 2,665 ft from this lot, too far to be its neighbour."
         );
     }
 
@@ -246,7 +243,7 @@ mod tests {
         assert!(open.eligible);
         assert_eq!(
             open.text,
-            "Your property at 5312 W Van Buren St shares a 38 m boundary with this lot. \
+            "Your property at 5312 W Van Buren St shares a 125 ft boundary with this lot. \
              In this round that makes you eligible, with the first priority."
         );
         let opens = Date {
@@ -269,7 +266,7 @@ mod tests {
         assert!(!later.eligible);
         assert_eq!(
             later.text,
-            "Your property with PIN 16-16-118-030-0000 is across the street from this lot, 20 m away. \
+            "Your property with PIN 16-16-118-030-0000 is across the street from this lot, 66 ft away. \
              This lot will be offered in Spring 2027, which opens on March 1, 2027; \
              in this round only owners of property next to the lot, across the alley from it, or on its block may apply."
         );

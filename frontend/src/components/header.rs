@@ -21,6 +21,7 @@ pub fn PageHeader() -> impl IntoView {
 pub fn SiteLinks() -> impl IntoView {
     view! {
         <nav class="site-links" aria-label=t(Msg::SiteLinks)>
+            <a href="/how-it-works">{t(Msg::HowItWorksLink)}</a>
             <a href="/figures">{t(Msg::FiguresLink)}</a>
             <a href="/find">{t(Msg::FindLink)}</a>
         </nav>

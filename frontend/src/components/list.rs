@@ -99,6 +99,7 @@ mod tests {
             area_sqft: 3125,
             status: ParcelStatus::NotForSale,
             ward: None,
+            offer: None,
         }
     }
 

@@ -10,7 +10,7 @@ use sidelot_domain::lottery::{self, Lottery};
 use sidelot_domain::pin::dashed;
 
 use crate::api;
-use crate::format::when;
+use crate::format::when_in;
 use crate::messages::{Msg, t, tf};
 
 #[component]
@@ -27,8 +27,9 @@ pub fn LotteryPage(round: String, lot: Option<String>) -> impl IntoView {
                 .map_err(|e| e.message()),
         ));
     });
-    // The round as people know it: its name, not its slug.
-    let name = RwSignal::new(None::<String>);
+    // The round as people know it: its name (not its slug), and its times
+    // in its own time zone.
+    let name = RwSignal::new(None::<(String, String)>);
     let slug = round.clone();
     spawn_local(async move {
         if let Ok(list) = api::public::rounds().await {
@@ -36,7 +37,7 @@ pub fn LotteryPage(round: String, lot: Option<String>) -> impl IntoView {
                 list.rounds
                     .into_iter()
                     .find(|r| r.slug == slug)
-                    .map(|r| r.name),
+                    .map(|r| (r.name, r.time_zone)),
             );
         }
     });
@@ -54,7 +55,7 @@ pub fn LotteryPage(round: String, lot: Option<String>) -> impl IntoView {
                     let drawn = l.randomness.is_some();
                     // The lot as linked (its PIN), or as a person writes it (dashed).
                     let shown: Vec<_> = l.entrants.iter().filter(|e| lot.as_ref().is_none_or(|p| *p == e.lot || *p == dashed(&e.lot))).cloned().collect();
-                    let round_name = name.get().unwrap_or_else(|| l.round.clone());
+                    let (round_name, zone) = name.get().unwrap_or_else(|| (l.round.clone(), String::new()));
                     let heading = match &lot {
                         None => tf(Msg::LotteryOf, &[&round_name]),
                         Some(p) => tf(Msg::LotteryLotOf, &[&dashed(p), &round_name]),
@@ -71,7 +72,7 @@ pub fn LotteryPage(round: String, lot: Option<String>) -> impl IntoView {
                         })}
                         <dl class="facts">
                             <dt>{t(Msg::LotteryAlgorithm)}</dt><dd><code>{l.algorithm.clone()}</code></dd>
-                            <dt>{t(Msg::LotteryCommitted)}</dt><dd>{when(&l.committed_at)}</dd>
+                            <dt>{t(Msg::LotteryCommitted)}</dt><dd>{when_in(&l.committed_at, &zone)}</dd>
                             <dt>{t(Msg::LotterySource)}</dt><dd>{l.randomness_source.clone()}</dd>
                             <dt>{t(Msg::LotteryEntrantsHash)}</dt><dd><code class="hash">{l.entrants_sha256.clone()}</code></dd>
                             <dt>{t(Msg::LotteryRandomness)}</dt><dd><code data-testid="randomness">{l.randomness.clone().unwrap_or_else(|| t(Msg::LotteryNotYet).to_owned())}</code></dd>
@@ -79,7 +80,7 @@ pub fn LotteryPage(round: String, lot: Option<String>) -> impl IntoView {
                                 <dt>{t(Msg::LotteryBeacon)}</dt><dd><code class="hash" data-testid="beacon">{tf(Msg::LotteryBeaconOf, &[&b.round.to_string(), &b.signature])}</code></dd>
                             })}
                             <dt>{t(Msg::LotterySeed)}</dt><dd><code class="hash" data-testid="seed">{l.seed.clone().unwrap_or_else(|| t(Msg::LotteryNotYet).to_owned())}</code></dd>
-                            {l.drawn_at.clone().map(|d| view! { <dt>{t(Msg::LotteryDrawnAt)}</dt><dd>{when(&d)}</dd> })}
+                            {l.drawn_at.clone().map(|d| view! { <dt>{t(Msg::LotteryDrawnAt)}</dt><dd>{when_in(&d, &zone)}</dd> })}
                         </dl>
                         <h2>{t(Msg::LotteryStatement)}</h2>
                         <pre class="statement">{l.statement.clone()}</pre>

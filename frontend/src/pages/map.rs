@@ -574,7 +574,15 @@ pub fn MapPage() -> impl IntoView {
                             <dt>{t(Msg::Area)}</dt><dd>{format::area(p.area_sqft)}</dd>
                             <dt>{t(Msg::Status)}</dt><dd>{format::status(p.status)}</dd>
                             {p.ward.clone().map(|w| view! { <dt>{t(Msg::Ward)}</dt><dd data-testid="panel-ward">{w}</dd> })}
+                            {p.offer.clone().map(|o| view! {
+                                <dt>{t(Msg::OfferedIn)}</dt><dd>{o.round_name.clone()}</dd>
+                                <dt>{t(Msg::Price)}</dt><dd data-testid="panel-price">{o.price_cents.map_or_else(|| t(Msg::PriceNotSet).to_owned(), format::price)}</dd>
+                                <dt>{t(Msg::ApplyBy)}</dt><dd data-testid="panel-closes">{format::when_in(&o.closes_at, &o.time_zone)}</dd>
+                            })}
                         </dl>
+                        {p.offer.clone().map(|o| view! {
+                            <p><a href=format!("/how-it-works#{}", o.round)>{t(Msg::HowItWorksRules)}</a></p>
+                        })}
                         {if matches!(p.status, ParcelStatus::Available | ParcelStatus::Pending) {
                             view! { <Qualify lot=p.pin.clone() on_owned=on_owned /> }.into_any()
                         } else {

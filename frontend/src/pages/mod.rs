@@ -5,6 +5,7 @@ pub mod apply;
 pub mod confirm;
 pub mod figures;
 pub mod find;
+pub mod how;
 pub mod lottery;
 pub mod map;
 pub mod staff;

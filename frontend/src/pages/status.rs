@@ -7,7 +7,7 @@ use sidelot_domain::api::ApplicationStatus;
 use sidelot_domain::pin::dashed;
 
 use crate::api;
-use crate::format::when;
+use crate::format::when_in;
 use crate::messages::{Msg, t, tf};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -37,7 +37,7 @@ pub fn StatusPage(token: String) -> impl IntoView {
                 }.into_any(),
                 Page::Found(s) => view! {
                     <h1 data-testid="tracking-code">{tf(Msg::StatusTitle, &[&s.tracking_code])}</h1>
-                    <p>{tf(Msg::Received, &[&when(&s.submitted_at), &s.round.name])}</p>
+                    <p>{tf(Msg::Received, &[&when_in(&s.submitted_at, &s.round.time_zone), &s.round.name])}</p>
                     {if s.email_confirmed {
                         view! { <p class="verdict yes">{t(Msg::EmailConfirmed)}</p> }.into_any()
                     } else {
@@ -70,7 +70,7 @@ pub fn StatusPage(token: String) -> impl IntoView {
                     <h2>{t(Msg::History)}</h2>
                     <ol class="history">
                         {s.history.iter().map(|h| view! {
-                            <li><time datetime=h.at.clone()>{when(&h.at)}</time>": "
+                            <li><time datetime=h.at.clone()>{when_in(&h.at, &s.round.time_zone)}</time>": "
                                 {h.lot.as_deref().map(|l| tf(Msg::LotPrefix, &[&dashed(l)]))}{h.text.clone()}</li>
                         }).collect_view()}
                     </ol>

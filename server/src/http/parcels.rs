@@ -105,7 +105,8 @@ pub async fn list(
     Ok(([(header::CONTENT_TYPE, GEOJSON)], body).into_response())
 }
 
-/// One parcel, as a GeoJSON Feature.
+/// One parcel, as a GeoJSON Feature; a lot on offer carries its round,
+/// closing time and price (`offer`).
 #[utoipa::path(
     get, path = "/api/parcels/{pin}", operation_id = "parcel", tag = "parcels",
     params(("pin" = String, Path, description = "The PIN, dashed (13-33-318-019-0000) or plain", pattern = "^([0-9]{14}|[0-9]{10}|[0-9]{2}-[0-9]{2}-[0-9]{3}-[0-9]{3}(-[0-9]{4})?)$")),
@@ -129,10 +130,17 @@ pub async fn one(
                  'id', pin,
                  'geometry', ST_AsGeoJSON(geom, $2)::json,
                  'properties', json_build_object(
-                     'pin', pin, 'address', address,
-                     'area_sqft', area_sqft, 'status', status, 'ward', ward))::text as "feature!"
-          from parcel_view
-         where pin = $1
+                     'pin', v.pin, 'address', v.address,
+                     'area_sqft', v.area_sqft, 'status', v.status, 'ward', v.ward,
+                     'offer', (select json_build_object(
+                                        'round', r.slug, 'round_name', r.name,
+                                        'closes_at', to_char(r.closes_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'),
+                                        'time_zone', r.time_zone, 'price_cents', l.price_cents)
+                                 from round_lots l join rounds r on r.id = l.round_id
+                                where l.pin = v.pin and r.opens_at <= now() and r.closes_at > now()
+                                order by r.closes_at limit 1)))::text as "feature!"
+          from parcel_view v
+         where v.pin = $1
         "#,
         pin.as_str(),
         COORDINATE_DIGITS

@@ -103,6 +103,8 @@ mod tests {
         assert_eq!(app_folder("/status/abc"), Some("forms"));
         assert_eq!(app_folder("/apply"), Some("forms"));
         assert_eq!(app_folder("/figures"), Some("forms"));
+        assert_eq!(app_folder("/find"), Some("forms"));
+        assert_eq!(app_folder("/how-it-works"), Some("forms"));
         assert_eq!(app_folder("/staff"), Some("staff"));
         assert_eq!(app_folder("/staff/applications/3"), Some("staff"));
         assert_eq!(app_folder("/staffing"), None);

@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 use sidelot_domain::api::{
     DenialReason, NoteRequest, StaffApplication, StaffLot, TransitionRequest,
 };
+use sidelot_domain::format::feet;
 use sidelot_domain::pin::dashed;
 use sidelot_domain::workflow::{self, Action, Reason};
 
@@ -171,8 +172,8 @@ fn LotReview<F: Fn() + Copy + Send + Sync + 'static>(
                 </svg>
                 <dl class="facts">
                     <dt>"Relation"</dt><dd>{format!("{} (priority {})", relation_words(lot.relation), lot.priority)}</dd>
-                    <dt>"Shared boundary"</dt><dd>{format!("{:.1} m", lot.shared_boundary_m)}</dd>
-                    <dt>"Distance"</dt><dd>{format!("{:.1} m", lot.distance_m)}</dd>
+                    <dt>"Shared boundary"</dt><dd>{feet(lot.shared_boundary_m)}</dd>
+                    <dt>"Distance"</dt><dd>{if lot.distance_m > 0.0 { feet(lot.distance_m) } else { "Touching".to_owned() }}</dd>
                     <dt>"Same block"</dt><dd>{if lot.same_block { "Yes" } else { "No" }}</dd>
                     <dt>"Explanation"</dt><dd>{lot.explanation.clone()}</dd>
                     <dt>"Other open applications"</dt><dd>{lot.rivals}</dd>
