@@ -42,6 +42,8 @@ pub struct Settings {
     pub allowed_hosts: Vec<String>,
     /// The lottery's clock.
     pub clock: crate::clock::Clock,
+    /// A streaming replica for the read-only answers (else the primary).
+    pub read_pool: Option<PgPool>,
 }
 
 /// Starts the outbox worker and the import worker, removes the upload and
@@ -64,6 +66,7 @@ pub async fn start(pool: PgPool, settings: Settings) -> Result<AppState, sqlx::E
     let jobs = Jobs::new();
     jobs.start_worker(&pool, &settings.data);
     Ok(AppState {
+        read_pool: settings.read_pool.unwrap_or_else(|| pool.clone()),
         pool,
         pin_format: settings.pin_format,
         basemap: settings.basemap,

@@ -446,6 +446,7 @@ async fn a_second_server_leaves_a_live_import_alone_and_the_next_one_waits_for_i
         font: sidelot_server::glyphs::DEFAULT_FONT.into(),
         allowed_hosts: Vec::new(),
         clock: sidelot_server::clock::Clock::system(),
+        read_pool: None,
     };
     let second = sidelot_server::startup::start(pool.clone(), settings)
         .await

@@ -90,17 +90,31 @@ pub struct ServeArgs {
     /// checks that a committed round is still to come; it runs on from there.
     #[arg(long, env = "SIDELOT_LOTTERY_NOW", hide = true)]
     lottery_now: Option<String>,
+    /// A PostgreSQL streaming replica of the database, for the read-only
+    /// answers (parcels, tiles, search, OGC API); writes, and everything
+    /// that reads its own writes, stay on --database-url.
+    #[arg(long, env = "SIDELOT_READ_DATABASE_URL", hide_env_values = true)]
+    read_database_url: Option<String>,
 }
 
 /// Reads the flags (every mistake named by its flag), then opens the
 /// database and serves.
 pub async fn run(url: Option<String>, args: ServeArgs) -> anyhow::Result<()> {
-    let settings = settings(args)?;
+    let read_url = args.read_database_url.clone();
+    let mut settings = settings(args)?;
     let db = crate::db::resolve(url)?;
     let pool = crate::db::connect(&db, 1).await?;
     crate::db::migrate(&pool).await?;
     pool.close().await;
     let pool = crate::db::connect_serving(&db, 16).await?;
+    if let Some(url) = read_url.filter(|u| !u.trim().is_empty()) {
+        let replica = crate::db::DatabaseUrl {
+            url,
+            origin: "--read-database-url".into(),
+        };
+        settings.read_pool = Some(crate::db::connect_serving(&replica, 16).await?);
+        tracing::info!("read-only answers come from the replica given with --read-database-url");
+    }
     startup::serve(pool, settings).await
 }
 
@@ -165,5 +179,6 @@ fn settings(args: ServeArgs) -> anyhow::Result<Settings> {
             .filter(|h| !h.is_empty())
             .collect(),
         clock,
+        read_pool: None,
     })
 }

@@ -73,6 +73,9 @@ pub struct AppState {
     pub allowed_hosts: Arc<Vec<String>>,
     /// The lottery's clock (the system's, unless `--lottery-now`).
     pub clock: crate::clock::Clock,
+    /// Where the read-only answers (parcels, tiles, search, OGC API) are
+    /// read: a streaming replica with `--read-database-url`, else `pool`.
+    pub read_pool: PgPool,
 }
 
 impl AppState {
@@ -80,6 +83,7 @@ impl AppState {
     /// `.local/data`, links to `http://127.0.0.1:8080`.
     pub fn new(pool: PgPool) -> AppState {
         AppState {
+            read_pool: pool.clone(),
             pool,
             pin_format: PinFormat::Cook,
             basemap: None,

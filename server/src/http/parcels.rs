@@ -92,7 +92,7 @@ pub async fn list(
         i64::from(limit),
         COORDINATE_DIGITS
     )
-    .fetch_one(&state.pool)
+    .fetch_one(&state.read_pool)
     .await?;
     let body = format!(
         r#"{{"type":"FeatureCollection","numberMatched":{},"numberReturned":{},"truncated":{},"limit":{},"features":{}}}"#,
@@ -145,7 +145,7 @@ pub async fn one(
         pin.as_str(),
         COORDINATE_DIGITS
     )
-    .fetch_optional(&state.pool)
+    .fetch_optional(&state.read_pool)
     .await?
     .ok_or_else(|| ApiError::NotFound(format!("No parcel has PIN {}.", pin.dashed())))?;
     Ok(([(header::CONTENT_TYPE, GEOJSON)], feature).into_response())

@@ -116,7 +116,7 @@ pub async fn search(
         i64::from(limit),
         pattern
     )
-    .fetch_all(&state.pool)
+    .fetch_all(&state.read_pool)
     .await?;
     let results = rows
         .into_iter()

@@ -54,7 +54,7 @@ pub async fn tile(
     };
     let id = TileId::parse(&z, &x, y)
         .map_err(|BadTile::Parameter(name, message)| ApiError::bad(name, message))?;
-    let tile = tiles::tile(&state.pool, &state.tiles, id).await?;
+    let tile = tiles::tile(&state.read_pool, &state.pool, &state.tiles, id).await?;
     let mut answer_headers = HeaderMap::new();
     answer_headers.insert(
         header::CACHE_CONTROL,
@@ -124,7 +124,7 @@ pub async fn tilejson(State(state): State<AppState>) -> Result<Response, ApiErro
         "#,
         i16::from(tiles::DENSITY_ZOOMS.0)
     )
-    .fetch_one(&state.pool)
+    .fetch_one(&state.read_pool)
     .await?;
     let bounds = match (extent.west, extent.south, extent.east, extent.north) {
         (Some(w), Some(s), Some(e), Some(n)) => [w, s, e, n],

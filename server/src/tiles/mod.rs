@@ -123,8 +123,16 @@ impl Tile {
 /// The tile at `id`: from this server's memory, or else from the tiles
 /// stored in the database (zooms up to [`STORED_TO`], all of them prepared
 /// after each import), when nothing it shows has changed since it was
-/// rendered; else rendered now, and kept in both.
-pub async fn tile(pool: &PgPool, cache: &TileCache, id: TileId) -> anyhow::Result<Tile> {
+/// rendered; else rendered now, and kept in both. Everything is read from
+/// `pool` (a replica, perhaps); a tile rendered is stored through `primary`.
+/// A replica's tile carries the version its snapshot saw, so the freshness
+/// check holds wherever it is read again.
+pub async fn tile(
+    pool: &PgPool,
+    primary: &PgPool,
+    cache: &TileCache,
+    id: TileId,
+) -> anyhow::Result<Tile> {
     if let Some(kept) = cache.get(id)
         && let Some(tile) = confirmed(pool, cache, id, kept).await?
     {
@@ -140,7 +148,7 @@ pub async fn tile(pool: &PgPool, cache: &TileCache, id: TileId) -> anyhow::Resul
     }
     let entry = render::entry(pool, id).await?;
     if id.z <= STORED_TO {
-        store::put(pool, id, &entry).await?;
+        store::put(primary, id, &entry).await?;
     }
     cache.put(id, entry.clone());
     Ok(Tile {

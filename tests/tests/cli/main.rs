@@ -10,6 +10,7 @@
 mod help;
 mod import;
 mod lottery;
+mod replica;
 mod round;
 mod sample;
 mod schemathesis;

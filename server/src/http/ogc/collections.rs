@@ -201,7 +201,7 @@ async fn described(state: &AppState, base: &str) -> Result<Vec<OgcCollection>, O
           from p, l
         "#
     )
-    .fetch_one(&state.pool)
+    .fetch_one(&state.read_pool)
     .await?;
     let extent = |b: [Option<f64>; 4]| match b {
         [Some(a), Some(b), Some(c), Some(d)] => Some(OgcExtent {

@@ -94,7 +94,7 @@ async fn lot_page(
         filters.status,
         filters.ward
     )
-    .fetch_one(&state.pool)
+    .fetch_one(&state.read_pool)
     .await?;
     Ok(LotPage {
         matched: row.matched,

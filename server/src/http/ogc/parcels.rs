@@ -28,7 +28,7 @@ async fn parcel_features(state: &AppState, pins: &[String]) -> Result<String, Og
         pins,
         COORDINATE_DIGITS
     )
-    .fetch_one(&state.pool)
+    .fetch_one(&state.read_pool)
     .await?)
 }
 
@@ -95,7 +95,7 @@ pub async fn parcels(
                 filters.status,
                 filters.ward
             )
-            .fetch_one(&state.pool)
+            .fetch_one(&state.read_pool)
             .await?;
             (row.matched, row.pins)
         }
@@ -123,7 +123,7 @@ pub async fn parcels(
                 filters.status,
                 filters.ward
             )
-            .fetch_one(&state.pool)
+            .fetch_one(&state.read_pool)
             .await?;
             (row.matched, row.pins)
         }
