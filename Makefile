@@ -16,7 +16,7 @@ SAMPLE := gis-data/sample/sidelot_sample.shp
 BIND ?= 127.0.0.1:8080
 
 .PHONY: help run test setup build check lint fmt test-build test-only test-browser frontend sqlx-prepare \
-        sqlx-check fuzz sample bench-import bench-frontend bench-eligibility bench-lottery bench-tiles db-start db-stop db-status db-reset
+        sqlx-check fuzz sample bench-import bench-frontend bench-eligibility bench-lottery bench-tiles bench-load db-start db-stop db-status db-reset
 
 # trunk finds wasm-opt (npm's binaryen) here; see Trunk.toml.
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
@@ -169,6 +169,11 @@ bench-tiles: ## vector tiles of 1,000,000 generated parcels: sidelot beside Mart
 	@scripts/setup.sh test
 	$(CARGO) build --release --locked -p sidelot-server
 	@url=$$(scripts/db.sh start test); DATABASE_URL="$$url" node scripts/bench-tiles.mjs
+
+bench-load: ## parcels, search, tiles and applications at 64 connections on 200,000 generated parcels: req/s, p50, p99, zero errors (see docs/benchmarks.md)
+	@scripts/setup.sh test
+	$(CARGO) build --release --locked -p sidelot-server
+	@url=$$(scripts/db.sh start test); DATABASE_URL="$$url" node scripts/bench-load.mjs
 
 bench-eligibility: ## p50/p99 of the eligibility pre-check on 1,000,000 generated parcels
 	@scripts/setup.sh test
