@@ -48,14 +48,27 @@ struct Lru {
 pub struct TileCache {
     lru: Mutex<Lru>,
     budget: usize,
+    /// Renders at once: a render costs the database 100 ms or more of CPU,
+    /// and without a bound a burst of stale tiles takes every pooled
+    /// connection from the other answers (see docs/benchmarks.md, load).
+    renders: tokio::sync::Semaphore,
 }
+
+/// The most tiles rendered at once by one server.
+pub const MAX_RENDERS: usize = 4;
 
 impl TileCache {
     pub fn new(budget: usize) -> TileCache {
         TileCache {
             lru: Mutex::new(Lru::default()),
             budget,
+            renders: tokio::sync::Semaphore::new(MAX_RENDERS),
         }
+    }
+
+    /// A turn to render (waits while [`MAX_RENDERS`] are under way).
+    pub async fn render_turn(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        self.renders.acquire().await.ok()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Lru> {

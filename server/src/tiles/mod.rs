@@ -146,10 +146,19 @@ pub async fn tile(
             return Ok(tile);
         }
     }
+    // Renders wait their turn, so that the other answers keep connections.
+    let turn = cache.render_turn().await;
+    // Another request may have rendered it while this one waited.
+    if let Some(kept) = cache.get(id)
+        && let Some(tile) = confirmed(pool, cache, id, kept).await?
+    {
+        return Ok(tile);
+    }
     let entry = render::entry(pool, id).await?;
     if id.z <= STORED_TO {
         store::put(primary, id, &entry).await?;
     }
+    drop(turn);
     cache.put(id, entry.clone());
     Ok(Tile {
         gzip: entry.gzip,
