@@ -4,7 +4,7 @@ use sidelot_domain::api::ParcelStatus;
 
 use crate::messages::{Msg, t};
 
-pub use sidelot_domain::format::{feet, thousands};
+pub use sidelot_domain::format::thousands;
 
 /// A price in cents, as people write it: "$1", "$1,250.50".
 pub fn price(cents: i64) -> String {

@@ -3,6 +3,7 @@
 //! [`explain`], builds the whole answer, for the pre-check; the application
 //! form and the list of lots a property qualifies for use its parts.
 
+use crate::format::feet;
 use std::fmt;
 
 use super::{Evidence, Relation, Rules, relation};
@@ -126,37 +127,57 @@ fn lowercase_first(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Whole feet for people, as US English measures: "125 ft", never
-/// "37.9642 m" (the evidence itself stays in metres).
-fn metres(m: f64) -> String {
-    crate::format::feet(m)
-}
-
 /// One plain sentence on how the owned parcel relates to the lot.
 /// `owned` names it for the reader ("your property at 5312 W Van Buren St").
 pub fn describe(relation: Relation, e: &Evidence, owned: &str) -> String {
     match relation {
         Relation::Adjacent => format!(
             "Your property {owned} shares a {} boundary with this lot.",
-            metres(e.shared_boundary_m)
+            feet(e.shared_boundary_m)
         ),
         Relation::AcrossAlley => format!(
             "Your property {owned} is across the alley from this lot, {} away.",
-            metres(e.distance_m)
+            feet(e.distance_m)
         ),
         Relation::SameBlock => format!("Your property {owned} is on the same block as this lot."),
         Relation::AcrossStreet => format!(
             "Your property {owned} is across the street from this lot, {} away.",
-            metres(e.distance_m)
+            feet(e.distance_m)
         ),
         Relation::Nearby => format!(
             "Your property {owned} is {} from this lot, but not on its block.",
-            metres(e.distance_m)
+            feet(e.distance_m)
         ),
         Relation::None => format!(
             "Your property {owned} is {} from this lot, too far to be its neighbour.",
-            metres(e.distance_m)
+            feet(e.distance_m)
         ),
+    }
+}
+
+/// Who a relation admits under `rules`, for a page that explains a round's
+/// rules: "owners of a property across the alley from the lot (up to 26 ft
+/// away)". Lengths are in feet, as US English measures them.
+pub fn who_may_apply(relation: Relation, rules: &Rules) -> String {
+    match relation {
+        Relation::Adjacent => format!(
+            "owners of a property that shares a boundary with the lot (at least {})",
+            feet(rules.min_shared_boundary_m)
+        ),
+        Relation::AcrossAlley => format!(
+            "owners of a property across the alley from the lot (up to {} away)",
+            feet(rules.alley_max_m)
+        ),
+        Relation::SameBlock => "owners of a property on the lot's block".into(),
+        Relation::AcrossStreet => format!(
+            "owners of a property across the street from the lot (up to {} away)",
+            feet(rules.street_max_m)
+        ),
+        Relation::Nearby => format!(
+            "owners of a property near the lot (up to {} away)",
+            feet(rules.nearby_max_m)
+        ),
+        Relation::None => "anyone".into(),
     }
 }
 

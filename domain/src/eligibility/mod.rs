@@ -275,7 +275,7 @@ pub fn relation(e: &Evidence, rules: &Rules) -> Relation {
 
 mod explain;
 
-pub use explain::{Date, Explanation, Offering, Owned, describe, explain, verdict};
+pub use explain::{Date, Explanation, Offering, Owned, describe, explain, verdict, who_may_apply};
 
 #[cfg(test)]
 mod tests {

@@ -5,35 +5,11 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sidelot_domain::api::{RoundList, RoundSummary};
-use sidelot_domain::eligibility::Relation;
+use sidelot_domain::eligibility::who_may_apply;
 
 use crate::api;
-use crate::format::{feet, when_in};
+use crate::format::when_in;
 use crate::messages::{Msg, t, tf};
-
-/// Who a relation is, for a neighbour reading the rules.
-fn who(r: Relation, rules: &sidelot_domain::eligibility::Rules) -> String {
-    match r {
-        Relation::Adjacent => format!(
-            "owners of a property that shares a boundary with the lot (at least {})",
-            feet(rules.min_shared_boundary_m)
-        ),
-        Relation::AcrossAlley => format!(
-            "owners of a property across the alley from the lot (up to {} away)",
-            feet(rules.alley_max_m)
-        ),
-        Relation::SameBlock => "owners of a property on the lot's block".into(),
-        Relation::AcrossStreet => format!(
-            "owners of a property across the street from the lot (up to {} away)",
-            feet(rules.street_max_m)
-        ),
-        Relation::Nearby => format!(
-            "owners of a property near the lot (up to {} away)",
-            feet(rules.nearby_max_m)
-        ),
-        Relation::None => "anyone".into(),
-    }
-}
 
 #[component]
 fn RoundRules(round: RoundSummary) -> impl IntoView {
@@ -42,7 +18,7 @@ fn RoundRules(round: RoundSummary) -> impl IntoView {
         .rules
         .eligible
         .iter()
-        .map(|r| who(*r, &round.rules))
+        .map(|r| who_may_apply(*r, &round.rules))
         .collect();
     view! {
         <section class="status" id=round.slug.clone() aria-labelledby=format!("round-{}", round.slug)>
