@@ -59,3 +59,39 @@ fn write_sample(dir: &Path, parcels: u64, name: &str) -> String {
         .to_string_lossy()
         .into_owned()
 }
+
+/// `sidelot serve ARGS` against `url`, with `stderr` as given: started, and
+/// once it says where it listens, the child and its address. The child is
+/// killed when dropped.
+async fn serving(
+    url: &str,
+    args: &[&str],
+    stderr: std::process::Stdio,
+) -> (tokio::process::Child, String) {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = tokio::process::Command::new(sidelot_bin())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .args(args)
+        .env("DATABASE_URL", url)
+        .stdout(std::process::Stdio::piped())
+        .stderr(stderr)
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut stdout = tokio::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        stdout.read_line(&mut line),
+    )
+    .await
+    .expect("serve says where it listens")
+    .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    (child, addr)
+}

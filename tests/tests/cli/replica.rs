@@ -58,29 +58,19 @@ async fn read_only_answers_come_from_a_streaming_replica_and_writes_stay_on_the_
         .unwrap();
     assert!(in_recovery, "the replica is a hot standby");
 
-    let mut child = tokio::process::Command::new(sidelot_bin())
-        .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
-        .arg(dir.path().join("data"))
-        .args(["--read-database-url", &replica_url(&base, &db)])
-        .env("DATABASE_URL", &url)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut stdout = tokio::io::BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    use tokio::io::AsyncBufReadExt;
-    tokio::time::timeout(Duration::from_secs(30), stdout.read_line(&mut line))
-        .await
-        .expect("serve says where it listens")
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|s| s.split_whitespace().next())
-        .unwrap()
-        .to_owned();
+    let data = dir.path().join("data");
+    let read = replica_url(&base, &db);
+    let (mut child, addr) = serving(
+        &url,
+        &[
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--read-database-url",
+            &read,
+        ],
+        Stdio::null(),
+    )
+    .await;
 
     // Parcels imported on the primary reach the map once the replica has
     // replayed them.

@@ -10,7 +10,6 @@
 
 use std::io::Write;
 use std::process::Stdio;
-use std::time::Duration;
 
 use super::*;
 
@@ -101,29 +100,8 @@ async fn schemathesis_finds_no_fault_anonymous_or_signed_in_as_each_role(pool: P
     }
 
     let data = dir.path().join("data");
-    let mut child = tokio::process::Command::new(sidelot_bin())
-        .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
-        .arg(&data)
-        .env("DATABASE_URL", &url)
-        .env("RUST_LOG", "sidelot_server=error")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut stdout = tokio::io::BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    use tokio::io::AsyncBufReadExt;
-    tokio::time::timeout(Duration::from_secs(30), stdout.read_line(&mut line))
-        .await
-        .expect("serve says where it listens")
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|s| s.split_whitespace().next())
-        .unwrap()
-        .to_owned();
+    let (mut child, addr) =
+        serving(&url, &["--data-dir", data.to_str().unwrap()], Stdio::null()).await;
 
     // The document itself is valid OpenAPI 3.1.
     let (status, document) = http_get(&addr, "/api/openapi.json").await;

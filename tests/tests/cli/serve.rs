@@ -11,27 +11,7 @@ async fn serve_migrates_then_answers_over_http_and_stops_on_sigterm(pool: PgPool
     let dir = tempfile::tempdir().unwrap();
     let shp = write_sample(dir.path(), 100, "hood");
     assert!(sidelot(&url, &["import", "parcels", &shp]).status.success());
-    let mut child = tokio::process::Command::new(sidelot_bin())
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env("DATABASE_URL", &url)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut stdout = tokio::io::BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    use tokio::io::AsyncBufReadExt;
-    tokio::time::timeout(Duration::from_secs(30), stdout.read_line(&mut line))
-        .await
-        .expect("serve says where it listens")
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|s| s.split_whitespace().next())
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_owned();
+    let (mut child, addr) = serving(&url, &[], Stdio::null()).await;
 
     let (status, body) = http_get(&addr, "/api/health").await;
     assert_eq!(status, 200, "{body}");
@@ -64,27 +44,8 @@ async fn serve_migrates_then_answers_over_http_and_stops_on_sigterm(pool: PgPool
 #[sqlx::test(migrations = false)]
 async fn security_events_are_logged_with_the_client_and_no_personal_data(pool: PgPool) {
     let url = database_url(&pool);
-    let mut child = tokio::process::Command::new(sidelot_bin())
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env("DATABASE_URL", &url)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut stdout = tokio::io::BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    use tokio::io::{AsyncBufReadExt, AsyncReadExt};
-    tokio::time::timeout(Duration::from_secs(30), stdout.read_line(&mut line))
-        .await
-        .expect("serve says where it listens")
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|s| s.split_whitespace().next())
-        .unwrap()
-        .to_owned();
+    let (mut child, addr) = serving(&url, &[], Stdio::piped()).await;
+    use tokio::io::AsyncReadExt;
     // A wrong password, a console request without a session.
     let (status, _) = http_send(
         &addr,
