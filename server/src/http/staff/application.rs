@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use sidelot_domain::api::{
     AuditEntry, NoteRequest, StaffApplication, StaffLot, TransitionDone, TransitionRequest,
 };
-use sidelot_domain::workflow;
+use sidelot_domain::workflow::{self, LotState};
 
 use super::{lot_state, priority, relation};
 use crate::http::auth::{Reviewer, Signed};
@@ -52,21 +52,20 @@ pub async fn application(
         r#"
         select l.lot_pin, p.address, l.state, l.relation, l.priority, l.shared_boundary_m, l.distance_m,
                l.same_block, l.explanation, dr.label as "denial_reason?",
-               (select count(*) from application_lots o
-                 where o.lot_pin = l.lot_pin and o.round_id = l.round_id and o.application_id <> l.application_id
-                   and o.state not in ('denied', 'withdrawn')) as "rivals!",
-               array(select o.state from application_lots o
-                      where o.lot_pin = l.lot_pin and o.round_id = l.round_id and o.application_id <> l.application_id
-                      order by o.application_id) as "rival_states!",
-               array(select o.priority from application_lots o
-                      where o.lot_pin = l.lot_pin and o.round_id = l.round_id and o.application_id <> l.application_id
-                      order by o.application_id) as "rival_priorities!",
+               coalesce(r.states, '{}') as "rival_states!", coalesce(r.priorities, '{}') as "rival_priorities!",
                ST_AsGeoJSON(ST_Collect(p.geom, op.geom), 6)::jsonb as map
           from application_lots l
           join parcels p on p.pin = l.lot_pin
           join applications a on a.id = l.application_id
           join parcels op on op.pin = a.owned_pin
           left join denial_reasons dr on dr.code = l.denial_reason
+          -- The other applications for the lot: what the contest weighs.
+          left join lateral (
+              select array_agg(o.state order by o.application_id) as states,
+                     array_agg(o.priority order by o.application_id) as priorities
+                from application_lots o
+               where o.lot_pin = l.lot_pin and o.round_id = l.round_id and o.application_id <> l.application_id
+          ) r on true
          where l.application_id = $1
          order by l.lot_pin
         "#,
@@ -103,6 +102,10 @@ pub async fn application(
                 .collect::<Result<Vec<_>, ApiError>>()?;
             let (actions, unavailable) =
                 workflow::offers(st, workflow::contest(priority(l.priority), &rivals));
+            let open_rivals = rivals
+                .iter()
+                .filter(|r| !matches!(r.state, LotState::Denied | LotState::Withdrawn))
+                .count();
             Ok(StaffLot {
                 pin: l.lot_pin,
                 address: l.address,
@@ -116,7 +119,7 @@ pub async fn application(
                 denial_reason: l.denial_reason,
                 actions,
                 unavailable,
-                rivals: l.rivals,
+                rivals: open_rivals as i64,
                 map: l.map,
             })
         })
