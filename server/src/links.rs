@@ -111,6 +111,7 @@ pub async fn again(
     public_url: &str,
 ) -> Result<Option<Value>, sqlx::Error> {
     let mut codes: Vec<Option<String>> = placeholders(body).into_iter().map(|(_, c)| c).collect();
+    codes.sort();
     codes.dedup();
     if codes.is_empty() {
         return Ok(None);

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
 use sidelot_domain::api::{LinksAnswer, LinksRequest};
-use sidelot_domain::application::{FieldError, email_ok};
+use sidelot_domain::application::{FieldError, MAX_TEXT, email_ok};
 
 use super::auth::ClientAddress;
 use super::extract::Body;
@@ -43,7 +43,7 @@ pub async fn find(
             "Your email address is required",
         )]));
     }
-    if email.chars().count() > 200 || !email_ok(email) {
+    if email.chars().count() > MAX_TEXT || !email_ok(email) {
         return Err(ApiError::Invalid(vec![FieldError::new(
             "email",
             "This is not an email address: it looks like name@example.org",

@@ -60,12 +60,15 @@ pub fn unpack(zip_path: &Path, work_root: &Path) -> Result<Unpacked, ImportError
         total = total.saturating_add(entry.size());
     }
     check_growth(&name, packed, total)?;
-    let dir = Scratch::new_in(work_root, WORK_PREFIX).map_err(|e| {
-        tracing::error!(error = %e, "cannot make a work folder for an archive");
+    // The server's own trouble (a full disk, a folder it may not write):
+    // logged, and told to the analyst without its paths.
+    let no_room = |e: io::Error| {
+        tracing::error!(error = %e, "cannot unpack an archive into its work folder");
         ImportError::file(format!(
             "{name} could not be unpacked: the server has no room to work. Tell the site's operators."
         ))
-    })?;
+    };
+    let dir = Scratch::new_in(work_root, WORK_PREFIX).map_err(no_room)?;
     let mut layers = Vec::new();
     for i in 0..archive.len() {
         let mut entry = archive
@@ -78,16 +81,10 @@ pub fn unpack(zip_path: &Path, work_root: &Path) -> Result<Unpacked, ImportError
             continue;
         }
         let target = dir.path().join(&rel);
-        let unpack_error = |e: io::Error| {
-            tracing::error!(error = %e, "cannot unpack an archive into its work folder");
-            ImportError::file(format!(
-                "{name} could not be unpacked: the server has no room to work. Tell the site's operators."
-            ))
-        };
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(unpack_error)?;
+            std::fs::create_dir_all(parent).map_err(no_room)?;
         }
-        let mut out = File::create(&target).map_err(unpack_error)?;
+        let mut out = File::create(&target).map_err(no_room)?;
         // Never more than the entry declared, whatever its data says.
         let declared = entry.size();
         let written =
