@@ -16,6 +16,9 @@ const TILE_MAX_ZOOM = 18;
 // so that a drag or a fling costs one request, not dozens.
 const SETTLE_MS = 150;
 
+// The first view is reported when the map is first idle, or after this long.
+const FIRST_REPORT_MS = 2000;
+
 const reducedMotion = () => window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
 /** The style: a plain background, under an optional raster basemap. */
@@ -52,9 +55,16 @@ export function create_map(container, lon, lat, zoom, basemapJson, onView, onSel
     const c = map.getCenter();
     onView(b.getWest(), b.getSouth(), b.getEast(), b.getNorth(), map.getZoom(), c.lng, c.lat);
   };
-  // The view is known before the style has loaded: report it at once, so
-  // that the list's parcels are asked for while MapLibre starts.
-  setTimeout(report, 0);
+  // The first view is reported once its tiles are drawn (or after
+  // FIRST_REPORT_MS, if they are slow): the list's parcels are not asked for
+  // while the server renders the tiles of the first paint.
+  let reported = false;
+  const firstReport = () => {
+    if (!reported) {
+      reported = true;
+      report();
+    }
+  };
   map.on("load", () => {
     // The parcels as vector tiles, at every zoom: the lots with a status
     // (points, then shapes) over a count of the parcels per cell when the
@@ -96,9 +106,13 @@ export function create_map(container, lon, lat, zoom, basemapJson, onView, onSel
       filter: ["==", ["get", "pin"], ""], paint: { "line-color": "#6a1b9a", "line-width": 3, "line-dasharray": [2, 1] } });
     map.getCanvas().setAttribute("aria-label", "Map of parcels: drag or use the arrow keys to move, + and - to zoom");
     // For the benchmark and the tests: when the first parcels were on screen.
-    map.once("idle", () => performance.mark("sidelot:parcels-painted"));
-    report();
+    map.once("idle", () => {
+      performance.mark("sidelot:parcels-painted");
+      firstReport();
+    });
+    setTimeout(firstReport, FIRST_REPORT_MS);
     map.on("moveend", () => {
+      reported = true;
       clearTimeout(settle);
       settle = setTimeout(report, SETTLE_MS);
     });

@@ -5,23 +5,25 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use sidelot_domain::api::{MAX_PARCEL_LIMIT, ParcelProperties, ParcelStatus, SearchResult};
+use sidelot_domain::api::{ParcelProperties, SearchResult};
 use sidelot_domain::pin::dashed;
 use wasm_bindgen::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::components::list::ParcelList;
 use crate::components::map::{self, MapHandle, OnView};
-use crate::components::qualify::Qualify;
 use crate::components::search::SearchBox;
 use crate::format;
 use crate::messages::{Msg, t, tf};
 use crate::url::{Camera, UrlState};
-use crate::viewport::{self, Bounds, LightCollection, Loaded};
+use crate::viewport::{self, Bounds};
 
-/// Below this zoom parcels are too small to tell apart: the tiles show the
-/// lots with a status only, and none are fetched for the list.
-const MIN_PARCEL_ZOOM: f64 = 15.0;
+mod panel;
+mod parcels;
+
+use panel::Panel;
+use parcels::{Current, Load, Parcels};
+
 /// Where the map opens when neither the URL nor the server says: Chicago's
 /// West Side.
 const START: Camera = Camera {
@@ -29,28 +31,6 @@ const START: Camera = Camera {
     lat: 41.885,
     zoom: 16.0,
 };
-
-#[derive(Debug, Clone, PartialEq)]
-enum Load {
-    ZoomIn,
-    Loading,
-    Loaded { truncated: bool },
-    Failed(String),
-}
-
-/// A parcel drawn on the map, with its extent (to tell whether it is in view).
-#[derive(Debug, Clone, PartialEq)]
-struct Row {
-    props: ParcelProperties,
-    bounds: Bounds,
-}
-
-/// The map's viewport, as last reported.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Current {
-    bounds: Bounds,
-    view: Camera,
-}
 
 /// How a parcel is being opened.
 #[derive(Debug, Clone, Copy)]
@@ -65,9 +45,11 @@ struct Open {
 
 #[component]
 pub fn MapPage() -> impl IntoView {
-    let load = RwSignal::new(Load::ZoomIn);
-    let rows = RwSignal::new(Vec::<Row>::new());
     let current = RwSignal::new(None::<Current>);
+    let parcels = Parcels::new(current);
+    let (load, rows) = (parcels.load, parcels.rows);
+    let fetch = move |force: bool| parcels.fetch(force);
+    let failed = move |e: ApiError| parcels.failed(e);
     let selected = RwSignal::new(None::<ParcelProperties>);
     let list_open = RwSignal::new(false);
     let for_sale_only = RwSignal::new(false);
@@ -76,10 +58,6 @@ pub fn MapPage() -> impl IntoView {
     let lots_in_flight = StoredValue::new_local(None::<web_sys::AbortController>);
     let notice = RwSignal::new(None::<String>);
     let map_handle = StoredValue::new_local(None::<MapHandle>);
-    let in_flight = StoredValue::new_local(None::<web_sys::AbortController>);
-    let loaded = StoredValue::new(None::<Loaded>);
-    // The first view's margin while its answer is on its way.
-    let coming = StoredValue::new(None::<Bounds>);
     // The parcel the URL names: set at once, while `selected` may wait for
     // the server.
     let url_pin = StoredValue::new(None::<String>);
@@ -112,165 +90,6 @@ pub fn MapPage() -> impl IntoView {
                 history.replace_state_with_url(&JsValue::NULL, "", Some(&url))
             };
         }
-    };
-
-    // Shows the answer for `area` on the map and in the list.
-    // (The map draws the parcels from the vector tiles; this answer is for
-    // the list and the count.)
-    let apply = move |area: Bounds, _text: &str, collection: LightCollection| {
-        rows.set(
-            collection
-                .features
-                .into_iter()
-                .map(|f| Row {
-                    bounds: f.geometry.0.unwrap_or(area),
-                    props: f.properties,
-                })
-                .collect(),
-        );
-        loaded.set_value(Some(Loaded {
-            area,
-            complete: !collection.truncated,
-        }));
-        load.set(Load::Loaded {
-            truncated: collection.truncated,
-        });
-    };
-    let failed = move |e: ApiError| match e {
-        ApiError::Server { message, .. } | ApiError::Network(message) => {
-            load.set(Load::Failed(message))
-        }
-    };
-
-    let fetch = move |force: bool| {
-        let Some(cur) = current.get_untracked() else {
-            return;
-        };
-        if cur.view.zoom < MIN_PARCEL_ZOOM {
-            if let Some(previous) = in_flight.get_value() {
-                previous.abort();
-            }
-            loaded.set_value(None);
-            coming.set_value(None);
-            rows.set(Vec::new());
-            load.set(Load::ZoomIn);
-            return;
-        }
-        // The first margin, still on its way, covers this view: it will
-        // be shown when it comes.
-        if !force
-            && coming
-                .get_value()
-                .is_some_and(|c| viewport::contains(c, cur.bounds))
-        {
-            return;
-        }
-        let area = if force {
-            Some(viewport::padded(cur.bounds))
-        } else {
-            viewport::to_fetch(loaded.get_value(), cur.bounds)
-        };
-        let Some(area) = area else {
-            // What is loaded covers this view: a request still on its way
-            // (for a view since left) would only replace it.
-            if let Some(previous) = in_flight.get_value() {
-                previous.abort();
-            }
-            in_flight.set_value(None);
-            let complete = loaded.get_value().is_some_and(|l| l.complete);
-            load.set(Load::Loaded {
-                truncated: !complete,
-            });
-            return;
-        };
-        if let Some(previous) = in_flight.get_value() {
-            previous.abort();
-        }
-        coming.set_value(None);
-        let Ok(controller) = web_sys::AbortController::new() else {
-            return;
-        };
-        let signal = controller.signal();
-        in_flight.set_value(Some(controller));
-        load.set(Load::Loading);
-        if area == cur.bounds {
-            spawn_local(async move {
-                match api::public::parcels_in(area, MAX_PARCEL_LIMIT, &signal).await {
-                    Ok((text, collection)) => apply(area, &text, collection),
-                    // A newer view replaced this request: nothing to say.
-                    Err(_) if signal.aborted() => {}
-                    Err(e) => failed(e),
-                }
-            });
-            return;
-        }
-        if loaded.get_value().is_none() {
-            // The first view of the page: the view and its margin are asked
-            // for at once, so the parcels in sight are drawn as soon as the
-            // smaller answer comes, and the margin (when complete) replaces
-            // them so that small moves cost nothing.
-            let view = cur.bounds;
-            coming.set_value(Some(area));
-            let first = signal.clone();
-            spawn_local(async move {
-                let margin_shown = || loaded.get_value().is_some_and(|l| l.area == area);
-                match api::public::parcels_in(view, MAX_PARCEL_LIMIT, &first).await {
-                    Ok((text, collection)) if !margin_shown() => apply(view, &text, collection),
-                    Ok(_) => {}
-                    Err(_) if first.aborted() => {}
-                    Err(e) if loaded.get_value().is_none() => failed(e),
-                    Err(_) => {}
-                }
-            });
-            spawn_local(async move {
-                let answer = api::public::parcels_in(area, MAX_PARCEL_LIMIT, &signal).await;
-                if signal.aborted() {
-                    return;
-                }
-                coming.set_value(None);
-                match answer {
-                    Ok((text, collection)) if !collection.truncated => {
-                        apply(area, &text, collection);
-                    }
-                    // Too many for one answer, or not had: the view's own
-                    // answer stands, for the view it was asked for.
-                    _ => {}
-                }
-                // The view moved while the margin was on its way, beyond
-                // what is now shown: ask for the view, as any move would.
-                if let Some(c) = current.get_untracked()
-                    && c.bounds != view
-                    && viewport::to_fetch(loaded.get_value(), c.bounds).is_some()
-                {
-                    match api::public::parcels_in(c.bounds, MAX_PARCEL_LIMIT, &signal).await {
-                        Ok((text, collection)) => apply(c.bounds, &text, collection),
-                        Err(_) if signal.aborted() => {}
-                        Err(e) => failed(e),
-                    }
-                }
-            });
-            return;
-        }
-        // The margin may hold more parcels than one answer carries; then
-        // the view alone is asked for, so that what is seen is complete.
-        let attempts = [area, cur.bounds];
-        spawn_local(async move {
-            for (i, area) in attempts.iter().copied().enumerate() {
-                match api::public::parcels_in(area, MAX_PARCEL_LIMIT, &signal).await {
-                    Ok((_, collection)) if collection.truncated && i + 1 < attempts.len() => {}
-                    Ok((text, collection)) => {
-                        apply(area, &text, collection);
-                        return;
-                    }
-                    // A newer view replaced this request: nothing to say.
-                    Err(_) if signal.aborted() => return,
-                    Err(e) => {
-                        failed(e);
-                        return;
-                    }
-                }
-            }
-        });
     };
 
     // The lots for sale in view, for the list, while "Lots for sale only" is on.
@@ -558,40 +377,7 @@ pub fn MapPage() -> impl IntoView {
                     />
                 </Show>
                 {move || selected.get().map(|p| view! {
-                    <aside
-                        class="overlay panel"
-                        aria-labelledby="panel-title"
-                        on:keydown=move |ev: web_sys::KeyboardEvent| {
-                            if ev.key() == "Escape" {
-                                close_panel();
-                            }
-                        }
-                    >
-                        <h2 id="panel-title" tabindex="-1">{p.address.clone().unwrap_or_else(|| t(Msg::NoAddress).to_owned())}</h2>
-                        <dl>
-                            <dt>{t(Msg::Pin)}</dt><dd data-testid="panel-pin">{dashed(&p.pin)}</dd>
-                            <dt>{t(Msg::Address)}</dt><dd data-testid="panel-address">{p.address.clone().unwrap_or_else(|| t(Msg::NoAddress).to_owned())}</dd>
-                            <dt>{t(Msg::Area)}</dt><dd>{format::area(p.area_sqft)}</dd>
-                            <dt>{t(Msg::Status)}</dt><dd>{format::status(p.status)}</dd>
-                            {p.ward.clone().map(|w| view! { <dt>{t(Msg::Ward)}</dt><dd data-testid="panel-ward">{w}</dd> })}
-                            {p.offer.clone().map(|o| view! {
-                                <dt>{t(Msg::OfferedIn)}</dt><dd>{o.round_name.clone()}</dd>
-                                <dt>{t(Msg::Price)}</dt><dd data-testid="panel-price">{o.price_cents.map_or_else(|| t(Msg::PriceNotSet).to_owned(), format::price)}</dd>
-                                <dt>{t(Msg::ApplyBy)}</dt><dd data-testid="panel-closes">{format::when_in(&o.closes_at, &o.time_zone)}</dd>
-                            })}
-                        </dl>
-                        {p.offer.clone().map(|o| view! {
-                            <p><a href=format!("/how-it-works#{}", o.round)>{t(Msg::HowItWorksRules)}</a></p>
-                        })}
-                        {if matches!(p.status, ParcelStatus::Available | ParcelStatus::Pending) {
-                            view! { <Qualify lot=p.pin.clone() on_owned=on_owned /> }.into_any()
-                        } else {
-                            view! { <p class="hint">{t(Msg::NotOffered)}</p> }.into_any()
-                        }}
-                        <p class="panel-actions">
-                            <button class="secondary" on:click=move |_| close_panel()>{t(Msg::Close)}</button>
-                        </p>
-                    </aside>
+                    <Panel parcel=p on_owned=on_owned on_close=Callback::new(move |()| close_panel()) />
                 })}
             </main>
         </div>
