@@ -311,6 +311,44 @@ async fn a_lottery_is_committed_after_review_drawn_once_verified_and_promotes_th
     let (first, second) = (id_of(&order[0]).await, id_of(&order[1]).await);
     assert_eq!(lot_state(&pool, first).await, "disclosure_pending");
     assert_eq!(lot_state(&pool, second).await, "lottery_pending");
+    // The award made with the others is audited and told as one award is.
+    let (actor_kind, action, from, note): (String, String, String, String) = sqlx::query_as(
+        "select actor_kind, action, from_state, note from application_events \
+          where application_id = $1 and to_state = 'disclosure_pending'",
+    )
+    .bind(first)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (
+            actor_kind.as_str(),
+            action.as_str(),
+            from.as_str(),
+            note.as_str()
+        ),
+        (
+            "staff",
+            "award",
+            "lottery_pending",
+            "Drawn first of 2 in the lottery."
+        )
+    );
+    let (subject, body): (String, String) = sqlx::query_as(
+        "select subject, body from outbox where application_id = $1 order by id desc limit 1",
+    )
+    .bind(first)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(subject.ends_with(": Disclosure pending"), "{subject}");
+    assert!(body.contains("An update on your application"), "{body}");
+    let state: String = sqlx::query_scalar("select state from applications where id = $1")
+        .bind(first)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(state, "disclosure_pending");
     let told: Vec<String> = sqlx::query_scalar(
         "select body from outbox where application_id = $1 and subject like '%lottery drawn, you are number 2'",
     )
@@ -380,6 +418,19 @@ async fn a_lottery_is_committed_after_review_drawn_once_verified_and_promotes_th
             .await
             .unwrap();
     assert_eq!(lotteries, [(1, true), (2, false)]);
+    // The earlier award went back to the queue, audited with the reason.
+    let reverts: Vec<(String, String, String)> = sqlx::query_as(
+        "select from_state, to_state, note from application_events where action = 'revert'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(reverts.len(), 1, "{reverts:?}");
+    assert_eq!(
+        (reverts[0].0.as_str(), reverts[0].1.as_str()),
+        ("disclosure_pending", "lottery_pending")
+    );
+    assert!(reverts[0].2.starts_with("Redraw: "), "{reverts:?}");
     let order = &redrawn.results[0].order;
     let (first, second) = (id_of(&order[0]).await, id_of(&order[1]).await);
     assert_eq!(lot_state(&pool, first).await, "disclosure_pending");

@@ -346,16 +346,20 @@ pub async fn draw(
     )
     .execute(&mut *tx)
     .await?;
-    for r in ranked.iter().filter(|r| r.rank == 1) {
-        let step = Step {
+    // The awards: one statement per kind of write, by the same rules as
+    // one award.
+    let awards: Vec<Step> = ranked
+        .iter()
+        .filter(|r| r.rank == 1)
+        .map(|r| Step {
             application_id: r.application_id,
             lot: r.lot_pin.clone(),
             action: Action::Award,
             reason_code: None,
             note: Some(format!("Drawn first of {} in the lottery.", r.of)),
-        };
-        workflow::apply_in(&mut tx, &step, Actor::Staff(actor)).await?;
-    }
+        })
+        .collect();
+    workflow::apply_all(&mut tx, &awards, Actor::Staff(actor)).await?;
     let waiting: Vec<&_> = ranked.iter().filter(|r| r.rank > 1).collect();
     queue_rank_messages(
         &mut tx,

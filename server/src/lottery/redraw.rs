@@ -57,16 +57,17 @@ pub async fn redraw(
     )
     .fetch_all(&mut *tx)
     .await?;
-    for a in awarded {
-        let step = Step {
+    let reverts: Vec<Step> = awarded
+        .into_iter()
+        .map(|a| Step {
             application_id: a.application_id,
             lot: a.lot_pin,
             action: Action::Revert,
             reason_code: None,
             note: Some(format!("Redraw: {reason}")),
-        };
-        workflow::apply_in(&mut tx, &step, Actor::Staff(actor)).await?;
-    }
+        })
+        .collect();
+    workflow::apply_all(&mut tx, &reverts, Actor::Staff(actor)).await?;
     let remaining = sqlx::query!(
         r#"select e.lot_pin, e.public_id, e.application_id from lottery_entrants e
              join application_lots a on a.application_id = e.application_id and a.lot_pin = e.lot_pin

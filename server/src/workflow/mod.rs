@@ -4,13 +4,16 @@
 //! message.
 
 use sidelot_domain::application::FieldError;
-use sidelot_domain::workflow::{
-    self, Action, Contest, LotState, Reason, Rival, Target, transition,
-};
+use sidelot_domain::workflow::{Action, LotState, Reason, Target};
 use sqlx::{PgPool, Postgres, Transaction};
 
+mod decide;
 mod records;
+mod store;
 pub use records::{add_note, save_reason};
+
+use decide::Sides;
+use store::Write;
 
 /// Who moves a lot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,13 +54,6 @@ pub enum StepError {
     Database(#[from] sqlx::Error),
 }
 
-struct Locked {
-    state: LotState,
-    priority: u32,
-    relation: String,
-    round_id: i64,
-}
-
 /// Applies `step` in one transaction. Passing ownership review also passes
 /// location review when the computed relation qualified the lot (it did, or
 /// the application would not have been accepted) and the contest allows.
@@ -76,7 +72,8 @@ pub async fn apply_in(
     step: &Step,
     actor: Actor,
 ) -> Result<Vec<Moved>, StepError> {
-    let mut moved = vec![one(tx, step, actor).await?];
+    let (first, reason) = one(tx, step, actor).await?;
+    let mut moved = vec![first];
     if step.action == Action::PassOwnership {
         let auto = Step {
             application_id: step.application_id,
@@ -87,14 +84,16 @@ pub async fn apply_in(
         };
         // Outranked or taken: the lot waits in location review for staff.
         match one(tx, &auto, Actor::System).await {
-            Ok(m) => moved.push(m),
+            Ok((m, _)) => moved.push(m),
             Err(StepError::Conflict(_)) => {}
             Err(e) => return Err(e),
         }
     }
+    // The message says where the lot ends up, with the denial's reason.
     let last = moved.last().cloned();
     if let Some(last) = &last {
-        notify(tx, last, step).await?;
+        let reason = reason.filter(|_| last.to == LotState::Denied);
+        store::notify(tx, &[(last.clone(), reason)]).await?;
         if matches!(last.to, LotState::Denied | LotState::Withdrawn) {
             promote(tx, &last.lot).await?;
         }
@@ -131,347 +130,196 @@ async fn promote(tx: &mut Transaction<'static, Postgres>, lot: &str) -> Result<(
         note: None,
     };
     match one(tx, &step, Actor::System).await {
-        Ok(m) => notify(tx, &m, &step).await.map_err(StepError::from),
+        Ok((m, _)) => store::notify(tx, &[(m, None)])
+            .await
+            .map_err(StepError::from),
         // Someone holds the lot, or someone ahead is still in review.
         Err(StepError::Conflict(_)) => Ok(()),
         Err(e) => Err(e),
     }
 }
 
-/// The drawn lottery ranks of the applications for `lot`.
-async fn ranks(
+/// The step's reason code, when the catalogue offers it.
+async fn catalogued(
     tx: &mut Transaction<'static, Postgres>,
-    lot: &str,
-) -> Result<Vec<(i64, u32)>, sqlx::Error> {
-    Ok(sqlx::query!(
-        r#"
-        select e.application_id, e.rank as "rank!"
-          from lottery_entrants e join lotteries l on l.id = e.lottery_id
-         where e.lot_pin = $1 and l.superseded_at is null and l.drawn_at is not null and e.rank is not null
-        "#,
-        lot
+    step: &Step,
+) -> Result<Option<String>, sqlx::Error> {
+    let code = step.reason_code.as_deref().unwrap_or("").trim();
+    sqlx::query_scalar!(
+        "select code from denial_reasons where code = $1 and active",
+        code
     )
-    .fetch_all(&mut **tx)
-    .await?
-    .into_iter()
-    .map(|r| (r.application_id, u32::try_from(r.rank).unwrap_or(u32::MAX)))
-    .collect())
+    .fetch_optional(&mut **tx)
+    .await
 }
 
-/// A state read from the database: one the workflow does not know is
-/// refused, never taken for another.
-fn stored_state(raw: &str) -> Result<LotState, StepError> {
-    LotState::parse(raw).ok_or_else(|| {
-        StepError::Database(sqlx::Error::Decode(
-            format!("application_lots holds an unknown state {raw:?}").into(),
-        ))
-    })
+/// The reason code a transition needs, checked against the catalogue.
+async fn reason_code(
+    tx: &mut Transaction<'static, Postgres>,
+    step: &Step,
+    reason: Reason,
+) -> Result<Option<String>, StepError> {
+    if reason != Reason::Catalogue {
+        return Ok(None);
+    }
+    match catalogued(tx, step).await? {
+        Some(code) => Ok(Some(code)),
+        None => {
+            let code = step.reason_code.as_deref().unwrap_or("").trim();
+            Err(StepError::Invalid(vec![FieldError::new(
+                "reason_code",
+                if code.is_empty() {
+                    "A reason is required: pick one from the catalogue".to_owned()
+                } else {
+                    format!("{code:?} is not an active reason in the catalogue")
+                },
+            )]))
+        }
+    }
 }
 
+/// The move to write for `step`, to `to`, with staff's checked note. A move the system
+/// makes on its own says why in its note.
+fn write_for(
+    step: &Step,
+    sides: &Sides<'_>,
+    to: LotState,
+    actor: Actor,
+    note: Option<String>,
+) -> Write {
+    let note = match actor {
+        Actor::System => Some(format!(
+            "The computed relation ({}) qualifies under the round's rules.",
+            sides.mine.relation
+        )),
+        Actor::Staff(_) => note,
+    };
+    Write {
+        moved: Moved {
+            application_id: step.application_id,
+            lot: step.lot.clone(),
+            from: sides.mine.state,
+            to,
+        },
+        action: step.action,
+        actor,
+        reason_code: None,
+        note,
+    }
+}
+
+/// One step: its lot's rows locked, the move checked by the rules of
+/// `decide`, then written.
 async fn one(
     tx: &mut Transaction<'static, Postgres>,
     step: &Step,
     actor: Actor,
-) -> Result<Moved, StepError> {
-    // Every application for this lot is locked, in one order, before
-    // anything is read: two awards of one lot cannot interleave.
-    let rows = sqlx::query!(
-        r#"
-        select application_id, round_id, state, priority, relation
-          from application_lots where lot_pin = $1
-         order by application_id
-           for update
-        "#,
-        step.lot
-    )
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut mine = None;
-    let mut rivals = Vec::new();
-    let mut rivals_full = Vec::new();
-    for r in rows {
-        let state = stored_state(&r.state)?;
-        let priority = u32::try_from(r.priority).unwrap_or(u32::MAX);
-        if r.application_id == step.application_id {
-            mine = Some(Locked {
-                state,
-                priority,
-                relation: r.relation,
-                round_id: r.round_id,
-            });
-        } else {
-            rivals.push((r.round_id, Rival { state, priority }));
-            rivals_full.push((r.application_id, r.round_id, Rival { state, priority }));
-        }
-    }
-    let mine = mine.ok_or_else(|| StepError::NotFound(step.application_id, step.lot.clone()))?;
-    let from = mine.state;
-    let Some(t) = transition(from, step.action) else {
-        let allowed: Vec<&str> = workflow::actions_from(from)
-            .into_iter()
-            .map(Action::as_str)
-            .collect();
-        return Err(StepError::Conflict(format!(
-            "{} is not allowed from {}; allowed: {}.",
-            step.action,
-            from,
-            if allowed.is_empty() {
-                "nothing".to_owned()
-            } else {
-                allowed.join(", ")
-            }
-        )));
-    };
-
-    let note = match step
-        .note
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-    {
-        None => None,
-        Some(n) => Some(
-            sidelot_domain::application::note("note", "The note", n)
-                .map_err(|e| StepError::Invalid(vec![e]))?,
-        ),
-    };
-    let note = note.as_deref();
-    let mut reason_code = None;
-    match t.reason {
-        Reason::None => {}
-        Reason::Note => {
-            if note.is_none() {
-                return Err(StepError::Invalid(vec![FieldError::new(
-                    "note",
-                    format!("A note is required: say why ({})", step.action),
-                )]));
-            }
-        }
-        Reason::Catalogue => {
-            let code = step.reason_code.as_deref().unwrap_or("").trim();
-            let known = sqlx::query_scalar!(
-                "select code from denial_reasons where code = $1 and active",
-                code
-            )
-            .fetch_optional(&mut **tx)
-            .await?;
-            match known {
-                Some(code) => reason_code = Some(code),
-                None => {
-                    return Err(StepError::Invalid(vec![FieldError::new(
-                        "reason_code",
-                        if code.is_empty() {
-                            "A reason is required: pick one from the catalogue".to_owned()
-                        } else {
-                            format!("{code:?} is not an active reason in the catalogue")
-                        },
-                    )]));
-                }
-            }
-        }
-    }
-
+) -> Result<(Moved, Option<String>), StepError> {
+    let lots = std::slice::from_ref(&step.lot);
+    let rows = store::lock(tx, lots)
+        .await?
+        .remove(&step.lot)
+        .unwrap_or_default();
+    let sides = decide::sides(&rows, step)?;
+    let from = sides.mine.state;
+    let t = decide::allowed(step, from)?;
+    let note = decide::note(step, t.reason)?;
+    let reason_code = reason_code(tx, step, t.reason).await?;
     let to = match t.to {
         Target::State(s) => s,
-        Target::Previous => {
-            let before = sqlx::query_scalar!(
-                r#"
-                select from_state as "from_state!" from application_events
-                 where application_id = $1 and lot_pin = $2 and to_state = $3 and from_state is not null
-                 order by id desc limit 1
-                "#,
-                step.application_id,
-                step.lot,
-                from.as_str()
-            )
-            .fetch_optional(&mut **tx)
-            .await?;
-            before.as_deref().and_then(LotState::parse).ok_or_else(|| {
-                StepError::Conflict(format!(
-                    "There is no earlier step to go back to from {from}."
-                ))
-            })?
-        }
+        Target::Previous => store::previous(tx, &[(step.application_id, step.lot.clone(), from)])
+            .await?
+            .pop()
+            .flatten()
+            .ok_or_else(|| no_earlier(from))?,
         Target::Contest => {
-            let same_round: Vec<Rival> = rivals
-                .iter()
-                .filter(|(round, r)| *round == mine.round_id || r.state.is_awarded())
-                .map(|(_, r)| *r)
-                .collect();
-            match workflow::contest(mine.priority, &same_round) {
-                Contest::Award => LotState::DisclosurePending,
-                Contest::Lottery if step.action == Action::PassLocation => LotState::LotteryPending,
-                Contest::Lottery => {
-                    // After the draw, the best-ranked of those still in the
-                    // running is awarded; anyone unranked of the same
-                    // priority keeps it undecided.
-                    let ranked = ranks(tx, &step.lot).await?;
-                    let rank_of = |id: i64| ranked.iter().find(|(a, _)| *a == id).map(|(_, r)| *r);
-                    let mine_rank = rank_of(step.application_id);
-                    let ahead = rivals_full.iter().any(|(id, round, r)| {
-                        *round == mine.round_id
-                            && r.state.is_open()
-                            && r.priority == mine.priority
-                            && match (rank_of(*id), mine_rank) {
-                                (Some(theirs), Some(mine)) => theirs < mine,
-                                _ => true,
-                            }
-                    });
-                    match mine_rank {
-                        Some(_) if !ahead => LotState::DisclosurePending,
-                        Some(rank) => {
-                            return Err(StepError::Conflict(format!(
-                                "This application is number {rank} in the lottery's order; an application ahead of it is still in the running."
-                            )));
-                        }
-                        None => {
-                            return Err(StepError::Conflict(
-                                "Other open applications with the same priority still want this lot: the lottery decides.".into(),
-                            ));
-                        }
-                    }
-                }
-                Contest::Outranked { by_priority } => {
-                    return Err(StepError::Conflict(format!(
-                        "An open application with a higher priority ({by_priority}, against this one's {}) wants this lot; \
-                         it is decided first.",
-                        mine.priority
-                    )));
-                }
-                Contest::Taken => {
-                    return Err(StepError::Conflict(
-                        "This lot is already awarded to another application.".into(),
-                    ));
-                }
-            }
+            let ranked = store::ranks(tx, lots)
+                .await?
+                .remove(&step.lot)
+                .unwrap_or_default();
+            decide::contest(step, &sides, &ranked)?
         }
     };
-    if to.is_awarded() && !from.is_awarded() && rivals.iter().any(|(_, r)| r.state.is_awarded()) {
-        return Err(StepError::Conflict(
-            "This lot is already awarded to another application.".into(),
-        ));
-    }
-
-    sqlx::query!(
-        r#"
-        update application_lots
-           set state = $3, state_since = now(),
-               denial_reason = case when $3 = 'denied' then $4 else null end
-         where application_id = $1 and lot_pin = $2
-        "#,
-        step.application_id,
-        step.lot,
-        to.as_str(),
-        reason_code
-    )
-    .execute(&mut **tx)
-    .await?;
-    let (kind, id) = match actor {
-        Actor::Staff(id) => ("staff", Some(id)),
-        Actor::System => ("system", None),
-    };
-    let note = match actor {
-        Actor::System => Some(format!(
-            "The computed relation ({}) qualifies under the round's rules.",
-            mine.relation
-        )),
-        Actor::Staff(_) => note.map(str::to_owned),
-    };
-    sqlx::query!(
-        r#"
-        insert into application_events
-               (application_id, kind, lot_pin, actor_kind, actor_id, action, from_state, to_state, reason_code, note)
-        values ($1, 'transition', $2, $3, $4, $5, $6, $7, $8, $9)
-        "#,
-        step.application_id,
-        step.lot,
-        kind,
-        id,
-        step.action.as_str(),
-        from.as_str(),
-        to.as_str(),
-        reason_code,
-        note
-    )
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query!(
-        r#"
-        update applications a set state = coalesce((
-            select l.state from application_lots l
-             where l.application_id = a.id
-             order by case when l.state in ('sold', 'denied', 'withdrawn') then 1 else 0 end,
-                      array_position(array['submitted', 'screening', 'ownership_review', 'location_review',
-                                           'lottery_pending', 'disclosure_pending', 'council_approval',
-                                           'closing', 'sold', 'denied', 'withdrawn'], l.state)
-             limit 1), a.state)
-         where a.id = $1
-        "#,
-        step.application_id
-    )
-    .execute(&mut **tx)
-    .await?;
-    Ok(Moved {
-        application_id: step.application_id,
-        lot: step.lot.clone(),
-        from,
-        to,
-    })
+    decide::not_taken(from, to, &sides)?;
+    let mut write = write_for(step, &sides, to, actor, note);
+    write.reason_code = reason_code.clone();
+    store::write(tx, std::slice::from_ref(&write)).await?;
+    Ok((write.moved, reason_code))
 }
 
-/// Queues the applicant's message about where the lot now stands.
-async fn notify(
+fn no_earlier(from: LotState) -> StepError {
+    StepError::Conflict(format!(
+        "There is no earlier step to go back to from {from}."
+    ))
+}
+
+/// Many steps in the caller's transaction, checked by the same rules as
+/// [`apply_in`] and written with one statement for each kind of write: the
+/// lottery's awards and a redraw's reverts. Their lots are locked together,
+/// in one order; each lot comes once. Only steps that set nothing else
+/// moving are taken: none that needs a catalogue reason, passes ownership
+/// (which may pass location too) or takes a lot out of the running (which
+/// promotes the next in line); such a step is made with [`apply_in`].
+pub async fn apply_all(
     tx: &mut Transaction<'static, Postgres>,
-    moved: &Moved,
-    step: &Step,
-) -> Result<(), sqlx::Error> {
-    let app = sqlx::query!(
-        r#"
-        select a.tracking_code, a.applicant_name, a.email, p.address
-          from applications a left join parcels p on p.pin = $2
-         where a.id = $1
-        "#,
-        moved.application_id,
-        moved.lot
-    )
-    .fetch_one(&mut **tx)
-    .await?;
-    let reason = match moved.to {
-        LotState::Denied => sqlx::query_scalar!(
-            "select plain from denial_reasons where code = $1",
-            step.reason_code.as_deref().unwrap_or("").trim()
-        )
-        .fetch_optional(&mut **tx)
-        .await?
-        .map(|r| format!("\nThe reason: {r}\n")),
-        _ => None,
-    };
-    let lot = app.address.map_or_else(
-        || format!("lot {}", moved.lot),
-        |a| format!("the lot at {a}"),
-    );
-    let body = format!(
-        "Hello {name},\n\n\
-         An update on your application {code} for {lot}:\n\n{plain}\n{reason}\n\
-         Follow your application at the private link in our first email to you.\n\n\
-         sidelot, for the city's planning staff\n",
-        name = app.applicant_name,
-        code = app.tracking_code,
-        plain = moved.to.plain(),
-        reason = reason.unwrap_or_default(),
-    );
-    sqlx::query!(
-        "insert into outbox (application_id, to_address, subject, body) values ($1, $2, $3, $4)",
-        moved.application_id,
-        app.email,
-        format!(
-            "Your application {}: {}",
-            app.tracking_code,
-            moved.to.label()
-        ),
-        body
-    )
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    steps: &[Step],
+    actor: Actor,
+) -> Result<Vec<Moved>, StepError> {
+    let mut lots: Vec<String> = steps.iter().map(|s| s.lot.clone()).collect();
+    lots.sort();
+    lots.dedup();
+    if lots.len() != steps.len() {
+        return Err(StepError::Conflict(
+            "A lot comes twice among the steps made together.".into(),
+        ));
+    }
+    let rows = store::lock(tx, &lots).await?;
+    let ranks = store::ranks(tx, &lots).await?;
+    let (none, no_ranks) = (Vec::new(), Vec::new());
+    let mut writes = Vec::with_capacity(steps.len());
+    let mut back = Vec::new();
+    for step in steps {
+        let sides = decide::sides(rows.get(&step.lot).unwrap_or(&none), step)?;
+        let from = sides.mine.state;
+        let t = decide::allowed(step, from)?;
+        if t.reason == Reason::Catalogue || step.action == Action::PassOwnership {
+            return Err(StepError::Conflict(format!(
+                "{} is made one application at a time.",
+                step.action
+            )));
+        }
+        let note = decide::note(step, t.reason)?;
+        let to = match t.to {
+            Target::State(s) => s,
+            // Read below, for all such steps at once.
+            Target::Previous => {
+                back.push((writes.len(), (step.application_id, step.lot.clone(), from)));
+                from
+            }
+            Target::Contest => {
+                let ranked = ranks.get(&step.lot).unwrap_or(&no_ranks);
+                decide::contest(step, &sides, ranked)?
+            }
+        };
+        writes.push(write_for(step, &sides, to, actor, note));
+    }
+    let keys: Vec<_> = back.iter().map(|(_, k)| k.clone()).collect();
+    let earlier = store::previous(tx, &keys).await?;
+    for ((i, (_, _, from)), state) in back.iter().zip(earlier) {
+        writes[*i].moved.to = state.ok_or_else(|| no_earlier(*from))?;
+    }
+    for (step, write) in steps.iter().zip(&writes) {
+        let sides = decide::sides(rows.get(&step.lot).unwrap_or(&none), step)?;
+        decide::not_taken(write.moved.from, write.moved.to, &sides)?;
+        if matches!(write.moved.to, LotState::Denied | LotState::Withdrawn) {
+            return Err(StepError::Conflict(format!(
+                "{} is made one application at a time.",
+                step.action
+            )));
+        }
+    }
+    store::write(tx, &writes).await?;
+    let moved: Vec<(Moved, Option<String>)> = writes.into_iter().map(|w| (w.moved, None)).collect();
+    store::notify(tx, &moved).await?;
+    Ok(moved.into_iter().map(|(m, _)| m).collect())
 }
