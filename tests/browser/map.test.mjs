@@ -991,8 +991,26 @@ test("staff sign in, filter the queue, move one application to disclosure and de
   const history = await page.textContent(".history-table");
   assert.match(history, /rev@city\.example/);
   assert.match(history, /system.*Location review → Disclosure pending/s);
-  assert.equal(await page.locator(".lot-review svg path").count(), 2, "the lot and the property are drawn");
+  // The lot and the property are drawn on a map of their neighbours, from the tiles.
+  await page.waitForFunction(() => performance.getEntriesByName("sidelot:review-map-painted").length > 0, null, { timeout: 20000 });
+  assert.equal(await page.locator(".lot-review .review-map canvas[role=img]").count(), 1,
+    await page.evaluate(() => `the review map is drawn: ${document.querySelectorAll(".lot-review").length} lots, ${document.querySelectorAll(".review-map").length} maps, ${document.querySelectorAll(".review-map canvas").length} canvases, ${[...document.querySelectorAll(".review-map canvas")].map((c) => c.className + "/" + c.getAttribute("role")).join(" ")}`));
+  assert.equal(await page.locator(".lot-review svg").count(), 0, "no fallback drawing where a map can be drawn");
+  const drawn = await page.evaluate(() => {
+    const map = window.__sidelotReviewMap;
+    const count = (layer) => map.queryRenderedFeatures({ layers: [layer] }).length;
+    return { neighbours: count("neighbours"), lot: count("review-lot"), owned: count("review-owned") };
+  });
+  assert.ok(drawn.neighbours > 2 && drawn.lot === 1 && drawn.owned === 1, JSON.stringify(drawn));
   await page.screenshot({ path: path.join(shots, "staff-application.png"), fullPage: true });
+  const wide = page.viewportSize();
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.screenshot({ path: path.join(shots, "staff-application-360.png"), fullPage: true });
+  assert.ok(await page.evaluate(() => document.querySelector(".review-map").getBoundingClientRect().right <= window.innerWidth),
+    "the review map fits a 360 px screen");
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+    "the application page fits a 360 px screen, its history included");
+  await page.setViewportSize(wide);
   assert.deepEqual(await axeViolations(page), [], "the application page");
 
   // B denied with a reason from the catalogue (and none chosen first: named).

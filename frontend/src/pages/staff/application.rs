@@ -11,10 +11,10 @@ use sidelot_domain::pin::dashed;
 use sidelot_domain::workflow::{self, Action, Reason};
 
 use super::reason_fields::ReasonFields;
+use super::review_map::ReviewMap;
 use super::{Load, load, refetch, relation_words};
 use crate::api;
 use crate::format::when;
-use crate::shape;
 
 #[component]
 pub fn ApplicationPage(id: i64) -> impl IntoView {
@@ -52,21 +52,21 @@ pub fn ApplicationPage(id: i64) -> impl IntoView {
                     }).collect_view()}
                     <NoteForm application=id announce on_done=refresh />
                     <h2>"History"</h2>
-                    <table class="history-table">
+                    <table class="history-table stacking">
                         <thead><tr><th scope="col">"When"</th><th scope="col">"Lot"</th><th scope="col">"Who"</th>
                             <th scope="col">"Step"</th><th scope="col">"Reason"</th><th scope="col">"Note"</th></tr></thead>
                         <tbody>
                             {a.history.iter().map(|h| view! {
                                 <tr>
-                                    <td>{when(&h.at)}</td>
-                                    <td>{h.lot.as_deref().map(dashed).unwrap_or_default()}</td>
-                                    <td>{h.actor.clone()}</td>
-                                    <td>{match (&h.from, &h.to) {
+                                    <td data-label="When">{when(&h.at)}</td>
+                                    <td data-label="Lot">{h.lot.as_deref().map(dashed).unwrap_or_default()}</td>
+                                    <td data-label="Who">{h.actor.clone()}</td>
+                                    <td data-label="Step">{match (&h.from, &h.to) {
                                         (Some(f), Some(t)) => format!("{} → {}", f.label(), t.label()),
                                         _ => h.kind.replace('_', " "),
                                     }}</td>
-                                    <td>{h.reason_code.clone().unwrap_or_default()}</td>
-                                    <td>{h.note.clone().unwrap_or_default()}</td>
+                                    <td data-label="Reason">{h.reason_code.clone().unwrap_or_default()}</td>
+                                    <td data-label="Note">{h.note.clone().unwrap_or_default()}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -145,11 +145,6 @@ fn LotReview<F: Fn() + Copy + Send + Sync + 'static>(
             send2(a);
         }
     };
-    let paths = lot
-        .map
-        .as_ref()
-        .map(|m| shape::paths(m, 240.0))
-        .unwrap_or_default();
     let heading = format!(
         "Lot {}{}",
         dashed(&lot.pin),
@@ -165,11 +160,7 @@ fn LotReview<F: Fn() + Copy + Send + Sync + 'static>(
             <p>"State: "<span class=format!("state state-{}", lot.state)>{lot.state.label()}</span>
                 {lot.denial_reason.clone().map(|r| format!(" — {r}"))}</p>
             <div class="lot-grid">
-                <svg viewBox="0 0 240 240" width="240" height="240" role="img"
-                    aria-label="The lot (green) and the applicant's property (blue outline), to scale">
-                    {paths.first().cloned().map(|d| view! { <path d=d class="shape-lot" /> })}
-                    {paths.get(1).cloned().map(|d| view! { <path d=d class="shape-owned" /> })}
-                </svg>
+                {lot.map.clone().map(|shapes| view! { <ReviewMap shapes /> })}
                 <dl class="facts">
                     <dt>"Relation"</dt><dd>{format!("{} (priority {})", relation_words(lot.relation), lot.priority)}</dd>
                     <dt>"Shared boundary"</dt><dd>{feet(lot.shared_boundary_m)}</dd>

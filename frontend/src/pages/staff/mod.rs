@@ -15,6 +15,7 @@ pub mod filters;
 mod imports;
 mod queue;
 mod reason_fields;
+mod review_map;
 mod sign_in;
 mod walk;
 
