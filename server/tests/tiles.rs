@@ -20,7 +20,6 @@ use common::*;
 use http_body_util::BodyExt;
 use sidelot_domain::eligibility::Relation;
 use sidelot_server::http::AppState;
-use sidelot_server::tiles::{Tile, TileId};
 use sqlx::PgPool;
 
 struct Got {
@@ -435,56 +434,6 @@ async fn a_status_change_through_one_server_is_in_every_servers_next_tile(pool: 
     // A tile the changes did not touch was kept, not rendered again.
     assert_eq!(tile_of(&other, far_away).await, untouched);
     assert!(other.tiles.len() >= kept);
-}
-
-#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
-async fn under_load_a_stale_tile_is_served_at_once_and_rendered_again_behind(pool: PgPool) {
-    let w = world(&pool, vec![Relation::Adjacent]).await;
-    let (lot, _) = lot_and_neighbours(&pool).await;
-    let (lon, lat) = a_point_of(&pool, &lot).await;
-    let near = tile_at(lon, lat, 17);
-    let status = |tile: Vec<u8>| status_of(&decode(&tile, near, "parcels"), &lot);
-    assert_eq!(status(tile_of(&w.state, near).await), Some("none".into()));
-
-    // Every render turn taken, as by a burst of renders; then the lot is offered.
-    let mut turns = Vec::new();
-    for _ in 0..sidelot_server::tiles::MAX_RENDERS {
-        turns.push(w.state.tiles.render_turn().await.unwrap());
-    }
-    offer(&pool, &w, &[&lot]).await;
-    // The old tile at once, rather than a wait for a turn.
-    let answer = tokio::time::timeout(std::time::Duration::from_secs(5), tile_of(&w.state, near))
-        .await
-        .expect("a stale tile is served without waiting for a render turn");
-    assert_eq!(status(answer), Some("none".into()));
-    // Once a turn is free, the tile is rendered again behind the answer,
-    // with no request asking: the server's copy shows the lot offered.
-    drop(turns);
-    let id = TileId {
-        z: near.0,
-        x: near.1,
-        y: near.2,
-    };
-    let mut kept = None;
-    for _ in 0..100 {
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        let entry = w.state.tiles.get(id).expect("the tile is kept");
-        let plain = Tile {
-            gzip: entry.gzip,
-            etag: entry.etag,
-        }
-        .plain()
-        .unwrap();
-        kept = status(plain);
-        if kept.as_deref() == Some("available") {
-            break;
-        }
-    }
-    assert_eq!(kept.as_deref(), Some("available"));
-    assert_eq!(
-        status(tile_of(&w.state, near).await),
-        Some("available".into())
-    );
 }
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]

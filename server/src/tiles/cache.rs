@@ -52,8 +52,6 @@ pub struct TileCache {
     /// and without a bound a burst of stale tiles takes every pooled
     /// connection from the other answers (see docs/benchmarks.md, load).
     renders: tokio::sync::Semaphore,
-    /// The stale tiles being rendered again in the background.
-    refreshing: Mutex<std::collections::HashSet<TileId>>,
 }
 
 /// The most tiles rendered at once by one server.
@@ -65,29 +63,7 @@ impl TileCache {
             lru: Mutex::new(Lru::default()),
             budget,
             renders: tokio::sync::Semaphore::new(MAX_RENDERS),
-            refreshing: Mutex::new(std::collections::HashSet::new()),
         }
-    }
-
-    /// A turn to render now, when one is free.
-    pub fn free_turn(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
-        self.renders.try_acquire().ok()
-    }
-
-    /// Marks `id` as being rendered again in the background: false when it
-    /// already is.
-    pub fn start_refresh(&self, id: TileId) -> bool {
-        self.refreshing
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(id)
-    }
-
-    pub fn end_refresh(&self, id: TileId) {
-        self.refreshing
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .remove(&id);
     }
 
     /// A turn to render (waits while [`MAX_RENDERS`] are under way).

@@ -26,12 +26,10 @@ mod prepare;
 mod render;
 mod store;
 
-use std::sync::Arc;
-
 use bytes::Bytes;
 use sqlx::PgPool;
 
-pub use cache::{Entry, MAX_RENDERS, TileCache};
+pub use cache::{Entry, TileCache};
 pub use prepare::{Prepared, prepare};
 
 /// The deepest zoom served.
@@ -129,77 +127,28 @@ impl Tile {
 /// `pool` (a replica, perhaps); a tile rendered is stored through `primary`.
 /// A replica's tile carries the version its snapshot saw, so the freshness
 /// check holds wherever it is read again.
-///
-/// Under load, when every render turn is taken and a stale copy of the
-/// tile is at hand, that copy is served at once and the tile is rendered
-/// again in the background (once, however many ask): a burst of changes
-/// costs seconds of old tiles, not seconds of waiting. Tiles are served
-/// `no-cache`, so the next request revalidates and gets the new one.
 pub async fn tile(
     pool: &PgPool,
     primary: &PgPool,
-    cache: &Arc<TileCache>,
+    cache: &TileCache,
     id: TileId,
 ) -> anyhow::Result<Tile> {
-    let mut stale = None;
-    if let Some(kept) = cache.get(id) {
-        match confirmed(pool, cache, id, kept.clone()).await? {
-            Some(tile) => return Ok(tile),
-            None => stale = Some(kept),
-        }
+    if let Some(kept) = cache.get(id)
+        && let Some(tile) = confirmed(pool, cache, id, kept).await?
+    {
+        return Ok(tile);
     }
     if id.z <= STORED_TO
         && let Some(stored) = store::get(pool, id).await?
     {
         cache.put(id, stored.clone());
-        match confirmed(pool, cache, id, stored.clone()).await? {
-            Some(tile) => return Ok(tile),
-            None => stale = Some(stored),
+        if let Some(tile) = confirmed(pool, cache, id, stored).await? {
+            return Ok(tile);
         }
     }
-    let turn = match (cache.free_turn(), stale) {
-        (Some(turn), _) => Some(turn),
-        (None, Some(old)) => {
-            if cache.start_refresh(id) {
-                let (pool, primary, cache) = (pool.clone(), primary.clone(), Arc::clone(cache));
-                tokio::spawn(async move {
-                    if let Err(e) = refresh(&pool, &primary, &cache, id).await {
-                        tracing::warn!(error = %e, z = id.z, x = id.x, y = id.y, "a stale tile could not be rendered again");
-                    }
-                    cache.end_refresh(id);
-                });
-            }
-            return Ok(Tile {
-                gzip: old.gzip,
-                etag: old.etag,
-            });
-        }
-        // Renders wait their turn, so that the other answers keep connections.
-        (None, None) => cache.render_turn().await,
-    };
-    render_kept(pool, primary, cache, id, turn).await
-}
-
-/// Renders `id` in its turn, unless another request did meanwhile.
-async fn refresh(
-    pool: &PgPool,
-    primary: &PgPool,
-    cache: &TileCache,
-    id: TileId,
-) -> anyhow::Result<()> {
+    // Renders wait their turn, so that the other answers keep connections.
     let turn = cache.render_turn().await;
-    render_kept(pool, primary, cache, id, turn).await.map(drop)
-}
-
-/// Renders `id` (holding a render turn), stores it and keeps it; or takes
-/// the copy another request rendered while this one waited.
-async fn render_kept(
-    pool: &PgPool,
-    primary: &PgPool,
-    cache: &TileCache,
-    id: TileId,
-    turn: Option<tokio::sync::SemaphorePermit<'_>>,
-) -> anyhow::Result<Tile> {
+    // Another request may have rendered it while this one waited.
     if let Some(kept) = cache.get(id)
         && let Some(tile) = confirmed(pool, cache, id, kept).await?
     {
