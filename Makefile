@@ -16,7 +16,7 @@ SAMPLE := gis-data/sample/sidelot_sample.shp
 BIND ?= 127.0.0.1:8080
 
 .PHONY: help run test setup build check lint fmt test-build test-only test-browser frontend sqlx-prepare \
-        sqlx-check fuzz sample bench-import bench-frontend bench-eligibility bench-lottery bench-tiles bench-load db-start db-stop db-status db-reset
+        sqlx-check fuzz test-fuzz sample bench-import bench-frontend bench-eligibility bench-lottery bench-tiles bench-load db-start db-stop db-status db-reset
 
 # trunk finds wasm-opt (npm's binaryen) here; see Trunk.toml.
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
@@ -58,7 +58,7 @@ test: ## install what is missing, then run every check and test
 	@[ -d ../shared/gis ] || echo "sidelot: WARNING: ../shared/gis is absent: the tests on real Chicago parcels will be skipped"
 	$(CARGO) fmt --all --check
 	@url=$$(scripts/db.sh start test); \
-	DATABASE_URL="$$url" $(MAKE) --no-print-directory test-build test-only test-browser
+	DATABASE_URL="$$url" $(MAKE) --no-print-directory test-build test-only test-fuzz test-browser
 
 # One native build serves clippy, the .sqlx/ check, the tests and the binary
 # the end-to-end tests run: clippy-driver compiles the workspace's own crates
@@ -81,9 +81,15 @@ test-only: ## run the tests (needs DATABASE_URL of a PostGIS cluster; make test 
 	$(LINT_BUILD) $(CARGO) nextest run --locked --workspace --no-fail-fast
 
 FUZZ_CASES ?= 50000
-fuzz: ## the file readers fuzzed longer than make test does: FUZZ_CASES damaged files per reader (no database)
+FUZZ_SECONDS ?= 300
+FUZZ_SECONDS_TEST ?= 5
+fuzz: ## the file readers fuzzed longer than make test does: FUZZ_CASES damaged files per reader, then FUZZ_SECONDS of cargo-fuzz per reader (no database)
 	@scripts/setup.sh test
 	PROPTEST_CASES=$(FUZZ_CASES) $(LINT_BUILD) $(CARGO) nextest run --locked --workspace -E 'test(/import::fuzz::/)'
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+test-fuzz: ## the readers under cargo-fuzz, FUZZ_SECONDS_TEST seconds each (make test runs it)
+	scripts/fuzz.sh $(FUZZ_SECONDS_TEST)
 
 frontend: ## build the browser apps as visitors get them into dist/ (when their sources changed)
 	@[ "$$(cat dist/.build-mode 2>/dev/null)" = release ] || rm -f dist/index.html

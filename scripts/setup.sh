@@ -96,6 +96,14 @@ ensure_components() {
     done
 }
 
+# cargo-fuzz: the readers' coverage-guided fuzzing (scripts/fuzz.sh), on the
+# stable toolchain with RUSTC_BOOTSTRAP.
+ensure_cargo_fuzz() {
+    cargo fuzz --version 2>/dev/null | grep -qF 0.13.2 && return 0
+    say "installing cargo-fuzz 0.13.2 (cargo install)"
+    tool_install cargo-fuzz --version 0.13.2 --locked
+}
+
 ensure_nextest() {
     cargo nextest --version >/dev/null 2>&1 && return 0
     say "installing cargo-nextest (cargo install)"
@@ -174,6 +182,8 @@ fi
 if [[ $MODE == test ]]; then
     ensure_components
     ensure_nextest
+    ensure_cargo_fuzz
+    rm -rf "$TOOLS_TARGET"
     ensure_python_venv
 fi
 say "setup ($MODE) ok"

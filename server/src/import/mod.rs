@@ -15,6 +15,7 @@ pub mod archive;
 pub mod dbf;
 #[cfg(test)]
 mod fuzz;
+pub mod fuzzing;
 mod geojson;
 mod geometry;
 pub mod jobs;
