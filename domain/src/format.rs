@@ -79,9 +79,33 @@ pub fn feet(metres: f64) -> String {
     }
 }
 
+/// A date in words in `lang`: "December 1, 2026", "1 de diciembre de 2026".
+/// `month` is 1 to 12; another is written as its number.
+pub fn long_date(lang: crate::lang::Lang, year: i32, month: u32, day: u32) -> String {
+    use crate::messages::{Msg, fill, text_in};
+    let month = text_in(lang, Msg::MonthNames)
+        .split(' ')
+        .nth(month.saturating_sub(1) as usize)
+        .filter(|_| (1..=12).contains(&month))
+        .map_or_else(|| month.to_string(), str::to_owned);
+    fill(
+        text_in(lang, Msg::DateLong),
+        &[&month, &day.to_string(), &year.to_string()],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_written_in_words_in_each_language() {
+        use crate::lang::Lang;
+        assert_eq!(long_date(Lang::En, 2026, 12, 1), "December 1, 2026");
+        assert_eq!(long_date(Lang::Es, 2026, 12, 1), "1 de diciembre de 2026");
+        assert_eq!(long_date(Lang::Es, 2027, 1, 31), "31 de enero de 2027");
+        assert_eq!(long_date(Lang::En, 2027, 13, 2), "13 2, 2027");
+    }
 
     #[test]
     fn a_message_is_made_a_sentence() {

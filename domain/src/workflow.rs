@@ -6,6 +6,8 @@
 //! another is denied). The server looks every action up in [`TRANSITIONS`];
 //! nothing else decides what is allowed.
 
+use crate::lang::Lang;
+use crate::messages::{Msg, fill, text_in};
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// Where a requested lot stands.
@@ -83,44 +85,54 @@ impl LotState {
         )
     }
 
-    /// A short label for staff screens.
+    /// A short label, in English (staff screens).
     pub fn label(self) -> &'static str {
-        match self {
-            LotState::Submitted => "Submitted",
-            LotState::Screening => "Screening",
-            LotState::OwnershipReview => "Ownership review",
-            LotState::LocationReview => "Location review",
-            LotState::LotteryPending => "Lottery pending",
-            LotState::DisclosurePending => "Disclosure pending",
-            LotState::CouncilApproval => "Council approval",
-            LotState::Closing => "Closing",
-            LotState::Sold => "Sold",
-            LotState::Denied => "Denied",
-            LotState::Withdrawn => "Withdrawn",
-        }
+        self.label_in(Lang::En)
     }
 
-    /// What the applicant reads about this state, in plain words.
+    /// A short label in `lang`.
+    pub fn label_in(self, lang: Lang) -> &'static str {
+        text_in(
+            lang,
+            match self {
+                LotState::Submitted => Msg::StateSubmitted,
+                LotState::Screening => Msg::StateScreening,
+                LotState::OwnershipReview => Msg::StateOwnershipReview,
+                LotState::LocationReview => Msg::StateLocationReview,
+                LotState::LotteryPending => Msg::StateLotteryPending,
+                LotState::DisclosurePending => Msg::StateDisclosurePending,
+                LotState::CouncilApproval => Msg::StateCouncilApproval,
+                LotState::Closing => Msg::StateClosing,
+                LotState::Sold => Msg::StateSold,
+                LotState::Denied => Msg::StateDenied,
+                LotState::Withdrawn => Msg::StateWithdrawn,
+            },
+        )
+    }
+
+    /// What the applicant reads about this state, in plain English.
     pub fn plain(self) -> &'static str {
-        match self {
-            LotState::Submitted => "We received your application.",
-            LotState::Screening => "Staff are checking that your application is complete.",
-            LotState::OwnershipReview => "Staff are checking your proof of ownership.",
-            LotState::LocationReview => {
-                "Staff are checking where your property is in relation to the lot."
-            }
-            LotState::LotteryPending => {
-                "Other neighbours with the same priority want this lot: a public lottery will decide."
-            }
-            LotState::DisclosurePending => {
-                "The lot is set aside for you. Please return the disclosure form you will receive."
-            }
-            LotState::CouncilApproval => "The sale is waiting for the City Council's approval.",
-            LotState::Closing => "The Council approved the sale. Closing is being scheduled.",
-            LotState::Sold => "The lot is yours: the sale is closed.",
-            LotState::Denied => "Your application for this lot was denied.",
-            LotState::Withdrawn => "Your application for this lot was withdrawn.",
-        }
+        self.plain_in(Lang::En)
+    }
+
+    /// What the applicant reads about this state, in plain words in `lang`.
+    pub fn plain_in(self, lang: Lang) -> &'static str {
+        text_in(
+            lang,
+            match self {
+                LotState::Submitted => Msg::PlainSubmitted,
+                LotState::Screening => Msg::PlainScreening,
+                LotState::OwnershipReview => Msg::PlainOwnershipReview,
+                LotState::LocationReview => Msg::PlainLocationReview,
+                LotState::LotteryPending => Msg::PlainLotteryPending,
+                LotState::DisclosurePending => Msg::PlainDisclosurePending,
+                LotState::CouncilApproval => Msg::PlainCouncilApproval,
+                LotState::Closing => Msg::PlainClosing,
+                LotState::Sold => Msg::PlainSold,
+                LotState::Denied => Msg::PlainDenied,
+                LotState::Withdrawn => Msg::PlainWithdrawn,
+            },
+        )
     }
 }
 
@@ -128,22 +140,25 @@ impl LotState {
     /// What the applicant reads about this state, knowing their place in the
     /// lot's lottery (`rank` of `of`) once it is drawn: below rank 1 the lot
     /// waits in `LotteryPending`, and "a public lottery will decide" is no
-    /// longer true.
+    /// longer true. In English; [`LotState::plain_in_line_in`] in any language.
     pub fn plain_in_line(self, rank: Option<u32>, of: u32) -> String {
+        self.plain_in_line_in(Lang::En, rank, of)
+    }
+
+    pub fn plain_in_line_in(self, lang: Lang, rank: Option<u32>, of: u32) -> String {
         match (self, rank) {
             (LotState::LotteryPending, Some(rank)) if rank > 1 => {
                 let ahead = if rank == 2 {
-                    "the neighbour ahead of you drops out".to_owned()
+                    text_in(lang, Msg::AheadOne).to_owned()
                 } else {
-                    format!("the {} neighbours ahead of you drop out", rank - 1)
+                    fill(text_in(lang, Msg::AheadMany), &[&(rank - 1).to_string()])
                 };
-                format!(
-                    "The public lottery was drawn: you are number {rank} of {of} in line. \
-                     The lot is offered to number 1 first. If {ahead}, it is offered to you \
-                     without a new draw, and we will write to you."
+                fill(
+                    text_in(lang, Msg::InLine),
+                    &[&rank.to_string(), &of.to_string(), &ahead],
                 )
             }
-            _ => self.plain().to_owned(),
+            _ => self.plain_in(lang).to_owned(),
         }
     }
 }

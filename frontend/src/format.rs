@@ -2,7 +2,7 @@
 
 use sidelot_domain::api::ParcelStatus;
 
-use crate::messages::{Msg, t};
+use crate::messages::{Msg, t, tf};
 
 pub use sidelot_domain::format::thousands;
 
@@ -16,8 +16,9 @@ pub fn price(cents: i64) -> String {
     }
 }
 
+/// An area in the page's language: "1,234 sq ft", "1,234 pies²".
 pub fn area(sqft: i64) -> String {
-    format!("{} sq ft", thousands(sqft))
+    tf(Msg::SqFt, &[&thousands(sqft)])
 }
 
 pub fn status(s: ParcelStatus) -> &'static str {
@@ -62,7 +63,7 @@ pub fn when_in(rfc3339: &str, time_zone: &str) -> String {
         ] {
             let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
         }
-        String::from(date.to_locale_string("en-US", &options))
+        String::from(date.to_locale_string(crate::messages::current().locale(), &options))
     }
     #[cfg(not(target_arch = "wasm32"))]
     {

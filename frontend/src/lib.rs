@@ -33,6 +33,7 @@ fn path() -> String {
 /// The public app: the map, whatever the path.
 pub fn public() {
     console_error_panic_hook::set_once();
+    messages::init();
     leptos::mount::mount_to_body(pages::map::MapPage);
 }
 
@@ -40,6 +41,7 @@ pub fn public() {
 /// not know, which the server never sends it).
 pub fn forms() {
     console_error_panic_hook::set_once();
+    messages::init();
     match FormsPage::for_path(&path()).unwrap_or(FormsPage::Figures) {
         FormsPage::Figures => leptos::mount::mount_to_body(
             || view! { <PageHeader /> <pages::figures::FiguresPage /> },
@@ -72,6 +74,7 @@ pub fn staff() {
 /// A lottery's page.
 pub fn lottery() {
     console_error_panic_hook::set_once();
+    messages::init();
     let LotteryPage { round, lot } = LotteryPage::for_path(&path());
     leptos::mount::mount_to_body(move || {
         view! { <PageHeader /> <pages::lottery::LotteryPage round=round.clone() lot=lot.clone() /> }

@@ -1,422 +1,86 @@
-//! Every text the app shows, in one catalog, so that translation can follow.
+//! The page's language, and its texts from the catalogue
+//! (`domain/src/messages/`, one file per language). The page's language is
+//! chosen once, as the app starts ([`init`]): the reader's own choice
+//! (remembered in the browser), else the first of the browser's languages
+//! that sidelot speaks, else English. The language switch stores a choice
+//! and reloads the page.
 
-/// A message of the catalog.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Msg {
-    LotteryTitle,
-    LotteryOf,
-    LotteryNotRanked,
-    LotteryLotOf,
-    LotteryWholeRound,
-    LotteryLotAbsent,
-    LotteryDrawnIntro,
-    LotteryCommittedIntro,
-    LotteryRedraw,
-    LotteryAlgorithm,
-    LotteryCommitted,
-    LotterySource,
-    LotteryEntrantsHash,
-    LotteryRandomness,
-    LotteryBeacon,
-    LotteryBeaconOf,
-    LotterySeed,
-    LotteryNotYet,
-    LotteryDrawnAt,
-    LotteryStatement,
-    LotteryResults,
-    LotteryEntrants,
-    LotteryLot,
-    LotteryVerify,
-    LotteryDownload,
-    LotteryMatches,
-    LotteryDiffers,
-    LotteryDifference,
-    LotteryHowToCheck,
-    LotteryStanding,
-    LotteryEntered,
-    ByWard,
-    Ward,
-    RequestedLots,
-    FiguresTitle,
-    FiguresIntro,
-    FiguresLink,
-    AwardedDownload,
-    LotsOffered,
-    LotsSold,
-    ApplicationsCount,
-    RequestedLotsByState,
-    NoRoundsYet,
-    Where,
-    Reason,
-    LotPrefix,
-    Title,
-    Tagline,
-    MapLabel,
-    Legend,
-    StatusAvailable,
-    StatusPending,
-    StatusSold,
-    StatusNotForSale,
-    ZoomIn,
-    ForSaleOnly,
-    Loading,
-    LoadFailed,
-    Retry,
-    Truncated,
-    ParcelsShown,
-    Pin,
-    Address,
-    Area,
-    Status,
-    NoAddress,
-    Close,
-    Qualify,
-    SearchLabel,
-    SearchHint,
-    SearchButton,
-    Searching,
-    SearchNone,
-    SearchFailed,
-    SearchCount,
-    SearchTooShort,
-    ListShow,
-    ListHide,
-    ListTitle,
-    ListTitleForSale,
-    ListEmpty,
-    ListZoomIn,
-    ListPartial,
-    ListOpenParcel,
-    ParcelFailed,
-    OwnedLabel,
-    Checking,
-    CheckFailed,
-    Eligible,
-    NotEligible,
-    AlreadyApplied,
-    OthersNone,
-    OthersOne,
-    OthersMany,
-    NotOffered,
-    ApplyLater,
-    ApplyTitle,
-    ApplyIntro,
-    StepOf,
-    StepLots,
-    StepYou,
-    StepPlans,
-    StepProof,
-    Next,
-    Back,
-    Submit,
-    Sending,
-    OwnedProperty,
-    LotsAsked,
-    AnotherLot,
-    AnotherLotHint,
-    OtherLotsLoading,
-    OtherLotsNone,
-    ApplicantName,
-    Email,
-    EmailHint,
-    Phone,
-    MailingAddress,
-    PlannedUse,
-    UseGarden,
-    UseSideYard,
-    UseParking,
-    UsePlayArea,
-    UseOther,
-    UseDetails,
-    Deed,
-    AttestOwnership,
-    AttestTaxes,
-    ErrorSummary,
-    SendFailed,
-    ApplyLink,
-    BackToMap,
-    StatusTitle,
-    StatusLoading,
-    StatusMissing,
-    Received,
-    EmailConfirmed,
-    EmailNotConfirmed,
-    Confirming,
-    ConfirmedNow,
-    ConfirmedBefore,
-    ConfirmedNext,
-    ConfirmMissing,
-    ConfirmFailed,
-    FindLink,
-    OfferedIn,
-    Price,
-    PriceNotSet,
-    ApplyBy,
-    HowItWorksRules,
-    HowItWorksLink,
-    HowIntro,
-    HowStep1,
-    HowStep2,
-    HowStep3,
-    HowStep4,
-    HowStep5,
-    HowStep6,
-    HowRounds,
-    HowDates,
-    HowLots,
-    HowWhoMay,
-    HowPriority,
-    HowLotteryLink,
-    HowFiguresLink,
-    FindTitle,
-    FindIntro,
-    FindEmail,
-    FindSend,
-    FindSending,
-    FindLost,
-    SiteLinks,
-    YourLots,
-    History,
-    NextStep,
-    Relation,
-    KeepLink,
-    MissingContext,
+use std::cell::Cell;
+
+use sidelot_domain::lang::Lang;
+pub use sidelot_domain::messages::{Msg, fill, text_in};
+
+thread_local! {
+    static CURRENT: Cell<Lang> = const { Cell::new(Lang::En) };
 }
 
-/// The English text of `msg`.
-pub fn t(msg: Msg) -> &'static str {
-    match msg {
-        Msg::FiguresTitle => "Figures",
-        Msg::FiguresIntro => {
-            "Every round: the lots offered and sold, the applications received, and where the requested lots stand. Counts only; no one is named."
-        }
-        Msg::FiguresLink => "Figures",
-        Msg::AwardedDownload => "The lots awarded and sold in {0}, as GeoJSON for a GIS tool",
-        Msg::FindLink => "Find my application",
-        Msg::OfferedIn => "Offered in",
-        Msg::Price => "Price",
-        Msg::PriceNotSet => "Set by the city at closing",
-        Msg::ApplyBy => "Apply by",
-        Msg::HowItWorksRules => "The round's rules and how a sale works",
-        Msg::HowItWorksLink => "How it works",
-        Msg::HowIntro => {
-            "The city sells the vacant lots it owns to the neighbours who live beside them, in rounds. Here is how a sale goes, and the rules of each round."
-        }
-        Msg::HowStep1 => {
-            "On the map, open a lot for sale (green) and ask \"Do I qualify?\" with your property's address or PIN: you get the answer at once, and why."
-        }
-        Msg::HowStep2 => {
-            "Apply before the round closes: your name, your contact details and a copy of your deed (PDF, JPEG or PNG). You get a tracking code."
-        }
-        Msg::HowStep3 => {
-            "Confirm your email address with the first link of the email we send, and keep the second one: it is your private page, where you follow your application."
-        }
-        Msg::HowStep4 => {
-            "Planning staff check that you own the property and that it relates to the lot as you said."
-        }
-        Msg::HowStep5 => {
-            "When several neighbours with the same priority want the same lot, a public lottery decides. Its draw is committed before it happens, and anyone can check it."
-        }
-        Msg::HowStep6 => {
-            "The lot set aside for you then goes through disclosure, City Council approval and closing, where you pay its price and it becomes yours."
-        }
-        Msg::HowRounds => "The rounds",
-        Msg::HowDates => "Applications open {0} and close {1}.",
-        Msg::HowLots => "{0} lots are offered. One application may ask for up to {1} lots.",
-        Msg::HowWhoMay => "Who may apply, first priority first:",
-        Msg::HowPriority => {
-            "A neighbour with a higher priority comes before one with a lower priority for the same lot; between neighbours with the same priority, the public lottery decides."
-        }
-        Msg::HowLotteryLink => "The lotteries of {0}",
-        Msg::HowFiguresLink => "The program's figures",
-        Msg::FindTitle => "Find my application",
-        Msg::FindIntro => {
-            "Lost the email with your links? Give the email address you applied with: we will email it new links to every application sent with it. The links are never shown here."
-        }
-        Msg::FindEmail => "Your email address",
-        Msg::FindSend => "Email me my links",
-        Msg::FindSending => "Sending…",
-        Msg::FindLost => "Lost your link? Find my application",
-        Msg::SiteLinks => "Site",
-        Msg::LotsOffered => "Lots offered",
-        Msg::LotsSold => "Lots sold",
-        Msg::ApplicationsCount => "Applications",
-        Msg::RequestedLotsByState => "Requested lots by state",
-        Msg::NoRoundsYet => "No round has been opened yet.",
-        Msg::LotteryTitle => "Lottery",
-        Msg::LotteryOf => "The lottery of {0}",
-        Msg::LotteryNotRanked => {
-            "Each lot's entrants, by their public numbers in alphabetical order: this is not a ranking. The draw will decide their order."
-        }
-        Msg::LotteryLotOf => "Lot {0} in the lottery of {1}",
-        Msg::LotteryWholeRound => "The whole lottery of {0}, every lot",
-        Msg::LotteryLotAbsent => "Lot {0} was not in this lottery.",
-        Msg::LotteryDrawnIntro => {
-            "Neighbours with the same priority who wanted the same lot were ranked by this draw. It was committed before it happened and anyone can recompute it from what is shown here."
-        }
-        Msg::LotteryCommittedIntro => {
-            "The entrants are frozen and committed. The draw will use the randomness source named below, once its value exists."
-        }
-        Msg::LotteryRedraw => "This is draw number {0}. Why it was drawn again: {1}",
-        Msg::LotteryAlgorithm => "Algorithm",
-        Msg::LotteryCommitted => "Committed",
-        Msg::LotterySource => "Randomness source (named in advance)",
-        Msg::LotteryEntrantsHash => "Entrant list SHA-256",
-        Msg::LotteryRandomness => "Randomness",
-        Msg::LotteryBeacon => "drand beacon",
-        Msg::LotteryBeaconOf => "round {0}, signature {1}",
-        Msg::LotterySeed => "Seed",
-        Msg::LotteryNotYet => "not drawn yet",
-        Msg::LotteryDrawnAt => "Drawn",
-        Msg::LotteryStatement => "Statement",
-        Msg::LotteryResults => "Ranked entrants per lot (rank 1 first)",
-        Msg::LotteryEntrants => "Entrants per lot",
-        Msg::LotteryLot => "Lot {0}",
-        Msg::LotteryVerify => "Verify",
-        Msg::LotteryDownload => "Download the lottery file (JSON)",
-        Msg::LotteryMatches => {
-            "Matches: the entrant hash, the statement, the seed and every lot's order were recomputed in your browser and agree with what is published."
-        }
-        Msg::LotteryDiffers => "Does not match. What differs:",
-        Msg::LotteryDifference => "{0}: published {1}, computed {2}",
-        Msg::LotteryHowToCheck => {
-            "Check it yourself: the file above, the procedure in docs/lottery.md, and the command sidelot lottery verify FILE.json, or any implementation of the procedure. Verify also checks the drand beacon's signature against the quicknet chain's public key."
-        }
-        Msg::LotteryStanding => "Lottery: you entered as {0}; you are number {1} of {2}.",
-        Msg::LotteryEntered => "Lottery: you entered as {0}; the draw has not happened yet.",
-        Msg::ByWard => "By ward",
-        Msg::Ward => "Ward",
-        Msg::RequestedLots => "Requested lots",
-        Msg::Where => "Where it stands",
-        Msg::Reason => "Reason: {0}",
-        Msg::LotPrefix => "Lot {0}: ",
-        Msg::Title => "sidelot",
-        Msg::Tagline => "Vacant lots for the neighbours who live beside them",
-        Msg::MapLabel => "Map of parcels",
-        Msg::Legend => "Parcel status",
-        Msg::StatusAvailable => "Available for sale",
-        Msg::StatusPending => "Application pending",
-        Msg::StatusSold => "Sold",
-        Msg::StatusNotForSale => "Not for sale",
-        Msg::ZoomIn => "Zoom in to see every parcel; lots for sale show at every zoom",
-        Msg::ForSaleOnly => "Lots for sale only",
-        Msg::Loading => "Loading parcels…",
-        Msg::LoadFailed => "Could not load parcels",
-        Msg::Retry => "Retry",
-        Msg::Truncated => "Too many parcels here: zoom in to see them all",
-        Msg::ParcelsShown => "parcels shown",
-        Msg::Pin => "PIN",
-        Msg::Address => "Address",
-        Msg::Area => "Area",
-        Msg::Status => "Status",
-        Msg::NoAddress => "No street address on record",
-        Msg::Close => "Close",
-        Msg::Qualify => "Do I qualify?",
-        Msg::SearchLabel => "Find an address or PIN",
-        Msg::SearchHint => "For example 5312 W Van Buren or 16-16-214",
-        Msg::SearchButton => "Search",
-        Msg::Searching => "Searching…",
-        Msg::SearchNone => "No parcel matches “{0}”",
-        Msg::SearchFailed => "Search failed: {0}",
-        Msg::SearchCount => "{0} found: use the arrow keys and Enter to choose",
-        Msg::SearchTooShort => "Type at least 2 characters",
-        Msg::ListShow => "List the parcels in view",
-        Msg::ListHide => "Hide the list",
-        Msg::ListTitle => "Parcels in view",
-        Msg::ListTitleForSale => "Lots for sale in view",
-        Msg::ListEmpty => "No parcels in view.",
-        Msg::ListZoomIn => "Zoom in on the map to list its parcels.",
-        Msg::ListPartial => "Showing {0} of {1}: zoom in or move the map to see others.",
-        Msg::ListOpenParcel => "Open parcel {0}",
-        Msg::ParcelFailed => "Could not open parcel {0}: {1}",
-        Msg::OwnedLabel => "The address or PIN of the property you own",
-        Msg::Checking => "Checking…",
-        Msg::CheckFailed => "Could not check: {0}",
-        Msg::Eligible => "You qualify for this lot.",
-        Msg::NotEligible => "You do not qualify for this lot.",
-        Msg::AlreadyApplied => {
-            "This property has applied in this round already: there is one application per property per round. To see it or follow it, open the status link in the email you received."
-        }
-        Msg::OthersNone => "No other neighbour has applied for this lot yet.",
-        Msg::OthersOne => {
-            "1 other neighbour has applied for this lot; with the same priority, a public lottery decides."
-        }
-        Msg::OthersMany => {
-            "{0} other neighbours have applied for this lot; with the same priority, a public lottery decides."
-        }
-        Msg::NotOffered => "This parcel is not for sale.",
-        Msg::ApplyLater => "Apply online: it takes a few minutes, with your deed at hand.",
-        Msg::ApplyTitle => "Apply for lot {0}",
-        Msg::ApplyIntro => {
-            "Four short steps. Every field is checked as you go; nothing is sent until the last step."
-        }
-        Msg::StepOf => "Step {0} of {1}: {2}",
-        Msg::StepLots => "Your property and the lots",
-        Msg::StepYou => "About you",
-        Msg::StepPlans => "Your plans",
-        Msg::StepProof => "Proof and promises",
-        Msg::Next => "Next",
-        Msg::Back => "Back",
-        Msg::Submit => "Send my application",
-        Msg::Sending => "Sending…",
-        Msg::OwnedProperty => "The property you own",
-        Msg::LotsAsked => "The lot you apply for",
-        Msg::AnotherLot => "Other lots you qualify for (optional)",
-        Msg::AnotherLotHint => {
-            "This round allows up to {0} lots per application. Tick the others you want as well."
-        }
-        Msg::OtherLotsLoading => {
-            "Looking for the other lots of this round your property qualifies for..."
-        }
-        Msg::OtherLotsNone => "No other lot in this round qualifies for your property.",
-        Msg::ApplicantName => "Your name, as on the deed",
-        Msg::Email => "Email",
-        Msg::EmailHint => "We send your private status link here.",
-        Msg::Phone => "Phone (optional)",
-        Msg::MailingAddress => "Mailing address",
-        Msg::PlannedUse => "What will you do with the lot?",
-        Msg::UseGarden => "Garden",
-        Msg::UseSideYard => "Side yard",
-        Msg::UseParking => "Parking",
-        Msg::UsePlayArea => "Play area",
-        Msg::UseOther => "Other",
-        Msg::UseDetails => "Tell us more (required for other)",
-        Msg::Deed => "Your deed (PDF, JPEG or PNG, at most 10 MB)",
-        Msg::AttestOwnership => "I own the property named above.",
-        Msg::AttestTaxes => "The property taxes on it are paid.",
-        Msg::ErrorSummary => "Please correct these fields:",
-        Msg::SendFailed => "Your application could not be sent: {0}",
-        Msg::ApplyLink => "Apply for this lot",
-        Msg::BackToMap => "Back to the map",
-        Msg::StatusTitle => "Application {0}",
-        Msg::StatusLoading => "Loading your application…",
-        Msg::StatusMissing => {
-            "No application has this status link. Check that the whole link was copied, and use the newest email if we sent you new links."
-        }
-        Msg::Received => "Received {0} in {1}.",
-        Msg::EmailConfirmed => "Your email address is confirmed.",
-        Msg::EmailNotConfirmed => {
-            "Please confirm your email address: follow the first link in the email we sent you."
-        }
-        Msg::Confirming => "Confirming your email address…",
-        Msg::ConfirmedNow => "Thank you: your email address is confirmed.",
-        Msg::ConfirmedBefore => "Your email address was confirmed already.",
-        Msg::ConfirmedNext => "Follow your application at the private link in the same email.",
-        Msg::ConfirmMissing => {
-            "This confirmation link is not known. Check that the whole link was copied from the email, and use the newest email if we sent you new links."
-        }
-        Msg::ConfirmFailed => {
-            "Your email address could not be confirmed just now. Please try the link again in a moment."
-        }
-        Msg::YourLots => "Your lots",
-        Msg::History => "What has happened",
-        Msg::NextStep => "What happens next",
-        Msg::Relation => "Relation",
-        Msg::KeepLink => "Keep this page's address: it is your private link to this application.",
-        Msg::MissingContext => {
-            "Open the lot on the map and use “Do I qualify?” first: this page needs the lot and your property."
+/// The page's language.
+pub fn current() -> Lang {
+    CURRENT.with(Cell::get)
+}
+
+/// Sets the page's language (tests, and [`init`]).
+pub fn set_current(lang: Lang) {
+    CURRENT.with(|c| c.set(lang));
+}
+
+/// Where the reader's choice is kept, in the browser's local storage.
+#[cfg(target_arch = "wasm32")]
+const STORAGE_KEY: &str = "sidelot.lang";
+
+/// Chooses the page's language as the app starts, and says it in
+/// `<html lang>`.
+pub fn init() {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let stored = window
+            .local_storage()
+            .ok()
+            .flatten()
+            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+            .and_then(|tag| Lang::parse(&tag));
+        let navigator = window.navigator();
+        let preferred: Vec<String> = navigator
+            .languages()
+            .iter()
+            .filter_map(|v| v.as_string())
+            .chain(navigator.language())
+            .collect();
+        let lang = stored
+            .or_else(|| Lang::first_of(preferred.iter().map(String::as_str)))
+            .unwrap_or_default();
+        set_current(lang);
+        if let Some(document) = window.document() {
+            if let Some(html) = document.document_element() {
+                let _ = html.set_attribute("lang", lang.tag());
+            }
+            document.set_title(&format!("{}: {}", t(Msg::Title), t(Msg::Tagline)));
         }
     }
+}
+
+/// Keeps `lang` as the reader's choice and shows the page again in it.
+pub fn choose(lang: Lang) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        if let Some(storage) = window.local_storage().ok().flatten() {
+            let _ = storage.set_item(STORAGE_KEY, lang.tag());
+        }
+        let _ = window.location().reload();
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    set_current(lang);
+}
+
+/// The text of `msg` in the page's language.
+pub fn t(msg: Msg) -> &'static str {
+    text_in(current(), msg)
 }
 
 /// How many other neighbours have applied for a lot, in words.
@@ -430,16 +94,23 @@ pub fn others_applied(n: u32) -> String {
 
 /// The text of `msg` with `{0}`, `{1}`, ... replaced by `args`, in order.
 pub fn tf(msg: Msg, args: &[&str]) -> String {
-    let mut text = t(msg).to_owned();
-    for (i, arg) in args.iter().enumerate() {
-        text = text.replace(&format!("{{{i}}}"), arg);
-    }
-    text
+    fill(t(msg), args)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_page_speaks_its_language() {
+        set_current(Lang::Es);
+        assert_eq!(
+            others_applied(2),
+            "2 vecinos más han pedido este lote; con la misma prioridad, decide un sorteo público."
+        );
+        assert_eq!(tf(Msg::SqFt, &["1,234"]), "1,234 pies²");
+        set_current(Lang::En);
+    }
 
     #[test]
     fn every_status_has_a_label() {

@@ -10,6 +10,8 @@ use sha2::{Digest, Sha256};
 use sidelot_domain::api::RoundState;
 use sidelot_domain::application::{ApplicationForm, CheckedForm, FieldError, document_kind};
 use sidelot_domain::eligibility::{self, MAX_LOTS_LIMIT};
+use sidelot_domain::lang::Lang;
+use sidelot_domain::messages::{Msg, fill, text_in};
 use sidelot_domain::{Pin, PinFormat};
 use sqlx::PgPool;
 
@@ -47,6 +49,9 @@ pub struct Submission {
     pub form: ApplicationForm,
     pub deed: Option<Vec<u8>>,
     pub idempotency_key: Option<String>,
+    /// The language the applicant reads: every email about the application
+    /// is written in it.
+    pub language: Lang,
 }
 
 /// What the applicant gets back.
@@ -107,6 +112,7 @@ pub async fn submit(
     format: PinFormat,
     submission: Submission,
 ) -> Result<Receipt, SubmitError> {
+    let language = submission.language;
     let key = submission
         .idempotency_key
         .as_deref()
@@ -266,6 +272,7 @@ pub async fn submit(
         deed_bytes.len(),
         key.as_deref().map(|k| (k, fingerprint.as_slice())),
         public_url,
+        language,
     )
     .await
     {
@@ -397,6 +404,7 @@ async fn insert(
     size: usize,
     key: Option<(&str, &[u8])>,
     public_url: &str,
+    language: Lang,
 ) -> Result<Receipt, SubmitError> {
     let (key, fingerprint) = key.unzip();
     let (token, token_hash) = status_token();
@@ -417,8 +425,8 @@ async fn insert(
                                   mailing_address, planned_use, planned_use_details,
                                   attests_ownership, attests_taxes, deed_sha256,
                                   status_token_hash, idempotency_key, confirm_token_hash,
-                                  idempotency_fingerprint)
-        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, true, true, $10, $11, $12, $13, $14)
+                                  idempotency_fingerprint, language)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, true, true, $10, $11, $12, $13, $14, $15)
         returning id
         "#,
         code,
@@ -434,7 +442,8 @@ async fn insert(
         token_hash,
         key,
         confirm_hash,
-        fingerprint
+        fingerprint,
+        language.tag()
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -467,25 +476,21 @@ async fn insert(
     let links = crate::links::links_json(public_url, &token, &confirm, None);
     let lots: Vec<String> = evidence
         .iter()
-        .map(|(l, ..)| format!("  - lot {}", l.dashed()))
+        .map(|(l, ..)| fill(text_in(language, Msg::MailLotLine), &[&l.dashed()]))
         .collect();
-    let body = format!(
-        "Hello {name},\n\n\
-         We received your application {code} in {round} for:\n{lots}\n\n\
-         Please confirm that this email address is yours:\n{{confirm_link}}\n\n\
-         Follow your application at your private link:\n{{status_link}}\n\n\
-         Keep these links to yourself: anyone who has the second one can see your application.\n\
-         If you did not apply, ignore this email: nothing is confirmed without you.\n\n\
-         sidelot, for the city's planning staff\n",
-        name = form.applicant_name,
-        round = round.name,
-        lots = lots.join("\n"),
+    let body = crate::mail::letter(
+        language,
+        &form.applicant_name,
+        &fill(
+            text_in(language, Msg::MailReceivedBody),
+            &[&code, &round.name, &lots.join("\n")],
+        ),
     );
     sqlx::query!(
         "insert into outbox (application_id, to_address, subject, body, links) values ($1, $2, $3, $4, $5)",
         id,
         form.email,
-        format!("We received your application {code}"),
+        fill(text_in(language, Msg::MailReceivedSubject), &[&code]),
         body,
         links
     )

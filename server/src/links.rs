@@ -9,6 +9,8 @@
 
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
+use sidelot_domain::lang::Lang;
+use sidelot_domain::messages::{self as words, Msg, text_in};
 use sqlx::{PgPool, Postgres, Transaction};
 
 /// The kinds of link, as their placeholders start.
@@ -155,6 +157,7 @@ pub async fn find(
     email: &str,
     client: &str,
     public_url: &str,
+    lang: Lang,
 ) -> Result<Found, sqlx::Error> {
     let email = email.trim();
     let email_hash = Sha256::digest(email.to_lowercase().as_bytes()).to_vec();
@@ -226,31 +229,31 @@ pub async fn find(
         let confirm = if a.confirmed {
             String::new()
         } else {
-            format!(
-                "Confirm your email address for it:\n{{confirm_link:{}}}\n",
-                a.tracking_code
+            words::fill(
+                text_in(lang, Msg::MailLinksConfirm),
+                &[&format!("{{confirm_link:{}}}", a.tracking_code)],
             )
         };
-        parts.push(format!(
-            "Application {code} in {round}, for lot {lots}:\nFollow it at its private link:\n{{status_link:{code}}}\n{confirm}",
-            code = a.tracking_code,
-            round = a.round,
-            lots = lots.join(", lot "),
+        parts.push(words::fill(
+            text_in(lang, Msg::MailLinksPart),
+            &[
+                &a.tracking_code,
+                &a.round,
+                &lots.join(text_in(lang, Msg::MailLotsJoin)),
+                &format!("{{status_link:{}}}", a.tracking_code),
+                &confirm,
+            ],
         ));
     }
-    let body = format!(
-        "Hello {name},\n\n\
-         You asked for the links to the applications sent with this email address. Here they are:\n\n\
-         {parts}\n\
-         The links of our earlier emails work too. Keep these links to yourself: anyone who has one can see that application.\n\
-         If you did not ask for them, you can ignore this email: nothing has changed.\n\n\
-         sidelot, for the city's planning staff\n",
-        parts = parts.join("\n"),
+    let body = crate::mail::letter(
+        lang,
+        &name,
+        &words::fill(text_in(lang, Msg::MailLinksBody), &[&parts.join("\n")]),
     );
     sqlx::query!(
         "insert into outbox (to_address, subject, body, links) values ($1, $2, $3, $4)",
         to,
-        "The links to your applications",
+        text_in(lang, Msg::MailLinksSubject),
         body,
         Value::Object(links)
     )

@@ -750,6 +750,105 @@ test("from the map to a sent application: qualify, fill the form step by step, u
   await page.close();
 });
 
+test("in a browser set to Spanish the map, the pre-check, the form, the status page and the email are in Spanish, and English is one click away and remembered", async () => {
+  const { lot, first } = lotAndTwoFreshNeighbours();
+  const context = await browser.newContext({ locale: "es-US", viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(base + `/?pin=${lot}`);
+  await page.waitForFunction(() => document.documentElement.lang === "es");
+  await page.waitForFunction(() => /parcelas a la vista|acérquese/i.test(document.querySelector(".status-line")?.textContent ?? ""), null, { timeout: 30000 });
+  assert.match(await page.title(), /Lotes baldíos para los vecinos que viven al lado/);
+  assert.match(await page.textContent("header"), /Cómo funciona/);
+  await page.waitForSelector("[data-testid=panel-pin]");
+  const panel = await page.textContent("aside.panel");
+  assert.match(panel, /Superficie/);
+  assert.match(panel, /[\d,]+ pies²/);
+  assert.match(panel, /Solicite antes del/);
+
+  // The pre-check, in Spanish words.
+  await page.getByRole("button", { name: "¿Califico?" }).click();
+  await page.type("#owned-input", first.address.toLowerCase(), { delay: 10 });
+  await page.waitForSelector("#owned-results [role=option]");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("[data-testid=verdict]");
+  assert.match(await page.textContent("[data-testid=verdict]"), /^Usted califica para este lote\./);
+  assert.match(await page.textContent("aside.panel"), /Ningún otro vecino ha pedido este lote todavía\./);
+  await page.screenshot({ path: path.join(shots, "qualify-es.png") });
+  assert.deepEqual(await axeViolations(page), [], "the map in Spanish at 1280 px");
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.screenshot({ path: path.join(shots, "qualify-es-360.png") });
+  assert.deepEqual(await axeViolations(page), [], "the map in Spanish at 360 px");
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // The form, step by step.
+  await page.getByRole("link", { name: "Solicitar este lote" }).click();
+  await page.waitForURL(/\/apply\?/);
+  await page.waitForFunction(() => document.documentElement.lang === "es");
+  await page.waitForFunction(() => /Paso 1 de 4: Su propiedad y los lotes/.test(document.querySelector("#field-step-title")?.textContent ?? ""));
+  await page.getByRole("button", { name: "Siguiente" }).click();
+  await page.waitForFunction(() => /Paso 2 de 4/.test(document.querySelector("#field-step-title").textContent));
+  await page.getByRole("button", { name: "Siguiente" }).click();
+  await page.waitForSelector(".error-summary");
+  assert.match(await page.textContent(".error-summary"), /Corrija estos campos, por favor:/);
+  assert.deepEqual(await axeViolations(page), [], "the form with its errors in Spanish");
+  await page.screenshot({ path: path.join(shots, "apply-errors-es.png") });
+  await page.fill("#field-applicant_name", "José Núñez");
+  await page.fill("#field-email", "jose@example.org");
+  await page.fill("#field-mailing_address", "5312 W Van Buren St\nChicago IL 60644");
+  await page.getByRole("button", { name: "Siguiente" }).click();
+  await page.waitForFunction(() => /Paso 3 de 4/.test(document.querySelector("#field-step-title").textContent));
+  await page.selectOption("#field-planned_use", "garden");
+  await page.getByRole("button", { name: "Siguiente" }).click();
+  await page.waitForFunction(() => /Paso 4 de 4/.test(document.querySelector("#field-step-title").textContent));
+  const pdf = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+  await page.setInputFiles("#field-deed", { name: "escritura.pdf", mimeType: "application/pdf", buffer: pdf });
+  await page.check("#field-attests_ownership");
+  await page.check("#field-attests_taxes");
+  await page.getByRole("button", { name: "Enviar mi solicitud" }).click();
+  await page.waitForURL(/\/status\/[0-9a-f]{64}$/, { timeout: 15000 });
+
+  // The status page: the server's words about where it stands too.
+  await page.waitForSelector("[data-testid=tracking-code]");
+  const code = (await page.textContent("[data-testid=tracking-code]")).replace("Solicitud ", "");
+  assert.match(code, /^SL-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  assert.match(await page.textContent("[data-testid=confirm-hint]"), /Confirme su correo electrónico, por favor/);
+  assert.equal((await page.textContent("[data-testid=lot-state]")).trim(), "Recibimos su solicitud.");
+  assert.match(await page.textContent("main"), /Lo que sigue/);
+  assert.match(await page.textContent("main"), /cierra el \d+ de [a-z]+ de \d{4}/);
+  assert.deepEqual(await axeViolations(page), [], "the status page in Spanish");
+  await page.screenshot({ path: path.join(shots, "status-page-es.png"), fullPage: true });
+
+  // The email, in Spanish, as the outbox worker wrote it.
+  let eml = null;
+  for (let i = 0; i < 50 && !eml; i++) {
+    const dir = path.join(dataDir, "mail");
+    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".eml")) : [];
+    const found = files.map((f) => readFileSync(path.join(dir, f), "utf8")).find((m) => m.includes(code));
+    if (found) eml = found; else await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.ok(eml, "the confirmation message was written");
+  const plain = eml.replaceAll("=\r\n", "").replace(/=([0-9A-F]{2})/g, (_, h) => `%${h}`);
+  const decoded = decodeURIComponent(plain.replace(/%(?![0-9A-F]{2})/g, "%25"));
+  assert.match(decoded, /Hola, José Núñez:/);
+  assert.match(decoded, new RegExp(`Recibimos su solicitud ${code} en `));
+  assert.match(decoded, /sidelot, para el personal de planificación de la ciudad/);
+
+  // English, one click away; the choice is remembered on the next page.
+  await page.getByRole("button", { name: "View this page in English" }).click();
+  await page.waitForFunction(() => document.documentElement.lang === "en");
+  await page.waitForSelector("[data-testid=tracking-code]");
+  assert.match(await page.textContent("[data-testid=tracking-code]"), /^Application SL-/);
+  assert.equal((await page.textContent("[data-testid=lot-state]")).trim(), "We received your application.");
+  await page.goto(base + "/how-it-works");
+  await page.waitForFunction(() => document.documentElement.lang === "en");
+  assert.match(await page.textContent("header"), /How it works/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 /** An offered lot nobody applied for, with two neighbours (PIN and address)
  * sharing a long boundary with it, neither of which has applied. */
 function lotAndTwoFreshNeighbours() {

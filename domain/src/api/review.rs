@@ -54,6 +54,8 @@ pub struct StaffApplication {
     pub applicant_name: String,
     pub email: String,
     pub email_confirmed: bool,
+    /// The language the applicant reads, and every email to them is in.
+    pub language: crate::lang::Lang,
     pub phone: Option<String>,
     pub mailing_address: String,
     pub owned: String,

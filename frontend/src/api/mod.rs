@@ -90,7 +90,14 @@ fn net(e: wasm_bindgen::JsValue) -> ApiError {
 
 async fn send(url: &str, init: &web_sys::RequestInit) -> Result<String, ApiError> {
     let window = web_sys::window().ok_or_else(|| ApiError::Network("no window".into()))?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, init))
+    let request = web_sys::Request::new_with_str_and_init(url, init).map_err(net)?;
+    // The server writes what it says (the status page, the emails) in the
+    // page's language.
+    request
+        .headers()
+        .set("accept-language", crate::messages::current().tag())
+        .map_err(net)?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
         .await
         .map_err(net)?
         .dyn_into()

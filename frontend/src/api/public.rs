@@ -100,6 +100,9 @@ pub async fn eligibility(lot: &str, owned: &str) -> Result<EligibilityAnswer, Ap
 /// `POST /api/applications`: the form (with the deed) as the browser
 /// collected it; `key` makes a repeated send return the first answer.
 pub async fn apply(form: &web_sys::FormData, key: &str) -> Result<ApplicationReceipt, ApiError> {
+    // The emails about the application are written in the page's language.
+    form.set_with_str("language", crate::messages::current().tag())
+        .map_err(super::net)?;
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     init.set_body(form);

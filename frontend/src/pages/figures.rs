@@ -48,7 +48,7 @@ pub fn FiguresPage() -> impl IntoView {
                             <table>
                                 <caption>{t(Msg::RequestedLotsByState)}</caption>
                                 <tbody>{r.by_state.iter().map(|c| view! {
-                                    <tr><th scope="row">{c.state.label()}</th><td>{thousands(c.count)}</td></tr>
+                                    <tr><th scope="row">{c.state.label_in(crate::messages::current())}</th><td>{thousands(c.count)}</td></tr>
                                 }).collect_view()}</tbody>
                             </table>
                         })}

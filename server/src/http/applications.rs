@@ -3,12 +3,16 @@
 //! `POST /api/confirm/{token}` (the confirmation link of the email).
 
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use chrono::Datelike;
 use sidelot_domain::api::{ApplicationEvent, ApplicationReceipt, ApplicationStatus, AppliedLot};
 use sidelot_domain::application::{FieldError, MAX_DOCUMENT_BYTES};
 use sidelot_domain::eligibility::Relation;
+use sidelot_domain::format::long_date;
+use sidelot_domain::lang::Lang;
+use sidelot_domain::messages::{Msg, fill, text_in};
 use sidelot_domain::workflow::LotState;
 
 use super::extract::{Form, Path};
@@ -79,7 +83,9 @@ fn yes(value: &str) -> bool {
 /// `owned` (PIN), `lot` (once per lot), `planned_use` (`garden`,
 /// `side_yard`, `parking`, `play_area`, `other`), `planned_use_details`,
 /// `attests_ownership` and `attests_taxes` (`true`), and the file `deed`
-/// (PDF, JPEG or PNG, at most 10 MB). An `Idempotency-Key` header (or
+/// (PDF, JPEG or PNG, at most 10 MB). `language` (`en` or `es`) is the
+/// language every email about the application is written in; without it,
+/// the `Accept-Language` header's. An `Idempotency-Key` header (or
 /// field, at most 200 characters) makes a repeated submission return the
 /// first; the key is the applicant's (by email) and bound to the form sent.
 #[utoipa::path(
@@ -103,6 +109,13 @@ pub async fn submit(
             .and_then(|v| v.to_str().ok())
             .map(|key| super::extract::storable("Idempotency-Key", key).map(|()| key.to_owned()))
             .transpose()?,
+        // The form's `language` field says it; else the browser's.
+        language: Lang::from_accept_language(
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default(),
+        ),
         ..Submission::default()
     };
     let unreadable = |e: axum::extract::multipart::MultipartError| {
@@ -140,6 +153,14 @@ pub async fn submit(
             "planned_use_details" => form.planned_use_details = value,
             "attests_ownership" => form.attests_ownership = yes(&value),
             "attests_taxes" => form.attests_taxes = yes(&value),
+            "language" => {
+                submission.language = Lang::parse(&value).ok_or_else(|| {
+                    ApiError::Invalid(vec![FieldError::new(
+                        "language",
+                        "The language must be en (English) or es (Spanish).",
+                    )])
+                })?
+            }
             "idempotency_key" if submission.idempotency_key.is_none() => {
                 submission.idempotency_key = Some(value)
             }
@@ -186,8 +207,16 @@ pub async fn submit(
 )]
 pub async fn status(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Path(token): Path<String>,
 ) -> Result<Json<ApplicationStatus>, ApiError> {
+    // The page's language, which the browser app sends.
+    let lang = Lang::from_accept_language(
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default(),
+    );
     let unknown = || {
         ApiError::NotFound(
             "No application has this status link. Check that the whole link was copied, and use the newest email if we sent you new links.".into(),
@@ -261,8 +290,8 @@ pub async fn status(
                 state,
                 // After the draw, the place in line rather than "a lottery will decide".
                 state_plain: match &lottery {
-                    Some(x) => state.plain_in_line(x.rank, x.of),
-                    None => state.plain().to_owned(),
+                    Some(x) => state.plain_in_line_in(lang, x.rank, x.of),
+                    None => state.plain_in(lang).to_owned(),
                 },
                 denial_reason: l.denial_reason,
                 lottery,
@@ -278,28 +307,27 @@ pub async fn status(
     Ok(Json(ApplicationStatus {
         tracking_code: app.tracking_code,
         next_step: if lots.iter().all(|l| l.state == LotState::Submitted) {
-            format!(
-                "Planning staff will check your ownership and the location. {} closes on {}; \
-                 when several neighbours with the same priority want one lot, a public lottery decides.",
-                round.name,
-                round.closes_at.format("%B %-d, %Y")
+            let closes = round.closes_at.date_naive();
+            fill(
+                text_in(lang, Msg::NextSubmitted),
+                &[
+                    &round.name,
+                    &long_date(lang, closes.year(), closes.month(), closes.day()),
+                ],
             )
         } else if lots.iter().any(|l| l.state.is_open()) {
             lots.iter()
                 .filter(|l| l.state.is_open())
                 .map(|l| {
-                    format!(
-                        "Lot {}: {}",
-                        sidelot_domain::pin::dashed(&l.pin),
-                        l.state_plain
+                    fill(
+                        text_in(lang, Msg::NextLot),
+                        &[&sidelot_domain::pin::dashed(&l.pin), &l.state_plain],
                     )
                 })
                 .collect::<Vec<_>>()
                 .join(" ")
         } else {
-            "Nothing more will happen on this application. If you have a question, write to \
-             planning staff and quote your tracking code."
-                .to_owned()
+            text_in(lang, Msg::NextNothing).to_owned()
         },
         round: round.summary(),
         state: app.state,
@@ -314,17 +342,17 @@ pub async fn status(
             .map(|h| {
                 let to = h.to_state.as_deref().and_then(LotState::parse);
                 let text = match (h.kind.as_str(), to) {
-                    ("submitted", _) => "Application received.".to_owned(),
-                    ("email_confirmed", _) => "Email address confirmed.".to_owned(),
+                    ("submitted", _) => text_in(lang, Msg::HistoryReceived).to_owned(),
+                    ("email_confirmed", _) => text_in(lang, Msg::HistoryConfirmed).to_owned(),
                     ("lottery_entered" | "lottery_drawn", _) => h.note.clone().unwrap_or_default(),
                     (_, Some(LotState::Denied)) => format!(
                         "{} {}",
-                        LotState::Denied.label(),
+                        LotState::Denied.label_in(lang),
                         h.reason.map(|r| format!("— {r}")).unwrap_or_default()
                     )
                     .trim()
                     .to_owned(),
-                    (_, Some(state)) => state.label().to_owned(),
+                    (_, Some(state)) => state.label_in(lang).to_owned(),
                     (kind, None) => kind.replace('_', " "),
                 };
                 ApplicationEvent {

@@ -7,6 +7,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use sidelot_domain::api::{LinksAnswer, LinksRequest};
 use sidelot_domain::application::{FieldError, MAX_TEXT, email_ok};
+use sidelot_domain::lang::Lang;
 
 use super::auth::ClientAddress;
 use super::extract::Body;
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
 pub async fn find(
     State(state): State<AppState>,
     ClientAddress(client): ClientAddress,
+    headers: axum::http::HeaderMap,
     Body(req): Body<LinksRequest>,
 ) -> Result<(StatusCode, Json<LinksAnswer>), ApiError> {
     let email = req.email.trim();
@@ -49,7 +51,14 @@ pub async fn find(
             "This is not an email address: it looks like name@example.org",
         )]));
     }
-    match links::find(&state.pool, email, &client, &state.public_url).await? {
+    // The links are written in the page's language, which the browser app sends.
+    let lang = Lang::from_accept_language(
+        headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default(),
+    );
+    match links::find(&state.pool, email, &client, &state.public_url, lang).await? {
         Found::Answered => {
             state.outbox.notify_one();
             Ok((

@@ -9,7 +9,9 @@ pub use redraw::redraw;
 
 use chrono::{DateTime, Utc};
 use sidelot_domain::drand::{self, Beacon, QUICKNET};
+use sidelot_domain::lang::Lang;
 use sidelot_domain::lottery::{self, LotEntrants, Lottery};
+use sidelot_domain::messages::{Msg, fill, text_in};
 use sidelot_domain::workflow::Action;
 use sqlx::{PgPool, Postgres, Transaction};
 
@@ -379,8 +381,9 @@ pub async fn draw(
         .ok_or_else(|| LotteryError::NotFound("the lottery vanished".into()))
 }
 
-/// Tells each entrant below rank 1 their place in line: one message each,
-/// one statement for all.
+/// Tells each entrant below rank 1 their place in line, in their
+/// application's language: one message each, one statement to read them
+/// all, one to queue them.
 async fn queue_rank_messages(
     tx: &mut Transaction<'static, Postgres>,
     applications: &[i64],
@@ -389,26 +392,43 @@ async fn queue_rank_messages(
     ofs: &[i32],
     slug: &str,
 ) -> Result<(), sqlx::Error> {
+    let apps = sqlx::query!(
+        r#"
+        select a.tracking_code, a.applicant_name, a.email, a.language, p.address as "address?"
+          from unnest($1::bigint[], $2::text[]) with ordinality as u(app, lot, i)
+          join applications a on a.id = u.app
+          left join parcels p on p.pin = u.lot
+         order by u.i
+        "#,
+        applications,
+        lots
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let (mut to, mut subjects, mut bodies) = (Vec::new(), Vec::new(), Vec::new());
+    for (((app, lot), rank), of) in apps.into_iter().zip(lots).zip(ranks).zip(ofs) {
+        let lang = Lang::parse(&app.language).unwrap_or_default();
+        let lot = crate::mail::lot_in_words(lang, lot, app.address.as_deref());
+        let body = fill(
+            text_in(lang, Msg::MailRankBody),
+            &[&lot, &rank.to_string(), &of.to_string(), slug],
+        );
+        bodies.push(crate::mail::letter(lang, &app.applicant_name, &body));
+        subjects.push(fill(
+            text_in(lang, Msg::MailRankSubject),
+            &[&app.tracking_code, &rank.to_string()],
+        ));
+        to.push(app.email);
+    }
     sqlx::query!(
         r#"
         insert into outbox (application_id, to_address, subject, body)
-        select a.id, a.email,
-               'Your application ' || a.tracking_code || ': lottery drawn, you are number ' || u.rank,
-               'Hello ' || a.applicant_name || E',\n\n'
-               || 'The public lottery for ' || coalesce('the lot at ' || p.address, 'lot ' || u.lot)
-               || ' was drawn. You are number ' || u.rank || ' of ' || u.n || E' in its order.\n'
-               || E'If the neighbours ahead of you drop out, the lot goes to you without a new draw, and we will write to you.\n\n'
-               || 'Anyone can check the draw at /lottery/' || $5 || E' on the portal.\n\n'
-               || E'sidelot, for the city''s planning staff\n'
-          from unnest($1::bigint[], $2::text[], $3::int[], $4::int[]) as u(application_id, lot, rank, n)
-          join applications a on a.id = u.application_id
-          left join parcels p on p.pin = u.lot
+        select * from unnest($1::bigint[], $2::text[], $3::text[], $4::text[])
         "#,
         applications,
-        lots,
-        ranks,
-        ofs,
-        slug
+        &to,
+        &subjects,
+        &bodies
     )
     .execute(&mut **tx)
     .await?;

@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use sidelot_domain::lang::Lang;
+use sidelot_domain::messages::{Msg, fill, text_in};
 use sidelot_domain::workflow::{Action, LotState};
 use sqlx::{Postgres, Transaction};
 
@@ -214,7 +216,7 @@ pub(super) async fn notify(
     let codes: Vec<String> = moves.iter().filter_map(|(_, c)| c.clone()).collect();
     let apps = sqlx::query!(
         r#"
-        select a.tracking_code, a.applicant_name, a.email, p.address as "address?"
+        select a.tracking_code, a.applicant_name, a.email, a.language, p.address as "address?"
           from unnest($1::bigint[], $2::text[]) with ordinality as u(app, lot, i)
           join applications a on a.id = u.app
           left join parcels p on p.pin = u.lot
@@ -238,31 +240,28 @@ pub(super) async fn notify(
     let mut subjects = Vec::new();
     let mut bodies = Vec::new();
     for ((moved, code), app) in moves.iter().zip(apps) {
+        let lang = Lang::parse(&app.language).unwrap_or_default();
         let reason = match moved.to {
             LotState::Denied => code
                 .as_ref()
                 .and_then(|c| plain.get(c))
-                .map(|r| format!("\nThe reason: {r}\n")),
+                .map(|r| fill(text_in(lang, Msg::MailReason), &[r])),
             _ => None,
         };
-        let lot = app.address.map_or_else(
-            || format!("lot {}", moved.lot),
-            |a| format!("the lot at {a}"),
+        let lot = crate::mail::lot_in_words(lang, &moved.lot, app.address.as_deref());
+        let body = fill(
+            text_in(lang, Msg::MailUpdateBody),
+            &[
+                &app.tracking_code,
+                &lot,
+                moved.to.plain_in(lang),
+                &reason.unwrap_or_default(),
+            ],
         );
-        bodies.push(format!(
-            "Hello {name},\n\n\
-             An update on your application {code} for {lot}:\n\n{plain}\n{reason}\n\
-             Follow your application at the private link in our first email to you.\n\n\
-             sidelot, for the city's planning staff\n",
-            name = app.applicant_name,
-            code = app.tracking_code,
-            plain = moved.to.plain(),
-            reason = reason.unwrap_or_default(),
-        ));
-        subjects.push(format!(
-            "Your application {}: {}",
-            app.tracking_code,
-            moved.to.label()
+        bodies.push(crate::mail::letter(lang, &app.applicant_name, &body));
+        subjects.push(fill(
+            text_in(lang, Msg::MailUpdateSubject),
+            &[&app.tracking_code, moved.to.label_in(lang)],
         ));
         to.push(app.email);
     }

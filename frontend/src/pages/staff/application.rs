@@ -35,6 +35,10 @@ pub fn ApplicationPage(id: i64) -> impl IntoView {
                     <dl class="facts">
                         <dt>"Applicant"</dt><dd>{a.applicant_name.clone()}</dd>
                         <dt>"Email"</dt><dd>{a.email.clone()}{if a.email_confirmed { " (confirmed)" } else { " (not confirmed)" }}</dd>
+                        <dt>"Language"</dt><dd data-testid="applicant-language">{match a.language {
+                            sidelot_domain::lang::Lang::En => "English",
+                            sidelot_domain::lang::Lang::Es => "Spanish: every email to them is in Spanish",
+                        }}</dd>
                         <dt>"Phone"</dt><dd>{a.phone.clone().unwrap_or_else(|| "—".into())}</dd>
                         <dt>"Mailing address"</dt><dd>{a.mailing_address.clone()}</dd>
                         <dt>"Their property"</dt><dd>{match &a.owned_address {

@@ -36,7 +36,7 @@ pub async fn application(
         r#"
         select a.id, a.tracking_code, r.slug, a.applicant_name, a.email, a.email_confirmed_at, a.phone,
                a.mailing_address, a.owned_pin, p.address as owned_address, a.planned_use,
-               a.planned_use_details, a.submitted_at, d.content_type
+               a.planned_use_details, a.submitted_at, d.content_type, a.language
           from applications a
           join rounds r on r.id = a.round_id
           join parcels p on p.pin = a.owned_pin
@@ -131,6 +131,7 @@ pub async fn application(
         applicant_name: a.applicant_name,
         email: a.email,
         email_confirmed: a.email_confirmed_at.is_some(),
+        language: sidelot_domain::lang::Lang::parse(&a.language).unwrap_or_default(),
         phone: a.phone,
         mailing_address: a.mailing_address,
         owned: a.owned_pin,

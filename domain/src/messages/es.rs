@@ -1,0 +1,328 @@
+//! El catálogo en español: cada texto que muestran las páginas públicas, en
+//! el español de los Estados Unidos, para una lectura sencilla: se habla de
+//! usted. Las claves son las del catálogo en inglés (`en.rs`), con los mismos
+//! marcadores `{0}`.
+
+use super::Msg;
+
+pub(super) fn text(msg: Msg) -> &'static str {
+    match msg {
+        Msg::FiguresTitle => "Cifras",
+        Msg::FiguresIntro => {
+            "Cada ronda: los lotes ofrecidos y vendidos, las solicitudes recibidas y en qué punto están los lotes pedidos. Solo cuentas; no se nombra a nadie."
+        }
+        Msg::FiguresLink => "Cifras",
+        Msg::AwardedDownload => {
+            "Los lotes adjudicados y vendidos en {0}, en GeoJSON para un programa de mapas (SIG)"
+        }
+        Msg::FindLink => "Encontrar mi solicitud",
+        Msg::OfferedIn => "Se ofrece en",
+        Msg::Price => "Precio",
+        Msg::PriceNotSet => "Lo fija la ciudad al cierre de la venta",
+        Msg::ApplyBy => "Solicite antes del",
+        Msg::HowItWorksRules => "Las reglas de la ronda y cómo funciona una venta",
+        Msg::HowItWorksLink => "Cómo funciona",
+        Msg::HowIntro => {
+            "La ciudad vende los lotes baldíos que son suyos a los vecinos que viven al lado, por rondas. Así funciona una venta, y estas son las reglas de cada ronda."
+        }
+        Msg::HowStep1 => {
+            "En el mapa, abra un lote en venta (verde) y pregunte «¿Califico?» con la dirección o el PIN de su propiedad: recibe la respuesta al momento, y el porqué."
+        }
+        Msg::HowStep2 => {
+            "Presente su solicitud antes de que cierre la ronda: su nombre, sus datos de contacto y una copia de su escritura (PDF, JPEG o PNG). Recibe un código de seguimiento."
+        }
+        Msg::HowStep3 => {
+            "Confirme su correo electrónico con el primer enlace del mensaje que le enviamos, y guarde el segundo: es su página privada, donde sigue su solicitud."
+        }
+        Msg::HowStep4 => {
+            "El personal de planificación comprueba que usted es dueño de la propiedad y que está junto al lote como usted indicó."
+        }
+        Msg::HowStep5 => {
+            "Cuando varios vecinos con la misma prioridad quieren el mismo lote, decide un sorteo público. El sorteo se compromete antes de hacerse, y cualquiera puede comprobarlo."
+        }
+        Msg::HowStep6 => {
+            "El lote reservado para usted pasa luego por la declaración, la aprobación del Concejo Municipal y el cierre, donde paga su precio y pasa a ser suyo."
+        }
+        Msg::HowRounds => "Las rondas",
+        Msg::HowDates => "Las solicitudes se abren el {0} y se cierran el {1}.",
+        Msg::HowLots => "Se ofrecen {0} lotes. Una solicitud puede pedir hasta {1} lotes.",
+        Msg::HowWhoMay => {
+            "Quién puede presentar una solicitud, de la primera prioridad a la última:"
+        }
+        Msg::HowPriority => {
+            "Para un mismo lote, un vecino con más prioridad va antes que uno con menos; entre vecinos con la misma prioridad, decide el sorteo público."
+        }
+        Msg::HowLotteryLink => "Los sorteos de {0}",
+        Msg::HowFiguresLink => "Las cifras del programa",
+        Msg::FindTitle => "Encontrar mi solicitud",
+        Msg::FindIntro => {
+            "¿Perdió el mensaje con sus enlaces? Escriba el correo electrónico con el que presentó su solicitud: le enviaremos a ese correo enlaces nuevos para cada solicitud hecha con él. Los enlaces nunca se muestran aquí."
+        }
+        Msg::FindEmail => "Su correo electrónico",
+        Msg::FindSend => "Envíenme mis enlaces",
+        Msg::FindSending => "Enviando…",
+        Msg::FindLost => "¿Perdió su enlace? Encuentre su solicitud",
+        Msg::SiteLinks => "Sitio",
+        Msg::LotsOffered => "Lotes ofrecidos",
+        Msg::LotsSold => "Lotes vendidos",
+        Msg::ApplicationsCount => "Solicitudes",
+        Msg::RequestedLotsByState => "Lotes pedidos, según en qué punto están",
+        Msg::NoRoundsYet => "Todavía no se ha abierto ninguna ronda.",
+        Msg::LotteryTitle => "Sorteo",
+        Msg::LotteryOf => "El sorteo de {0}",
+        Msg::LotteryNotRanked => {
+            "Los participantes de cada lote, por sus números públicos en orden alfabético: esto no es una clasificación. El sorteo decidirá su orden."
+        }
+        Msg::LotteryLotOf => "Lote {0} en el sorteo de {1}",
+        Msg::LotteryWholeRound => "El sorteo completo de {0}, todos los lotes",
+        Msg::LotteryLotAbsent => "El lote {0} no estaba en este sorteo.",
+        Msg::LotteryDrawnIntro => {
+            "Este sorteo ordenó a los vecinos con la misma prioridad que querían el mismo lote. Se comprometió antes de hacerse, y cualquiera puede volver a calcularlo con lo que se muestra aquí."
+        }
+        Msg::LotteryCommittedIntro => {
+            "Los participantes están fijados y comprometidos. El sorteo usará la fuente de azar indicada abajo, cuando su valor exista."
+        }
+        Msg::LotteryRedraw => "Este es el sorteo número {0}. Por qué se sorteó de nuevo: {1}",
+        Msg::LotteryAlgorithm => "Algoritmo",
+        Msg::LotteryCommitted => "Comprometido",
+        Msg::LotterySource => "Fuente de azar (indicada de antemano)",
+        Msg::LotteryEntrantsHash => "SHA-256 de la lista de participantes",
+        Msg::LotteryRandomness => "Azar",
+        Msg::LotteryBeacon => "Baliza drand",
+        Msg::LotteryBeaconOf => "ronda {0}, firma {1}",
+        Msg::LotterySeed => "Semilla",
+        Msg::LotteryNotYet => "todavía no sorteado",
+        Msg::LotteryDrawnAt => "Sorteado",
+        Msg::LotteryStatement => "Declaración",
+        Msg::LotteryResults => "Participantes ordenados por lote (primero el número 1)",
+        Msg::LotteryEntrants => "Participantes por lote",
+        Msg::LotteryLot => "Lote {0}",
+        Msg::LotteryVerify => "Comprobar",
+        Msg::LotteryDownload => "Descargar el archivo del sorteo (JSON)",
+        Msg::LotteryMatches => {
+            "Coincide: el hash de los participantes, la declaración, la semilla y el orden de cada lote se volvieron a calcular en su navegador y concuerdan con lo publicado."
+        }
+        Msg::LotteryDiffers => "No coincide. Lo que difiere:",
+        Msg::LotteryDifference => "{0}: publicado {1}, calculado {2}",
+        Msg::LotteryHowToCheck => {
+            "Compruébelo usted mismo: el archivo de arriba, el procedimiento en docs/lottery.md y el comando sidelot lottery verify ARCHIVO.json, o cualquier implementación del procedimiento. Comprobar también verifica la firma de la baliza drand con la clave pública de la cadena quicknet."
+        }
+        Msg::LotteryStanding => "Sorteo: usted participó como {0}; es el número {1} de {2}.",
+        Msg::LotteryEntered => {
+            "Sorteo: usted participó como {0}; el sorteo todavía no se ha hecho."
+        }
+        Msg::ByWard => "Por distrito",
+        Msg::Ward => "Distrito",
+        Msg::RequestedLots => "Lotes pedidos",
+        Msg::Where => "En qué punto está",
+        Msg::Reason => "Motivo: {0}",
+        Msg::LotPrefix => "Lote {0}: ",
+        Msg::Title => "sidelot",
+        Msg::Tagline => "Lotes baldíos para los vecinos que viven al lado",
+        Msg::MapLabel => "Mapa de parcelas",
+        Msg::Legend => "Estado de la parcela",
+        Msg::StatusAvailable => "En venta",
+        Msg::StatusPending => "Solicitud en trámite",
+        Msg::StatusSold => "Vendido",
+        Msg::StatusNotForSale => "No está en venta",
+        Msg::ZoomIn => {
+            "Acérquese para ver cada parcela; los lotes en venta se ven a cualquier distancia"
+        }
+        Msg::ForSaleOnly => "Solo lotes en venta",
+        Msg::Loading => "Cargando parcelas…",
+        Msg::LoadFailed => "No se pudieron cargar las parcelas",
+        Msg::Retry => "Reintentar",
+        Msg::Truncated => "Hay demasiadas parcelas aquí: acérquese para verlas todas",
+        Msg::ParcelsShown => "parcelas a la vista",
+        Msg::Pin => "PIN",
+        Msg::Address => "Dirección",
+        Msg::Area => "Superficie",
+        Msg::Status => "Estado",
+        Msg::NoAddress => "Sin dirección registrada",
+        Msg::Close => "Cerrar",
+        Msg::Qualify => "¿Califico?",
+        Msg::SearchLabel => "Buscar una dirección o un PIN",
+        Msg::SearchHint => "Por ejemplo 5312 W Van Buren o 16-16-214",
+        Msg::SearchButton => "Buscar",
+        Msg::Searching => "Buscando…",
+        Msg::SearchNone => "Ninguna parcela coincide con «{0}»",
+        Msg::SearchFailed => "La búsqueda falló: {0}",
+        Msg::SearchCount => "{0} encontradas: use las flechas y Enter para elegir",
+        Msg::SearchTooShort => "Escriba al menos 2 caracteres",
+        Msg::ListShow => "Listar las parcelas a la vista",
+        Msg::ListHide => "Ocultar la lista",
+        Msg::ListTitle => "Parcelas a la vista",
+        Msg::ListTitleForSale => "Lotes en venta a la vista",
+        Msg::ListEmpty => "No hay parcelas a la vista.",
+        Msg::ListZoomIn => "Acérquese en el mapa para listar sus parcelas.",
+        Msg::ListPartial => "Se muestran {0} de {1}: acérquese o mueva el mapa para ver las demás.",
+        Msg::ListOpenParcel => "Abrir la parcela {0}",
+        Msg::ParcelFailed => "No se pudo abrir la parcela {0}: {1}",
+        Msg::OwnedLabel => "La dirección o el PIN de la propiedad de la que es dueño",
+        Msg::Checking => "Comprobando…",
+        Msg::CheckFailed => "No se pudo comprobar: {0}",
+        Msg::Eligible => "Usted califica para este lote.",
+        Msg::NotEligible => "Usted no califica para este lote.",
+        Msg::AlreadyApplied => {
+            "Esta propiedad ya presentó una solicitud en esta ronda: hay una solicitud por propiedad y por ronda. Para verla o seguirla, abra el enlace de seguimiento del mensaje que recibió."
+        }
+        Msg::OthersNone => "Ningún otro vecino ha pedido este lote todavía.",
+        Msg::OthersOne => {
+            "Otro vecino ha pedido este lote; con la misma prioridad, decide un sorteo público."
+        }
+        Msg::OthersMany => {
+            "{0} vecinos más han pedido este lote; con la misma prioridad, decide un sorteo público."
+        }
+        Msg::NotOffered => "Esta parcela no está en venta.",
+        Msg::ApplyLater => {
+            "Presente su solicitud en línea: toma unos minutos, con su escritura a mano."
+        }
+        Msg::ApplyTitle => "Solicitar el lote {0}",
+        Msg::ApplyIntro => {
+            "Cuatro pasos cortos. Cada campo se revisa a medida que avanza; no se envía nada hasta el último paso."
+        }
+        Msg::StepOf => "Paso {0} de {1}: {2}",
+        Msg::StepLots => "Su propiedad y los lotes",
+        Msg::StepYou => "Sus datos",
+        Msg::StepPlans => "Sus planes",
+        Msg::StepProof => "Prueba y compromisos",
+        Msg::Next => "Siguiente",
+        Msg::Back => "Atrás",
+        Msg::Submit => "Enviar mi solicitud",
+        Msg::Sending => "Enviando…",
+        Msg::OwnedProperty => "La propiedad de la que es dueño",
+        Msg::LotsAsked => "El lote que solicita",
+        Msg::AnotherLot => "Otros lotes para los que califica (opcional)",
+        Msg::AnotherLotHint => {
+            "Esta ronda permite hasta {0} lotes por solicitud. Marque también los otros que quiera."
+        }
+        Msg::OtherLotsLoading => {
+            "Buscando los otros lotes de esta ronda para los que califica su propiedad..."
+        }
+        Msg::OtherLotsNone => "Ningún otro lote de esta ronda califica para su propiedad.",
+        Msg::ApplicantName => "Su nombre, como aparece en la escritura",
+        Msg::Email => "Correo electrónico",
+        Msg::EmailHint => "Aquí le enviamos su enlace privado de seguimiento.",
+        Msg::Phone => "Teléfono (opcional)",
+        Msg::MailingAddress => "Dirección postal",
+        Msg::PlannedUse => "¿Qué hará con el lote?",
+        Msg::UseGarden => "Jardín",
+        Msg::UseSideYard => "Patio lateral",
+        Msg::UseParking => "Estacionamiento",
+        Msg::UsePlayArea => "Área de juegos",
+        Msg::UseOther => "Otro",
+        Msg::UseDetails => "Cuéntenos más (obligatorio si elige otro)",
+        Msg::Deed => "Su escritura (PDF, JPEG o PNG, de 10 MB como máximo)",
+        Msg::AttestOwnership => "Soy dueño de la propiedad indicada arriba.",
+        Msg::AttestTaxes => "Los impuestos sobre la propiedad están pagados.",
+        Msg::ErrorSummary => "Corrija estos campos, por favor:",
+        Msg::SendFailed => "No se pudo enviar su solicitud: {0}",
+        Msg::ApplyLink => "Solicitar este lote",
+        Msg::BackToMap => "Volver al mapa",
+        Msg::StatusTitle => "Solicitud {0}",
+        Msg::StatusLoading => "Cargando su solicitud…",
+        Msg::StatusMissing => {
+            "Ninguna solicitud tiene este enlace de seguimiento. Compruebe que copió el enlace completo, y use el mensaje más reciente si le enviamos enlaces nuevos."
+        }
+        Msg::Received => "Recibida el {0} en {1}.",
+        Msg::EmailConfirmed => "Su correo electrónico está confirmado.",
+        Msg::EmailNotConfirmed => {
+            "Confirme su correo electrónico, por favor: siga el primer enlace del mensaje que le enviamos."
+        }
+        Msg::Confirming => "Confirmando su correo electrónico…",
+        Msg::ConfirmedNow => "Gracias: su correo electrónico está confirmado.",
+        Msg::ConfirmedBefore => "Su correo electrónico ya estaba confirmado.",
+        Msg::ConfirmedNext => "Siga su solicitud con el enlace privado del mismo mensaje.",
+        Msg::ConfirmMissing => {
+            "No conocemos este enlace de confirmación. Compruebe que copió el enlace completo del mensaje, y use el mensaje más reciente si le enviamos enlaces nuevos."
+        }
+        Msg::ConfirmFailed => {
+            "No se pudo confirmar su correo electrónico en este momento. Vuelva a probar el enlace en un rato, por favor."
+        }
+        Msg::YourLots => "Sus lotes",
+        Msg::History => "Lo que ha pasado",
+        Msg::NextStep => "Lo que sigue",
+        Msg::Relation => "Relación",
+        Msg::KeepLink => {
+            "Guarde la dirección de esta página: es su enlace privado a esta solicitud."
+        }
+        Msg::MissingContext => {
+            "Primero abra el lote en el mapa y use «¿Califico?»: esta página necesita el lote y su propiedad."
+        }
+        Msg::LangSwitchLabel => "View this page in English",
+        Msg::SqFt => "{0} pies²",
+        Msg::StateSubmitted => "Recibida",
+        Msg::StateScreening => "Revisión inicial",
+        Msg::StateOwnershipReview => "Revisión de la propiedad",
+        Msg::StateLocationReview => "Revisión de la ubicación",
+        Msg::StateLotteryPending => "Pendiente de sorteo",
+        Msg::StateDisclosurePending => "Pendiente de la declaración",
+        Msg::StateCouncilApproval => "Aprobación del Concejo",
+        Msg::StateClosing => "Cierre de la venta",
+        Msg::StateSold => "Vendido",
+        Msg::StateDenied => "Denegada",
+        Msg::StateWithdrawn => "Retirada",
+        Msg::PlainSubmitted => "Recibimos su solicitud.",
+        Msg::PlainScreening => "El personal está comprobando que su solicitud está completa.",
+        Msg::PlainOwnershipReview => "El personal está revisando su prueba de propiedad.",
+        Msg::PlainLocationReview => {
+            "El personal está comprobando dónde está su propiedad con respecto al lote."
+        }
+        Msg::PlainLotteryPending => {
+            "Otros vecinos con la misma prioridad quieren este lote: decidirá un sorteo público."
+        }
+        Msg::PlainDisclosurePending => {
+            "El lote está reservado para usted. Devuelva, por favor, el formulario de declaración que recibirá."
+        }
+        Msg::PlainCouncilApproval => "La venta espera la aprobación del Concejo Municipal.",
+        Msg::PlainClosing => "El Concejo aprobó la venta. Se está fijando la fecha del cierre.",
+        Msg::PlainSold => "El lote es suyo: la venta está cerrada.",
+        Msg::PlainDenied => "Su solicitud de este lote fue denegada.",
+        Msg::PlainWithdrawn => "Su solicitud de este lote fue retirada.",
+        Msg::MailHello => "Hola, {0}:",
+        Msg::MailSignature => "sidelot, para el personal de planificación de la ciudad",
+        Msg::MailReceivedSubject => "Recibimos su solicitud {0}",
+        Msg::MailReceivedBody => {
+            "Recibimos su solicitud {0} en {1} para:\n{2}\n\nConfirme, por favor, que este correo electrónico es suyo:\n{confirm_link}\n\nSiga su solicitud con su enlace privado:\n{status_link}\n\nNo comparta estos enlaces: cualquiera que tenga el segundo puede ver su solicitud.\nSi usted no presentó ninguna solicitud, ignore este mensaje: nada se confirma sin usted."
+        }
+        Msg::MailLotLine => "  - lote {0}",
+        Msg::MailLotAt => "el lote de {0}",
+        Msg::MailLotPin => "el lote {0}",
+        Msg::MailUpdateSubject => "Su solicitud {0}: {1}",
+        Msg::MailUpdateBody => {
+            "Novedades de su solicitud {0} para {1}:\n\n{2}\n{3}\nSiga su solicitud con el enlace privado de nuestro primer mensaje."
+        }
+        Msg::MailReason => "\nEl motivo: {0}\n",
+        Msg::MailRankSubject => "Su solicitud {0}: sorteo hecho, usted es el número {1}",
+        Msg::MailRankBody => {
+            "Se hizo el sorteo público de {0}. Usted es el número {1} de {2} en su orden.\nSi los vecinos que van antes que usted se retiran, el lote pasa a usted sin un nuevo sorteo, y le escribiremos.\n\nCualquiera puede comprobar el sorteo en /lottery/{3} del portal."
+        }
+        Msg::InLine => {
+            "Se hizo el sorteo público: usted es el número {0} de {1} en la fila. El lote se ofrece primero al número 1. Si {2}, se le ofrece a usted sin un nuevo sorteo, y le escribiremos."
+        }
+        Msg::AheadOne => "el vecino que va antes que usted se retira",
+        Msg::AheadMany => "los {0} vecinos que van antes que usted se retiran",
+        Msg::NextSubmitted => {
+            "El personal de planificación revisará su propiedad y la ubicación. {0} cierra el {1}; cuando varios vecinos con la misma prioridad quieren un mismo lote, decide un sorteo público."
+        }
+        Msg::NextLot => "Lote {0}: {1}",
+        Msg::NextNothing => {
+            "No pasará nada más con esta solicitud. Si tiene alguna pregunta, escriba al personal de planificación e indique su código de seguimiento."
+        }
+        Msg::HistoryReceived => "Solicitud recibida.",
+        Msg::HistoryConfirmed => "Correo electrónico confirmado.",
+        Msg::DateLong => "{1} de {0} de {2}",
+        Msg::MonthNames => {
+            "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
+        }
+        Msg::MailLinksSubject => "Los enlaces a sus solicitudes",
+        Msg::MailLinksBody => {
+            "Usted pidió los enlaces a las solicitudes enviadas con este correo electrónico. Aquí están:\n\n{0}\nLos enlaces de nuestros mensajes anteriores también funcionan. No comparta estos enlaces: cualquiera que tenga uno puede ver esa solicitud.\nSi usted no los pidió, puede ignorar este mensaje: no ha cambiado nada."
+        }
+        Msg::MailLinksPart => {
+            "Solicitud {0} en {1}, para el lote {2}:\nSígala con su enlace privado:\n{3}\n{4}"
+        }
+        Msg::MailLinksConfirm => "Confirme su correo electrónico para ella:\n{0}\n",
+        Msg::MailLotsJoin => ", lote ",
+    }
+}
