@@ -82,7 +82,7 @@ test-only: ## run the tests (needs DATABASE_URL of a PostGIS cluster; make test 
 
 FUZZ_CASES ?= 50000
 FUZZ_SECONDS ?= 300
-FUZZ_SECONDS_TEST ?= 5
+FUZZ_SECONDS_TEST ?= 3
 fuzz: ## the file readers fuzzed longer than make test does: FUZZ_CASES damaged files per reader, then FUZZ_SECONDS of cargo-fuzz per reader (no database)
 	@scripts/setup.sh test
 	PROPTEST_CASES=$(FUZZ_CASES) $(LINT_BUILD) $(CARGO) nextest run --locked --workspace -E 'test(/import::fuzz::/)'
