@@ -478,7 +478,7 @@ async fn insert(
         .iter()
         .map(|(l, ..)| fill(text_in(language, Msg::MailLotLine), &[&l.dashed()]))
         .collect();
-    let body = crate::mail::letter(
+    let body = crate::letters::letter(
         language,
         &form.applicant_name,
         &fill(

@@ -11,6 +11,7 @@ pub mod eligibility;
 pub mod glyphs;
 pub mod http;
 pub mod import;
+pub mod letters;
 pub mod links;
 pub mod lottery;
 pub mod mail;

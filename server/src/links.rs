@@ -245,7 +245,7 @@ pub async fn find(
             ],
         ));
     }
-    let body = crate::mail::letter(
+    let body = crate::letters::letter(
         lang,
         &name,
         &words::fill(text_in(lang, Msg::MailLinksBody), &[&parts.join("\n")]),

@@ -16,8 +16,6 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use sidelot_domain::lang::Lang;
-use sidelot_domain::messages::{Msg, fill, text_in};
 use sqlx::PgPool;
 use tokio::sync::Notify;
 
@@ -337,23 +335,6 @@ pub async fn deliver_due(
         }
         tx.commit().await?;
     }
-}
-
-/// A lot as a letter names it: by its address, or by its PIN.
-pub fn lot_in_words(lang: Lang, pin: &str, address: Option<&str>) -> String {
-    match address {
-        Some(a) => fill(text_in(lang, Msg::MailLotAt), &[a]),
-        None => fill(text_in(lang, Msg::MailLotPin), &[pin]),
-    }
-}
-
-/// A letter to an applicant in `lang`: the greeting, `body`, the signature.
-pub fn letter(lang: Lang, name: &str, body: &str) -> String {
-    format!(
-        "{}\n\n{body}\n\n{}\n",
-        fill(text_in(lang, Msg::MailHello), &[name]),
-        text_in(lang, Msg::MailSignature)
-    )
 }
 
 /// The HTML part of a message written as plain text: its paragraphs, its

@@ -9,7 +9,6 @@ pub use redraw::redraw;
 
 use chrono::{DateTime, Utc};
 use sidelot_domain::drand::{self, Beacon, QUICKNET};
-use sidelot_domain::lang::Lang;
 use sidelot_domain::lottery::{self, LotEntrants, Lottery};
 use sidelot_domain::messages::{Msg, fill, text_in};
 use sidelot_domain::workflow::Action;
@@ -392,46 +391,23 @@ async fn queue_rank_messages(
     ofs: &[i32],
     slug: &str,
 ) -> Result<(), sqlx::Error> {
-    let apps = sqlx::query!(
-        r#"
-        select a.tracking_code, a.applicant_name, a.email, a.language, p.address as "address?"
-          from unnest($1::bigint[], $2::text[]) with ordinality as u(app, lot, i)
-          join applications a on a.id = u.app
-          left join parcels p on p.pin = u.lot
-         order by u.i
-        "#,
-        applications,
-        lots
-    )
-    .fetch_all(&mut **tx)
-    .await?;
-    let (mut to, mut subjects, mut bodies) = (Vec::new(), Vec::new(), Vec::new());
-    for (((app, lot), rank), of) in apps.into_iter().zip(lots).zip(ranks).zip(ofs) {
-        let lang = Lang::parse(&app.language).unwrap_or_default();
-        let lot = crate::mail::lot_in_words(lang, lot, app.address.as_deref());
-        let body = fill(
-            text_in(lang, Msg::MailRankBody),
-            &[&lot, &rank.to_string(), &of.to_string(), slug],
-        );
-        bodies.push(crate::mail::letter(lang, &app.applicant_name, &body));
-        subjects.push(fill(
-            text_in(lang, Msg::MailRankSubject),
-            &[&app.tracking_code, &rank.to_string()],
-        ));
-        to.push(app.email);
-    }
-    sqlx::query!(
-        r#"
-        insert into outbox (application_id, to_address, subject, body)
-        select * from unnest($1::bigint[], $2::text[], $3::text[], $4::text[])
-        "#,
-        applications,
-        &to,
-        &subjects,
-        &bodies
-    )
-    .execute(&mut **tx)
-    .await?;
+    let recipients = crate::letters::recipients(tx, applications, lots).await?;
+    let letters: Vec<_> = recipients
+        .iter()
+        .zip(ranks.iter().zip(ofs))
+        .map(|(r, (rank, of))| {
+            let body = fill(
+                text_in(r.lang, Msg::MailRankBody),
+                &[&r.lot, &rank.to_string(), &of.to_string(), slug],
+            );
+            let subject = fill(
+                text_in(r.lang, Msg::MailRankSubject),
+                &[&r.tracking_code, &rank.to_string()],
+            );
+            (r, subject, body)
+        })
+        .collect();
+    crate::letters::queue(tx, &letters).await?;
     Ok(())
 }
 

@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use sidelot_domain::lang::Lang;
 use sidelot_domain::messages::{Msg, fill, text_in};
 use sidelot_domain::workflow::{Action, LotState};
 use sqlx::{Postgres, Transaction};
@@ -214,19 +213,7 @@ pub(super) async fn notify(
     let applications: Vec<i64> = moves.iter().map(|(m, _)| m.application_id).collect();
     let lots: Vec<String> = moves.iter().map(|(m, _)| m.lot.clone()).collect();
     let codes: Vec<String> = moves.iter().filter_map(|(_, c)| c.clone()).collect();
-    let apps = sqlx::query!(
-        r#"
-        select a.tracking_code, a.applicant_name, a.email, a.language, p.address as "address?"
-          from unnest($1::bigint[], $2::text[]) with ordinality as u(app, lot, i)
-          join applications a on a.id = u.app
-          left join parcels p on p.pin = u.lot
-         order by u.i
-        "#,
-        &applications,
-        &lots
-    )
-    .fetch_all(&mut **tx)
-    .await?;
+    let recipients = crate::letters::recipients(tx, &applications, &lots).await?;
     let plain: HashMap<String, String> = sqlx::query!(
         "select code, plain from denial_reasons where code = any($1)",
         &codes
@@ -236,46 +223,30 @@ pub(super) async fn notify(
     .into_iter()
     .map(|r| (r.code, r.plain))
     .collect();
-    let mut to = Vec::new();
-    let mut subjects = Vec::new();
-    let mut bodies = Vec::new();
-    for ((moved, code), app) in moves.iter().zip(apps) {
-        let lang = Lang::parse(&app.language).unwrap_or_default();
+    let mut letters = Vec::with_capacity(moves.len());
+    for ((moved, code), r) in moves.iter().zip(&recipients) {
         let reason = match moved.to {
             LotState::Denied => code
                 .as_ref()
                 .and_then(|c| plain.get(c))
-                .map(|r| fill(text_in(lang, Msg::MailReason), &[r])),
+                .map(|p| fill(text_in(r.lang, Msg::MailReason), &[p])),
             _ => None,
         };
-        let lot = crate::mail::lot_in_words(lang, &moved.lot, app.address.as_deref());
         let body = fill(
-            text_in(lang, Msg::MailUpdateBody),
+            text_in(r.lang, Msg::MailUpdateBody),
             &[
-                &app.tracking_code,
-                &lot,
-                moved.to.plain_in(lang),
+                &r.tracking_code,
+                &r.lot,
+                moved.to.plain_in(r.lang),
                 &reason.unwrap_or_default(),
             ],
         );
-        bodies.push(crate::mail::letter(lang, &app.applicant_name, &body));
-        subjects.push(fill(
-            text_in(lang, Msg::MailUpdateSubject),
-            &[&app.tracking_code, moved.to.label_in(lang)],
-        ));
-        to.push(app.email);
+        let subject = fill(
+            text_in(r.lang, Msg::MailUpdateSubject),
+            &[&r.tracking_code, moved.to.label_in(r.lang)],
+        );
+        letters.push((r, subject, body));
     }
-    sqlx::query!(
-        r#"
-        insert into outbox (application_id, to_address, subject, body)
-        select * from unnest($1::bigint[], $2::text[], $3::text[], $4::text[])
-        "#,
-        &applications,
-        &to,
-        &subjects,
-        &bodies
-    )
-    .execute(&mut **tx)
-    .await?;
+    crate::letters::queue(tx, &letters).await?;
     Ok(())
 }
