@@ -84,6 +84,19 @@ after(async () => {
   server?.kill("SIGTERM");
 });
 
+/** The first `.eml` the outbox worker wrote that `matches`, waited for up
+ * to 10 s; null when none came. */
+async function emailWhere(matches) {
+  for (let i = 0; i < 50; i++) {
+    const dir = path.join(dataDir, "mail");
+    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".eml")) : [];
+    const found = files.map((f) => readFileSync(path.join(dir, f), "utf8")).find(matches);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return null;
+}
+
 /** A page on `url`, collecting console errors, with the parcels loaded. */
 async function open(url, viewport = { width: 1280, height: 800 }) {
   const page = await browser.newPage({ viewport });
@@ -719,13 +732,7 @@ test("from the map to a sent application: qualify, fill the form step by step, u
   const statusUrl = page.url();
 
   // The confirmation email, written by the outbox worker, carries the same link.
-  let eml = null;
-  for (let i = 0; i < 50 && !eml; i++) {
-    const dir = path.join(dataDir, "mail");
-    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".eml")) : [];
-    const found = files.map((f) => readFileSync(path.join(dir, f), "utf8")).find((m) => m.includes(code));
-    if (found) eml = found; else await new Promise((r) => setTimeout(r, 200));
-  }
+  const eml = await emailWhere((m) => m.includes(code));
   assert.ok(eml, "the confirmation message was written");
   assert.match(eml, /To: ada@example\.org/);
   const unfolded = eml.replaceAll("=\r\n", "");
@@ -822,13 +829,7 @@ test("in a browser set to Spanish the map, the pre-check, the form, the status p
   await page.screenshot({ path: path.join(shots, "status-page-es.png"), fullPage: true });
 
   // The email, in Spanish, as the outbox worker wrote it.
-  let eml = null;
-  for (let i = 0; i < 50 && !eml; i++) {
-    const dir = path.join(dataDir, "mail");
-    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".eml")) : [];
-    const found = files.map((f) => readFileSync(path.join(dir, f), "utf8")).find((m) => m.includes(code));
-    if (found) eml = found; else await new Promise((r) => setTimeout(r, 200));
-  }
+  const eml = await emailWhere((m) => m.includes(code));
   assert.ok(eml, "the confirmation message was written");
   const plain = eml.replaceAll("=\r\n", "").replace(/=([0-9A-F]{2})/g, (_, h) => `%${h}`);
   const decoded = decodeURIComponent(plain.replace(/%(?![0-9A-F]{2})/g, "%25"));
@@ -980,14 +981,7 @@ test("a neighbour who lost the link finds it again by email, from a dead status 
     await page.close();
   }
   // The email with new links, written by the outbox worker; its link opens the application.
-  let eml = null;
-  for (let i = 0; i < 50 && !eml; i++) {
-    const dir = path.join(dataDir, "mail");
-    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".eml")) : [];
-    const found = files.map((f) => readFileSync(path.join(dir, f), "utf8"))
-      .find((m) => m.includes("The links to your applications") && m.includes(receipt.tracking_code));
-    if (found) eml = found; else await new Promise((r) => setTimeout(r, 200));
-  }
+  const eml = await emailWhere((m) => m.includes("The links to your applications") && m.includes(receipt.tracking_code));
   assert.ok(eml, "the links were emailed");
   const link = eml.replaceAll("=\r\n", "").match(/http:\/\/127\.0\.0\.1:\d+\/status\/[0-9a-f]{64}/)[0];
   assert.notEqual(link, receipt.status_url);
