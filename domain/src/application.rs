@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::lang::Lang;
+use crate::messages::{Msg, fill, text_in};
 use crate::pin::{Pin, PinFormat};
 
 /// What the applicant plans to do with the lot.
@@ -113,6 +115,7 @@ pub fn note(field: &str, label: &str, value: &str) -> Result<String, FieldError>
         &format!("{label} is empty: write what should be kept"),
         MAX_NOTE,
         Lines::Many,
+        Lang::En,
     );
     match errors.pop() {
         Some(e) => Err(e),
@@ -137,6 +140,7 @@ fn text_field(
     required: &str,
     max: usize,
     lines: Lines,
+    lang: Lang,
 ) -> String {
     let normalised;
     let value = match lines {
@@ -152,19 +156,21 @@ fn text_field(
     } else if value.chars().count() > max {
         errors.push(FieldError::new(
             field,
-            format!("{label} must be at most {max} characters long"),
+            fill(text_in(lang, Msg::ErrTooLong), &[label, &max.to_string()]),
         ));
     } else if value.chars().any(|c| c.is_control() && !allowed(c)) {
         errors.push(FieldError::new(
             field,
-            match lines {
-                Lines::One => {
-                    format!("{label} must be on one line, without tabs or other control characters")
-                }
-                Lines::Many => {
-                    format!("{label} may hold line breaks, but no tabs or other control characters")
-                }
-            },
+            fill(
+                text_in(
+                    lang,
+                    match lines {
+                        Lines::One => Msg::ErrOneLine,
+                        Lines::Many => Msg::ErrManyLines,
+                    },
+                ),
+                &[label],
+            ),
         ));
     }
     value.to_owned()
@@ -185,39 +191,48 @@ pub fn email_ok(email: &str) -> bool {
 }
 
 impl ApplicationForm {
-    /// Every problem with the form, each naming its field; `max_lots` is the
-    /// round's limit.
-    pub fn check(&self, max_lots: u32, format: PinFormat) -> Result<CheckedForm, Vec<FieldError>> {
+    /// Every problem with the form, each naming its field and said in
+    /// `lang`; `max_lots` is the round's limit.
+    pub fn check(
+        &self,
+        max_lots: u32,
+        format: PinFormat,
+        lang: Lang,
+    ) -> Result<CheckedForm, Vec<FieldError>> {
+        let t = |msg: Msg| text_in(lang, msg);
         let mut errors = Vec::new();
         let applicant_name = text_field(
             &mut errors,
-            ("applicant_name", "Your name"),
+            ("applicant_name", t(Msg::FieldYourName)),
             &self.applicant_name,
-            "Your name is required, as it is written on the deed",
+            t(Msg::ErrNameRequired),
             MAX_TEXT,
             Lines::One,
+            lang,
         );
         let email = text_field(
             &mut errors,
-            ("email", "Your email address"),
+            ("email", t(Msg::FieldYourEmail)),
             &self.email,
-            "Your email address is required: we send your status link there",
+            t(Msg::ErrEmailRequired),
             MAX_TEXT,
             Lines::One,
+            lang,
         );
         if !email.is_empty() && !email_ok(&email) {
             errors.push(FieldError::new(
                 "email",
-                format!("{email:?} is not an email address"),
+                fill(t(Msg::ErrNotEmail), &[&email]),
             ));
         }
         let phone = text_field(
             &mut errors,
-            ("phone", "The phone number"),
+            ("phone", t(Msg::FieldPhone)),
             &self.phone,
             "",
             40,
             Lines::One,
+            lang,
         );
         if !phone.is_empty()
             && (phone.chars().filter(char::is_ascii_digit).count() < 7
@@ -227,28 +242,26 @@ impl ApplicationForm {
         {
             errors.push(FieldError::new(
                 "phone",
-                format!("{phone:?} is not a phone number"),
+                fill(t(Msg::ErrNotPhone), &[&phone]),
             ));
         }
         let mailing_address = text_field(
             &mut errors,
-            ("mailing_address", "Your mailing address"),
+            ("mailing_address", t(Msg::FieldYourAddress)),
             &self.mailing_address,
-            "Your mailing address is required: the city writes to you there",
+            t(Msg::ErrAddressRequired),
             MAX_TEXT,
             Lines::Many,
+            lang,
         );
         let owned = match Pin::parse(self.owned.trim(), format) {
             Ok(pin) => Some(pin),
             Err(_) if self.owned.trim().is_empty() => {
-                errors.push(FieldError::new(
-                    "owned",
-                    "Name the property you own beside the lot",
-                ));
+                errors.push(FieldError::new("owned", t(Msg::ErrOwnedRequired)));
                 None
             }
             Err(e) => {
-                errors.push(FieldError::new("owned", e.to_string()));
+                errors.push(FieldError::new("owned", e.message_in(lang)));
                 None
             }
         };
@@ -258,63 +271,52 @@ impl ApplicationForm {
                 Ok(pin) if lots.contains(&pin) => {
                     errors.push(FieldError::new(
                         "lots",
-                        format!("lot {} is listed twice", pin.dashed()),
+                        fill(t(Msg::ErrLotTwice), &[&pin.dashed()]),
                     ));
                 }
                 Ok(pin) if owned.as_ref() == Some(&pin) => {
-                    errors.push(FieldError::new(
-                        "lots",
-                        "a lot cannot be the property you own",
-                    ));
+                    errors.push(FieldError::new("lots", t(Msg::ErrLotIsOwned)));
                 }
                 Ok(pin) => lots.push(pin),
-                Err(e) => errors.push(FieldError::new("lots", e.to_string())),
+                Err(e) => errors.push(FieldError::new("lots", e.message_in(lang))),
             }
         }
         if lots.is_empty() && !errors.iter().any(|e| e.field == "lots") {
-            errors.push(FieldError::new("lots", "choose at least one lot"));
+            errors.push(FieldError::new("lots", t(Msg::ErrNoLot)));
         }
         if lots.len() > max_lots as usize {
             errors.push(FieldError::new(
                 "lots",
-                format!(
-                    "this round allows at most {max_lots} lots per application, not {}",
-                    lots.len()
+                fill(
+                    t(Msg::ErrTooManyLots),
+                    &[&max_lots.to_string(), &lots.len().to_string()],
                 ),
             ));
         }
         let planned_use = PlannedUse::parse(self.planned_use.trim());
         if planned_use.is_none() {
-            errors.push(FieldError::new(
-                "planned_use",
-                "choose one: garden, side yard, parking, play area or other",
-            ));
+            errors.push(FieldError::new("planned_use", t(Msg::ErrChooseUse)));
         }
         let details = text_field(
             &mut errors,
-            ("planned_use_details", "What you plan"),
+            ("planned_use_details", t(Msg::FieldYourPlans)),
             &self.planned_use_details,
             "",
             MAX_DETAILS,
             Lines::Many,
+            lang,
         );
         if planned_use == Some(PlannedUse::Other) && details.is_empty() {
-            errors.push(FieldError::new(
-                "planned_use_details",
-                "say what you plan, since you chose other",
-            ));
+            errors.push(FieldError::new("planned_use_details", t(Msg::ErrSayOther)));
         }
         if !self.attests_ownership {
             errors.push(FieldError::new(
                 "attests_ownership",
-                "confirm that you own the property",
+                t(Msg::ErrAttestOwnership),
             ));
         }
         if !self.attests_taxes {
-            errors.push(FieldError::new(
-                "attests_taxes",
-                "confirm that your property taxes are paid",
-            ));
+            errors.push(FieldError::new("attests_taxes", t(Msg::ErrAttestTaxes)));
         }
         match (owned, planned_use, errors.is_empty()) {
             (Some(owned), Some(planned_use), true) => Ok(CheckedForm {
@@ -355,15 +357,17 @@ pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
 
 /// What a file really is, by its bytes: a PDF (header and end marker), a
 /// JPEG (start and end of image) or a PNG (signature and end chunk). Its
-/// name and declared type are not trusted.
-pub fn document_kind(bytes: &[u8]) -> Result<DocumentKind, String> {
+/// name and declared type are not trusted. The reason it is refused is
+/// said in `lang`.
+pub fn document_kind(bytes: &[u8], lang: Lang) -> Result<DocumentKind, String> {
+    let no = |msg: Msg| Err(text_in(lang, msg).to_owned());
     if bytes.is_empty() {
-        return Err("the file is empty".into());
+        return no(Msg::DeedEmpty);
     }
     if bytes.len() > MAX_DOCUMENT_BYTES {
-        return Err(format!(
-            "the file is {:.1} MB: at most 10 MB",
-            bytes.len() as f64 / 1_048_576.0
+        return Err(fill(
+            text_in(lang, Msg::DeedTooLarge),
+            &[&format!("{:.1}", bytes.len() as f64 / 1_048_576.0)],
         ));
     }
     let tail = &bytes[bytes.len().saturating_sub(1024)..];
@@ -372,24 +376,24 @@ pub fn document_kind(bytes: &[u8]) -> Result<DocumentKind, String> {
         return if contains(tail, b"%%EOF") {
             Ok(DocumentKind::Pdf)
         } else {
-            Err("the PDF is cut short (no end marker)".into())
+            no(Msg::DeedPdfCut)
         };
     }
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         return if contains(tail, &[0xFF, 0xD9]) {
             Ok(DocumentKind::Jpeg)
         } else {
-            Err("the JPEG is cut short".into())
+            no(Msg::DeedJpegCut)
         };
     }
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         return if contains(tail, b"IEND") {
             Ok(DocumentKind::Png)
         } else {
-            Err("the PNG is cut short".into())
+            no(Msg::DeedPngCut)
         };
     }
-    Err("The file is not a PDF, JPEG or PNG file".into())
+    no(Msg::DeedNotKnown)
 }
 
 #[cfg(test)]
@@ -413,7 +417,7 @@ mod tests {
 
     #[test]
     fn a_good_form_passes() {
-        let checked = good().check(2, PinFormat::Cook).unwrap();
+        let checked = good().check(2, PinFormat::Cook, Lang::En).unwrap();
         assert_eq!(checked.owned.as_str(), "16161180290000");
         assert_eq!(checked.planned_use, PlannedUse::Garden);
         assert_eq!(checked.planned_use_details, None);
@@ -433,7 +437,7 @@ mod tests {
             attests_ownership: false,
             attests_taxes: false,
         };
-        let errors = form.check(2, PinFormat::Cook).unwrap_err();
+        let errors = form.check(2, PinFormat::Cook, Lang::En).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
@@ -461,6 +465,45 @@ mod tests {
     }
 
     #[test]
+    fn every_field_is_refused_in_the_applicants_language() {
+        let form = ApplicationForm {
+            applicant_name: " ".into(),
+            email: "ada at example".into(),
+            phone: "call me".into(),
+            mailing_address: "a\tb".into(),
+            owned: "12".into(),
+            lots: vec![],
+            planned_use: "pond".into(),
+            planned_use_details: String::new(),
+            attests_ownership: false,
+            attests_taxes: false,
+        };
+        let english = form.check(2, PinFormat::Cook, Lang::En).unwrap_err();
+        let spanish = form.check(2, PinFormat::Cook, Lang::Es).unwrap_err();
+        assert_eq!(english.len(), spanish.len());
+        for (en, es) in english.iter().zip(&spanish) {
+            assert_eq!(en.field, es.field);
+            assert_ne!(en.message, es.message, "{} is not translated", en.field);
+        }
+        let said: Vec<&str> = spanish.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            said[..5],
+            [
+                "Falta su nombre, tal como está escrito en la escritura.",
+                "\"ada at example\" no es una dirección de correo electrónico.",
+                "\"call me\" no es un número de teléfono.",
+                "Su dirección postal puede tener saltos de línea, pero no tabulaciones ni otros caracteres de control.",
+                "\"12\" no es un PIN del condado de Cook: debe tener 14 dígitos (o 10), con o sin guiones.",
+            ]
+        );
+        assert!(
+            document_kind(b"MZ", Lang::Es)
+                .unwrap_err()
+                .contains("no es un PDF")
+        );
+    }
+
+    #[test]
     fn lots_are_counted_against_the_round() {
         let form = ApplicationForm {
             lots: vec![
@@ -470,18 +513,18 @@ mod tests {
             ],
             ..good()
         };
-        let errors = form.check(2, PinFormat::Cook).unwrap_err();
+        let errors = form.check(2, PinFormat::Cook, Lang::En).unwrap_err();
         assert_eq!(
             errors[0].message,
             "This round allows at most 2 lots per application, not 3."
         );
-        assert!(form.check(3, PinFormat::Cook).is_ok());
+        assert!(form.check(3, PinFormat::Cook, Lang::En).is_ok());
         let none = ApplicationForm {
             lots: vec![" ".into()],
             ..good()
         };
         assert_eq!(
-            none.check(2, PinFormat::Cook).unwrap_err()[0].message,
+            none.check(2, PinFormat::Cook, Lang::En).unwrap_err()[0].message,
             "Choose at least one lot."
         );
         let itself = ApplicationForm {
@@ -489,7 +532,7 @@ mod tests {
             ..good()
         };
         assert_eq!(
-            itself.check(2, PinFormat::Cook).unwrap_err()[0].message,
+            itself.check(2, PinFormat::Cook, Lang::En).unwrap_err()[0].message,
             "A lot cannot be the property you own."
         );
     }
@@ -522,7 +565,7 @@ mod tests {
             planned_use_details: "tomatoes\rbeans".into(),
             ..good()
         };
-        let checked = two_lines.check(2, PinFormat::Cook).unwrap();
+        let checked = two_lines.check(2, PinFormat::Cook, Lang::En).unwrap();
         assert_eq!(
             checked.mailing_address,
             "5312 W Van Buren St\nChicago IL 60644"
@@ -535,38 +578,42 @@ mod tests {
             mailing_address: "5312 W Van Buren St\tChicago".into(),
             ..good()
         };
-        let errors = tab.check(2, PinFormat::Cook).unwrap_err();
+        let errors = tab.check(2, PinFormat::Cook, Lang::En).unwrap_err();
         assert_eq!(errors[0].field, "mailing_address");
         let broken_name = ApplicationForm {
             applicant_name: "Ada\r\nNeighbour".into(),
             ..good()
         };
-        let errors = broken_name.check(2, PinFormat::Cook).unwrap_err();
+        let errors = broken_name.check(2, PinFormat::Cook, Lang::En).unwrap_err();
         assert_eq!(errors[0].field, "applicant_name");
     }
 
     #[test]
     fn documents_are_known_by_their_content() {
         assert_eq!(
-            document_kind(b"%PDF-1.7\n...\n%%EOF\n"),
+            document_kind(b"%PDF-1.7\n...\n%%EOF\n", Lang::En),
             Ok(DocumentKind::Pdf)
         );
-        assert!(document_kind(b"%PDF-1.7\n... cut").is_err());
+        assert!(document_kind(b"%PDF-1.7\n... cut", Lang::En).is_err());
         assert_eq!(
-            document_kind(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0, 0xFF, 0xD9]),
+            document_kind(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0, 0xFF, 0xD9], Lang::En),
             Ok(DocumentKind::Jpeg)
         );
         assert_eq!(
-            document_kind(b"\x89PNG\r\n\x1a\n....IEND\xaeB`\x82"),
+            document_kind(b"\x89PNG\r\n\x1a\n....IEND\xaeB`\x82", Lang::En),
             Ok(DocumentKind::Png)
         );
         assert_eq!(
-            document_kind(b"MZ\x90\x00 this is an exe").unwrap_err(),
-            "The file is not a PDF, JPEG or PNG file"
+            document_kind(b"MZ\x90\x00 this is an exe", Lang::En).unwrap_err(),
+            "The file is not a PDF, JPEG or PNG file."
         );
-        assert!(document_kind(b"").is_err());
+        assert!(document_kind(b"", Lang::En).is_err());
         let big = vec![b' '; MAX_DOCUMENT_BYTES + 1];
-        assert!(document_kind(&big).unwrap_err().contains("at most 10 MB"));
+        assert!(
+            document_kind(&big, Lang::En)
+                .unwrap_err()
+                .contains("at most 10 MB")
+        );
     }
 
     #[test]

@@ -33,15 +33,26 @@ pub fn sentence(text: &str) -> String {
 /// A wait in words, rounded up: "1 second", "40 seconds", "1 minute",
 /// "15 minutes", "2 hours".
 pub fn wait(seconds: i64) -> String {
+    wait_in(crate::lang::Lang::En, seconds)
+}
+
+/// A wait in words in `lang`, rounded up: "40 seconds", "40 segundos".
+pub fn wait_in(lang: crate::lang::Lang, seconds: i64) -> String {
+    use crate::messages::{Msg, text_in};
     let seconds = seconds.max(1);
     let (n, unit) = if seconds < 60 {
-        (seconds, "second")
+        (seconds, 0)
     } else if seconds <= 90 * 60 {
-        ((seconds + 59) / 60, "minute")
+        ((seconds + 59) / 60, 2)
     } else {
-        ((seconds + 3599) / 3600, "hour")
+        ((seconds + 3599) / 3600, 4)
     };
-    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+    // The units, singular then plural: "second seconds minute ...".
+    let word = text_in(lang, Msg::WaitUnits)
+        .split(' ')
+        .nth(unit + usize::from(n != 1))
+        .unwrap_or_default();
+    format!("{n} {word}")
 }
 
 /// A phone number as a spreadsheet cell that reads as one and cannot run as
@@ -71,11 +82,17 @@ pub const FEET_PER_METRE: f64 = 3.280_84;
 /// A length given in metres, in whole feet for people: "125 ft"; under
 /// three feet, "less than 3 ft".
 pub fn feet(metres: f64) -> String {
+    feet_in(crate::lang::Lang::En, metres)
+}
+
+/// A length given in metres, in whole feet in `lang`: "125 ft", "125 pies".
+pub fn feet_in(lang: crate::lang::Lang, metres: f64) -> String {
+    use crate::messages::{Msg, fill, text_in};
     let ft = metres * FEET_PER_METRE;
     if ft < 3.0 {
-        "less than 3 ft".into()
+        text_in(lang, Msg::FeetUnder3).to_owned()
     } else {
-        format!("{} ft", thousands(ft.round() as i64))
+        fill(text_in(lang, Msg::Feet), &[&thousands(ft.round() as i64)])
     }
 }
 
@@ -135,6 +152,9 @@ mod tests {
         assert_eq!(wait(61), "2 minutes");
         assert_eq!(wait(900), "15 minutes");
         assert_eq!(wait(86_400), "24 hours");
+        use crate::lang::Lang;
+        assert_eq!(wait_in(Lang::Es, 1), "1 segundo");
+        assert_eq!(wait_in(Lang::Es, 900), "15 minutos");
     }
 
     #[test]
@@ -158,5 +178,8 @@ mod tests {
         assert_eq!(feet(38.0), "125 ft");
         assert_eq!(feet(0.5), "less than 3 ft");
         assert_eq!(feet(400.0), "1,312 ft");
+        use crate::lang::Lang;
+        assert_eq!(feet_in(Lang::Es, 38.0), "125 pies");
+        assert_eq!(feet_in(Lang::Es, 0.5), "menos de 3 pies");
     }
 }

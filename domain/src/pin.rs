@@ -71,6 +71,26 @@ pub enum PinError {
     ControlCharacter,
 }
 
+impl PinError {
+    /// The reason in `lang`, a sentence for the person who typed the PIN
+    /// (the `Display` text is for files and logs).
+    pub fn message_in(&self, lang: crate::lang::Lang) -> String {
+        use crate::messages::{Msg, fill, text_in};
+        match self {
+            PinError::Empty => text_in(lang, Msg::PinEmpty).to_owned(),
+            PinError::Overflow(t) => fill(text_in(lang, Msg::PinOverflow), &[t]),
+            PinError::NotCook(t) => fill(text_in(lang, Msg::PinNotCook), &[t]),
+            PinError::AllZeros(t) => fill(text_in(lang, Msg::PinAllZeros), &[t]),
+            PinError::NotANumber(t) => fill(text_in(lang, Msg::PinNotNumber), &[t]),
+            PinError::TooLong => fill(
+                text_in(lang, Msg::PinTooLong),
+                &[&MAX_ANY_PIN_LEN.to_string()],
+            ),
+            PinError::ControlCharacter => text_in(lang, Msg::PinControl).to_owned(),
+        }
+    }
+}
+
 /// A parcel identifier, normalised: Cook County PINs as 14 plain digits.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Pin(String);

@@ -8,6 +8,7 @@
 use std::cell::Cell;
 
 use sidelot_domain::lang::Lang;
+pub use sidelot_domain::messages::staff::Staff as S;
 pub use sidelot_domain::messages::{Msg, fill, text_in};
 
 thread_local! {
@@ -76,6 +77,11 @@ pub fn choose(lang: Lang) {
     }
     #[cfg(not(target_arch = "wasm32"))]
     set_current(lang);
+}
+
+/// A text of the staff console, in the page's language.
+pub fn s(msg: S) -> &'static str {
+    sidelot_domain::messages::staff::text_in(current(), msg)
 }
 
 /// The text of `msg` in the page's language.

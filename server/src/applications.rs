@@ -113,6 +113,7 @@ pub async fn submit(
     submission: Submission,
 ) -> Result<Receipt, SubmitError> {
     let language = submission.language;
+    let t = |msg: Msg| text_in(language, msg);
     let key = submission
         .idempotency_key
         .as_deref()
@@ -139,19 +140,20 @@ pub async fn submit(
 
     // The form alone (the round's own limit on lots comes next).
     let mut errors = Vec::new();
-    let checked = match submission.form.check(MAX_LOTS_LIMIT, format) {
+    let checked = match submission.form.check(MAX_LOTS_LIMIT, format, language) {
         Ok(c) => Some(c),
         Err(e) => {
             errors.extend(e);
             None
         }
     };
-    let deed = match submission.deed.as_deref().map(document_kind) {
+    let deed = match submission
+        .deed
+        .as_deref()
+        .map(|d| document_kind(d, language))
+    {
         None => {
-            errors.push(FieldError::new(
-                "deed",
-                "Your deed is required: a PDF, JPEG or PNG of it",
-            ));
+            errors.push(FieldError::new("deed", t(Msg::DeedRequired)));
             None
         }
         Some(Err(why)) => {
@@ -179,7 +181,7 @@ pub async fn submit(
         if !offers.iter().any(|o| o.pin == lot.as_str()) {
             errors.push(FieldError::new(
                 "lots",
-                format!("lot {} is not offered in a round open now", lot.dashed()),
+                fill(t(Msg::ErrLotNotOffered), &[&lot.dashed()]),
             ));
         }
     }
@@ -187,10 +189,7 @@ pub async fn submit(
     slugs.sort_unstable();
     slugs.dedup();
     if slugs.len() > 1 {
-        errors.push(FieldError::new(
-            "lots",
-            "these lots are offered in different rounds: apply in each round separately",
-        ));
+        errors.push(FieldError::new("lots", t(Msg::ErrLotsInRounds)));
     }
     let round = match slugs.first() {
         Some(slug) if errors.is_empty() => {
@@ -204,17 +203,19 @@ pub async fn submit(
     if round.state != RoundState::Open {
         return Err(SubmitError::Invalid(vec![FieldError::new(
             "lots",
-            "the round is not open",
+            t(Msg::ErrRoundNotOpen),
         )]));
     }
     if form.lots.len() > round.rules.max_lots as usize {
         return Err(SubmitError::Invalid(vec![FieldError::new(
             "lots",
-            format!(
-                "{} allows at most {} lots per application, not {}",
-                round.name,
-                round.rules.max_lots,
-                form.lots.len()
+            fill(
+                t(Msg::ErrRoundLotLimit),
+                &[
+                    &round.name,
+                    &round.rules.max_lots.to_string(),
+                    &form.lots.len().to_string(),
+                ],
             ),
         )]));
     }
@@ -227,31 +228,37 @@ pub async fn submit(
     else {
         return Err(SubmitError::Invalid(vec![FieldError::new(
             "owned",
-            format!("no parcel has PIN {}", form.owned.dashed()),
+            fill(t(Msg::ErrNoOwnedPin), &[&form.owned.dashed()]),
         )]));
     };
     // The explanation names the property as the pre-check does.
-    let words = eligibility::Owned {
+    let owned = eligibility::Owned {
         pin: &form.owned,
         address: owned_row.address.as_deref(),
-    }
-    .words();
+    };
 
     // Each lot must qualify, by the same measures the pre-check shows.
     let mut evidence = Vec::new();
     for lot in &form.lots {
         let e = crate::eligibility::evidence(pool, lot.as_str(), &form.owned, &round.rules).await?;
         let relation = eligibility::relation(&e, &round.rules);
-        let explanation = eligibility::describe(relation, &e, &words);
         match round.rules.priority(relation) {
-            Some(priority) => evidence.push((lot.clone(), relation, priority, e, explanation)),
+            // Stored in English, for staff; the status page writes it
+            // again in its reader's language from the evidence.
+            Some(priority) => {
+                let explanation =
+                    eligibility::describe(relation, &e, &owned.words(Lang::En), Lang::En);
+                evidence.push((lot.clone(), relation, priority, e, explanation))
+            }
             None => errors.push(FieldError::new(
                 "lots",
-                format!(
-                    "you do not qualify for lot {}: {} {}",
-                    lot.dashed(),
-                    explanation,
-                    eligibility::verdict(relation, &round.rules)
+                fill(
+                    t(Msg::ErrNotQualify),
+                    &[
+                        &lot.dashed(),
+                        &eligibility::describe(relation, &e, &owned.words(language), language),
+                        &eligibility::verdict(relation, &round.rules, language),
+                    ],
                 ),
             )),
         }
@@ -309,11 +316,7 @@ pub async fn submit(
                 {
                     Err(SubmitError::Invalid(vec![FieldError::new(
                         "owned",
-                        format!(
-                            "an application for the property {} exists already in {}: one per property per round",
-                            form.owned.dashed(),
-                            round.name
-                        ),
+                        fill(t(Msg::ErrOneInRound), &[&form.owned.dashed(), &round.name]),
                     )]))
                 }
                 other => Err(other),

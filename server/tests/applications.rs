@@ -365,7 +365,7 @@ async fn every_refusal_names_its_field_and_leaves_nothing_behind(pool: PgPool) {
             fields("99-99-999-999-9999", &lot, "a@b.org"),
             deed,
             "owned",
-            "No parcel has PIN 99-99-999-999-9999.",
+            "No parcel has PIN 99-99-999-999-9999: check the PIN of your property.",
         ),
     ];
     for (f, d, field, message) in cases {

@@ -166,6 +166,33 @@ async fn an_application_in_spanish_gets_every_email_in_spanish(pool: PgPool) {
         "Staff are checking that your application is complete."
     );
     assert_eq!(en["history"][0]["text"], "Application received.");
+
+    // Denied: the reason in the Spanish words the catalogue of reasons has,
+    // in the email and on the page; in English on a page read in English.
+    let (status, answer) = step(
+        &w,
+        &s,
+        id,
+        &lot,
+        serde_json::json!({"action": "deny", "reason_code": "taxes_delinquent"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let (_, body) = last_mail(&pool, email).await;
+    assert!(
+        body.contains("Los impuestos de su propiedad no están al día."),
+        "{body}"
+    );
+    let es = status_in(&w.state, &token, "es").await;
+    assert_eq!(
+        es["lots"][0]["denial_reason"],
+        "Los impuestos de su propiedad no están al día."
+    );
+    let en = status_in(&w.state, &token, "en").await;
+    assert_eq!(
+        en["lots"][0]["denial_reason"],
+        "The property taxes on your property are not current."
+    );
 }
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
@@ -241,5 +268,182 @@ async fn without_the_field_the_browsers_language_is_taken_and_an_unknown_one_is_
             .await
             .0
             .starts_with("We received your application ")
+    );
+}
+
+/// `GET uri` (or `POST` with a JSON body) with an `Accept-Language`.
+async fn ask(
+    state: &AppState,
+    uri: &str,
+    json: Option<serde_json::Value>,
+    accept_language: &str,
+) -> (StatusCode, serde_json::Value) {
+    let request = match json {
+        None => Request::get(uri)
+            .header("accept-language", accept_language)
+            .body(Body::empty()),
+        Some(v) => Request::post(uri)
+            .header("accept-language", accept_language)
+            .header("content-type", "application/json")
+            .body(Body::from(v.to_string())),
+    }
+    .unwrap();
+    let response = app(state.clone()).oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap())
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn explanations_and_refusals_are_written_in_the_readers_language(pool: PgPool) {
+    let w = world(&pool, vec![Relation::Adjacent]).await;
+    let (lot, neighbours) = lot_and_neighbours(&pool).await;
+    offer(&pool, &w, &[&lot]).await;
+    let check = format!("/api/eligibility?lot={lot}&owned={}", neighbours[0]);
+
+    // The pre-check's explanation, in feet in both languages.
+    let (status, es) = ask(&w.state, &check, None, "es").await;
+    assert_eq!(status, StatusCode::OK, "{es}");
+    let text = es["explanation"].as_str().unwrap();
+    assert!(text.starts_with("Su propiedad "), "{text}");
+    assert!(text.contains(" pies"), "{text}");
+    assert!(text.ends_with(", con la primera prioridad."), "{text}");
+    let (_, en) = ask(&w.state, &check, None, "en").await;
+    assert!(
+        en["explanation"]
+            .as_str()
+            .unwrap()
+            .starts_with("Your property "),
+        "{en}"
+    );
+
+    // Refusals of the pre-check, the search and "Find my application".
+    let (status, bad) = ask(
+        &w.state,
+        &format!("/api/eligibility?lot={lot}&owned=12"),
+        None,
+        "es",
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        bad["error"]["message"],
+        "\"12\" no es un PIN del condado de Cook: debe tener 14 dígitos (o 10), con o sin guiones."
+    );
+    let (status, bad) = ask(
+        &w.state,
+        &format!("/api/eligibility?lot={lot}&owned={lot}"),
+        None,
+        "es",
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        bad["error"]["message"],
+        "Ese es el lote mismo: indique la propiedad que usted tiene junto a él."
+    );
+    let (status, bad) = ask(&w.state, "/api/search?q=%20", None, "es").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        bad["error"]["message"],
+        "Escriba parte de una dirección o de un PIN."
+    );
+    let (status, bad) = ask(
+        &w.state,
+        "/api/applications/links",
+        Some(serde_json::json!({"email": "nadie"})),
+        "es",
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad["error"]["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Esto no es una dirección de correo electrónico"),
+        "{bad}"
+    );
+
+    // The form's refusals, every field in Spanish.
+    let (status, refused) = apply_with(
+        &w.state,
+        &[
+            ("owned", neighbours[0].as_str()),
+            ("lot", lot.as_str()),
+            ("email", "no es correo"),
+            ("planned_use", "garden"),
+            ("language", "es"),
+        ],
+        "en",
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    let said: Vec<(&str, &str)> = refused["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["field"].as_str().unwrap(), f["message"].as_str().unwrap()))
+        .collect();
+    assert!(
+        said.contains(&(
+            "email",
+            "\"no es correo\" no es una dirección de correo electrónico."
+        )),
+        "{said:?}"
+    );
+    assert!(
+        said.contains(&(
+            "attests_taxes",
+            "Confirme que los impuestos de su propiedad están pagados."
+        )),
+        "{said:?}"
+    );
+    for (field, message) in &said {
+        assert!(
+            !message.contains("required") && !message.contains("Confirm that"),
+            "{field}: {message}"
+        );
+    }
+
+    // An application sent in English: its explanation on the status page
+    // is written again in the page's language.
+    let (status, receipt) = apply_with(
+        &w.state,
+        &fields(&neighbours[0], &lot, "en@example.org"),
+        "en",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{receipt}");
+    let token = receipt["status_url"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let es = status_in(&w.state, &token, "es").await;
+    let en = status_in(&w.state, &token, "en").await;
+    let (es, en) = (
+        es["lots"][0]["explanation"].as_str().unwrap().to_owned(),
+        en["lots"][0]["explanation"].as_str().unwrap().to_owned(),
+    );
+    assert!(
+        es.starts_with("Su propiedad ") && es.contains(" pies"),
+        "{es}"
+    );
+    assert!(
+        en.starts_with("Your property ") && en.contains(" ft"),
+        "{en}"
+    );
+    // The same measure in both.
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    assert_eq!(digits(&es), digits(&en));
+    let stored: String = sqlx::query_scalar("select explanation from application_lots limit 1")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        stored, en,
+        "staff read the English, which the page rebuilds"
     );
 }

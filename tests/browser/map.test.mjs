@@ -800,8 +800,19 @@ test("in a browser set to Spanish the map, the pre-check, the form, the status p
   await page.getByRole("button", { name: "Siguiente" }).click();
   await page.waitForSelector(".error-summary");
   assert.match(await page.textContent(".error-summary"), /Corrija estos campos, por favor:/);
+  // The field's own words, from the rules the server applies.
+  assert.match(await page.textContent(".error-summary"), /Falta su nombre, tal como está escrito en la escritura\./);
+  assert.match(await page.textContent(".error-summary"), /Falta su correo electrónico/);
   assert.deepEqual(await axeViolations(page), [], "the form with its errors in Spanish");
   await page.screenshot({ path: path.join(shots, "apply-errors-es.png") });
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.screenshot({ path: path.join(shots, "apply-errors-es-360.png"), fullPage: true });
+  assert.deepEqual(await axeViolations(page), [], "the form with its errors in Spanish at 360 px");
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), "the form fits a 360 px screen");
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.fill("#field-email", "no es correo");
+  await page.getByRole("button", { name: "Siguiente" }).click();
+  await page.waitForFunction(() => /no es una dirección de correo electrónico/.test(document.querySelector(".error-summary")?.textContent ?? ""));
   await page.fill("#field-applicant_name", "José Núñez");
   await page.fill("#field-email", "jose@example.org");
   await page.fill("#field-mailing_address", "5312 W Van Buren St\nChicago IL 60644");
@@ -825,8 +836,23 @@ test("in a browser set to Spanish the map, the pre-check, the form, the status p
   assert.equal((await page.textContent("[data-testid=lot-state]")).trim(), "Recibimos su solicitud.");
   assert.match(await page.textContent("main"), /Lo que sigue/);
   assert.match(await page.textContent("main"), /cierra el \d+ de [a-z]+ de \d{4}/);
+  // How the property relates to the lot, written again in Spanish.
+  assert.match(await page.textContent("main"), /Su propiedad en .+ comparte con este lote un lindero de [\d,]+ pies\./);
   assert.deepEqual(await axeViolations(page), [], "the status page in Spanish");
   await page.screenshot({ path: path.join(shots, "status-page-es.png"), fullPage: true });
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.screenshot({ path: path.join(shots, "status-page-es-360.png"), fullPage: true });
+  assert.deepEqual(await axeViolations(page), [], "the status page in Spanish at 360 px");
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), "the status page fits a 360 px screen");
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // The round's rules, in Spanish words and feet.
+  const how = await context.newPage();
+  await how.goto(base + "/how-it-works");
+  await how.waitForFunction(() => document.documentElement.lang === "es");
+  await how.waitForFunction(() => /los dueños de una propiedad/.test(document.querySelector("main")?.textContent ?? ""));
+  assert.match(await how.textContent("main"), /los dueños de una propiedad que comparte un lindero con el lote \(de al menos [\d,]+ pies\)/);
+  await how.close();
 
   // The email, in Spanish, as the outbox worker wrote it.
   const eml = await emailWhere((m) => m.includes(code));

@@ -100,6 +100,9 @@ pub struct DenialReason {
     pub label: String,
     /// What the applicant reads.
     pub plain: String,
+    /// What an applicant who reads Spanish reads; without it, `plain`.
+    #[serde(default)]
+    pub plain_es: Option<String>,
     pub active: bool,
 }
 

@@ -3,8 +3,9 @@
 //! [`explain`], builds the whole answer, for the pre-check; the application
 //! form and the list of lots a property qualifies for use its parts.
 
-use crate::format::feet;
-use std::fmt;
+use crate::format::feet_in;
+use crate::lang::Lang;
+use crate::messages::{Msg, fill, text_in};
 
 use super::{Evidence, Relation, Rules, relation};
 use crate::Pin;
@@ -19,10 +20,10 @@ pub struct Owned<'a> {
 
 impl Owned<'_> {
     /// "at ADDRESS", or "with PIN ..." when the parcel file gives no address.
-    pub fn words(&self) -> String {
+    pub fn words(&self, lang: Lang) -> String {
         self.address.map_or_else(
-            || format!("with PIN {}", self.pin.dashed()),
-            |a| format!("at {a}"),
+            || fill(text_in(lang, Msg::OwnedWithPin), &[&self.pin.dashed()]),
+            |a| fill(text_in(lang, Msg::OwnedAt), &[a]),
         )
     }
 }
@@ -36,30 +37,10 @@ pub struct Date {
     pub day: u32,
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-impl fmt::Display for Date {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let month = self
-            .month
-            .checked_sub(1)
-            .and_then(|i| MONTHS.get(i as usize))
-            .copied()
-            .unwrap_or("?");
-        write!(f, "{month} {}, {:04}", self.day, self.year)
+impl Date {
+    /// In words in `lang` ([`crate::format::long_date`]).
+    pub fn words(self, lang: Lang) -> String {
+        crate::format::long_date(lang, self.year, self.month, self.day)
     }
 }
 
@@ -92,24 +73,30 @@ pub struct Explanation {
 
 /// The whole answer: the relation the evidence shows under `rules` (the
 /// offering round's, or the defaults when none offers the lot), its
-/// priority, whether that makes the owner eligible now, and the words.
+/// priority, whether that makes the owner eligible now, and the words, in
+/// `lang`.
 pub fn explain(
     evidence: &Evidence,
     rules: &Rules,
     owned: Owned<'_>,
     offering: Offering<'_>,
+    lang: Lang,
 ) -> Explanation {
     let relation = relation(evidence, rules);
     let priority = rules.priority(relation);
-    let mut text = describe(relation, evidence, &owned.words());
+    let mut text = describe(relation, evidence, &owned.words(lang), lang);
     text.push(' ');
     text.push_str(&match offering {
-        Offering::Open => verdict(relation, rules),
-        Offering::Upcoming { round, opens } => format!(
-            "This lot will be offered in {round}, which opens on {opens}; {}",
-            lowercase_first(&verdict(relation, rules))
+        Offering::Open => verdict(relation, rules, lang),
+        Offering::Upcoming { round, opens } => fill(
+            text_in(lang, Msg::OfferedLater),
+            &[
+                round,
+                &opens.words(lang),
+                &lowercase_first(&verdict(relation, rules, lang)),
+            ],
         ),
-        Offering::NotOffered => "This lot is not offered in any open round.".to_owned(),
+        Offering::NotOffered => text_in(lang, Msg::OfferedNowhere).to_owned(),
     });
     Explanation {
         relation,
@@ -127,90 +114,73 @@ fn lowercase_first(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// One plain sentence on how the owned parcel relates to the lot.
-/// `owned` names it for the reader ("your property at 5312 W Van Buren St").
-pub fn describe(relation: Relation, e: &Evidence, owned: &str) -> String {
-    match relation {
-        Relation::Adjacent => format!(
-            "Your property {owned} shares a {} boundary with this lot.",
-            feet(e.shared_boundary_m)
-        ),
-        Relation::AcrossAlley => format!(
-            "Your property {owned} is across the alley from this lot, {} away.",
-            feet(e.distance_m)
-        ),
-        Relation::SameBlock => format!("Your property {owned} is on the same block as this lot."),
-        Relation::AcrossStreet => format!(
-            "Your property {owned} is across the street from this lot, {} away.",
-            feet(e.distance_m)
-        ),
-        Relation::Nearby => format!(
-            "Your property {owned} is {} from this lot, but not on its block.",
-            feet(e.distance_m)
-        ),
-        Relation::None => format!(
-            "Your property {owned} is {} from this lot, too far to be its neighbour.",
-            feet(e.distance_m)
-        ),
-    }
+/// One plain sentence in `lang` on how the owned parcel relates to the
+/// lot. `owned` names it for the reader ("at 5312 W Van Buren St", from
+/// [`Owned::words`]).
+pub fn describe(relation: Relation, e: &Evidence, owned: &str, lang: Lang) -> String {
+    let shared = feet_in(lang, e.shared_boundary_m);
+    let distance = feet_in(lang, e.distance_m);
+    let (msg, measure) = match relation {
+        Relation::Adjacent => (Msg::DescAdjacent, shared),
+        Relation::AcrossAlley => (Msg::DescAcrossAlley, distance),
+        Relation::SameBlock => (Msg::DescSameBlock, distance),
+        Relation::AcrossStreet => (Msg::DescAcrossStreet, distance),
+        Relation::Nearby => (Msg::DescNearby, distance),
+        Relation::None => (Msg::DescNone, distance),
+    };
+    fill(text_in(lang, msg), &[owned, &measure])
 }
 
-/// Who a relation admits under `rules`, for a page that explains a round's
-/// rules: "owners of a property across the alley from the lot (up to 26 ft
-/// away)". Lengths are in feet, as US English measures them.
-pub fn who_may_apply(relation: Relation, rules: &Rules) -> String {
-    match relation {
-        Relation::Adjacent => format!(
-            "owners of a property that shares a boundary with the lot (at least {})",
-            feet(rules.min_shared_boundary_m)
-        ),
-        Relation::AcrossAlley => format!(
-            "owners of a property across the alley from the lot (up to {} away)",
-            feet(rules.alley_max_m)
-        ),
-        Relation::SameBlock => "owners of a property on the lot's block".into(),
-        Relation::AcrossStreet => format!(
-            "owners of a property across the street from the lot (up to {} away)",
-            feet(rules.street_max_m)
-        ),
-        Relation::Nearby => format!(
-            "owners of a property near the lot (up to {} away)",
-            feet(rules.nearby_max_m)
-        ),
-        Relation::None => "anyone".into(),
-    }
+/// Who a relation admits under `rules`, in `lang`, for a page that
+/// explains a round's rules: "owners of a property across the alley from
+/// the lot (up to 26 ft away)". Lengths are in feet, as US English and US
+/// Spanish measure them.
+pub fn who_may_apply(relation: Relation, rules: &Rules, lang: Lang) -> String {
+    let (msg, metres) = match relation {
+        Relation::Adjacent => (Msg::WhoAdjacent, rules.min_shared_boundary_m),
+        Relation::AcrossAlley => (Msg::WhoAcrossAlley, rules.alley_max_m),
+        Relation::SameBlock => (Msg::WhoSameBlock, 0.0),
+        Relation::AcrossStreet => (Msg::WhoAcrossStreet, rules.street_max_m),
+        Relation::Nearby => (Msg::WhoNearby, rules.nearby_max_m),
+        Relation::None => (Msg::WhoAnyone, 0.0),
+    };
+    fill(text_in(lang, msg), &[&feet_in(lang, metres)])
 }
 
-/// The sentence that follows it: why this makes (or does not make) the
-/// applicant eligible in the round.
-pub fn verdict(relation: Relation, rules: &Rules) -> String {
-    let allowed: Vec<&str> = rules.eligible.iter().map(|r| relation_words(*r)).collect();
+/// The sentence that follows it, in `lang`: why this makes (or does not
+/// make) the applicant eligible in the round.
+pub fn verdict(relation: Relation, rules: &Rules, lang: Lang) -> String {
     match rules.priority(relation) {
-        Some(1) => "In this round that makes you eligible, with the first priority.".into(),
-        Some(p) => format!("In this round that makes you eligible, with priority {p}."),
-        None => format!(
-            "In this round only owners of property {} may apply.",
-            join_or(&allowed)
-        ),
+        Some(1) => text_in(lang, Msg::VerdictFirst).to_owned(),
+        Some(p) => fill(text_in(lang, Msg::VerdictPriority), &[&p.to_string()]),
+        None => {
+            let allowed: Vec<&str> = rules
+                .eligible
+                .iter()
+                .map(|r| text_in(lang, where_words(*r)))
+                .collect();
+            fill(text_in(lang, Msg::VerdictOnly), &[&join_or(&allowed, lang)])
+        }
     }
 }
 
-fn relation_words(r: Relation) -> &'static str {
+fn where_words(r: Relation) -> Msg {
     match r {
-        Relation::Adjacent => "next to the lot",
-        Relation::AcrossAlley => "across the alley from it",
-        Relation::SameBlock => "on its block",
-        Relation::AcrossStreet => "across the street from it",
-        Relation::Nearby => "near it",
-        Relation::None => "anywhere",
+        Relation::Adjacent => Msg::WhereNextTo,
+        Relation::AcrossAlley => Msg::WhereAcrossAlley,
+        Relation::SameBlock => Msg::WhereOnBlock,
+        Relation::AcrossStreet => Msg::WhereAcrossStreet,
+        Relation::Nearby => Msg::WhereNear,
+        Relation::None => Msg::WhereAnywhere,
     }
 }
 
-fn join_or(items: &[&str]) -> String {
+/// "a, b, or c" in `lang`.
+fn join_or(items: &[&str], lang: Lang) -> String {
     match items {
         [] => String::new(),
         [one] => (*one).to_owned(),
-        [rest @ .., last] => format!("{}, or {last}", rest.join(", ")),
+        [rest @ .., last] => fill(text_in(lang, Msg::JoinOr), &[&rest.join(", "), last]),
     }
 }
 
@@ -233,19 +203,24 @@ mod tests {
         let rules = Rules::default();
         let owned = "at 5312 W Van Buren St";
         assert_eq!(
-            describe(Relation::Adjacent, &ev(37.96, 0.0), owned),
+            describe(Relation::Adjacent, &ev(37.96, 0.0), owned, Lang::En),
             "Your property at 5312 W Van Buren St shares a 125 ft boundary with this lot."
         );
         assert_eq!(
-            verdict(Relation::Adjacent, &rules),
+            verdict(Relation::Adjacent, &rules, Lang::En),
             "In this round that makes you eligible, with the first priority."
         );
         assert_eq!(
-            verdict(Relation::AcrossStreet, &rules),
+            verdict(Relation::AcrossStreet, &rules, Lang::En),
             "In this round only owners of property next to the lot, across the alley from it, or on its block may apply."
         );
         assert_eq!(
-            describe(Relation::None, &ev(0.0, 812.4), "16-16-118-029-0000"),
+            describe(
+                Relation::None,
+                &ev(0.0, 812.4),
+                "16-16-118-029-0000",
+                Lang::En
+            ),
             "Your property 16-16-118-029-0000 is 2,665 ft from this lot, too far to be its neighbour."
         );
     }
@@ -258,7 +233,7 @@ mod tests {
             pin: &pin,
             address: Some("5312 W Van Buren St"),
         };
-        let open = explain(&ev(37.96, 0.0), &rules, at, Offering::Open);
+        let open = explain(&ev(37.96, 0.0), &rules, at, Offering::Open, Lang::En);
         assert_eq!(open.relation, Relation::Adjacent);
         assert_eq!(open.priority, Some(1));
         assert!(open.eligible);
@@ -283,6 +258,7 @@ mod tests {
                 round: "Spring 2027",
                 opens,
             },
+            Lang::En,
         );
         assert!(!later.eligible);
         assert_eq!(
@@ -291,13 +267,56 @@ mod tests {
              This lot will be offered in Spring 2027, which opens on March 1, 2027; \
              in this round only owners of property next to the lot, across the alley from it, or on its block may apply."
         );
-        let nowhere = explain(&ev(37.96, 0.0), &rules, at, Offering::NotOffered);
+        let nowhere = explain(&ev(37.96, 0.0), &rules, at, Offering::NotOffered, Lang::En);
         assert_eq!(nowhere.priority, Some(1));
         assert!(!nowhere.eligible);
         assert!(
             nowhere
                 .text
                 .ends_with(" This lot is not offered in any open round.")
+        );
+    }
+
+    #[test]
+    fn the_answer_is_written_in_the_readers_language() {
+        let rules = Rules::default();
+        let pin = Pin::parse("16161180300000", PinFormat::Cook).unwrap();
+        let at = Owned {
+            pin: &pin,
+            address: Some("5312 W Van Buren St"),
+        };
+        let open = explain(&ev(37.96, 0.0), &rules, at, Offering::Open, Lang::Es);
+        assert_eq!(
+            open.text,
+            "Su propiedad en 5312 W Van Buren St comparte con este lote un lindero de 125 pies. \
+             En esta ronda, eso le da derecho a solicitarlo, con la primera prioridad."
+        );
+        let later = explain(
+            &ev(0.0, 20.0),
+            &rules,
+            Owned {
+                pin: &pin,
+                address: None,
+            },
+            Offering::Upcoming {
+                round: "Primavera 2027",
+                opens: Date {
+                    year: 2027,
+                    month: 3,
+                    day: 1,
+                },
+            },
+            Lang::Es,
+        );
+        assert_eq!(
+            later.text,
+            "Su propiedad con el PIN 16-16-118-030-0000 está al otro lado de la calle de este lote, a 66 pies. \
+             Este lote se ofrecerá en Primavera 2027, que abre el 1 de marzo de 2027; \
+             en esta ronda solo pueden solicitarlo los dueños de una propiedad junto al lote, al otro lado de su callejón o en su cuadra."
+        );
+        assert_eq!(
+            who_may_apply(Relation::AcrossAlley, &rules, Lang::Es),
+            "los dueños de una propiedad al otro lado del callejón del lote (a 26 pies como máximo)"
         );
     }
 }

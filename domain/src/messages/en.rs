@@ -312,5 +312,122 @@ pub(super) fn text(msg: Msg) -> &'static str {
         }
         Msg::MailLinksConfirm => "Confirm your email address for it:\n{0}\n",
         Msg::MailLotsJoin => ", lot ",
+        Msg::OwnedAt => "at {0}",
+        Msg::OwnedWithPin => "with PIN {0}",
+        Msg::Feet => "{0} ft",
+        Msg::FeetUnder3 => "less than 3 ft",
+        Msg::DescAdjacent => "Your property {0} shares a {1} boundary with this lot.",
+        Msg::DescAcrossAlley => "Your property {0} is across the alley from this lot, {1} away.",
+        Msg::DescSameBlock => "Your property {0} is on the same block as this lot.",
+        Msg::DescAcrossStreet => "Your property {0} is across the street from this lot, {1} away.",
+        Msg::DescNearby => "Your property {0} is {1} from this lot, but not on its block.",
+        Msg::DescNone => "Your property {0} is {1} from this lot, too far to be its neighbour.",
+        Msg::VerdictFirst => "In this round that makes you eligible, with the first priority.",
+        Msg::VerdictPriority => "In this round that makes you eligible, with priority {0}.",
+        Msg::VerdictOnly => "In this round only owners of property {0} may apply.",
+        Msg::WhereNextTo => "next to the lot",
+        Msg::WhereAcrossAlley => "across the alley from it",
+        Msg::WhereOnBlock => "on its block",
+        Msg::WhereAcrossStreet => "across the street from it",
+        Msg::WhereNear => "near it",
+        Msg::WhereAnywhere => "anywhere",
+        Msg::JoinOr => "{0}, or {1}",
+        Msg::OfferedLater => "This lot will be offered in {0}, which opens on {1}; {2}",
+        Msg::OfferedNowhere => "This lot is not offered in any open round.",
+        Msg::WhoAdjacent => {
+            "owners of a property that shares a boundary with the lot (at least {0})"
+        }
+        Msg::WhoAcrossAlley => {
+            "owners of a property across the alley from the lot (up to {0} away)"
+        }
+        Msg::WhoSameBlock => "owners of a property on the lot's block",
+        Msg::WhoAcrossStreet => {
+            "owners of a property across the street from the lot (up to {0} away)"
+        }
+        Msg::WhoNearby => "owners of a property near the lot (up to {0} away)",
+        Msg::WhoAnyone => "anyone",
+        Msg::FieldYourName => "Your name",
+        Msg::FieldYourEmail => "Your email address",
+        Msg::FieldPhone => "The phone number",
+        Msg::FieldYourAddress => "Your mailing address",
+        Msg::FieldYourPlans => "What you plan",
+        Msg::ErrTooLong => "{0} must be at most {1} characters long.",
+        Msg::ErrOneLine => "{0} must be on one line, without tabs or other control characters.",
+        Msg::ErrManyLines => "{0} may hold line breaks, but no tabs or other control characters.",
+        Msg::ErrNameRequired => "Your name is required, as it is written on the deed.",
+        Msg::ErrEmailRequired => "Your email address is required: we send your status link there.",
+        Msg::ErrNotEmail => "\"{0}\" is not an email address.",
+        Msg::ErrNotPhone => "\"{0}\" is not a phone number.",
+        Msg::ErrAddressRequired => {
+            "Your mailing address is required: the city writes to you there."
+        }
+        Msg::ErrOwnedRequired => "Name the property you own beside the lot.",
+        Msg::ErrLotTwice => "Lot {0} is listed twice.",
+        Msg::ErrLotIsOwned => "A lot cannot be the property you own.",
+        Msg::ErrNoLot => "Choose at least one lot.",
+        Msg::ErrTooManyLots => "This round allows at most {0} lots per application, not {1}.",
+        Msg::ErrChooseUse => "Choose one: garden, side yard, parking, play area or other.",
+        Msg::ErrSayOther => "Say what you plan, since you chose other.",
+        Msg::ErrAttestOwnership => "Confirm that you own the property.",
+        Msg::ErrAttestTaxes => "Confirm that your property taxes are paid.",
+        Msg::PinEmpty => "The PIN is empty.",
+        Msg::PinOverflow => "\"{0}\" is not a PIN: the value did not fit its field.",
+        Msg::PinNotCook => {
+            "\"{0}\" is not a Cook County PIN: it must have 14 digits (or 10), with or without dashes."
+        }
+        Msg::PinAllZeros => "\"{0}\" is not a Cook County PIN: a PIN cannot be all zeros.",
+        Msg::PinNotNumber => "\"{0}\" is not a number.",
+        Msg::PinTooLong => "The PIN is longer than {0} characters.",
+        Msg::PinControl => "The PIN holds a control character.",
+        Msg::DeedRequired => "Your deed is required: a PDF, JPEG or PNG of it.",
+        Msg::DeedEmpty => "The deed's file is empty.",
+        Msg::DeedTooLarge => "The deed's file is {0} MB: at most 10 MB.",
+        Msg::DeedPdfCut => "The PDF is cut short: send the whole file again.",
+        Msg::DeedJpegCut => "The JPEG is cut short: send the whole file again.",
+        Msg::DeedPngCut => "The PNG is cut short: send the whole file again.",
+        Msg::DeedNotKnown => "The file is not a PDF, JPEG or PNG file.",
+        Msg::DeedUploadTooLarge => "The file is larger than 10 MB.",
+        Msg::ErrLanguage => "The language must be en (English) or es (Spanish).",
+        Msg::ErrLotNotOffered => "Lot {0} is not offered in a round open now.",
+        Msg::ErrLotsInRounds => {
+            "These lots are offered in different rounds: apply in each round separately."
+        }
+        Msg::ErrRoundLotLimit => "{0} allows at most {1} lots per application, not {2}.",
+        Msg::ErrNoParcelPin => "No parcel has PIN {0}.",
+        Msg::ErrNotQualify => "You do not qualify for lot {0}: {1} {2}",
+        Msg::ErrOnePerProperty => {
+            "An application for this property has been sent in this round already: there can be one per property per round. To see it, open the status link in the email we sent you."
+        }
+        Msg::ErrServer => "Something went wrong on our side. Please try again later.",
+        Msg::ErrUnavailable => {
+            "The parcel database cannot be reached right now. Please try again in a moment."
+        }
+        Msg::ErrNetwork => "The server could not be reached. Check your connection and try again.",
+        Msg::ErrNameLot => "Name the lot, by its PIN.",
+        Msg::ErrOwnedOnce => {
+            "Name the property you own once: by its PIN or by its address, not both."
+        }
+        Msg::ErrOwnedMissing => "Name the property you own, by its PIN or its address.",
+        Msg::ErrOwnedPinMissing => "Name the property you own, by its PIN.",
+        Msg::ErrOwnedIsLot => "That is the lot itself: name the property you own beside it.",
+        Msg::ErrNoLotPin => "No parcel has PIN {0}: check the lot's PIN.",
+        Msg::ErrNoOwnedPin => "No parcel has PIN {0}: check the PIN of your property.",
+        Msg::ErrAddressBlank => "The address has no letters or digits.",
+        Msg::ErrNoAddress => "No parcel has the address \"{0}\": search for it, or give its PIN.",
+        Msg::ErrManyAtAddress => "\"{0}\" names more than one parcel: give the PIN of yours.",
+        Msg::ErrNoRound => "No round is called \"{0}\".",
+        Msg::ErrSearchEmpty => "Type part of an address or a PIN.",
+        Msg::ErrSearchLong => "The search is longer than {0} characters: shorten it.",
+        Msg::ErrEmailMissing => "Your email address is required.",
+        Msg::ErrEmailShape => "This is not an email address: it looks like name@example.org.",
+        Msg::LinksAnswered => {
+            "If applications were sent with this email address, we are emailing it new links to each of them now. Look in your inbox, and in your spam folder."
+        }
+        Msg::LinksThrottled => "You have asked for links several times already. Try again in {0}.",
+        Msg::WaitUnits => "second seconds minute minutes hour hours",
+        Msg::ErrRoundNotOpen => "The round is not open.",
+        Msg::ErrOneInRound => {
+            "An application for the property {0} exists already in {1}: one per property per round."
+        }
     }
 }

@@ -324,5 +324,154 @@ pub(super) fn text(msg: Msg) -> &'static str {
         }
         Msg::MailLinksConfirm => "Confirme su correo electrónico para ella:\n{0}\n",
         Msg::MailLotsJoin => ", lote ",
+        Msg::OwnedAt => "en {0}",
+        Msg::OwnedWithPin => "con el PIN {0}",
+        Msg::Feet => "{0} pies",
+        Msg::FeetUnder3 => "menos de 3 pies",
+        Msg::DescAdjacent => "Su propiedad {0} comparte con este lote un lindero de {1}.",
+        Msg::DescAcrossAlley => {
+            "Su propiedad {0} está al otro lado del callejón de este lote, a {1}."
+        }
+        Msg::DescSameBlock => "Su propiedad {0} está en la misma cuadra que este lote.",
+        Msg::DescAcrossStreet => {
+            "Su propiedad {0} está al otro lado de la calle de este lote, a {1}."
+        }
+        Msg::DescNearby => "Su propiedad {0} está a {1} de este lote, pero no en su cuadra.",
+        Msg::DescNone => {
+            "Su propiedad {0} está a {1} de este lote, demasiado lejos para ser su vecina."
+        }
+        Msg::VerdictFirst => {
+            "En esta ronda, eso le da derecho a solicitarlo, con la primera prioridad."
+        }
+        Msg::VerdictPriority => {
+            "En esta ronda, eso le da derecho a solicitarlo, con la prioridad {0}."
+        }
+        Msg::VerdictOnly => {
+            "En esta ronda solo pueden solicitarlo los dueños de una propiedad {0}."
+        }
+        Msg::WhereNextTo => "junto al lote",
+        Msg::WhereAcrossAlley => "al otro lado de su callejón",
+        Msg::WhereOnBlock => "en su cuadra",
+        Msg::WhereAcrossStreet => "al otro lado de su calle",
+        Msg::WhereNear => "cerca de él",
+        Msg::WhereAnywhere => "en cualquier lugar",
+        Msg::JoinOr => "{0} o {1}",
+        Msg::OfferedLater => "Este lote se ofrecerá en {0}, que abre el {1}; {2}",
+        Msg::OfferedNowhere => "Este lote no se ofrece en ninguna ronda abierta.",
+        Msg::WhoAdjacent => {
+            "los dueños de una propiedad que comparte un lindero con el lote (de al menos {0})"
+        }
+        Msg::WhoAcrossAlley => {
+            "los dueños de una propiedad al otro lado del callejón del lote (a {0} como máximo)"
+        }
+        Msg::WhoSameBlock => "los dueños de una propiedad en la cuadra del lote",
+        Msg::WhoAcrossStreet => {
+            "los dueños de una propiedad al otro lado de la calle del lote (a {0} como máximo)"
+        }
+        Msg::WhoNearby => "los dueños de una propiedad cerca del lote (a {0} como máximo)",
+        Msg::WhoAnyone => "cualquier persona",
+        Msg::FieldYourName => "Su nombre",
+        Msg::FieldYourEmail => "Su correo electrónico",
+        Msg::FieldPhone => "El número de teléfono",
+        Msg::FieldYourAddress => "Su dirección postal",
+        Msg::FieldYourPlans => "Lo que piensa hacer",
+        Msg::ErrTooLong => "{0} debe tener como máximo {1} caracteres.",
+        Msg::ErrOneLine => {
+            "{0} debe ocupar una sola línea, sin tabulaciones ni otros caracteres de control."
+        }
+        Msg::ErrManyLines => {
+            "{0} puede tener saltos de línea, pero no tabulaciones ni otros caracteres de control."
+        }
+        Msg::ErrNameRequired => "Falta su nombre, tal como está escrito en la escritura.",
+        Msg::ErrEmailRequired => {
+            "Falta su correo electrónico: allí le enviamos el enlace para seguir su solicitud."
+        }
+        Msg::ErrNotEmail => "\"{0}\" no es una dirección de correo electrónico.",
+        Msg::ErrNotPhone => "\"{0}\" no es un número de teléfono.",
+        Msg::ErrAddressRequired => "Falta su dirección postal: la ciudad le escribe allí.",
+        Msg::ErrOwnedRequired => "Indique la propiedad que usted tiene junto al lote.",
+        Msg::ErrLotTwice => "El lote {0} aparece dos veces.",
+        Msg::ErrLotIsOwned => "Un lote no puede ser la propiedad que usted tiene.",
+        Msg::ErrNoLot => "Elija al menos un lote.",
+        Msg::ErrTooManyLots => "Esta ronda permite como máximo {0} lotes por solicitud, no {1}.",
+        Msg::ErrChooseUse => {
+            "Elija una opción: jardín, patio lateral, estacionamiento, área de juegos u otro."
+        }
+        Msg::ErrSayOther => "Diga qué piensa hacer, ya que eligió «otro».",
+        Msg::ErrAttestOwnership => "Confirme que la propiedad es suya.",
+        Msg::ErrAttestTaxes => "Confirme que los impuestos de su propiedad están pagados.",
+        Msg::PinEmpty => "Falta el PIN.",
+        Msg::PinOverflow => "\"{0}\" no es un PIN: el valor no cupo en su campo.",
+        Msg::PinNotCook => {
+            "\"{0}\" no es un PIN del condado de Cook: debe tener 14 dígitos (o 10), con o sin guiones."
+        }
+        Msg::PinAllZeros => {
+            "\"{0}\" no es un PIN del condado de Cook: un PIN no puede ser todo ceros."
+        }
+        Msg::PinNotNumber => "\"{0}\" no es un número.",
+        Msg::PinTooLong => "El PIN tiene más de {0} caracteres.",
+        Msg::PinControl => "El PIN contiene un carácter de control.",
+        Msg::DeedRequired => "Falta su escritura: un PDF, JPEG o PNG de ella.",
+        Msg::DeedEmpty => "El archivo de la escritura está vacío.",
+        Msg::DeedTooLarge => "El archivo de la escritura pesa {0} MB: el máximo es 10 MB.",
+        Msg::DeedPdfCut => "El PDF está incompleto: envíe de nuevo el archivo entero.",
+        Msg::DeedJpegCut => "El JPEG está incompleto: envíe de nuevo el archivo entero.",
+        Msg::DeedPngCut => "El PNG está incompleto: envíe de nuevo el archivo entero.",
+        Msg::DeedNotKnown => "El archivo no es un PDF, JPEG ni PNG.",
+        Msg::DeedUploadTooLarge => "El archivo pesa más de 10 MB.",
+        Msg::ErrLanguage => "El idioma debe ser en (inglés) o es (español).",
+        Msg::ErrLotNotOffered => "El lote {0} no se ofrece en ninguna ronda abierta ahora.",
+        Msg::ErrLotsInRounds => {
+            "Estos lotes se ofrecen en rondas distintas: presente una solicitud en cada ronda."
+        }
+        Msg::ErrRoundLotLimit => "{0} permite como máximo {1} lotes por solicitud, no {2}.",
+        Msg::ErrNoParcelPin => "Ninguna parcela tiene el PIN {0}.",
+        Msg::ErrNotQualify => "Usted no puede solicitar el lote {0}: {1} {2}",
+        Msg::ErrOnePerProperty => {
+            "Ya se envió una solicitud para esta propiedad en esta ronda: puede haber una por propiedad en cada ronda. Para verla, abra el enlace de seguimiento del correo que le enviamos."
+        }
+        Msg::ErrServer => "Algo salió mal de nuestro lado. Vuelva a intentarlo más tarde.",
+        Msg::ErrUnavailable => {
+            "No se puede consultar la base de datos de parcelas en este momento. Vuelva a intentarlo en un momento."
+        }
+        Msg::ErrNetwork => {
+            "No se pudo conectar con el servidor. Revise su conexión y vuelva a intentarlo."
+        }
+        Msg::ErrNameLot => "Indique el lote, por su PIN.",
+        Msg::ErrOwnedOnce => {
+            "Indique su propiedad una sola vez: por su PIN o por su dirección, no ambos."
+        }
+        Msg::ErrOwnedMissing => "Indique la propiedad que usted tiene, por su PIN o su dirección.",
+        Msg::ErrOwnedPinMissing => "Indique la propiedad que usted tiene, por su PIN.",
+        Msg::ErrOwnedIsLot => {
+            "Ese es el lote mismo: indique la propiedad que usted tiene junto a él."
+        }
+        Msg::ErrNoLotPin => "Ninguna parcela tiene el PIN {0}: revise el PIN del lote.",
+        Msg::ErrNoOwnedPin => "Ninguna parcela tiene el PIN {0}: revise el PIN de su propiedad.",
+        Msg::ErrAddressBlank => "La dirección no tiene letras ni números.",
+        Msg::ErrNoAddress => {
+            "Ninguna parcela tiene la dirección \"{0}\": búsquela o indique su PIN."
+        }
+        Msg::ErrManyAtAddress => {
+            "\"{0}\" corresponde a más de una parcela: indique el PIN de la suya."
+        }
+        Msg::ErrNoRound => "No hay ninguna ronda llamada \"{0}\".",
+        Msg::ErrSearchEmpty => "Escriba parte de una dirección o de un PIN.",
+        Msg::ErrSearchLong => "La búsqueda tiene más de {0} caracteres: acórtela.",
+        Msg::ErrEmailMissing => "Falta su correo electrónico.",
+        Msg::ErrEmailShape => {
+            "Esto no es una dirección de correo electrónico: tiene la forma nombre@example.org."
+        }
+        Msg::LinksAnswered => {
+            "Si se enviaron solicitudes con este correo electrónico, le estamos enviando ahora nuevos enlaces a cada una. Busque en su bandeja de entrada y en la de correo no deseado."
+        }
+        Msg::LinksThrottled => {
+            "Ya pidió los enlaces varias veces. Vuelva a intentarlo dentro de {0}."
+        }
+        Msg::WaitUnits => "segundo segundos minuto minutos hora horas",
+        Msg::ErrRoundNotOpen => "La ronda no está abierta.",
+        Msg::ErrOneInRound => {
+            "Ya existe una solicitud para la propiedad {0} en {1}: una por propiedad en cada ronda."
+        }
     }
 }

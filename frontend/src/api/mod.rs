@@ -29,13 +29,16 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// What to tell the reader.
+    /// What to tell the reader, in the page's language. The server writes
+    /// a refusal in it already; a fault of ours, a database away or no
+    /// answer at all are said by the page itself.
     pub fn message(&self) -> String {
+        use crate::messages::{Msg, t};
         match self {
+            ApiError::Server { status: 500, .. } => t(Msg::ErrServer).into(),
+            ApiError::Server { status: 503, .. } => t(Msg::ErrUnavailable).into(),
             ApiError::Server { message, .. } => message.clone(),
-            ApiError::Network(_) => {
-                "The server could not be reached. Check your connection and try again.".into()
-            }
+            ApiError::Network(_) => t(Msg::ErrNetwork).into(),
         }
     }
 

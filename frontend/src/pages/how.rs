@@ -18,7 +18,7 @@ fn RoundRules(round: RoundSummary) -> impl IntoView {
         .rules
         .eligible
         .iter()
-        .map(|r| who_may_apply(*r, &round.rules))
+        .map(|r| who_may_apply(*r, &round.rules, crate::messages::current()))
         .collect();
     view! {
         <section class="status" id=round.slug.clone() aria-labelledby=format!("round-{}", round.slug)>

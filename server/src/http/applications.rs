@@ -3,19 +3,20 @@
 //! `POST /api/confirm/{token}` (the confirmation link of the email).
 
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Datelike;
 use sidelot_domain::api::{ApplicationEvent, ApplicationReceipt, ApplicationStatus, AppliedLot};
 use sidelot_domain::application::{FieldError, MAX_DOCUMENT_BYTES};
-use sidelot_domain::eligibility::Relation;
+use sidelot_domain::eligibility::{Evidence, Owned, Relation, describe};
 use sidelot_domain::format::long_date;
 use sidelot_domain::lang::Lang;
 use sidelot_domain::messages::{Msg, fill, text_in};
 use sidelot_domain::workflow::LotState;
+use sidelot_domain::{Pin, PinFormat};
 
-use super::extract::{Form, Path};
+use super::extract::{Form, PageLang, Path};
 use super::{ApiError, AppState};
 use crate::applications::{self, Submission, SubmitError};
 use crate::rounds;
@@ -43,15 +44,18 @@ pub fn router() -> Router<AppState> {
 )]
 pub async fn confirm(
     State(state): State<AppState>,
+    lang: PageLang,
     Path(token): Path<String>,
 ) -> Result<Json<sidelot_domain::api::EmailConfirmation>, ApiError> {
     use crate::applications::Confirmation;
     match applications::confirm_by_token(&state.pool, &token).await? {
-        Confirmation::Confirmed => Ok(Json(sidelot_domain::api::EmailConfirmation { already: false })),
-        Confirmation::Already => Ok(Json(sidelot_domain::api::EmailConfirmation { already: true })),
-        Confirmation::Unknown => Err(ApiError::NotFound(
-            "No application has this confirmation link. Check that the whole link was copied from the email, and use the newest email if we sent you new links.".into(),
-        )),
+        Confirmation::Confirmed => Ok(Json(sidelot_domain::api::EmailConfirmation {
+            already: false,
+        })),
+        Confirmation::Already => Ok(Json(sidelot_domain::api::EmailConfirmation {
+            already: true,
+        })),
+        Confirmation::Unknown => Err(ApiError::NotFound(lang.t(Msg::ConfirmMissing).into())),
     }
 }
 
@@ -100,6 +104,7 @@ fn yes(value: &str) -> bool {
 )]
 pub async fn submit(
     State(state): State<AppState>,
+    PageLang(page): PageLang,
     headers: HeaderMap,
     Form(mut multipart): Form,
 ) -> Result<(StatusCode, Json<ApplicationReceipt>), ApiError> {
@@ -110,19 +115,14 @@ pub async fn submit(
             .map(|key| super::extract::storable("Idempotency-Key", key).map(|()| key.to_owned()))
             .transpose()?,
         // The form's `language` field says it; else the browser's.
-        language: Lang::from_accept_language(
-            headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default(),
-        ),
+        language: page,
         ..Submission::default()
     };
     let unreadable = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::Invalid(vec![FieldError::new(
                 "deed",
-                "the upload is larger than 10 MB",
+                text_in(page, Msg::DeedUploadTooLarge),
             )])
         } else {
             ApiError::bad(
@@ -157,7 +157,7 @@ pub async fn submit(
                 submission.language = Lang::parse(&value).ok_or_else(|| {
                     ApiError::Invalid(vec![FieldError::new(
                         "language",
-                        "The language must be en (English) or es (Spanish).",
+                        text_in(page, Msg::ErrLanguage),
                     )])
                 })?
             }
@@ -207,21 +207,10 @@ pub async fn submit(
 )]
 pub async fn status(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     Path(token): Path<String>,
 ) -> Result<Json<ApplicationStatus>, ApiError> {
-    // The page's language, which the browser app sends.
-    let lang = Lang::from_accept_language(
-        headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default(),
-    );
-    let unknown = || {
-        ApiError::NotFound(
-            "No application has this status link. Check that the whole link was copied, and use the newest email if we sent you new links.".into(),
-        )
-    };
+    let unknown = || ApiError::NotFound(text_in(lang, Msg::StatusMissing).into());
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(unknown());
     }
@@ -245,8 +234,8 @@ pub async fn status(
     .ok_or_else(unknown)?;
     let lots = sqlx::query!(
         r#"
-        select l.lot_pin, p.address, l.relation, l.priority, l.shared_boundary_m, l.distance_m, l.explanation,
-               l.state, dr.plain as "denial_reason?", e.public_id as "public_id?", e.rank as "rank?",
+        select l.lot_pin, p.address, l.relation, l.priority, l.shared_boundary_m, l.distance_m, l.same_block,
+               l.state, coalesce(case when $2 = 'es' then dr.plain_es end, dr.plain) as "denial_reason?", e.public_id as "public_id?", e.rank as "rank?",
                (select count(*) from lottery_entrants x where x.lottery_id = e.lottery_id and x.lot_pin = e.lot_pin) as "entrants?"
           from application_lots l join parcels p on p.pin = l.lot_pin
           left join denial_reasons dr on dr.code = l.denial_reason
@@ -254,22 +243,33 @@ pub async fn status(
                  on e.application_id = l.application_id and e.lot_pin = l.lot_pin
          where l.application_id = $1 order by l.lot_pin
         "#,
-        app.id
+        app.id,
+        lang.tag()
     )
     .fetch_all(&mut *tx)
     .await?;
     let history = sqlx::query!(
         r#"
-        select e.at, e.kind, e.lot_pin, e.to_state, e.note, dr.plain as "reason?"
+        select e.at, e.kind, e.lot_pin, e.to_state, e.note,
+               coalesce(case when $2 = 'es' then dr.plain_es end, dr.plain) as "reason?"
           from application_events e left join denial_reasons dr on dr.code = e.reason_code
          where e.application_id = $1 and e.kind <> 'note' order by e.id
         "#,
-        app.id
+        app.id,
+        lang.tag()
     )
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
     let round = rounds::find_round(&state.pool, &app.slug).await?;
+    // The property as the explanations name it, in the reader's language.
+    let owned_pin = Pin::parse(&app.owned_pin, PinFormat::Any)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored PIN: {e}")))?;
+    let owned = Owned {
+        pin: &owned_pin,
+        address: app.owned_address.as_deref(),
+    }
+    .words(lang);
     let lots = lots
         .into_iter()
         .map(|l| {
@@ -284,9 +284,20 @@ pub async fn status(
                     of: l.entrants.and_then(|n| u32::try_from(n).ok()).unwrap_or(0),
                     page: format!("/lottery/{}/{}", app.slug, l.lot_pin),
                 });
+            let relation =
+                serde_json::from_value::<Relation>(serde_json::Value::String(l.relation))
+                    .map_err(|e| ApiError::Internal(e.into()))?;
+            // Written again from the stored measures (the explanation
+            // reads no others), in the reader's language.
+            let evidence = Evidence {
+                shared_boundary_m: l.shared_boundary_m,
+                distance_m: l.distance_m,
+                parcel_between: false,
+                same_block: l.same_block,
+            };
             Ok(AppliedLot {
-                relation: serde_json::from_value::<Relation>(serde_json::Value::String(l.relation))
-                    .map_err(|e| ApiError::Internal(e.into()))?,
+                relation,
+                explanation: describe(relation, &evidence, &owned, lang),
                 state,
                 // After the draw, the place in line rather than "a lottery will decide".
                 state_plain: match &lottery {
@@ -300,7 +311,6 @@ pub async fn status(
                 priority: u32::try_from(l.priority).unwrap_or(0),
                 shared_boundary_m: super::centimetres(l.shared_boundary_m),
                 distance_m: super::centimetres(l.distance_m),
-                explanation: l.explanation,
             })
         })
         .collect::<Result<Vec<_>, ApiError>>()?;

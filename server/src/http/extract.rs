@@ -15,6 +15,8 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use sidelot_domain::application::FieldError;
+use sidelot_domain::lang::Lang;
+use sidelot_domain::messages::{Msg, fill, text_in};
 
 use super::ApiError;
 
@@ -187,6 +189,38 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
                 e.body_text()
             ))),
         }
+    }
+}
+
+/// The language of the reader's page, from `Accept-Language` (the browser
+/// app sends its page's own): what a public answer's messages are written
+/// in. English when the header names no language we speak.
+#[derive(Debug, Clone, Copy)]
+pub struct PageLang(pub Lang);
+
+impl PageLang {
+    /// `msg` in the page's language.
+    pub fn t(self, msg: Msg) -> &'static str {
+        text_in(self.0, msg)
+    }
+
+    /// `msg` in the page's language, with `args` in its `{0}`, `{1}`, ...
+    pub fn tf(self, msg: Msg, args: &[&str]) -> String {
+        fill(text_in(self.0, msg), args)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageLang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(PageLang(Lang::from_accept_language(
+            parts
+                .headers
+                .get(axum::http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default(),
+        )))
     }
 }
 

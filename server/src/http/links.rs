@@ -7,10 +7,10 @@ use axum::routing::post;
 use axum::{Json, Router};
 use sidelot_domain::api::{LinksAnswer, LinksRequest};
 use sidelot_domain::application::{FieldError, MAX_TEXT, email_ok};
-use sidelot_domain::lang::Lang;
+use sidelot_domain::messages::{Msg, fill, text_in};
 
 use super::auth::ClientAddress;
-use super::extract::Body;
+use super::extract::{Body, PageLang};
 use super::{ApiError, AppState};
 use crate::links::{self, Found};
 
@@ -35,45 +35,37 @@ pub fn router() -> Router<AppState> {
 pub async fn find(
     State(state): State<AppState>,
     ClientAddress(client): ClientAddress,
-    headers: axum::http::HeaderMap,
+    PageLang(lang): PageLang,
     Body(req): Body<LinksRequest>,
 ) -> Result<(StatusCode, Json<LinksAnswer>), ApiError> {
     let email = req.email.trim();
     if email.is_empty() {
         return Err(ApiError::Invalid(vec![FieldError::new(
             "email",
-            "Your email address is required",
+            text_in(lang, Msg::ErrEmailMissing),
         )]));
     }
     if email.chars().count() > MAX_TEXT || !email_ok(email) {
         return Err(ApiError::Invalid(vec![FieldError::new(
             "email",
-            "This is not an email address: it looks like name@example.org",
+            text_in(lang, Msg::ErrEmailShape),
         )]));
     }
     // The links are written in the page's language, which the browser app sends.
-    let lang = Lang::from_accept_language(
-        headers
-            .get(axum::http::header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default(),
-    );
     match links::find(&state.pool, email, &client, &state.public_url, lang).await? {
         Found::Answered => {
             state.outbox.notify_one();
             Ok((
                 StatusCode::ACCEPTED,
                 Json(LinksAnswer {
-                    message: "If applications were sent with this email address, we are emailing it \
-                              new links to each of them now. Look in your inbox, and in your spam folder."
-                        .into(),
+                    message: text_in(lang, Msg::LinksAnswered).into(),
                 }),
             ))
         }
         Found::Throttled(seconds) => Err(ApiError::TooMany {
-            message: format!(
-                "You have asked for links several times already. Try again in {}.",
-                sidelot_domain::format::wait(seconds)
+            message: fill(
+                text_in(lang, Msg::LinksThrottled),
+                &[&sidelot_domain::format::wait_in(lang, seconds)],
             ),
             retry_after: seconds,
         }),

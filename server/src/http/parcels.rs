@@ -12,8 +12,9 @@ use serde::Deserialize;
 use sidelot_domain::api::{DEFAULT_PARCEL_LIMIT, MAX_PARCEL_LIMIT};
 use sidelot_domain::{BBox, Pin};
 
-use super::extract::{Path, Query};
+use super::extract::{PageLang, Path, Query};
 use super::{ApiError, AppState};
+use sidelot_domain::messages::Msg;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -119,10 +120,11 @@ pub async fn list(
 )]
 pub async fn one(
     State(state): State<AppState>,
+    lang: PageLang,
     Path(raw): Path<String>,
 ) -> Result<Response, ApiError> {
-    let pin =
-        Pin::parse(&raw, state.pin_format).map_err(|e| ApiError::bad("pin", e.to_string()))?;
+    let pin = Pin::parse(&raw, state.pin_format)
+        .map_err(|e| ApiError::bad("pin", e.message_in(lang.0)))?;
     let feature = sqlx::query_scalar!(
         r#"
         select json_build_object(
@@ -147,6 +149,6 @@ pub async fn one(
     )
     .fetch_optional(&state.read_pool)
     .await?
-    .ok_or_else(|| ApiError::NotFound(format!("No parcel has PIN {}.", pin.dashed())))?;
+    .ok_or_else(|| ApiError::NotFound(lang.tf(Msg::ErrNoParcelPin, &[&pin.dashed()])))?;
     Ok(([(header::CONTENT_TYPE, GEOJSON)], feature).into_response())
 }

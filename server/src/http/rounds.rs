@@ -18,9 +18,10 @@ use sidelot_domain::search::address_key;
 use sidelot_domain::{Pin, PinFormat};
 
 use super::auth::{Admin, Signed};
-use super::extract::{Body, Path, Query};
+use super::extract::{Body, PageLang, Path, Query};
 use super::{ApiError, AppState};
 use crate::rounds::{self, RoundError};
+use sidelot_domain::messages::Msg;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -104,14 +105,16 @@ pub struct EligibilityParams {
 )]
 pub async fn check(
     State(state): State<AppState>,
+    lang: PageLang,
     Query(params): Query<EligibilityParams>,
 ) -> Result<Json<EligibilityAnswer>, ApiError> {
     let pool = &state.pool;
     let lot = required_pin(
         params.lot.as_deref(),
         "lot",
-        "Name the lot, by its PIN",
+        lang.t(Msg::ErrNameLot),
         state.pin_format,
+        lang,
     )?;
     let owned_pin = params
         .owned
@@ -125,27 +128,17 @@ pub async fn check(
         .filter(|s| !s.is_empty());
     let owned = match (owned_pin, owned_address) {
         (Some(_), Some(_)) => {
-            return Err(ApiError::bad(
-                "owned_address",
-                "Name the property you own once: by its PIN or by its address, not both",
-            ));
+            return Err(ApiError::bad("owned_address", lang.t(Msg::ErrOwnedOnce)));
         }
         (None, None) => {
-            return Err(ApiError::bad(
-                "owned",
-                "Name the property you own, by its PIN or its address",
-            ));
+            return Err(ApiError::bad("owned", lang.t(Msg::ErrOwnedMissing)));
         }
-        (Some(p), None) => {
-            Pin::parse(p, state.pin_format).map_err(|e| ApiError::bad("owned", e.to_string()))?
-        }
-        (None, Some(a)) => pin_at_address(pool, a).await?,
+        (Some(p), None) => Pin::parse(p, state.pin_format)
+            .map_err(|e| ApiError::bad("owned", e.message_in(lang.0)))?,
+        (None, Some(a)) => pin_at_address(pool, a, lang).await?,
     };
     if owned == lot {
-        return Err(ApiError::bad(
-            "owned",
-            "That is the lot itself: name the property you own beside it",
-        ));
+        return Err(ApiError::bad("owned", lang.t(Msg::ErrOwnedIsLot)));
     }
     let parcels = sqlx::query!(
         "select pin, address from parcels where pin = $1 or pin = $2",
@@ -155,16 +148,14 @@ pub async fn check(
     .fetch_all(pool)
     .await?;
     if !parcels.iter().any(|p| p.pin == lot.as_str()) {
-        return Err(ApiError::NotFound(format!(
-            "No parcel has PIN {} (lot).",
-            lot.dashed()
-        )));
+        return Err(ApiError::NotFound(
+            lang.tf(Msg::ErrNoLotPin, &[&lot.dashed()]),
+        ));
     }
     let Some(owned_row) = parcels.iter().find(|p| p.pin == owned.as_str()) else {
-        return Err(ApiError::NotFound(format!(
-            "No parcel has PIN {} (owned).",
-            owned.dashed()
-        )));
+        return Err(ApiError::NotFound(
+            lang.tf(Msg::ErrNoOwnedPin, &[&owned.dashed()]),
+        ));
     };
 
     // The round offering the lot: the open one, or else the next to open.
@@ -200,7 +191,7 @@ pub async fn check(
         pin: &owned,
         address: owned_row.address.as_deref(),
     };
-    let answer = eligibility::explain(&evidence, &rules, owned_parcel, offering);
+    let answer = eligibility::explain(&evidence, &rules, owned_parcel, offering, lang.0);
     // Before the form: whether this property has applied in the round
     // already, and how many others want the lot (counts only).
     let (already_applied, others_applied) = match &round {
@@ -273,14 +264,16 @@ pub struct EligibleLotsParams {
 )]
 pub async fn eligible_lots(
     State(state): State<AppState>,
+    lang: PageLang,
     Path(slug): Path<String>,
     Query(params): Query<EligibleLotsParams>,
 ) -> Result<Json<EligibleLots>, ApiError> {
     let owned = required_pin(
         params.owned.as_deref(),
         "owned",
-        "Name the property you own, by its PIN",
+        lang.t(Msg::ErrOwnedPinMissing),
         state.pin_format,
+        lang,
     )?;
     let pool = &state.pool;
     let round = rounds::find_round(pool, &slug).await?;
@@ -289,10 +282,9 @@ pub async fn eligible_lots(
             .fetch_optional(pool)
             .await?
     else {
-        return Err(ApiError::NotFound(format!(
-            "No parcel has PIN {} (owned).",
-            owned.dashed()
-        )));
+        return Err(ApiError::NotFound(
+            lang.tf(Msg::ErrNoOwnedPin, &[&owned.dashed()]),
+        ));
     };
     let reach = round.rules.reach_m();
     // Within reach, measured on the spheroid: the lots worth measuring.
@@ -319,7 +311,7 @@ pub async fn eligible_lots(
         pin: &owned,
         address: owned_address.as_deref(),
     }
-    .words();
+    .words(lang.0);
     let mut lots = Vec::new();
     for c in candidates.into_iter().take(MAX_CANDIDATE_LOTS as usize) {
         let evidence = crate::eligibility::evidence(pool, &c.pin, &owned, &round.rules).await?;
@@ -331,7 +323,7 @@ pub async fn eligible_lots(
                 relation,
                 priority,
                 distance_m: super::centimetres(evidence.distance_m),
-                explanation: eligibility::describe(relation, &evidence, &owned_words),
+                explanation: eligibility::describe(relation, &evidence, &owned_words, lang.0),
             });
         }
     }
@@ -356,21 +348,23 @@ fn required_pin(
     field: &'static str,
     missing: &str,
     format: PinFormat,
+    lang: PageLang,
 ) -> Result<Pin, ApiError> {
     let raw = raw.map(str::trim).unwrap_or_default();
     if raw.is_empty() {
         return Err(ApiError::bad(field, missing));
     }
-    Pin::parse(raw, format).map_err(|e| ApiError::bad(field, e.to_string()))
+    Pin::parse(raw, format).map_err(|e| ApiError::bad(field, e.message_in(lang.0)))
 }
 
 /// The one parcel at an address, by its search key.
-async fn pin_at_address(pool: &sqlx::PgPool, address: &str) -> Result<Pin, ApiError> {
+async fn pin_at_address(
+    pool: &sqlx::PgPool,
+    address: &str,
+    lang: PageLang,
+) -> Result<Pin, ApiError> {
     let Some(key) = address_key(address) else {
-        return Err(ApiError::bad(
-            "owned_address",
-            "The address has no letters or digits",
-        ));
+        return Err(ApiError::bad("owned_address", lang.t(Msg::ErrAddressBlank)));
     };
     let pins = sqlx::query_scalar!(
         "select pin from parcels where address_key = $1 order by pin limit 3",
@@ -382,12 +376,10 @@ async fn pin_at_address(pool: &sqlx::PgPool, address: &str) -> Result<Pin, ApiEr
         // Stored PINs are normalised already: read as they are.
         [one] => Pin::parse(one, PinFormat::Any)
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored PIN {one:?}: {e}"))),
-        [] => Err(ApiError::NotFound(format!(
-            "No parcel has the address {address:?}: search for it, or give its PIN."
-        ))),
+        [] => Err(ApiError::NotFound(lang.tf(Msg::ErrNoAddress, &[address]))),
         _ => Err(ApiError::bad(
             "owned_address",
-            format!("{address:?} names more than one parcel: give the PIN of yours"),
+            lang.tf(Msg::ErrManyAtAddress, &[address]),
         )),
     }
 }

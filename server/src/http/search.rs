@@ -16,8 +16,9 @@ use sidelot_domain::api::{
 use sidelot_domain::search::address_key;
 use sidelot_domain::{Pin, PinFormat};
 
-use super::extract::Query;
+use super::extract::{PageLang, Query};
 use super::{ApiError, AppState};
+use sidelot_domain::messages::Msg;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/search", get(search))
@@ -66,16 +67,17 @@ fn pin_query(q: &str, format: PinFormat) -> PinQuery {
 )]
 pub async fn search(
     State(state): State<AppState>,
+    lang: PageLang,
     Query(params): Query<SearchParams>,
 ) -> Result<Json<SearchResults>, ApiError> {
     let q = params.q.as_deref().map(str::trim).unwrap_or_default();
     if q.is_empty() {
-        return Err(ApiError::bad("q", "Type part of an address or a PIN"));
+        return Err(ApiError::bad("q", lang.t(Msg::ErrSearchEmpty)));
     }
     if q.chars().count() > MAX_SEARCH_QUERY_CHARS {
         return Err(ApiError::bad(
             "q",
-            format!("The search is longer than {MAX_SEARCH_QUERY_CHARS} characters: shorten it"),
+            lang.tf(Msg::ErrSearchLong, &[&MAX_SEARCH_QUERY_CHARS.to_string()]),
         ));
     }
     let limit = super::parse_limit(

@@ -36,13 +36,15 @@ pub async fn save_reason(
     sqlx::query_as!(
         DenialReason,
         r#"
-        insert into denial_reasons (code, label, plain, active) values ($1, $2, $3, $4)
-        on conflict (code) do update set label = excluded.label, plain = excluded.plain, active = excluded.active
-        returning code, label, plain, active
+        insert into denial_reasons (code, label, plain, plain_es, active) values ($1, $2, $3, $4, $5)
+        on conflict (code) do update
+            set label = excluded.label, plain = excluded.plain, plain_es = excluded.plain_es, active = excluded.active
+        returning code, label, plain, plain_es, active
         "#,
         reason.code,
         reason.label,
         reason.plain,
+        reason.plain_es,
         reason.active
     )
     .fetch_one(pool)

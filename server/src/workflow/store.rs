@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use sidelot_domain::lang::Lang;
 use sidelot_domain::messages::{Msg, fill, text_in};
 use sidelot_domain::workflow::{Action, LotState};
 use sqlx::{Postgres, Transaction};
@@ -214,22 +215,26 @@ pub(super) async fn notify(
     let lots: Vec<String> = moves.iter().map(|(m, _)| m.lot.clone()).collect();
     let codes: Vec<String> = moves.iter().filter_map(|(_, c)| c.clone()).collect();
     let recipients = crate::letters::recipients(tx, &applications, &lots).await?;
-    let plain: HashMap<String, String> = sqlx::query!(
-        "select code, plain from denial_reasons where code = any($1)",
+    // Each reason's words in English, and in Spanish when an admin gave them.
+    let plain: HashMap<String, (String, Option<String>)> = sqlx::query!(
+        "select code, plain, plain_es from denial_reasons where code = any($1)",
         &codes
     )
     .fetch_all(&mut **tx)
     .await?
     .into_iter()
-    .map(|r| (r.code, r.plain))
+    .map(|r| (r.code, (r.plain, r.plain_es)))
     .collect();
     let mut letters = Vec::with_capacity(moves.len());
     for ((moved, code), r) in moves.iter().zip(&recipients) {
         let reason = match moved.to {
-            LotState::Denied => code
-                .as_ref()
-                .and_then(|c| plain.get(c))
-                .map(|p| fill(text_in(r.lang, Msg::MailReason), &[p])),
+            LotState::Denied => code.as_ref().and_then(|c| plain.get(c)).map(|(en, es)| {
+                let words = match (r.lang, es) {
+                    (Lang::Es, Some(es)) => es,
+                    _ => en,
+                };
+                fill(text_in(r.lang, Msg::MailReason), &[words])
+            }),
             _ => None,
         };
         let body = fill(

@@ -8,6 +8,8 @@ use sidelot_domain::application::{ApplicationForm, FieldError, MAX_DOCUMENT_BYTE
 use sidelot_domain::eligibility::MAX_LOTS_LIMIT;
 
 use crate::messages::Msg;
+use sidelot_domain::lang::Lang;
+use sidelot_domain::messages::{fill, text_in};
 
 /// The steps: their title and the fields they hold.
 pub const STEPS: [(Msg, &[&str]); 4] = [
@@ -39,25 +41,31 @@ pub fn is_last(step: usize) -> bool {
 /// Every problem the browser can see, across all steps: the form under the
 /// server's rules, more lots than the round allows (`max_lots`), and the
 /// deed (`deed_size` in bytes, `None` when no file is chosen).
-pub fn problems(form: &ApplicationForm, max_lots: u32, deed_size: Option<f64>) -> Vec<FieldError> {
+pub fn problems(
+    form: &ApplicationForm,
+    max_lots: u32,
+    deed_size: Option<f64>,
+    lang: Lang,
+) -> Vec<FieldError> {
     let mut found = form
-        .check(MAX_LOTS_LIMIT, PinFormat::Any)
+        .check(MAX_LOTS_LIMIT, PinFormat::Any, lang)
         .err()
         .unwrap_or_default();
     if form.lots.len() > max_lots as usize {
         found.push(FieldError::new(
             "lots",
-            format!("this round allows at most {max_lots} lots per application"),
+            fill(
+                text_in(lang, Msg::ErrTooManyLots),
+                &[&max_lots.to_string(), &form.lots.len().to_string()],
+            ),
         ));
     }
     match deed_size {
-        None => found.push(FieldError::new(
+        None => found.push(FieldError::new("deed", text_in(lang, Msg::DeedRequired))),
+        Some(size) if size > MAX_DOCUMENT_BYTES as f64 => found.push(FieldError::new(
             "deed",
-            "Your deed is required: a PDF, JPEG or PNG of it",
+            text_in(lang, Msg::DeedUploadTooLarge),
         )),
-        Some(size) if size > MAX_DOCUMENT_BYTES as f64 => {
-            found.push(FieldError::new("deed", "the file is larger than 10 MB"))
-        }
         Some(_) => {}
     }
     found
@@ -132,14 +140,14 @@ mod tests {
 
     #[test]
     fn a_filled_form_with_a_deed_has_no_problem() {
-        assert_eq!(problems(&filled(), 1, Some(1000.0)), Vec::new());
+        assert_eq!(problems(&filled(), 1, Some(1000.0), Lang::En), Vec::new());
     }
 
     #[test]
     fn the_deed_is_required_and_at_most_ten_megabytes() {
-        assert_eq!(fields(&problems(&filled(), 1, None)), ["deed"]);
+        assert_eq!(fields(&problems(&filled(), 1, None, Lang::En)), ["deed"]);
         let big = (MAX_DOCUMENT_BYTES + 1) as f64;
-        let found = problems(&filled(), 1, Some(big));
+        let found = problems(&filled(), 1, Some(big), Lang::En);
         assert_eq!(found[0].message, "The file is larger than 10 MB.");
     }
 
@@ -147,13 +155,13 @@ mod tests {
     fn more_lots_than_the_round_allows_is_a_problem_of_the_lots() {
         let mut form = filled();
         form.lots.push("16162142350000".into());
-        let found = problems(&form, 1, Some(1.0));
+        let found = problems(&form, 1, Some(1.0), Lang::En);
         assert_eq!(fields(&found), ["lots"]);
         assert_eq!(
             found[0].message,
-            "This round allows at most 1 lots per application."
+            "This round allows at most 1 lots per application, not 2."
         );
-        assert_eq!(problems(&form, 2, Some(1.0)), Vec::new());
+        assert_eq!(problems(&form, 2, Some(1.0), Lang::En), Vec::new());
     }
 
     #[test]
@@ -161,8 +169,8 @@ mod tests {
         let mut form = filled();
         form.email = "not an email".into();
         // The missing deed (step 4) does not stop step 1; the email stops step 2.
-        assert_eq!(next(0, problems(&form, 1, None)), Ok(1));
-        let stopped = next(1, problems(&form, 1, None)).unwrap_err();
+        assert_eq!(next(0, problems(&form, 1, None, Lang::En)), Ok(1));
+        let stopped = next(1, problems(&form, 1, None, Lang::En)).unwrap_err();
         assert_eq!(fields(&stopped), ["email"]);
     }
 
@@ -170,7 +178,7 @@ mod tests {
     fn errors_are_shown_on_the_step_of_the_first() {
         let mut form = filled();
         form.applicant_name = String::new();
-        let found = problems(&form, 1, None);
+        let found = problems(&form, 1, None, Lang::En);
         assert_eq!(fields(&found), ["applicant_name", "deed"]);
         assert_eq!(step_to_show(&found), Some(1));
         assert_eq!(step_to_show(&[]), None);

@@ -125,7 +125,14 @@ pub fn ApplyPage() -> impl IntoView {
         attests_taxes: attest_taxes.get_untracked(),
     };
     // Every problem the browser can see, across all steps.
-    let problems = move || form::problems(&form_now(), max_lots(), deed_size.get_untracked());
+    let problems = move || {
+        form::problems(
+            &form_now(),
+            max_lots(),
+            deed_size.get_untracked(),
+            crate::messages::current(),
+        )
+    };
     let show_errors = move |found: Vec<FieldError>| {
         let first = found.first().map(|e| e.field.clone());
         errors.set(found);

@@ -5,6 +5,7 @@ use leptos::task::spawn_local;
 use sidelot_domain::api::PasswordChange;
 
 use crate::api;
+use crate::messages::{S, s};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -27,18 +28,18 @@ pub fn AccountPage() -> impl IntoView {
     };
     view! {
         <main class="page">
-            <h1>"Your account"</h1>
-            <h2>"Change your password"</h2>
+            <h1>{s(S::YourAccount)}</h1>
+            <h2>{s(S::ChangeYourPassword)}</h2>
             <form on:submit=submit>
-                <div class="field"><label for="pw-current">"Current password"</label>
+                <div class="field"><label for="pw-current">{s(S::CurrentPassword)}</label>
                     <input id="pw-current" type="password" autocomplete="current-password" on:input=move |ev| current.set(event_target_value(&ev)) /></div>
-                <div class="field"><label for="pw-new">"New password (12 characters or more)"</label>
+                <div class="field"><label for="pw-new">{s(S::NewPassword12CharactersOr)}</label>
                     <input id="pw-new" type="password" autocomplete="new-password" on:input=move |ev| new.set(event_target_value(&ev)) /></div>
-                <div class="form-actions"><button type="submit">"Change password"</button></div>
+                <div class="form-actions"><button type="submit">{s(S::ChangePassword)}</button></div>
             </form>
             <p role="status">{move || match result.get() {
                 None => String::new(),
-                Some(Ok(())) => "Your password is changed; your other sessions have ended.".into(),
+                Some(Ok(())) => {s(S::YourPasswordIsChangedYour)}.into(),
                 Some(Err(m)) => m,
             }}</p>
         </main>

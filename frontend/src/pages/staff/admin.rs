@@ -12,6 +12,7 @@ use sidelot_domain::workflow::Role;
 use super::{Load, load, refetch};
 use crate::api::{self, ApiError};
 use crate::format::when;
+use crate::messages::{S, fill, s};
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
@@ -21,7 +22,8 @@ pub fn AdminPage() -> impl IntoView {
     let rounds: RwSignal<Load<RoundList>> = load(api::public::rounds());
     // What the last action did, said in the section where it was done.
     let message = RwSignal::new(None::<Said>);
-    let (code, rlabel, plain) = (
+    let (code, rlabel, plain, plain_es) = (
+        RwSignal::new(String::new()),
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
@@ -49,13 +51,14 @@ pub fn AdminPage() -> impl IntoView {
             code: code.get_untracked(),
             label: rlabel.get_untracked(),
             plain: plain.get_untracked(),
+            plain_es: Some(plain_es.get_untracked()).filter(|p| !p.trim().is_empty()),
             active: true,
         };
         spawn_local(async move {
             report(
                 Section::Reasons,
                 api::staff::save_reason(&req).await.map(drop),
-                "Reason saved.",
+                s(S::ReasonSaved),
             )
         });
     };
@@ -70,7 +73,7 @@ pub fn AdminPage() -> impl IntoView {
             report(
                 Section::Users,
                 api::staff::add_user(&req).await.map(drop),
-                "Account created.",
+                s(S::AccountCreated),
             )
         });
     };
@@ -85,7 +88,7 @@ pub fn AdminPage() -> impl IntoView {
             report(
                 Section::Rounds,
                 api::staff::create_round(&req).await.map(drop),
-                "Round created.",
+                s(S::RoundCreated),
             )
         });
     };
@@ -93,9 +96,7 @@ pub fn AdminPage() -> impl IntoView {
         // Disabling ends the account's sessions at once: asked first.
         if req.disabled == Some(true)
             && !window()
-                .confirm_with_message(&format!(
-                    "Disable {who}? Their sessions end at once and they cannot sign in until enabled again."
-                ))
+                .confirm_with_message(&fill(s(S::DisableTheirSessionsEndAt), &[&who.to_string()]))
                 .unwrap_or(false)
         {
             return;
@@ -104,7 +105,7 @@ pub fn AdminPage() -> impl IntoView {
             report(
                 Section::Users,
                 api::staff::change_user(id, &req).await.map(drop),
-                "Account changed.",
+                s(S::AccountChanged),
             )
         });
     };
@@ -130,7 +131,7 @@ pub fn AdminPage() -> impl IntoView {
             report(
                 Section::Lottery,
                 api::staff::commit_lottery(&round, &req).await.map(drop),
-                "Entrants frozen and the statement committed.",
+                s(S::EntrantsFrozenAndTheStatement),
             )
         });
     };
@@ -138,9 +139,7 @@ pub fn AdminPage() -> impl IntoView {
         ev.prevent_default();
         let round = lottery_round.get_untracked();
         if !window()
-            .confirm_with_message(&format!(
-                "Draw the lottery of {round} now? A round is drawn once."
-            ))
+            .confirm_with_message(&fill(s(S::DrawTheLotteryOfNow), &[&round.to_string()]))
             .unwrap_or(false)
         {
             return;
@@ -157,7 +156,7 @@ pub fn AdminPage() -> impl IntoView {
                         api::messages_for(&e.fields(), "beacon"),
                     )))
                 }
-                r => report(Section::Lottery, r.map(drop), "Drawn and published."),
+                r => report(Section::Lottery, r.map(drop), s(S::DrawnAndPublished)),
             }
         });
     };
@@ -166,9 +165,7 @@ pub fn AdminPage() -> impl IntoView {
         ev.prevent_default();
         let round = lottery_round.get_untracked();
         if !window()
-            .confirm_with_message(&format!(
-                "Draw the lottery of {round} again? The last draw's awards go back to the lottery, and the reason is published."
-            ))
+            .confirm_with_message(&fill(s(S::DrawTheLotteryOfAgain), &[&round.to_string()]))
             .unwrap_or(false)
         {
             return;
@@ -181,7 +178,7 @@ pub fn AdminPage() -> impl IntoView {
             report(
                 Section::Lottery,
                 api::staff::redraw_lottery(&round, &req).await.map(drop),
-                "Committed again for a redraw; the reason is published.",
+                s(S::CommittedAgainForARedraw),
             )
         });
     };
@@ -190,113 +187,114 @@ pub fn AdminPage() -> impl IntoView {
             report(
                 Section::Outbox,
                 api::staff::resend(id).await,
-                "Queued again.",
+                s(S::QueuedAgain),
             )
         });
     };
     view! {
         <main class="page wide">
-            <h1>"Admin"</h1>
+            <h1>{s(S::Admin)}</h1>
             <section aria-labelledby="rounds-title">
-                <h2 id="rounds-title">"Rounds"</h2>
+                <h2 id="rounds-title">{s(S::Rounds)}</h2>
                 {move || match rounds.get() {
                     Load::Ok(list) => view! {
-                        <table><thead><tr><th scope="col">"Round"</th><th scope="col">"State"</th><th scope="col">"Opens"</th>
-                            <th scope="col">"Closes"</th><th scope="col">"Lots"</th><th scope="col">"Export"</th><th scope="col">"Lottery"</th></tr></thead>
+                        <table><thead><tr><th scope="col">{s(S::Round)}</th><th scope="col">{s(S::State)}</th><th scope="col">{s(S::Opens)}</th>
+                            <th scope="col">{s(S::Closes)}</th><th scope="col">{s(S::Lots)}</th><th scope="col">{s(S::Export)}</th><th scope="col">{s(S::Lottery)}</th></tr></thead>
                         <tbody>{list.rounds.into_iter().map(|r| view! { <tr>
                             <td>{format!("{} ({})", r.name, r.slug)}</td><td>{format!("{:?}", r.state).to_lowercase()}</td>
                             <td>{when(&r.opens_at)}</td><td>{when(&r.closes_at)}</td><td>{r.lots}</td>
-                            <td><a href=format!("/api/staff/rounds/{}/applications.csv", r.slug)>{format!("Applications of {} (CSV)", r.name)}</a>
-                                <br/><a href=format!("/api/rounds/{}/awarded.geojson", r.slug)>{format!("Lots awarded in {} (GeoJSON)", r.name)}</a></td>
-                            <td><a href=format!("/lottery/{}", r.slug)>{format!("Lottery of {}", r.slug)}</a></td>
+                            <td><a href=format!("/api/staff/rounds/{}/applications.csv", r.slug)>{fill(s(S::ApplicationsOfCsv), &[&r.name])}</a>
+                                <br/><a href=format!("/api/rounds/{}/awarded.geojson", r.slug)>{fill(s(S::LotsAwardedInGeojson), &[&r.name])}</a></td>
+                            <td><a href=format!("/lottery/{}", r.slug)>{fill(s(S::LotteryOf), &[&r.slug])}</a></td>
                         </tr> }).collect_view()}</tbody></table>
                     }.into_any(),
                     Load::Err(m) => view! { <p role="alert">{m}</p> }.into_any(),
                     Load::Wait => ().into_any(),
                 }}
                 <form on:submit=create_round class="inline-form">
-                    <h3>"Open a new round"</h3>
-                    <p class="hint">"The same file as "<code>"sidelot round create"</code>": times are local to the time zone; the rules cannot change once the round opens. Offer its lots from the Imports page."</p>
-                    <div class="field"><label for="round-toml">"Round file (TOML)"</label>
+                    <h3>{s(S::OpenANewRound)}</h3>
+                    <p class="hint">{s(S::TheSameFileAs)}<code>{s(S::SidelotRoundCreate)}</code>": times are local to the time zone; the rules cannot change once the round opens. Offer its lots from the Imports page."</p>
+                    <div class="field"><label for="round-toml">{s(S::RoundFileToml)}</label>
                         <textarea id="round-toml" rows=16 class="code" prop:value=move || round_toml.get()
                             on:input=move |ev| round_toml.set(event_target_value(&ev))></textarea></div>
-                    <div class="form-actions"><button type="submit">"Create round"</button></div>
+                    <div class="form-actions"><button type="submit">{s(S::CreateRound)}</button></div>
                 </form>
                 <SaidHere at=Section::Rounds message=message />
             </section>
             <section aria-labelledby="lottery-title">
-                <h2 id="lottery-title">"Lottery"</h2>
-                <p class="hint">"Once ownership and location are reviewed: freeze the entrants of the contested lots and name, in advance, a future round of the drand quicknet beacon (one every 3 seconds); once that round is out, paste its beacon to draw. See docs/lottery.md."</p>
-                <div class="field"><label for="lottery-round">"Round"</label>
+                <h2 id="lottery-title">{s(S::Lottery)}</h2>
+                <p class="hint">{s(S::OnceOwnershipAndLocationAre)}</p>
+                <div class="field"><label for="lottery-round">{s(S::Round)}</label>
                     <select id="lottery-round" on:change=move |ev| lottery_round.set(event_target_value(&ev))>
-                        <option value="">"Choose the round"</option>
+                        <option value="">{s(S::ChooseTheRound)}</option>
                         {move || match rounds.get() {
                             Load::Ok(list) => list.rounds.into_iter().map(|r| view! { <option value=r.slug.clone()>{r.name}</option> }).collect_view().into_any(),
                             _ => ().into_any(),
                         }}
                     </select></div>
                 <form on:submit=commit_lottery class="inline-form">
-                    <div class="field"><label for="lottery-source">"drand quicknet round, named in advance (a future one)"</label>
+                    <div class="field"><label for="lottery-source">{s(S::DrandQuicknetRoundNamedIn)}</label>
                         <input id="lottery-source" type="text" inputmode="numeric" on:input=move |ev| lottery_source.set(event_target_value(&ev)) />
                         <p class="hint">{move || round_hint(&lottery_source.get())}</p></div>
-                    <div class="form-actions"><button type="submit">"Freeze entrants and commit"</button></div>
+                    <div class="form-actions"><button type="submit">{s(S::FreezeEntrantsAndCommit)}</button></div>
                 </form>
                 <form on:submit=draw_lottery class="inline-form">
-                    <div class="field"><label for="lottery-beacon">"The round's beacon, as the drand relay shows it (paste the whole text)"</label>
+                    <div class="field"><label for="lottery-beacon">{s(S::TheRoundSBeaconAs)}</label>
                         <textarea id="lottery-beacon" rows="4" spellcheck="false" on:input=move |ev| lottery_beacon.set(event_target_value(&ev))></textarea>
-                        <p class="hint">"For example https://api.drand.sh/52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971/public/ followed by the round. sidelot checks its signature against quicknet's public key before drawing."</p></div>
-                    <div class="form-actions"><button type="submit">"Draw"</button></div>
+                        <p class="hint">{s(S::ForExampleHttpsApiDrand)}</p></div>
+                    <div class="form-actions"><button type="submit">{s(S::Draw)}</button></div>
                 </form>
                 <form on:submit=redraw_lottery class="inline-form">
-                    <div class="field"><label for="redraw-reason">"Reason for drawing again (published; uses the drand round named above)"</label>
+                    <div class="field"><label for="redraw-reason">{s(S::ReasonForDrawingAgainPublished)}</label>
                         <input id="redraw-reason" type="text" on:input=move |ev| redraw_reason.set(event_target_value(&ev)) /></div>
-                    <div class="form-actions"><button type="submit" class="secondary">"Redraw"</button></div>
+                    <div class="form-actions"><button type="submit" class="secondary">{s(S::Redraw)}</button></div>
                 </form>
                 <SaidHere at=Section::Lottery message=message />
             </section>
             <section aria-labelledby="reasons-title">
-                <h2 id="reasons-title">"Denial reasons"</h2>
+                <h2 id="reasons-title">{s(S::DenialReasons)}</h2>
                 {move || match reasons.get() {
                     Load::Ok(list) => view! {
-                        <table><thead><tr><th scope="col">"Code"</th><th scope="col">"Label"</th><th scope="col">"What the applicant reads"</th><th scope="col">"Active"</th></tr></thead>
-                        <tbody>{list.into_iter().map(|r| view! { <tr><td>{r.code}</td><td>{r.label}</td><td>{r.plain}</td><td>{if r.active { "Yes" } else { "No" }}</td></tr> }).collect_view()}</tbody></table>
+                        <table><thead><tr><th scope="col">{s(S::Code)}</th><th scope="col">{s(S::Label)}</th><th scope="col">{s(S::WhatTheApplicantReads)}</th><th scope="col">{s(S::InSpanish)}</th><th scope="col">{s(S::Active)}</th></tr></thead>
+                        <tbody>{list.into_iter().map(|r| view! { <tr><td>{r.code}</td><td>{r.label}</td><td>{r.plain}</td><td lang="es">{r.plain_es}</td><td>{if r.active { s(S::Yes) } else { s(S::No) }}</td></tr> }).collect_view()}</tbody></table>
                     }.into_any(),
                     Load::Err(m) => view! { <p role="alert">{m}</p> }.into_any(),
                     Load::Wait => ().into_any(),
                 }}
                 <form on:submit=save_reason class="inline-form">
-                    <h3>"Add or change a reason"</h3>
-                    <div class="field"><label for="r-code">"Code"</label><input id="r-code" on:input=move |ev| code.set(event_target_value(&ev)) /></div>
-                    <div class="field"><label for="r-label">"Label"</label><input id="r-label" on:input=move |ev| rlabel.set(event_target_value(&ev)) /></div>
-                    <div class="field"><label for="r-plain">"What the applicant reads"</label><textarea id="r-plain" rows=2 on:input=move |ev| plain.set(event_target_value(&ev))></textarea></div>
-                    <div class="form-actions"><button type="submit">"Save reason"</button></div>
+                    <h3>{s(S::AddOrChangeAReason)}</h3>
+                    <div class="field"><label for="r-code">{s(S::Code)}</label><input id="r-code" on:input=move |ev| code.set(event_target_value(&ev)) /></div>
+                    <div class="field"><label for="r-label">{s(S::Label)}</label><input id="r-label" on:input=move |ev| rlabel.set(event_target_value(&ev)) /></div>
+                    <div class="field"><label for="r-plain">{s(S::WhatTheApplicantReads)}</label><textarea id="r-plain" rows=2 on:input=move |ev| plain.set(event_target_value(&ev))></textarea></div>
+                    <div class="field"><label for="r-plain-es">{s(S::WhatTheApplicantReadsInSpanish)}</label><textarea id="r-plain-es" lang="es" rows=2 on:input=move |ev| plain_es.set(event_target_value(&ev))></textarea></div>
+                    <div class="form-actions"><button type="submit">{s(S::SaveReason)}</button></div>
                 </form>
                 <SaidHere at=Section::Reasons message=message />
             </section>
             <section aria-labelledby="users-title">
-                <h2 id="users-title">"Staff accounts"</h2>
+                <h2 id="users-title">{s(S::StaffAccounts)}</h2>
                 {move || match users.get() {
                     Load::Ok(list) => view! {
-                        <table><thead><tr><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Since"</th>
-                            <th scope="col">"Status"</th></tr></thead>
+                        <table><thead><tr><th scope="col">{s(S::Email)}</th><th scope="col">{s(S::Role)}</th><th scope="col">{s(S::Since)}</th>
+                            <th scope="col">{s(S::Status)}</th></tr></thead>
                         <tbody>{list.into_iter().map(|u| {
                             let id = u.id;
                             let disabled = u.disabled;
                             let roles = Role::ALL.map(|r| view! { <option value=r.as_str() selected=r == u.role>{r.as_str()}</option> });
                             view! { <tr>
                                 <td>{u.email.clone()}</td>
-                                <td><select aria-label=format!("Role of {}", u.email)
+                                <td><select aria-label=fill(s(S::RoleOf), &[&u.email])
                                     on:change={
                                         let who = u.email.clone();
                                         move |ev| if let Some(r) = Role::parse(&event_target_value(&ev)) { change_user(id, who.clone(), StaffAccountChange { role: Some(r), disabled: None }) }
                                     }>{roles.into_iter().collect_view()}</select></td>
                                 <td>{when(&u.created_at)}</td>
-                                <td>{if disabled { "Disabled " } else { "Active " }}
+                                <td>{if disabled { s(S::Disabled) } else { s(S::ActiveFlag) }}
                                     <button type="button" class="secondary" on:click={
                                         let who = u.email.clone();
                                         move |_| change_user(id, who.clone(), StaffAccountChange { role: None, disabled: Some(!disabled) })
                                     }>
-                                        {format!("{} {}", if disabled { "Enable" } else { "Disable" }, u.email)}</button></td>
+                                        {format!("{} {}", if disabled { s(S::Enable) } else { s(S::Disable) }, u.email)}</button></td>
                             </tr> }
                         }).collect_view()}</tbody></table>
                     }.into_any(),
@@ -304,33 +302,33 @@ pub fn AdminPage() -> impl IntoView {
                     Load::Wait => ().into_any(),
                 }}
                 <form on:submit=add_user class="inline-form">
-                    <h3>"Add an account"</h3>
-                    <div class="field"><label for="u-email">"Email"</label><input id="u-email" type="email" on:input=move |ev| email.set(event_target_value(&ev)) /></div>
-                    <div class="field"><label for="u-role">"Role"</label>
+                    <h3>{s(S::AddAnAccount)}</h3>
+                    <div class="field"><label for="u-email">{s(S::Email)}</label><input id="u-email" type="email" on:input=move |ev| email.set(event_target_value(&ev)) /></div>
+                    <div class="field"><label for="u-role">{s(S::Role)}</label>
                         <select id="u-role" on:change=move |ev| if let Some(r) = Role::parse(&event_target_value(&ev)) { role.set(r) }>
-                            <option value="reviewer">"Reviewer"</option><option value="admin">"Admin"</option><option value="analyst">"Analyst"</option>
+                            <option value="reviewer">{s(S::Reviewer)}</option><option value="admin">{s(S::Admin)}</option><option value="analyst">{s(S::Analyst)}</option>
                         </select></div>
-                    <div class="field"><label for="u-password">"First password (12 characters or more)"</label>
+                    <div class="field"><label for="u-password">{s(S::FirstPassword12CharactersOr)}</label>
                         <input id="u-password" type="password" autocomplete="new-password" on:input=move |ev| password.set(event_target_value(&ev)) /></div>
-                    <div class="form-actions"><button type="submit">"Add account"</button></div>
+                    <div class="form-actions"><button type="submit">{s(S::AddAccount)}</button></div>
                 </form>
                 <SaidHere at=Section::Users message=message />
             </section>
             <section aria-labelledby="outbox-title">
-                <h2 id="outbox-title">"Outbox"</h2>
+                <h2 id="outbox-title">{s(S::Outbox)}</h2>
                 {move || match outbox.get() {
                     Load::Ok(list) => view! {
-                        <table><thead><tr><th scope="col">"Created"</th><th scope="col">"Application"</th><th scope="col">"Subject"</th>
-                            <th scope="col">"Delivery"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                        <table><thead><tr><th scope="col">{s(S::Created)}</th><th scope="col">{s(S::Application)}</th><th scope="col">{s(S::Subject)}</th>
+                            <th scope="col">{s(S::Delivery)}</th><th scope="col"><span class="visually-hidden">{s(S::Actions)}</span></th></tr></thead>
                         <tbody>{list.into_iter().map(|m| {
                             let id = m.id;
                             let delivery = match (&m.sent_at, &m.last_error) {
-                                (Some(at), _) => format!("Sent {}", when(at)),
-                                (None, Some(err)) => format!("Waiting after {} attempts: {err}", m.attempts),
-                                (None, None) => "Waiting".to_owned(),
+                                (Some(at), _) => fill(s(S::Sent), &[&when(at)]),
+                                (None, Some(err)) => fill(s(S::WaitingAfterAttempts), &[&m.attempts.to_string(), &err.to_string()]),
+                                (None, None) => {s(S::Waiting)}.to_owned(),
                             };
                             view! { <tr><td>{when(&m.created_at)}</td><td>{m.tracking_code.unwrap_or_default()}</td><td>{m.subject}</td>
-                                <td>{delivery}</td><td><button type="button" on:click=move |_| resend(id)>"Send again"</button></td></tr> }
+                                <td>{delivery}</td><td><button type="button" on:click=move |_| resend(id)>{s(S::SendAgain)}</button></td></tr> }
                         }).collect_view()}</tbody></table>
                     }.into_any(),
                     Load::Err(m) => view! { <p role="alert">{m}</p> }.into_any(),
@@ -403,14 +401,20 @@ fn round_hint(typed: &str) -> String {
             let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at));
             let published = String::from(date.to_iso_string());
             match quicknet.still_to_come(round, now) {
-                Ok(()) => format!("Round {round} is published at {published} (UTC)."),
-                Err(_) => format!(
-                    "Round {round} was published at {published} (UTC), or is due within a minute: its randomness may be known. Name a round still to come, such as {suggested}."
+                Ok(()) => fill(
+                    s(S::RoundIsPublishedAtUtc),
+                    &[&round.to_string(), &published.to_string()],
+                ),
+                Err(_) => fill(
+                    s(S::RoundWasPublishedAtUtc),
+                    &[
+                        &round.to_string(),
+                        &published.to_string(),
+                        &suggested.to_string(),
+                    ],
                 ),
             }
         }
-        _ => format!(
-            "A whole number: drand quicknet publishes one round every 3 seconds. Round {suggested} is published about ten minutes from now."
-        ),
+        _ => fill(s(S::AWholeNumberDrandQuicknet), &[&suggested.to_string()]),
     }
 }

@@ -15,6 +15,7 @@ use super::review_map::ReviewMap;
 use super::{Load, load, refetch, relation_words};
 use crate::api;
 use crate::format::when;
+use crate::messages::{S, fill, s};
 
 #[component]
 pub fn ApplicationPage(id: i64) -> impl IntoView {
@@ -24,53 +25,53 @@ pub fn ApplicationPage(id: i64) -> impl IntoView {
     let refresh = move || refetch(app, api::staff::application(id));
     view! {
         <main class="page wide">
-            <p><a href="/staff">"Back to the queue"</a></p>
+            <p><a href="/staff">{s(S::BackToTheQueue)}</a></p>
             <super::walk::Walk id=id />
             <p role="status" class="announce">{move || announce.get()}</p>
             {move || match app.get() {
-                Load::Wait => view! { <p role="status">"Loading…"</p> }.into_any(),
+                Load::Wait => view! { <p role="status">{s(S::Loading)}</p> }.into_any(),
                 Load::Err(m) => view! { <p role="alert">{m}</p> }.into_any(),
                 Load::Ok(a) => view! {
-                    <h1>{format!("Application {}", a.tracking_code)}</h1>
+                    <h1>{fill(s(S::ApplicationCode), &[&a.tracking_code])}</h1>
                     <dl class="facts">
-                        <dt>"Applicant"</dt><dd>{a.applicant_name.clone()}</dd>
-                        <dt>"Email"</dt><dd>{a.email.clone()}{if a.email_confirmed { " (confirmed)" } else { " (not confirmed)" }}</dd>
-                        <dt>"Language"</dt><dd data-testid="applicant-language">{match a.language {
-                            sidelot_domain::lang::Lang::En => "English",
-                            sidelot_domain::lang::Lang::Es => "Spanish: every email to them is in Spanish",
+                        <dt>{s(S::Applicant)}</dt><dd>{a.applicant_name.clone()}</dd>
+                        <dt>{s(S::Email)}</dt><dd>{a.email.clone()}{if a.email_confirmed { " (confirmed)" } else { " (not confirmed)" }}</dd>
+                        <dt>{s(S::Language)}</dt><dd data-testid="applicant-language">{match a.language {
+                            sidelot_domain::lang::Lang::En => {s(S::English)},
+                            sidelot_domain::lang::Lang::Es => {s(S::SpanishEveryEmailToThem)},
                         }}</dd>
-                        <dt>"Phone"</dt><dd>{a.phone.clone().unwrap_or_else(|| "—".into())}</dd>
-                        <dt>"Mailing address"</dt><dd>{a.mailing_address.clone()}</dd>
-                        <dt>"Their property"</dt><dd>{match &a.owned_address {
+                        <dt>{s(S::Phone)}</dt><dd>{a.phone.clone().unwrap_or_else(|| "—".into())}</dd>
+                        <dt>{s(S::MailingAddress)}</dt><dd>{a.mailing_address.clone()}</dd>
+                        <dt>{s(S::TheirProperty)}</dt><dd>{match &a.owned_address {
                             Some(addr) => format!("{addr} ({})", dashed(&a.owned)),
-                            None => format!("PIN {} (no address on record)", dashed(&a.owned)),
+                            None => fill(s(S::PinNoAddressOnRecord), &[&dashed(&a.owned)]),
                         }}</dd>
-                        <dt>"Planned use"</dt><dd>{format!("{}{}", a.planned_use.replace('_', " "), a.planned_use_details.clone().map(|d| format!(": {d}")).unwrap_or_default())}</dd>
-                        <dt>"Round"</dt><dd>{a.round.clone()}</dd>
-                        <dt>"Submitted"</dt><dd>{when(&a.submitted_at)}</dd>
-                        <dt>"Proof of ownership"</dt>
-                        <dd><a href=a.deed_url.clone() target="_blank" rel="noopener">{format!("Open the deed ({})", a.deed_type)}</a></dd>
+                        <dt>{s(S::PlannedUse)}</dt><dd>{format!("{}{}", a.planned_use.replace('_', " "), a.planned_use_details.clone().map(|d| format!(": {d}")).unwrap_or_default())}</dd>
+                        <dt>{s(S::Round)}</dt><dd>{a.round.clone()}</dd>
+                        <dt>{s(S::Submitted)}</dt><dd>{when(&a.submitted_at)}</dd>
+                        <dt>{s(S::ProofOfOwnership)}</dt>
+                        <dd><a href=a.deed_url.clone() target="_blank" rel="noopener">{fill(s(S::OpenTheDeed), &[&a.deed_type])}</a></dd>
                     </dl>
                     {a.lots.iter().cloned().map(|l| view! {
                         <LotReview application=id lot=l reasons announce on_done=refresh />
                     }).collect_view()}
                     <NoteForm application=id announce on_done=refresh />
-                    <h2>"History"</h2>
+                    <h2>{s(S::History)}</h2>
                     <table class="history-table stacking">
-                        <thead><tr><th scope="col">"When"</th><th scope="col">"Lot"</th><th scope="col">"Who"</th>
-                            <th scope="col">"Step"</th><th scope="col">"Reason"</th><th scope="col">"Note"</th></tr></thead>
+                        <thead><tr><th scope="col">{s(S::When)}</th><th scope="col">{s(S::Lot)}</th><th scope="col">{s(S::Who)}</th>
+                            <th scope="col">{s(S::Step)}</th><th scope="col">{s(S::Reason)}</th><th scope="col">{s(S::Note)}</th></tr></thead>
                         <tbody>
                             {a.history.iter().map(|h| view! {
                                 <tr>
-                                    <td data-label="When">{when(&h.at)}</td>
-                                    <td data-label="Lot">{h.lot.as_deref().map(dashed).unwrap_or_default()}</td>
-                                    <td data-label="Who">{h.actor.clone()}</td>
-                                    <td data-label="Step">{match (&h.from, &h.to) {
+                                    <td data-label=s(S::When)>{when(&h.at)}</td>
+                                    <td data-label=s(S::Lot)>{h.lot.as_deref().map(dashed).unwrap_or_default()}</td>
+                                    <td data-label=s(S::Who)>{h.actor.clone()}</td>
+                                    <td data-label=s(S::Step)>{match (&h.from, &h.to) {
                                         (Some(f), Some(t)) => format!("{} → {}", f.label(), t.label()),
                                         _ => h.kind.replace('_', " "),
                                     }}</td>
-                                    <td data-label="Reason">{h.reason_code.clone().unwrap_or_default()}</td>
-                                    <td data-label="Note">{h.note.clone().unwrap_or_default()}</td>
+                                    <td data-label=s(S::Reason)>{h.reason_code.clone().unwrap_or_default()}</td>
+                                    <td data-label=s(S::Note)>{h.note.clone().unwrap_or_default()}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -107,7 +108,7 @@ fn LotReview<F: Fn() + Copy + Send + Sync + 'static>(
             match api::staff::transition(application, &pin, &req).await {
                 Ok(moved) => {
                     let last = moved.last().map_or("", |m| m.to.label());
-                    announce.set(format!("Lot {} is now in {last}.", dashed(&pin)));
+                    announce.set(fill(s(S::LotIsNowIn), &[&dashed(&pin), last]));
                     failure.set(None);
                     chosen.set(String::new());
                     reason.set(String::new());
@@ -149,32 +150,35 @@ fn LotReview<F: Fn() + Copy + Send + Sync + 'static>(
             send2(a);
         }
     };
-    let heading = format!(
-        "Lot {}{}",
-        dashed(&lot.pin),
-        lot.address
-            .as_ref()
-            .map(|a| format!(" — {a}"))
-            .unwrap_or_default()
+    let heading = fill(
+        s(S::LotWithAddress),
+        &[
+            &dashed(&lot.pin),
+            &lot.address
+                .as_ref()
+                .map(|a| format!(" — {a}"))
+                .unwrap_or_default()
+                .to_string(),
+        ],
     );
     let prefix = format!("lot-{}", lot.pin);
     view! {
         <section class="lot-review" aria-label=heading.clone()>
             <h2>{heading.clone()}</h2>
-            <p>"State: "<span class=format!("state state-{}", lot.state)>{lot.state.label()}</span>
+            <p>{s(S::StateLabel)}<span class=format!("state state-{}", lot.state)>{lot.state.label()}</span>
                 {lot.denial_reason.clone().map(|r| format!(" — {r}"))}</p>
             <div class="lot-grid">
                 {lot.map.clone().map(|shapes| view! { <ReviewMap shapes /> })}
                 <dl class="facts">
-                    <dt>"Relation"</dt><dd>{format!("{} (priority {})", relation_words(lot.relation), lot.priority)}</dd>
-                    <dt>"Shared boundary"</dt><dd>{feet(lot.shared_boundary_m)}</dd>
-                    <dt>"Distance"</dt><dd>{if lot.distance_m > 0.0 { feet(lot.distance_m) } else { "Touching".to_owned() }}</dd>
-                    <dt>"Same block"</dt><dd>{if lot.same_block { "Yes" } else { "No" }}</dd>
-                    <dt>"Explanation"</dt><dd>{lot.explanation.clone()}</dd>
-                    <dt>"Other open applications"</dt><dd>{lot.rivals}</dd>
+                    <dt>{s(S::Relation)}</dt><dd>{format!("{} (priority {})", relation_words(lot.relation), lot.priority)}</dd>
+                    <dt>{s(S::SharedBoundary)}</dt><dd>{feet(lot.shared_boundary_m)}</dd>
+                    <dt>{s(S::Distance)}</dt><dd>{if lot.distance_m > 0.0 { feet(lot.distance_m) } else { s(S::Touching).to_owned() }}</dd>
+                    <dt>{s(S::SameBlock)}</dt><dd>{if lot.same_block { s(S::Yes) } else { s(S::No) }}</dd>
+                    <dt>{s(S::Explanation)}</dt><dd>{lot.explanation.clone()}</dd>
+                    <dt>{s(S::OtherOpenApplications)}</dt><dd>{lot.rivals}</dd>
                 </dl>
             </div>
-            <div class="actions" role="group" aria-label=format!("Actions for lot {}", dashed(&lot.pin))>{buttons}</div>
+            <div class="actions" role="group" aria-label=fill(s(S::ActionsForLot), &[&dashed(&lot.pin)])>{buttons}</div>
             {(!lot.unavailable.is_empty()).then(|| view! {
                 <ul class="hint unavailable">
                     {lot.unavailable.iter().map(|u| view! {
@@ -186,8 +190,8 @@ fn LotReview<F: Fn() + Copy + Send + Sync + 'static>(
                 <h3>{move || Action::parse(&chosen.get()).map_or("", Action::label).trim_end_matches('…').to_owned()}</h3>
                 <ReasonFields action=chosen reason note reasons prefix />
                 <div class="form-actions">
-                    <button type="submit" disabled=move || busy.get()>"Confirm"</button>
-                    <button type="button" on:click=move |_| chosen.set(String::new())>"Cancel"</button>
+                    <button type="submit" disabled=move || busy.get()>{s(S::Confirm)}</button>
+                    <button type="button" on:click=move |_| chosen.set(String::new())>{s(S::Cancel)}</button>
                 </div>
             </form>
             <p role="alert" class="field-error">{move || failure.get().unwrap_or_default()}</p>
@@ -213,7 +217,7 @@ fn NoteForm<F: Fn() + Copy + Send + Sync + 'static>(
                 Ok(()) => {
                     note.set(String::new());
                     failure.set(String::new());
-                    announce.set("Note added.".into());
+                    announce.set(s(S::NoteAdded).into());
                     on_done();
                 }
                 Err(e) => failure.set(e.explain()),
@@ -222,10 +226,10 @@ fn NoteForm<F: Fn() + Copy + Send + Sync + 'static>(
     };
     view! {
         <form class="inline-form" on:submit=submit>
-            <div class="field"><label for="staff-note">"Add a note (staff only)"</label>
+            <div class="field"><label for="staff-note">{s(S::AddANoteStaffOnly)}</label>
                 <textarea id="staff-note" rows=2 prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
                 <p class="field-error" role="alert">{move || failure.get()}</p></div>
-            <div class="form-actions"><button type="submit">"Add note"</button></div>
+            <div class="form-actions"><button type="submit">{s(S::AddNote)}</button></div>
         </form>
     }
 }

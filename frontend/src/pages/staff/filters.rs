@@ -8,12 +8,14 @@
 use sidelot_domain::api::{BulkRequest, QueueFilter};
 use sidelot_domain::workflow::{Action, LotState};
 
+use crate::messages::{S, fill, s};
+
 /// Reads a query string, with or without its `?`. A wrong value (an unknown
 /// state, a flag that is not yes or no) is refused with the message the
 /// server would give, naming the parameter.
 pub fn parse(query: &str) -> Result<QueueFilter, String> {
     let query = query.strip_prefix('?').unwrap_or(query);
-    serde_urlencoded::from_str(query).map_err(|e| format!("This queue link is not right: {e}."))
+    serde_urlencoded::from_str(query).map_err(|e| fill(s(S::ThisQueueLinkIsNot), &[&e.to_string()]))
 }
 
 /// Links and requests made from a [`QueueFilter`].

@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api;
 use crate::format::{thousands, when};
+use crate::messages::{S, fill, s};
 
 fn size(bytes: i64) -> String {
     if bytes >= 1024 * 1024 {
@@ -22,7 +23,7 @@ fn size(bytes: i64) -> String {
 
 fn status_words(job: &ImportJob) -> String {
     match job.status.as_str() {
-        "queued" => "Waiting for the import before it".into(),
+        "queued" => { s(S::WaitingForTheImportBefore) }.into(),
         "running" => match &job.progress {
             Some(p) => match p.total {
                 Some(t) if t > 0 => format!(
@@ -33,11 +34,11 @@ fn status_words(job: &ImportJob) -> String {
                 ),
                 _ => format!("{}…", p.phase),
             },
-            None => "Running…".into(),
+            None => { s(S::Running) }.into(),
         },
-        "succeeded" => "Done".into(),
-        "failed" => "Failed".into(),
-        "interrupted" => "Interrupted".into(),
+        "succeeded" => { s(S::Done) }.into(),
+        "failed" => { s(S::Failed) }.into(),
+        "interrupted" => { s(S::Interrupted) }.into(),
         other => other.to_owned(),
     }
 }
@@ -90,7 +91,7 @@ pub fn ImportsPage() -> impl IntoView {
         };
         sending.set(true);
         sent.set(None);
-        message.set(Some((true, "Uploading…".into())));
+        message.set(Some((true, s(S::Uploading).into())));
         spawn_local(async move {
             match api::staff::start_import(&data).await {
                 Ok(job) => {
@@ -137,48 +138,48 @@ pub fn ImportsPage() -> impl IntoView {
     };
     view! {
         <main class="page wide">
-            <h1>"Imports"</h1>
+            <h1>{s(S::Imports)}</h1>
             <form class="upload" on:submit=submit aria-labelledby="upload-title">
-                <h2 id="upload-title">"Upload a file"</h2>
+                <h2 id="upload-title">{s(S::UploadAFile)}</h2>
                 <fieldset class="field">
-                    <legend>"What is in the file"</legend>
+                    <legend>{s(S::WhatIsInTheFile)}</legend>
                     <label><input type="radio" name="kind" value="parcels" checked=true
                         on:change=move |_| kind.set("parcels".into()) />" Parcels (a .zip holding a shapefile, or GeoJSON)"</label><br/>
                     <label><input type="radio" name="kind" value="lots"
                         on:change=move |_| kind.set("lots".into()) />" Lots offered in a round (CSV with a pin column, optional price and notes)"</label>
                 </fieldset>
                 <div class="field">
-                    <label for="import-file">"File"</label>
+                    <label for="import-file">{s(S::File)}</label>
                     <input id="import-file" name="file" type="file"
                         accept=move || if kind.get() == "lots" { ".csv" } else { ".zip,.geojson,.json" } />
                 </div>
                 <div class="field" hidden=move || kind.get() != "lots">
-                    <label for="import-round">"Round"</label>
-                    <select id="import-round" name="round"><option value="">"Choose the round"</option>{round_options}</select>
+                    <label for="import-round">{s(S::Round)}</label>
+                    <select id="import-round" name="round"><option value="">{s(S::ChooseTheRound)}</option>{round_options}</select>
                 </div>
                 <div class="field" hidden=move || kind.get() != "parcels">
-                    <label for="import-pin-field">"PIN column (optional: found by its usual names)"</label>
+                    <label for="import-pin-field">{s(S::PinColumnOptionalFoundBy)}</label>
                     <input id="import-pin-field" name="pin_field" type="text" />
                 </div>
                 <div class="field" hidden=move || kind.get() != "parcels">
-                    <label for="import-crs">"Coordinate system (optional: read from the .prj)"</label>
+                    <label for="import-crs">{s(S::CoordinateSystemOptionalReadFrom)}</label>
                     <input id="import-crs" name="source_crs" type="text" placeholder="EPSG:3435" />
                 </div>
-                <div class="form-actions"><button type="submit" disabled=move || sending.get()>"Upload and import"</button></div>
-                <p role="status" class=move || match notice() { Some((false, _)) => "verdict no", Some(_) => "verdict yes", None => "" }>
+                <div class="form-actions"><button type="submit" disabled=move || sending.get()>{s(S::UploadAndImport)}</button></div>
+                <p role="status" class=move || match notice() { Some((false, _)) => {s(S::VerdictNo)}, Some(_) => {s(S::VerdictYes)}, None => "" }>
                     {move || notice().map(|(_, m)| m).unwrap_or_default()}
                 </p>
             </form>
-            <h2>"Recent imports"</h2>
+            <h2>{s(S::RecentImports)}</h2>
             {move || if !loaded.get() {
-                view! { <p role="status">"Loading…"</p> }.into_any()
+                view! { <p role="status">{s(S::Loading)}</p> }.into_any()
             } else if jobs.with(Vec::is_empty) {
-                view! { <p>"No imports from the console yet."</p> }.into_any()
+                view! { <p>{s(S::NoImportsFromTheConsole)}</p> }.into_any()
             } else {
                 view! {
                     <table class="jobs">
-                        <thead><tr><th scope="col">"File"</th><th scope="col">"Kind"</th><th scope="col">"By"</th>
-                            <th scope="col">"Started"</th><th scope="col">"Status"</th><th scope="col">"Result"</th></tr></thead>
+                        <thead><tr><th scope="col">{s(S::File)}</th><th scope="col">{s(S::Kind)}</th><th scope="col">{s(S::By)}</th>
+                            <th scope="col">{s(S::Started)}</th><th scope="col">{s(S::Status)}</th><th scope="col">{s(S::Result)}</th></tr></thead>
                         <tbody>
                             {jobs.get().into_iter().map(|j| {
                                 let progress = j.progress.clone().filter(|_| j.status == "running");
@@ -192,13 +193,13 @@ pub fn ImportsPage() -> impl IntoView {
                                             {status_words(&j)}
                                             {progress.map(|p| {
                                                 let (value, max) = (p.done.to_string(), p.total.unwrap_or(0).to_string());
-                                                view! { <br/><progress value=value max=max aria-label=format!("Import of {}", j.file_name)></progress> }
+                                                view! { <br/><progress value=value max=max aria-label=fill(s(S::ImportOf), &[&j.file_name])></progress> }
                                             })}
                                         </td>
                                         <td>
                                             {j.summary.clone().or_else(|| j.error.clone()).unwrap_or_default()}
                                             {(j.status == "succeeded" || j.status == "failed").then(|| view! {
-                                                <br/><a href=format!("/staff/imports/{}", j.id)>{format!("Report of {}", j.file_name)}</a>
+                                                <br/><a href=format!("/staff/imports/{}", j.id)>{fill(s(S::ReportOf), &[&j.file_name])}</a>
                                             })}
                                         </td>
                                     </tr>
@@ -244,9 +245,9 @@ pub fn ImportReportPage(id: i64) -> impl IntoView {
     });
     view! {
         <main class="page wide">
-            <p><a href="/staff/imports">"Back to the imports"</a></p>
+            <p><a href="/staff/imports">{s(S::BackToTheImports)}</a></p>
             {move || match job.get() {
-                None => view! { <p role="status">"Loading…"</p> }.into_any(),
+                None => view! { <p role="status">{s(S::Loading)}</p> }.into_any(),
                 Some(Err(m)) => view! { <p role="alert">{m}</p> }.into_any(),
                 Some(Ok(j)) => {
                     let report = j.report.clone().unwrap_or_default();
@@ -256,17 +257,17 @@ pub fn ImportReportPage(id: i64) -> impl IntoView {
                         .filter_map(|k| report.get(k).and_then(|v| v.as_i64()).map(|n| (k, thousands(n))))
                         .collect();
                     view! {
-                        <h1>{format!("Import of {}", j.file_name)}</h1>
+                        <h1>{fill(s(S::ImportOf), &[&j.file_name])}</h1>
                         <p>{format!("{} by {}, {}: {}", j.kind, j.actor, when(&j.created_at), status_words(&j))}</p>
                         {j.error.clone().map(|e| view! { <p class="verdict no">{e}</p> })}
                         {j.summary.clone().map(|s| view! { <p class="verdict yes">{s}</p> })}
                         <dl class="facts">
                             {counts.into_iter().map(|(k, v)| view! { <dt>{k.replace('_', " ")}</dt><dd>{v}</dd> }).collect_view()}
                         </dl>
-                        <h2>{format!("Refused records ({})", thousands(rows.len() as i64))}</h2>
-                        <p><a href=format!("/api/staff/imports/{id}/rejects.csv")>"Download every refused record (CSV)"</a></p>
+                        <h2>{fill(s(S::RefusedRecords), &[&thousands(rows.len() as i64).to_string()])}</h2>
+                        <p><a href=format!("/api/staff/imports/{id}/rejects.csv")>{s(S::DownloadEveryRefusedRecordCsv)}</a></p>
                         <table class="jobs">
-                            <thead><tr><th scope="col">{if j.kind == "lots" { "Line" } else { "Record" }}</th><th scope="col">"PIN"</th><th scope="col">"Reason"</th></tr></thead>
+                            <thead><tr><th scope="col">{if j.kind == "lots" { s(S::Line) } else { s(S::Record) }}</th><th scope="col">"PIN"</th><th scope="col">{s(S::Reason)}</th></tr></thead>
                             <tbody>{rows.into_iter().map(|(n, pin, reason)| view! { <tr><td>{n}</td><td>{pin}</td><td>{reason}</td></tr> }).collect_view()}</tbody>
                         </table>
                     }.into_any()

@@ -28,6 +28,7 @@ use sidelot_domain::eligibility::Relation;
 use sidelot_domain::workflow::Role;
 
 use crate::api::{self, ApiError};
+use crate::messages::{S, s};
 
 /// Loading, loaded, or failed.
 #[derive(Clone, PartialEq)]
@@ -72,12 +73,12 @@ fn go(url: &str) {
 
 fn relation_words(r: Relation) -> &'static str {
     match r {
-        Relation::Adjacent => "Adjacent",
-        Relation::AcrossAlley => "Across the alley",
-        Relation::SameBlock => "Same block",
-        Relation::AcrossStreet => "Across the street",
-        Relation::Nearby => "Nearby",
-        Relation::None => "None",
+        Relation::Adjacent => s(S::Adjacent),
+        Relation::AcrossAlley => s(S::AcrossTheAlley),
+        Relation::SameBlock => s(S::SameBlock),
+        Relation::AcrossStreet => s(S::AcrossTheStreet),
+        Relation::Nearby => s(S::Nearby),
+        Relation::None => s(S::None),
     }
 }
 
@@ -91,7 +92,7 @@ pub fn StaffApp(path: String) -> impl IntoView {
     });
     view! {
         {move || match session.get() {
-            None => view! { <main class="page"><p role="status">"Loading…"</p></main> }.into_any(),
+            None => view! { <main class="page"><p role="status">{s(S::Loading)}</p></main> }.into_any(),
             Some(Err(e)) if e.status() == Some(401) => view! { <sign_in::Login session /> }.into_any(),
             Some(Err(e)) => view! {
                 <main class="page"><p role="alert">{e.message()}</p></main>
@@ -143,20 +144,20 @@ fn Shell(session: StaffSession, path: String) -> impl IntoView {
     };
     view! {
         <header class="page-header staff-header">
-            <a class="brand-link" href="/staff">"sidelot staff"</a>
-            <nav aria-label="Staff">
+            <a class="brand-link" href="/staff">{s(S::SidelotStaff)}</a>
+            <nav aria-label=s(S::Staff)>
                 <ul>
                     {reviewer.then(|| view! {
-                        <li><a href="/staff" aria-current=current("/staff")>"Queue"</a></li>
-                        <li><a href="/staff/contested" aria-current=current("/staff/contested")>"Contested lots"</a></li>
+                        <li><a href="/staff" aria-current=current("/staff")>{s(S::Queue)}</a></li>
+                        <li><a href="/staff/contested" aria-current=current("/staff/contested")>{s(S::ContestedLots)}</a></li>
                     })}
-                    {analyst.then(|| view! { <li><a href="/staff/imports" aria-current=current("/staff/imports")>"Imports"</a></li> })}
-                    {admin.then(|| view! { <li><a href="/staff/admin" aria-current=current("/staff/admin")>"Admin"</a></li> })}
-                    <li><a href="/staff/account" aria-current=current("/staff/account")>"Account"</a></li>
+                    {analyst.then(|| view! { <li><a href="/staff/imports" aria-current=current("/staff/imports")>{s(S::Imports)}</a></li> })}
+                    {admin.then(|| view! { <li><a href="/staff/admin" aria-current=current("/staff/admin")>{s(S::Admin)}</a></li> })}
+                    <li><a href="/staff/account" aria-current=current("/staff/account")>{s(S::Account)}</a></li>
                 </ul>
             </nav>
             <span class="who">{format!("{} ({})", session.email, session.role)}</span>
-            <button type="button" on:click=sign_out>"Sign out"</button>
+            <button type="button" on:click=sign_out>{s(S::SignOut)}</button>
         </header>
         {page}
     }

@@ -14,6 +14,7 @@ use super::reason_fields::ReasonFields;
 use super::{Load, load, relation_words};
 use crate::api;
 use crate::format::when;
+use crate::messages::{S, fill, s};
 
 #[component]
 pub fn QueuePage() -> impl IntoView {
@@ -51,31 +52,31 @@ pub fn QueuePage() -> impl IntoView {
     let f4 = f.clone();
     view! {
         <main class="page wide">
-            <h1>"Review queue"</h1>
-            <form method="get" action="/staff" class="filters" aria-label="Filter the queue">
-                <div class="field"><label for="f-round">"Round"</label>
-                    <select id="f-round" name="round"><option value="">"All rounds"</option>{round_options}</select></div>
-                <div class="field"><label for="f-state">"State"</label>
-                    <select id="f-state" name="state"><option value="">"Any state"</option>{state_options}</select></div>
-                <div class="field"><label for="f-lot">"Lot PIN"</label>
+            <h1>{s(S::ReviewQueue)}</h1>
+            <form method="get" action="/staff" class="filters" aria-label=s(S::FilterTheQueue)>
+                <div class="field"><label for="f-round">{s(S::Round)}</label>
+                    <select id="f-round" name="round"><option value="">{s(S::AllRounds)}</option>{round_options}</select></div>
+                <div class="field"><label for="f-state">{s(S::State)}</label>
+                    <select id="f-state" name="state"><option value="">{s(S::AnyState)}</option>{state_options}</select></div>
+                <div class="field"><label for="f-lot">{s(S::LotPin)}</label>
                     <input id="f-lot" name="lot" type="text" value=f.lot.clone().unwrap_or_default() /></div>
-                <div class="field"><label for="f-ward">"Ward"</label>
+                <div class="field"><label for="f-ward">{s(S::Ward)}</label>
                     <input id="f-ward" name="ward" type="text" inputmode="numeric" size="4" value=f.ward.clone().unwrap_or_default() /></div>
-                <div class="field"><label for="f-code">"Tracking code"</label>
+                <div class="field"><label for="f-code">{s(S::TrackingCode)}</label>
                     <input id="f-code" name="code" type="text" value=f.code.clone().unwrap_or_default() /></div>
-                <div class="field"><label for="f-sort">"Order"</label>
+                <div class="field"><label for="f-sort">{s(S::Order)}</label>
                     <select id="f-sort" name="sort">
-                        <option value="oldest" selected=f.sort != Some(QueueSort::Newest)>"Oldest first"</option>
-                        <option value="newest" selected=f.sort == Some(QueueSort::Newest)>"Newest first"</option>
+                        <option value="oldest" selected=f.sort != Some(QueueSort::Newest)>{s(S::OldestFirst)}</option>
+                        <option value="newest" selected=f.sort == Some(QueueSort::Newest)>{s(S::NewestFirst)}</option>
                     </select></div>
                 <div class="field check"><input id="f-contested" name="contested" type="checkbox" value="true" checked=f.contested == Some(true) />
-                    <label for="f-contested">"Contested only"</label></div>
+                    <label for="f-contested">{s(S::ContestedOnly)}</label></div>
                 <div class="field check"><input id="f-unconfirmed" name="unconfirmed" type="checkbox" value="true" checked=f.unconfirmed == Some(true) />
-                    <label for="f-unconfirmed">"Email not confirmed"</label></div>
-                <div class="form-actions"><button type="submit">"Filter"</button> <a href="/staff">"Clear"</a></div>
+                    <label for="f-unconfirmed">{s(S::EmailNotConfirmed)}</label></div>
+                <div class="form-actions"><button type="submit">{s(S::Filter)}</button> <a href="/staff">{s(S::Clear)}</a></div>
             </form>
             {move || match page.get() {
-                Load::Wait => view! { <p role="status">"Loading the queue…"</p> }.into_any(),
+                Load::Wait => view! { <p role="status">{s(S::LoadingTheQueue)}</p> }.into_any(),
                 Load::Err(m) => view! { <p role="alert">{m}</p> }.into_any(),
                 Load::Ok(p) => {
                     let f = f3.clone();
@@ -88,14 +89,14 @@ pub fn QueuePage() -> impl IntoView {
                     // The order a reviewer walks from one application to the next.
                     super::walk::remember(&p.rows.iter().map(|r| r.application_id).collect::<Vec<_>>());
                     view! {
-                        <nav aria-label="Counts per state"><ul class="counts">{counts}</ul></nav>
+                        <nav aria-label=s(S::CountsPerState)><ul class="counts">{counts}</ul></nav>
                         <p role="status">{format!("{} requested lots match.", p.total)}</p>
                         <table class="queue">
-                            <caption class="visually-hidden">"Requested lots, one row per application and lot"</caption>
+                            <caption class="visually-hidden">{s(S::RequestedLotsOneRowPer)}</caption>
                             <thead><tr>
-                                <th scope="col">"Application"</th><th scope="col">"Lot"</th><th scope="col">"Applicant's property"</th>
-                                <th scope="col">"Applicant"</th><th scope="col">"Relation"</th><th scope="col">"State"</th>
-                                <th scope="col">"Flags"</th><th scope="col">"Submitted"</th>
+                                <th scope="col">{s(S::Application)}</th><th scope="col">{s(S::Lot)}</th><th scope="col">{s(S::ApplicantSProperty)}</th>
+                                <th scope="col">{s(S::Applicant)}</th><th scope="col">{s(S::Relation)}</th><th scope="col">{s(S::State)}</th>
+                                <th scope="col">{s(S::Flags)}</th><th scope="col">{s(S::Submitted)}</th>
                             </tr></thead>
                             <tbody>
                                 {p.rows.into_iter().map(|r| view! {
@@ -107,7 +108,7 @@ pub fn QueuePage() -> impl IntoView {
                                         <td>{r.applicant_name.clone()}</td>
                                         <td>{format!("{} (priority {})", relation_words(r.relation), r.priority)}</td>
                                         <td><span class=format!("state state-{}", r.state)>{r.state.label()}</span></td>
-                                        <td>{r.contested.then_some("Contested ")}{(!r.email_confirmed).then_some("Email unconfirmed")}</td>
+                                        <td>{r.contested.then_some(s(S::Contested))}{(!r.email_confirmed).then_some(s(S::EmailUnconfirmed))}</td>
                                         <td>{when(&r.submitted_at)}</td>
                                     </tr>
                                 }).collect_view()}
@@ -115,21 +116,21 @@ pub fn QueuePage() -> impl IntoView {
                         </table>
                         <p class="pager">
                             {f.after.is_some().then(|| view! {
-                                <a href=f.first_page_href()>"First page"</a>" "
+                                <a href=f.first_page_href()>{s(S::FirstPage)}</a>" "
                             })}
-                            {next.map(|href| view! { <a href=href rel="next">"Next page"</a> })}
+                            {next.map(|href| view! { <a href=href rel="next">{s(S::NextPage)}</a> })}
                         </p>
                     }.into_any()
                 }
             }}
             {f4.state.is_some().then(|| view! { <BulkForm filters=f4.clone() /> })}
             <section aria-labelledby="exports-title">
-                <h2 id="exports-title">"Exports"</h2>
+                <h2 id="exports-title">{s(S::Exports)}</h2>
                 <ul class="exports">
                     {move || match rounds.get() {
                         Load::Ok(list) => list.rounds.into_iter().map(|r| view! {
-                            <li><a href=format!("/api/staff/rounds/{}/applications.csv", r.slug)>{format!("Applications of {} (CSV)", r.name)}</a>
-                                " · "<a href=format!("/api/rounds/{}/awarded.geojson", r.slug)>"lots awarded (GeoJSON)"</a></li>
+                            <li><a href=format!("/api/staff/rounds/{}/applications.csv", r.slug)>{fill(s(S::ApplicationsOfCsv), &[&r.name])}</a>
+                                " · "<a href=format!("/api/rounds/{}/awarded.geojson", r.slug)>{s(S::LotsAwardedGeojson)}</a></li>
                         }).collect_view().into_any(),
                         _ => ().into_any(),
                     }}
@@ -163,10 +164,9 @@ fn BulkForm(filters: QueueFilter) -> impl IntoView {
         let Some(chosen) = Action::parse(&action.get_untracked()) else {
             return;
         };
-        let question = format!(
-            "Apply \u{201c}{}\u{201d} to every requested lot in {} matching these filters?",
-            chosen.label(),
-            from.label()
+        let question = fill(
+            s(S::ApplyToEveryRequestedLot),
+            &[chosen.label(), from.label()],
         );
         if !window().confirm_with_message(&question).unwrap_or(false) {
             return;
@@ -180,16 +180,16 @@ fn BulkForm(filters: QueueFilter) -> impl IntoView {
     };
     view! {
         <section class="bulk" aria-labelledby="bulk-title">
-            <h2 id="bulk-title">{format!("Bulk action on everything in {} under these filters", from.label())}</h2>
+            <h2 id="bulk-title">{fill(s(S::BulkActionOnEverythingIn), &[from.label()])}</h2>
             <form on:submit=submit>
                 <div class="field">
-                    <label for="bulk-action">"Action"</label>
+                    <label for="bulk-action">{s(S::Action)}</label>
                     <select id="bulk-action" prop:value=move || action.get() on:change=move |ev| action.set(event_target_value(&ev))>
                         {actions.iter().map(|a| view! { <option value=a.as_str()>{a.label()}</option> }).collect_view()}
                     </select>
                 </div>
                 <ReasonFields action reason note reasons prefix="bulk".into() />
-                <div class="form-actions"><button type="submit">"Apply to all"</button></div>
+                <div class="form-actions"><button type="submit">{s(S::ApplyToAll)}</button></div>
             </form>
             <div role="status">
                 {move || match result.get() {
@@ -197,7 +197,7 @@ fn BulkForm(filters: QueueFilter) -> impl IntoView {
                     Some(Err(m)) => view! { <p class="verdict no">{m}</p> }.into_any(),
                     Some(Ok(r)) => view! {
                         <p class="verdict yes">{format!("{} moved, {} refused.", r.moved.len(), r.refused.len())}
-                            " " <a href=window().location().href().unwrap_or_default()>"Refresh the queue"</a></p>
+                            " " <a href=window().location().href().unwrap_or_default()>{s(S::RefreshTheQueue)}</a></p>
                         <ul>{r.refused.into_iter().map(|x| view! { <li>{format!("{} lot {}: {}", x.tracking_code, dashed(&x.lot), x.message)}</li> }).collect_view()}</ul>
                     }.into_any(),
                 }}

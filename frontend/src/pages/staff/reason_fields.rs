@@ -7,6 +7,7 @@ use sidelot_domain::api::DenialReason;
 use sidelot_domain::workflow::{self, Action, Reason};
 
 use super::Load;
+use crate::messages::{S, s};
 
 #[component]
 pub fn ReasonFields(
@@ -26,10 +27,10 @@ pub fn ReasonFields(
     let reason_id2 = reason_id.clone();
     view! {
         <div class="field" hidden=move || needs() != Reason::Catalogue>
-            <label for=reason_id.clone()>"Reason (the applicant reads it)"</label>
+            <label for=reason_id.clone()>{s(S::ReasonTheApplicantReadsIt)}</label>
             <select id=reason_id2 name="reason_code" prop:value=move || reason.get()
                 on:change=move |ev| reason.set(event_target_value(&ev))>
-                <option value="">"Choose a reason"</option>
+                <option value="">{s(S::ChooseAReason)}</option>
                 {move || match reasons.get() {
                     Load::Ok(list) => list.into_iter().filter(|r| r.active).map(|r| view! {
                         <option value=r.code.clone()>{r.label}</option>
@@ -39,7 +40,7 @@ pub fn ReasonFields(
             </select>
         </div>
         <div class="field">
-            <label for=note_id.clone()>{move || if needs() == Reason::Note { "Note (required: why)" } else { "Note (staff only, optional)" }}</label>
+            <label for=note_id.clone()>{move || if needs() == Reason::Note { s(S::NoteRequiredWhy) } else { s(S::NoteStaffOnlyOptional) }}</label>
             <textarea id=note_id name="note" rows=2 prop:value=move || note.get()
                 on:input=move |ev| note.set(event_target_value(&ev))></textarea>
         </div>

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::prelude::*;
 
+use crate::messages::{S, s};
 use crate::shape;
 
 #[wasm_bindgen(module = "/js/review_map.js")]
@@ -19,9 +20,6 @@ extern "C" {
         label: &str,
     ) -> Result<JsValue, JsValue>;
 }
-
-const LABEL: &str =
-    "Map of the lot (green) and the applicant's property (blue outline) among their neighbours";
 
 /// The map of `shapes`: the lot and the owned parcel as GeoJSON (a
 /// GeometryCollection, the lot first).
@@ -42,7 +40,7 @@ pub fn ReviewMap(shapes: serde_json::Value) -> impl IntoView {
         started.set_value(true);
         let json = json.clone();
         spawn_local(async move {
-            let ok = review_map(&el, &json, LABEL)
+            let ok = review_map(&el, &json, s(S::MapOfTheLotGreen))
                 .await
                 .ok()
                 .and_then(|v| v.as_bool())
@@ -54,11 +52,11 @@ pub fn ReviewMap(shapes: serde_json::Value) -> impl IntoView {
     view! {
         <figure class="review-map-figure" hidden=move || drawn.get() == Some(false)>
             <div class="review-map" node_ref=node></div>
-            <figcaption class="hint">"Green: the lot. Blue outline: the applicant's property. Grey: their neighbours."</figcaption>
+            <figcaption class="hint">{s(S::GreenTheLotBlueOutline)}</figcaption>
         </figure>
         <Show when=move || drawn.get() == Some(false)>
             <svg viewBox="0 0 240 240" width="240" height="240" role="img"
-                aria-label="The lot (green) and the applicant's property (blue outline), to scale">
+                aria-label=s(S::TheLotGreenAndThe)>
                 {paths.first().cloned().map(|d| view! { <path d=d class="shape-lot" /> })}
                 {paths.get(1).cloned().map(|d| view! { <path d=d class="shape-owned" /> })}
             </svg>

@@ -6,6 +6,7 @@ use sidelot_domain::api::{LoginRequest, StaffSession};
 use sidelot_domain::application::FieldError;
 
 use crate::api::{self, ApiError};
+use crate::messages::{S, s};
 
 #[component]
 pub fn Login(session: RwSignal<Option<Result<StaffSession, ApiError>>>) -> impl IntoView {
@@ -38,27 +39,27 @@ pub fn Login(session: RwSignal<Option<Result<StaffSession, ApiError>>>) -> impl 
     let error_for = move |field: &'static str| move || errors.with(|e| api::messages_for(e, field));
     view! {
         <main class="page">
-            <h1>"Staff sign-in"</h1>
+            <h1>{s(S::StaffSignIn)}</h1>
             <p role="alert" class="error-summary" hidden=move || failure.get().is_none()>
                 {move || failure.get().unwrap_or_default()}
             </p>
             <form on:submit=submit novalidate>
                 <div class="field">
-                    <label for="staff-email">"Email"</label>
+                    <label for="staff-email">{s(S::Email)}</label>
                     <input id="staff-email" name="email" type="email" autocomplete="username"
                         aria-describedby="error-email" prop:value=move || email.get()
                         on:input=move |ev| email.set(event_target_value(&ev)) />
                     <p class="field-error" id="error-email">{error_for("email")}</p>
                 </div>
                 <div class="field">
-                    <label for="staff-password">"Password"</label>
+                    <label for="staff-password">{s(S::Password)}</label>
                     <input id="staff-password" name="password" type="password" autocomplete="current-password"
                         aria-describedby="error-password" prop:value=move || password.get()
                         on:input=move |ev| password.set(event_target_value(&ev)) />
                     <p class="field-error" id="error-password">{error_for("password")}</p>
                 </div>
                 <div class="form-actions">
-                    <button type="submit" disabled=move || sending.get()>"Sign in"</button>
+                    <button type="submit" disabled=move || sending.get()>{s(S::SignIn)}</button>
                 </div>
             </form>
         </main>

@@ -3,6 +3,7 @@
 //! application page links to the previous and next one in that order, with
 //! the keys `j` (next) and `k` (previous), as mail readers use them.
 
+use crate::messages::{S, s};
 use leptos::prelude::*;
 
 const KEY: &str = "sidelot-queue-order";
@@ -72,9 +73,9 @@ pub fn Walk(id: i64) -> impl IntoView {
     });
     on_cleanup(move || handle.remove());
     view! {
-        <nav class="walk" aria-label="Other applications in the queue">
-            {previous.map(|p| view! { <a href=href(p) rel="prev" aria-keyshortcuts="k">"Previous application (k)"</a> })}
-            {next.map(|n| view! { <a href=href(n) rel="next" aria-keyshortcuts="j">"Next application (j)"</a> })}
+        <nav class="walk" aria-label=s(S::OtherApplicationsInTheQueue)>
+            {previous.map(|p| view! { <a href=href(p) rel="prev" aria-keyshortcuts="k">{s(S::PreviousApplicationK)}</a> })}
+            {next.map(|n| view! { <a href=href(n) rel="next" aria-keyshortcuts="j">{s(S::NextApplicationJ)}</a> })}
         </nav>
     }
 }

@@ -20,7 +20,7 @@ pub async fn reasons(
 ) -> Result<Json<Vec<DenialReason>>, ApiError> {
     let rows = sqlx::query_as!(
         DenialReason,
-        "select code, label, plain, active from denial_reasons order by not active, label"
+        "select code, label, plain, plain_es, active from denial_reasons order by not active, label"
     )
     .fetch_all(&state.pool)
     .await?;
@@ -72,6 +72,12 @@ pub async fn save_reason(
         code,
         label: r.label.trim().to_owned(),
         plain: r.plain.trim().to_owned(),
+        plain_es: r
+            .plain_es
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned),
         active: r.active,
     };
     Ok(Json(
