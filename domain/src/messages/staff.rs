@@ -9,6 +9,12 @@ use crate::lang::Lang;
 /// A text of the staff console.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Staff {
+    GeometryColumn,
+    KindLots,
+    KindParcels,
+    NotConfirmedAfter,
+    ConfirmedAfter,
+    RoundFileTimes,
     WhatTheApplicantReadsInSpanish,
     InSpanish,
     AWholeNumberDrandQuicknet,
@@ -177,7 +183,6 @@ pub enum Staff {
     SendAgain,
     Sent,
     SharedBoundary,
-    SidelotRoundCreate,
     SidelotStaff,
     SignIn,
     SignOut,
@@ -203,8 +208,6 @@ pub enum Staff {
     UploadAFile,
     UploadAndImport,
     Uploading,
-    VerdictNo,
-    VerdictYes,
     Waiting,
     WaitingAfterAttempts,
     WaitingForTheImportBefore,
@@ -220,7 +223,13 @@ pub enum Staff {
 
 impl Staff {
     /// Every text, for the tests.
-    pub const ALL: [Staff; 207] = [
+    pub const ALL: [Staff; 210] = [
+        Staff::GeometryColumn,
+        Staff::KindLots,
+        Staff::KindParcels,
+        Staff::NotConfirmedAfter,
+        Staff::ConfirmedAfter,
+        Staff::RoundFileTimes,
         Staff::WhatTheApplicantReadsInSpanish,
         Staff::InSpanish,
         Staff::AWholeNumberDrandQuicknet,
@@ -389,7 +398,6 @@ impl Staff {
         Staff::SendAgain,
         Staff::Sent,
         Staff::SharedBoundary,
-        Staff::SidelotRoundCreate,
         Staff::SidelotStaff,
         Staff::SignIn,
         Staff::SignOut,
@@ -415,8 +423,6 @@ impl Staff {
         Staff::UploadAFile,
         Staff::UploadAndImport,
         Staff::Uploading,
-        Staff::VerdictNo,
-        Staff::VerdictYes,
         Staff::Waiting,
         Staff::WaitingAfterAttempts,
         Staff::WaitingForTheImportBefore,
@@ -441,6 +447,20 @@ pub fn text_in(lang: Lang, msg: Staff) -> &'static str {
 /// The English texts. `{0}`, `{1}`, ... are filled in by the page.
 pub fn en(msg: Staff) -> &'static str {
     match msg {
+        Staff::GeometryColumn => {
+            "Geometry column of a CSV file (optional: found by its name, WKT, geometry, the_geom, geom or shape)"
+        }
+        Staff::KindLots => {
+            " Lots offered in a round (CSV with a pin column, optional price and notes)"
+        }
+        Staff::KindParcels => {
+            " Parcels (a .zip holding a shapefile, GeoJSON, or CSV with a geometry column)"
+        }
+        Staff::NotConfirmedAfter => " (not confirmed)",
+        Staff::ConfirmedAfter => " (confirmed)",
+        Staff::RoundFileTimes => {
+            ": times are local to the time zone; the rules cannot change once the round opens. Offer its lots from the Imports page."
+        }
         Staff::WhatTheApplicantReadsInSpanish => {
             "What an applicant who reads Spanish reads (optional: without it, the words above)"
         }
@@ -635,7 +655,6 @@ pub fn en(msg: Staff) -> &'static str {
         Staff::SendAgain => "Send again",
         Staff::Sent => "Sent {0}",
         Staff::SharedBoundary => "Shared boundary",
-        Staff::SidelotRoundCreate => "sidelot round create",
         Staff::SidelotStaff => "sidelot staff",
         Staff::SignIn => "Sign in",
         Staff::SignOut => "Sign out",
@@ -665,8 +684,6 @@ pub fn en(msg: Staff) -> &'static str {
         Staff::UploadAFile => "Upload a file",
         Staff::UploadAndImport => "Upload and import",
         Staff::Uploading => "Uploading…",
-        Staff::VerdictNo => "verdict no",
-        Staff::VerdictYes => "verdict yes",
         Staff::Waiting => "Waiting",
         Staff::WaitingAfterAttempts => "Waiting after {0} attempts: {1}",
         Staff::WaitingForTheImportBefore => "Waiting for the import before it",

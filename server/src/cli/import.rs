@@ -17,7 +17,9 @@ use crate::rounds;
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
     /// Import parcels from a Shapefile (.shp with .shx, .dbf, .prj), a .zip
-    /// holding one, or a GeoJSON FeatureCollection. Reprojects to EPSG:4326,
+    /// holding one, a GeoJSON FeatureCollection, or a CSV file with a
+    /// geometry column (WKT or GeoJSON, longitude/latitude unless
+    /// --source-crs says otherwise). Reprojects to EPSG:4326,
     /// upserts by PIN, and reports every record it refuses. One transaction:
     /// on any failure, or Ctrl-C, the parcels stay as they were.
     Parcels(ImportParcelsArgs),
@@ -57,6 +59,10 @@ pub struct ImportParcelsArgs {
     /// Column holding the street type (ST, AVE, ...).
     #[arg(long)]
     street_type_field: Option<String>,
+    /// A CSV file's geometry column, as WKT or GeoJSON (detected otherwise:
+    /// WKT, geometry, the_geom, geom, shape).
+    #[arg(long)]
+    geometry_field: Option<String>,
     /// Write the import report (counts, CRS, SHA-256, every reject) as JSON.
     #[arg(long)]
     report: Option<PathBuf>,
@@ -148,6 +154,7 @@ async fn parcels(url: Option<String>, args: ImportParcelsArgs) -> anyhow::Result
             street_name: args.street_name_field,
             street_type: args.street_type_field,
             address: args.address_field,
+            geometry: args.geometry_field,
         },
         pin_format: args.pin_format,
         actor: super::actor(),

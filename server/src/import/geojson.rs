@@ -180,7 +180,7 @@ fn value_of(v: Json) -> Value {
     }
 }
 
-fn geometry_of(g: Json) -> Result<RecordGeometry, String> {
+pub(super) fn geometry_of(g: Json) -> Result<RecordGeometry, String> {
     let Json::Object(obj) = g else {
         return match g {
             Json::Null => Ok(RecordGeometry::Null),

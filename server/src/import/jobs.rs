@@ -63,6 +63,9 @@ pub struct JobSpec {
     pub round: Option<String>,
     /// Parcels: the PIN column, when not found by its usual names.
     pub pin_field: Option<String>,
+    /// Parcels from a CSV file: its geometry column, when not found by its
+    /// usual names.
+    pub geometry_field: Option<String>,
     /// Parcels: overrides the file's coordinate system.
     pub source_crs: Option<String>,
     pub pin_format: PinFormat,
@@ -181,6 +184,7 @@ pub async fn start(
     } = upload;
     let options = serde_json::json!({
         "pin_field": spec.pin_field,
+        "geometry_field": spec.geometry_field,
         "source_crs": spec.source_crs,
         "pin_format": spec.pin_format.to_string(),
     });
@@ -429,6 +433,7 @@ async fn import_one(
                 source_crs: text("source_crs"),
                 fields: FieldChoice {
                     pin: text("pin_field"),
+                    geometry: text("geometry_field"),
                     ..FieldChoice::default()
                 },
                 pin_format,

@@ -25,6 +25,7 @@ pub mod run;
 mod shp;
 mod source;
 mod stage;
+mod table;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -109,6 +110,8 @@ const CHUNK: usize = 1 << 20;
 enum Layer {
     Shapefile(shp::Shapefile),
     GeoJson(PathBuf),
+    /// A CSV file with a geometry column.
+    Csv(PathBuf),
 }
 
 /// An input opened and fingerprinted, with its coordinate system decided.
@@ -171,24 +174,24 @@ fn prepare(opts: &ImportOptions) -> Result<Prepared, ImportError> {
             let unpacked = archive::unpack(path, &opts.work_dir)?;
             (unpacked.layer.clone(), Some(unpacked), vec![digest])
         }
-        "shp" | "geojson" | "json" => (path.clone(), None, Vec::new()),
+        "shp" | "geojson" | "json" | "csv" => (path.clone(), None, Vec::new()),
         other => {
             return Err(ImportError::file(format!(
-                "{}: sidelot imports .shp (with .shx, .dbf, .prj), .zip holding one, or .geojson, not {:?}",
+                "{}: sidelot imports .shp (with .shx, .dbf, .prj), .zip holding one, .geojson, or .csv with a geometry column, not {:?}",
                 named(path),
                 other
             )));
         }
     };
-    let layer = if extension(&layer_path) == "shp" {
-        Layer::Shapefile(shp::Shapefile::locate(&layer_path)?)
-    } else {
-        Layer::GeoJson(layer_path.clone())
+    let layer = match extension(&layer_path).as_str() {
+        "shp" => Layer::Shapefile(shp::Shapefile::locate(&layer_path)?),
+        "csv" => Layer::Csv(layer_path.clone()),
+        _ => Layer::GeoJson(layer_path.clone()),
     };
     if unpacked.is_none() {
         let paths = match &layer {
             Layer::Shapefile(s) => s.files(),
-            Layer::GeoJson(p) => vec![p.clone()],
+            Layer::GeoJson(p) | Layer::Csv(p) => vec![p.clone()],
         };
         files = paths
             .iter()
@@ -198,6 +201,10 @@ fn prepare(opts: &ImportOptions) -> Result<Prepared, ImportError> {
     let (crs_label, crs_definition) = match (&opts.source_crs, &layer) {
         (Some(crs), _) => (format!("{crs} (from --source-crs)"), Some(crs.clone())),
         (None, Layer::GeoJson(_)) => ("EPSG:4326 (GeoJSON is longitude/latitude)".into(), None),
+        (None, Layer::Csv(_)) => (
+            "EPSG:4326 (a CSV's coordinates are taken as longitude/latitude)".into(),
+            None,
+        ),
         (None, Layer::Shapefile(s)) => match s.prj_text()? {
             Some(wkt) => {
                 let name = wkt_name(&wkt).unwrap_or("unnamed").to_owned();
@@ -285,6 +292,15 @@ fn produce(
                 progress.set_style(style.progress_chars("=> "));
             }
             geojson::for_each(path, progress, &mut sink)?;
+        }
+        Layer::Csv(path) => {
+            // Rows have no count up front either.
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{spinner} {msg:18} [{bar:30}] {bytes}/{total_bytes}, {elapsed}",
+            ) {
+                progress.set_style(style.progress_chars("=> "));
+            }
+            table::for_each(path, opts.fields.geometry.as_deref(), progress, &mut sink)?;
         }
     }
     if !buf.is_empty() {

@@ -129,6 +129,8 @@ pub struct FieldChoice {
     pub street_name: Option<String>,
     pub street_type: Option<String>,
     pub address: Option<String>,
+    /// A CSV file's geometry column.
+    pub geometry: Option<String>,
 }
 
 /// The columns used, by name, once resolved against the source's fields.

@@ -213,7 +213,7 @@ pub fn AdminPage() -> impl IntoView {
                 }}
                 <form on:submit=create_round class="inline-form">
                     <h3>{s(S::OpenANewRound)}</h3>
-                    <p class="hint">{s(S::TheSameFileAs)}<code>{s(S::SidelotRoundCreate)}</code>": times are local to the time zone; the rules cannot change once the round opens. Offer its lots from the Imports page."</p>
+                    <p class="hint">{s(S::TheSameFileAs)}<code>"sidelot round create"</code>{s(S::RoundFileTimes)}</p>
                     <div class="field"><label for="round-toml">{s(S::RoundFileToml)}</label>
                         <textarea id="round-toml" rows=16 class="code" prop:value=move || round_toml.get()
                             on:input=move |ev| round_toml.set(event_target_value(&ev))></textarea></div>

@@ -35,7 +35,7 @@ pub fn ApplicationPage(id: i64) -> impl IntoView {
                     <h1>{fill(s(S::ApplicationCode), &[&a.tracking_code])}</h1>
                     <dl class="facts">
                         <dt>{s(S::Applicant)}</dt><dd>{a.applicant_name.clone()}</dd>
-                        <dt>{s(S::Email)}</dt><dd>{a.email.clone()}{if a.email_confirmed { " (confirmed)" } else { " (not confirmed)" }}</dd>
+                        <dt>{s(S::Email)}</dt><dd>{a.email.clone()}{if a.email_confirmed { s(S::ConfirmedAfter) } else { s(S::NotConfirmedAfter) }}</dd>
                         <dt>{s(S::Language)}</dt><dd data-testid="applicant-language">{match a.language {
                             sidelot_domain::lang::Lang::En => {s(S::English)},
                             sidelot_domain::lang::Lang::Es => {s(S::SpanishEveryEmailToThem)},

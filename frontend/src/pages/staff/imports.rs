@@ -144,14 +144,14 @@ pub fn ImportsPage() -> impl IntoView {
                 <fieldset class="field">
                     <legend>{s(S::WhatIsInTheFile)}</legend>
                     <label><input type="radio" name="kind" value="parcels" checked=true
-                        on:change=move |_| kind.set("parcels".into()) />" Parcels (a .zip holding a shapefile, or GeoJSON)"</label><br/>
+                        on:change=move |_| kind.set("parcels".into()) />{s(S::KindParcels)}</label><br/>
                     <label><input type="radio" name="kind" value="lots"
-                        on:change=move |_| kind.set("lots".into()) />" Lots offered in a round (CSV with a pin column, optional price and notes)"</label>
+                        on:change=move |_| kind.set("lots".into()) />{s(S::KindLots)}</label>
                 </fieldset>
                 <div class="field">
                     <label for="import-file">{s(S::File)}</label>
                     <input id="import-file" name="file" type="file"
-                        accept=move || if kind.get() == "lots" { ".csv" } else { ".zip,.geojson,.json" } />
+                        accept=move || if kind.get() == "lots" { ".csv" } else { ".zip,.geojson,.json,.csv" } />
                 </div>
                 <div class="field" hidden=move || kind.get() != "lots">
                     <label for="import-round">{s(S::Round)}</label>
@@ -162,11 +162,15 @@ pub fn ImportsPage() -> impl IntoView {
                     <input id="import-pin-field" name="pin_field" type="text" />
                 </div>
                 <div class="field" hidden=move || kind.get() != "parcels">
+                    <label for="import-geometry-field">{s(S::GeometryColumn)}</label>
+                    <input id="import-geometry-field" name="geometry_field" type="text" />
+                </div>
+                <div class="field" hidden=move || kind.get() != "parcels">
                     <label for="import-crs">{s(S::CoordinateSystemOptionalReadFrom)}</label>
                     <input id="import-crs" name="source_crs" type="text" placeholder="EPSG:3435" />
                 </div>
                 <div class="form-actions"><button type="submit" disabled=move || sending.get()>{s(S::UploadAndImport)}</button></div>
-                <p role="status" class=move || match notice() { Some((false, _)) => {s(S::VerdictNo)}, Some(_) => {s(S::VerdictYes)}, None => "" }>
+                <p role="status" class=move || match notice() { Some((false, _)) => "verdict no", Some(_) => "verdict yes", None => "" }>
                     {move || notice().map(|(_, m)| m).unwrap_or_default()}
                 </p>
             </form>

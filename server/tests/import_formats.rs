@@ -1,0 +1,177 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests: a failed expectation is a failed test"
+)]
+//! Parcels from CSV files with a geometry column: the Austin parcels turned
+//! into CSV with WKT by GDAL's ogr2ogr and compared with the shapefile's
+//! import shape by shape and PIN by PIN, the city's own CSV export with
+//! GeoJSON geometries, and bad files that change nothing.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+use sqlx::PgPool;
+
+/// `ogr2ogr ARGS`, which must succeed.
+fn ogr2ogr(args: &[&str]) {
+    let out = Command::new("ogr2ogr")
+        .args(args)
+        .output()
+        .expect("ogr2ogr (gdal-bin) runs");
+    assert!(
+        out.status.success(),
+        "ogr2ogr {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+async fn count(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn austin_as_csv_with_wkt_in_illinois_feet_matches_the_shapefile_shape_by_shape(
+    pool: PgPool,
+) {
+    let Some(shp) = austin("austin_lots_3435.shp") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("austin.csv");
+    ogr2ogr(&[
+        "-f",
+        "CSV",
+        csv.to_str().unwrap(),
+        shp.to_str().unwrap(),
+        "-lco",
+        "GEOMETRY=AS_WKT",
+    ]);
+
+    let from_shp = import(&pool, &options(&shp, Some("PIN14"))).await.unwrap();
+    sqlx::query("create table from_shp as select pin, geom from parcels")
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    let mut opts = options(&csv, Some("PIN14"));
+    opts.source_crs = Some("EPSG:3435".into());
+    let from_csv = import(&pool, &opts).await.unwrap();
+    assert_eq!(from_csv.counts.records_read, from_shp.counts.records_read);
+    assert_eq!(
+        from_csv.counts.rejected, from_shp.counts.rejected,
+        "{:?}",
+        from_csv.rejects
+    );
+    assert_eq!(from_csv.counts.inserted, 0, "the same PINs");
+    assert_eq!(count(&pool, "select count(*) from parcels").await, 21_841);
+    // Every parcel where the shapefile put it, within a centimetre
+    // (measured in UTM zone 16N, in metres).
+    let far = count(
+        &pool,
+        "select count(*) from from_shp s left join parcels p using (pin)
+          where p.pin is null
+             or ST_HausdorffDistance(ST_Transform(s.geom, 32616), ST_Transform(p.geom, 32616)) > 0.01",
+    )
+    .await;
+    assert_eq!(far, 0, "parcels missing or moved by more than 1 cm");
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn the_citys_csv_of_sold_lots_with_geojson_geometries_is_imported(pool: PgPool) {
+    let Some(gis) = shared_gis() else {
+        return;
+    };
+    let csv = gis.join("chicago-sold-lots.csv");
+    let rows = csv::Reader::from_path(&csv).unwrap().records().count() as i64;
+    let report = import(&pool, &options(&csv, Some("pin"))).await.unwrap();
+    assert_eq!(report.counts.records_read, rows);
+    assert_eq!(
+        report.counts.inserted + report.counts.rejected,
+        rows,
+        "{:?}",
+        report.rejects
+    );
+    assert!(
+        report.counts.inserted > rows * 9 / 10,
+        "{:?}",
+        report.counts
+    );
+    // The geometry column is not an attribute; the others are kept.
+    let (kept, with_geom_text): (i64, i64) = sqlx::query_as(
+        "select count(*) filter (where source ? 'street_name'), count(*) filter (where source ? 'the_geom') from parcels",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(kept, report.counts.inserted);
+    assert_eq!(with_geom_text, 0);
+    assert!(
+        report.source_crs.contains("EPSG:4326"),
+        "{}",
+        report.source_crs
+    );
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn a_bad_csv_gets_a_clear_answer_and_changes_nothing(pool: PgPool) {
+    let dir = tempfile::tempdir().unwrap();
+    let square = |x: f64| {
+        format!(
+            "\"POLYGON (({x} 41.88, {x1} 41.88, {x1} 41.8801, {x} 41.8801, {x} 41.88))\"",
+            x1 = x + 0.0001
+        )
+    };
+
+    // No geometry column: the file is refused, naming its columns.
+    let none = write(
+        dir.path(),
+        "lots.csv",
+        "pin,address\n16161180300000,5312 W Van Buren St\n",
+    );
+    let e = import(&pool, &options(&none, None)).await.unwrap_err();
+    let text = e.to_string();
+    assert!(
+        text.contains("lots.csv has no geometry column: name it with --geometry-field")
+            && text.contains("(its columns: pin, address)"),
+        "{text}"
+    );
+    assert!(!text.contains(&dir.path().display().to_string()), "{text}");
+    assert_eq!(count(&pool, "select count(*) from parcels").await, 0);
+
+    // Bad WKT on one row: that row is refused by number, the others load.
+    let mixed = write(
+        dir.path(),
+        "mixed.csv",
+        &format!(
+            "PIN,geometry\n16161180300000,{}\n16161180310000,\"POLYGON ((-87.7 41.88, -87.7\"\n16161180320000,{}\n",
+            square(-87.7),
+            square(-87.6)
+        ),
+    );
+    let report = import(&pool, &options(&mixed, None)).await.unwrap();
+    assert_eq!(report.counts.inserted, 2);
+    assert_eq!(report.counts.rejected, 1);
+    assert_eq!(report.rejects[0].record_no, 2);
+    assert!(
+        report.rejects[0].reason.contains("its WKT ends where"),
+        "{:?}",
+        report.rejects
+    );
+
+    // A named geometry column that is not there.
+    let mut opts = options(&mixed, None);
+    opts.fields.geometry = Some("shape_wkt".into());
+    let e = import(&pool, &opts).await.unwrap_err();
+    assert!(e.to_string().contains("has no column \"shape_wkt\""), "{e}");
+    assert_eq!(count(&pool, "select count(*) from parcels").await, 2);
+}
