@@ -60,6 +60,7 @@ async fn main() -> anyhow::Result<()> {
             path: sample.shp,
             work_dir: std::env::temp_dir(),
             source_crs: None,
+            layer: None,
             fields: FieldChoice::default(),
             pin_format: sidelot_domain::PinFormat::Cook,
             actor: "bench".into(),

@@ -175,3 +175,87 @@ async fn a_bad_csv_gets_a_clear_answer_and_changes_nothing(pool: PgPool) {
     assert!(e.to_string().contains("has no column \"shape_wkt\""), "{e}");
     assert_eq!(count(&pool, "select count(*) from parcels").await, 2);
 }
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn austin_as_a_geopackage_in_illinois_feet_matches_the_shapefile_and_its_layers_are_named(
+    pool: PgPool,
+) {
+    let Some(shp) = austin("austin_lots_3435.shp") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let gpkg = dir.path().join("austin.gpkg");
+    let (gpkg_text, shp_text) = (gpkg.to_str().unwrap(), shp.to_str().unwrap());
+    ogr2ogr(&["-f", "GPKG", gpkg_text, shp_text, "-nln", "parcels"]);
+
+    let from_shp = import(&pool, &options(&shp, Some("PIN14"))).await.unwrap();
+    sqlx::query("create table from_shp as select pin, geom from parcels")
+        .execute(&pool)
+        .await
+        .unwrap();
+    // The coordinate system comes from the GeoPackage itself.
+    let from_gpkg = import(&pool, &options(&gpkg, Some("PIN14"))).await.unwrap();
+    assert!(
+        from_gpkg.source_crs.starts_with("EPSG:3435")
+            && from_gpkg.source_crs.contains("gpkg_spatial_ref_sys"),
+        "{}",
+        from_gpkg.source_crs
+    );
+    assert_eq!(from_gpkg.counts.records_read, from_shp.counts.records_read);
+    assert_eq!(
+        from_gpkg.counts.rejected, from_shp.counts.rejected,
+        "{:?}",
+        from_gpkg.rejects
+    );
+    assert_eq!(from_gpkg.counts.inserted, 0, "the same PINs");
+    let far = count(
+        &pool,
+        "select count(*) from from_shp s left join parcels p using (pin)
+          where p.pin is null
+             or ST_HausdorffDistance(ST_Transform(s.geom, 32616), ST_Transform(p.geom, 32616)) > 0.01",
+    )
+    .await;
+    assert_eq!(far, 0, "parcels missing or moved by more than 1 cm");
+
+    // A second layer: the file is refused until one is chosen, by name.
+    ogr2ogr(&[
+        "-f",
+        "GPKG",
+        "-update",
+        gpkg_text,
+        shp_text,
+        "-nln",
+        "old_parcels",
+        "-limit",
+        "10",
+    ]);
+    let e = import(&pool, &options(&gpkg, Some("PIN14")))
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string().contains(
+            "austin.gpkg has 2 feature layers: choose one with --layer (old_parcels, parcels)"
+        ),
+        "{e}"
+    );
+    let mut opts = options(&gpkg, Some("PIN14"));
+    opts.layer = Some("lots".into());
+    let e = import(&pool, &opts).await.unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("has no feature layer \"lots\"; its layers: old_parcels, parcels"),
+        "{e}"
+    );
+    opts.layer = Some("old_parcels".into());
+    let report = import(&pool, &opts).await.unwrap();
+    assert_eq!(report.counts.records_read, 10);
+
+    // Not a GeoPackage at all.
+    let fake = write(dir.path(), "fake.gpkg", "pin,geometry\n");
+    let e = import(&pool, &options(&fake, None)).await.unwrap_err();
+    assert!(
+        e.to_string().contains("fake.gpkg is not a GeoPackage"),
+        "{e}"
+    );
+    assert_eq!(count(&pool, "select count(*) from parcels").await, 21_841);
+}

@@ -9,6 +9,7 @@ use crate::lang::Lang;
 /// A text of the staff console.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Staff {
+    GeopackageLayer,
     GeometryColumn,
     KindLots,
     KindParcels,
@@ -223,7 +224,8 @@ pub enum Staff {
 
 impl Staff {
     /// Every text, for the tests.
-    pub const ALL: [Staff; 210] = [
+    pub const ALL: [Staff; 211] = [
+        Staff::GeopackageLayer,
         Staff::GeometryColumn,
         Staff::KindLots,
         Staff::KindParcels,
@@ -447,6 +449,7 @@ pub fn text_in(lang: Lang, msg: Staff) -> &'static str {
 /// The English texts. `{0}`, `{1}`, ... are filled in by the page.
 pub fn en(msg: Staff) -> &'static str {
     match msg {
+        Staff::GeopackageLayer => "Layer of a GeoPackage (optional when the file has only one)",
         Staff::GeometryColumn => {
             "Geometry column of a CSV file (optional: found by its name, WKT, geometry, the_geom, geom or shape)"
         }
@@ -454,7 +457,7 @@ pub fn en(msg: Staff) -> &'static str {
             " Lots offered in a round (CSV with a pin column, optional price and notes)"
         }
         Staff::KindParcels => {
-            " Parcels (a .zip holding a shapefile, GeoJSON, or CSV with a geometry column)"
+            " Parcels (a .zip holding a shapefile, GeoJSON, a GeoPackage, or CSV with a geometry column)"
         }
         Staff::NotConfirmedAfter => " (not confirmed)",
         Staff::ConfirmedAfter => " (confirmed)",

@@ -17,7 +17,7 @@ use crate::rounds;
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
     /// Import parcels from a Shapefile (.shp with .shx, .dbf, .prj), a .zip
-    /// holding one, a GeoJSON FeatureCollection, or a CSV file with a
+    /// holding one, a GeoJSON FeatureCollection, a GeoPackage layer, or a CSV file with a
     /// geometry column (WKT or GeoJSON, longitude/latitude unless
     /// --source-crs says otherwise). Reprojects to EPSG:4326,
     /// upserts by PIN, and reports every record it refuses. One transaction:
@@ -59,6 +59,9 @@ pub struct ImportParcelsArgs {
     /// Column holding the street type (ST, AVE, ...).
     #[arg(long)]
     street_type_field: Option<String>,
+    /// A GeoPackage's layer (its feature table), when it has several.
+    #[arg(long)]
+    layer: Option<String>,
     /// A CSV file's geometry column, as WKT or GeoJSON (detected otherwise:
     /// WKT, geometry, the_geom, geom, shape).
     #[arg(long)]
@@ -147,6 +150,7 @@ async fn parcels(url: Option<String>, args: ImportParcelsArgs) -> anyhow::Result
         path: args.path,
         work_dir: std::env::temp_dir(),
         source_crs: args.source_crs,
+        layer: args.layer,
         fields: FieldChoice {
             pin: args.pin_field,
             house_number: args.house_number_field,

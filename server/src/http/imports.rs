@@ -35,9 +35,9 @@ pub fn router() -> Router<AppState> {
 
 /// Upload a file to import, as `multipart/form-data`: `kind` (`parcels`
 /// or `lots`), the `file` (parcels: a .zip holding a shapefile, or a
-/// .geojson, or a .csv with a geometry column; lots: a .csv with a `pin`
+/// .geojson, a .gpkg, or a .csv with a geometry column; lots: a .csv with a `pin`
 /// column), and for lots the `round`;
-/// for parcels optionally `pin_field`, `geometry_field`, `source_crs` and `pin_format`
+/// for parcels optionally `pin_field`, `geometry_field`, `layer`, `source_crs` and `pin_format`
 /// (`cook` or `any`). Answers at once with the job; the import runs in the
 /// background, one at a time.
 #[utoipa::path(
@@ -85,7 +85,7 @@ async fn upload_into(
     };
     let (mut kind, mut round, mut pin_field, mut source_crs, mut pin_format) =
         (String::new(), None, None, None, String::new());
-    let mut geometry_field = None;
+    let (mut geometry_field, mut layer) = (None, None);
     let mut stored: Option<(std::path::PathBuf, String, i64)> = None;
     let io = |e: std::io::Error| ApiError::Internal(e.into());
     while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
@@ -115,6 +115,7 @@ async fn upload_into(
             "round" => round = value,
             "pin_field" => pin_field = value,
             "geometry_field" => geometry_field = value,
+            "layer" => layer = value,
             "source_crs" => source_crs = value,
             "pin_format" => pin_format = value.unwrap_or_default(),
             _ => {}
@@ -180,6 +181,7 @@ async fn upload_into(
         round,
         pin_field,
         geometry_field,
+        layer,
         source_crs,
         pin_format,
     };

@@ -178,6 +178,7 @@ fn read_all(path: &Path, work: &Path) -> Result<u64, ImportError> {
         path: path.to_owned(),
         work_dir: work.to_owned(),
         source_crs: None,
+        layer: None,
         fields: FieldChoice::default(),
         pin_format: PinFormat::Cook,
         actor: "fuzz".into(),

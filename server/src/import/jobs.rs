@@ -66,6 +66,8 @@ pub struct JobSpec {
     /// Parcels from a CSV file: its geometry column, when not found by its
     /// usual names.
     pub geometry_field: Option<String>,
+    /// Parcels from a GeoPackage: its layer, when it has several.
+    pub layer: Option<String>,
     /// Parcels: overrides the file's coordinate system.
     pub source_crs: Option<String>,
     pub pin_format: PinFormat,
@@ -185,6 +187,7 @@ pub async fn start(
     let options = serde_json::json!({
         "pin_field": spec.pin_field,
         "geometry_field": spec.geometry_field,
+        "layer": spec.layer,
         "source_crs": spec.source_crs,
         "pin_format": spec.pin_format.to_string(),
     });
@@ -431,6 +434,7 @@ async fn import_one(
                 path,
                 work_dir: data.work(),
                 source_crs: text("source_crs"),
+                layer: text("layer"),
                 fields: FieldChoice {
                     pin: text("pin_field"),
                     geometry: text("geometry_field"),

@@ -18,6 +18,7 @@ mod fuzz;
 pub mod fuzzing;
 mod geojson;
 mod geometry;
+mod gpkg;
 pub mod jobs;
 mod merge;
 mod report;
@@ -55,6 +56,8 @@ pub struct ImportOptions {
     pub work_dir: PathBuf,
     /// Overrides the file's own coordinate system (`EPSG:3435`, WKT, ...).
     pub source_crs: Option<String>,
+    /// A GeoPackage's feature table, when it has several.
+    pub layer: Option<String>,
     pub fields: FieldChoice,
     pub pin_format: PinFormat,
     /// Who ran the import (the operating-system user on the command line).
@@ -112,6 +115,11 @@ enum Layer {
     GeoJson(PathBuf),
     /// A CSV file with a geometry column.
     Csv(PathBuf),
+    /// A GeoPackage and its chosen feature table.
+    GeoPackage {
+        path: PathBuf,
+        table: String,
+    },
 }
 
 /// An input opened and fingerprinted, with its coordinate system decided.
@@ -174,24 +182,35 @@ fn prepare(opts: &ImportOptions) -> Result<Prepared, ImportError> {
             let unpacked = archive::unpack(path, &opts.work_dir)?;
             (unpacked.layer.clone(), Some(unpacked), vec![digest])
         }
-        "shp" | "geojson" | "json" | "csv" => (path.clone(), None, Vec::new()),
+        "shp" | "geojson" | "json" | "csv" | "gpkg" => (path.clone(), None, Vec::new()),
         other => {
             return Err(ImportError::file(format!(
-                "{}: sidelot imports .shp (with .shx, .dbf, .prj), .zip holding one, .geojson, or .csv with a geometry column, not {:?}",
+                "{}: sidelot imports .shp (with .shx, .dbf, .prj), .zip holding one, .geojson, .gpkg, or .csv with a geometry column, not {:?}",
                 named(path),
                 other
             )));
         }
     };
+    let mut gpkg_crs = None;
     let layer = match extension(&layer_path).as_str() {
         "shp" => Layer::Shapefile(shp::Shapefile::locate(&layer_path)?),
         "csv" => Layer::Csv(layer_path.clone()),
+        "gpkg" => {
+            let gpkg = gpkg::GeoPackage::open(&layer_path, opts.layer.as_deref())?;
+            gpkg_crs = Some((gpkg.crs_label, gpkg.crs_definition));
+            Layer::GeoPackage {
+                path: layer_path.clone(),
+                table: gpkg.table,
+            }
+        }
         _ => Layer::GeoJson(layer_path.clone()),
     };
     if unpacked.is_none() {
         let paths = match &layer {
             Layer::Shapefile(s) => s.files(),
-            Layer::GeoJson(p) | Layer::Csv(p) => vec![p.clone()],
+            Layer::GeoJson(p) | Layer::Csv(p) | Layer::GeoPackage { path: p, .. } => {
+                vec![p.clone()]
+            }
         };
         files = paths
             .iter()
@@ -201,6 +220,7 @@ fn prepare(opts: &ImportOptions) -> Result<Prepared, ImportError> {
     let (crs_label, crs_definition) = match (&opts.source_crs, &layer) {
         (Some(crs), _) => (format!("{crs} (from --source-crs)"), Some(crs.clone())),
         (None, Layer::GeoJson(_)) => ("EPSG:4326 (GeoJSON is longitude/latitude)".into(), None),
+        (None, Layer::GeoPackage { .. }) => gpkg_crs.unwrap_or_default(),
         (None, Layer::Csv(_)) => (
             "EPSG:4326 (a CSV's coordinates are taken as longitude/latitude)".into(),
             None,
@@ -301,6 +321,9 @@ fn produce(
                 progress.set_style(style.progress_chars("=> "));
             }
             table::for_each(path, opts.fields.geometry.as_deref(), progress, &mut sink)?;
+        }
+        Layer::GeoPackage { path, table } => {
+            gpkg::GeoPackage::open(path, Some(table))?.for_each(progress, &mut sink)?;
         }
     }
     if !buf.is_empty() {

@@ -52,6 +52,7 @@ pub fn options(path: &Path, pin_field: Option<&str>) -> ImportOptions {
         path: path.to_owned(),
         work_dir: std::env::temp_dir(),
         source_crs: None,
+        layer: None,
         fields: FieldChoice {
             pin: pin_field.map(str::to_owned),
             ..FieldChoice::default()

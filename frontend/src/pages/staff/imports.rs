@@ -151,7 +151,7 @@ pub fn ImportsPage() -> impl IntoView {
                 <div class="field">
                     <label for="import-file">{s(S::File)}</label>
                     <input id="import-file" name="file" type="file"
-                        accept=move || if kind.get() == "lots" { ".csv" } else { ".zip,.geojson,.json,.csv" } />
+                        accept=move || if kind.get() == "lots" { ".csv" } else { ".zip,.geojson,.json,.gpkg,.csv" } />
                 </div>
                 <div class="field" hidden=move || kind.get() != "lots">
                     <label for="import-round">{s(S::Round)}</label>
@@ -160,6 +160,10 @@ pub fn ImportsPage() -> impl IntoView {
                 <div class="field" hidden=move || kind.get() != "parcels">
                     <label for="import-pin-field">{s(S::PinColumnOptionalFoundBy)}</label>
                     <input id="import-pin-field" name="pin_field" type="text" />
+                </div>
+                <div class="field" hidden=move || kind.get() != "parcels">
+                    <label for="import-layer">{s(S::GeopackageLayer)}</label>
+                    <input id="import-layer" name="layer" type="text" />
                 </div>
                 <div class="field" hidden=move || kind.get() != "parcels">
                     <label for="import-geometry-field">{s(S::GeometryColumn)}</label>
