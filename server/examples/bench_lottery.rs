@@ -61,6 +61,7 @@ async fn main() -> anyhow::Result<()> {
             work_dir: std::env::temp_dir(),
             source_crs: None,
             layer: None,
+            encoding: None,
             fields: FieldChoice::default(),
             pin_format: sidelot_domain::PinFormat::Cook,
             actor: "bench".into(),

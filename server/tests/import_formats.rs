@@ -259,3 +259,61 @@ async fn austin_as_a_geopackage_in_illinois_feet_matches_the_shapefile_and_its_l
     );
     assert_eq!(count(&pool, "select count(*) from parcels").await, 21_841);
 }
+
+/// Five Austin parcels as a shapefile whose .dbf is in `encoding`, with an
+/// OWNER column holding `owner`, and no .cpg: what an old county export is.
+fn austin_in(dir: &Path, encoding: &str, owner: &str) -> Option<std::path::PathBuf> {
+    let shp = austin("austin_lots.shp")?;
+    let out = dir.join(format!("austin_{}.shp", encoding.replace('-', "_")));
+    ogr2ogr(&[
+        "-f",
+        "ESRI Shapefile",
+        out.to_str().unwrap(),
+        shp.to_str().unwrap(),
+        "-lco",
+        &format!("ENCODING={encoding}"),
+        "-dialect",
+        "SQLite",
+        "-sql",
+        &format!(
+            "select *, '{owner}' as OWNER from austin_lots where PIN14 < 99999999999999 limit 5"
+        ),
+    ]);
+    std::fs::remove_file(out.with_extension("cpg")).unwrap();
+    Some(out)
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn a_latin1_dbf_without_a_cpg_is_read_and_another_encoding_can_be_named(pool: PgPool) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(latin1) = austin_in(dir.path(), "ISO-8859-1", "José Núñez") else {
+        return;
+    };
+    let report = import(&pool, &options(&latin1, Some("PIN14")))
+        .await
+        .unwrap();
+    assert_eq!(report.counts.inserted, 5, "{:?}", report.rejects);
+    let owners: Vec<String> = sqlx::query_scalar("select distinct source->>'OWNER' from parcels")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(owners, ["José Núñez"]);
+
+    // Central European text, which Windows-1252 would misread, named.
+    let latin2 = austin_in(dir.path(), "ISO-8859-2", "Łódź Wąs").unwrap();
+    let mut opts = options(&latin2, Some("PIN14"));
+    opts.encoding = Some("ISO-8859-2".into());
+    import(&pool, &opts).await.unwrap();
+    let owners: Vec<String> = sqlx::query_scalar("select distinct source->>'OWNER' from parcels")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(owners, ["Łódź Wąs"]);
+    opts.encoding = Some("klingon".into());
+    let e = import(&pool, &opts).await.unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("--encoding \"klingon\" is not an encoding sidelot knows"),
+        "{e}"
+    );
+}

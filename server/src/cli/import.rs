@@ -22,7 +22,7 @@ pub enum ImportCommand {
     /// --source-crs says otherwise). Reprojects to EPSG:4326,
     /// upserts by PIN, and reports every record it refuses. One transaction:
     /// on any failure, or Ctrl-C, the parcels stay as they were.
-    Parcels(ImportParcelsArgs),
+    Parcels(Box<ImportParcelsArgs>),
     /// Offer lots in a round, from a CSV file with a `pin` column (and
     /// optional `price`, in dollars, and `notes`). Every row is reported:
     /// offered, or refused (unknown PIN, duplicate, already offered in
@@ -62,6 +62,11 @@ pub struct ImportParcelsArgs {
     /// A GeoPackage's layer (its feature table), when it has several.
     #[arg(long)]
     layer: Option<String>,
+    /// The text encoding of a shapefile's .dbf (UTF-8, ISO-8859-1, 1252,
+    /// ...), over its .cpg. Without either, each value is read as UTF-8,
+    /// or else as Windows-1252 (which Latin-1 text reads as).
+    #[arg(long)]
+    encoding: Option<String>,
     /// A CSV file's geometry column, as WKT or GeoJSON (detected otherwise:
     /// WKT, geometry, the_geom, geom, shape).
     #[arg(long)]
@@ -88,7 +93,7 @@ pub struct ImportLotsArgs {
 
 pub async fn run(url: Option<String>, command: ImportCommand) -> anyhow::Result<ExitCode> {
     match command {
-        ImportCommand::Parcels(args) => parcels(url, args).await,
+        ImportCommand::Parcels(args) => parcels(url, *args).await,
         ImportCommand::Lots(args) => lots(url, args).await,
     }
 }
@@ -151,6 +156,7 @@ async fn parcels(url: Option<String>, args: ImportParcelsArgs) -> anyhow::Result
         work_dir: std::env::temp_dir(),
         source_crs: args.source_crs,
         layer: args.layer,
+        encoding: args.encoding,
         fields: FieldChoice {
             pin: args.pin_field,
             house_number: args.house_number_field,

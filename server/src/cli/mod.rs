@@ -37,7 +37,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the portal and its API (applies pending migrations first).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply pending database migrations (they are built into the binary).
     Migrate,
     /// Load data files into the database.
@@ -95,7 +95,7 @@ pub fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let url = cli.database_url;
     match cli.command {
-        Command::Serve(args) => serve::run(url, args).await?,
+        Command::Serve(args) => serve::run(url, *args).await?,
         Command::Migrate => {
             open(url, 1).await?;
             println!("sidelot: the database is up to date");

@@ -179,6 +179,7 @@ fn read_all(path: &Path, work: &Path) -> Result<u64, ImportError> {
         work_dir: work.to_owned(),
         source_crs: None,
         layer: None,
+        encoding: None,
         fields: FieldChoice::default(),
         pin_format: PinFormat::Cook,
         actor: "fuzz".into(),

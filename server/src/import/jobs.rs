@@ -435,6 +435,7 @@ async fn import_one(
                 work_dir: data.work(),
                 source_crs: text("source_crs"),
                 layer: text("layer"),
+                encoding: None,
                 fields: FieldChoice {
                     pin: text("pin_field"),
                     geometry: text("geometry_field"),

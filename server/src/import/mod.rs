@@ -58,6 +58,9 @@ pub struct ImportOptions {
     pub source_crs: Option<String>,
     /// A GeoPackage's feature table, when it has several.
     pub layer: Option<String>,
+    /// A shapefile's text encoding, over its .cpg (without either, each
+    /// value is read as UTF-8, or else as Windows-1252, Latin-1's superset).
+    pub encoding: Option<String>,
     pub fields: FieldChoice,
     pub pin_format: PinFormat,
     /// Who ran the import (the operating-system user on the command line).
@@ -193,7 +196,10 @@ fn prepare(opts: &ImportOptions) -> Result<Prepared, ImportError> {
     };
     let mut gpkg_crs = None;
     let layer = match extension(&layer_path).as_str() {
-        "shp" => Layer::Shapefile(shp::Shapefile::locate(&layer_path)?),
+        "shp" => Layer::Shapefile(shp::Shapefile {
+            encoding: opts.encoding.clone(),
+            ..shp::Shapefile::locate(&layer_path)?
+        }),
         "csv" => Layer::Csv(layer_path.clone()),
         "gpkg" => {
             let gpkg = gpkg::GeoPackage::open(&layer_path, opts.layer.as_deref())?;

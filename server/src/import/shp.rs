@@ -21,6 +21,9 @@ pub struct Shapefile {
     pub dbf: PathBuf,
     pub prj: Option<PathBuf>,
     pub cpg: Option<PathBuf>,
+    /// The text encoding of the .dbf as the analyst names it
+    /// (`--encoding`), over the .cpg's.
+    pub encoding: Option<String>,
 }
 
 /// The sibling of `shp` with extension `ext`, in any letter case.
@@ -62,6 +65,7 @@ impl Shapefile {
             dbf,
             prj: sibling(shp, "prj"),
             cpg: sibling(shp, "cpg"),
+            encoding: None,
         })
     }
 
@@ -127,8 +131,13 @@ impl ShapefileReader {
             header.bbox.max.x,
             header.bbox.max.y,
         ];
-        let encoding = match &parts.cpg {
-            Some(cpg) => {
+        let encoding = match (&parts.encoding, &parts.cpg) {
+            (Some(label), _) => Some(encoding_from_cpg(label).ok_or_else(|| {
+                ImportError::file(format!(
+                    "--encoding {label:?} is not an encoding sidelot knows: give one such as UTF-8, ISO-8859-1 or 1252"
+                ))
+            })?),
+            (None, Some(cpg)) => {
                 let label = std::fs::read_to_string(cpg).unwrap_or_default();
                 Some(encoding_from_cpg(&label).ok_or_else(|| {
                     ImportError::file(format!(
@@ -138,7 +147,7 @@ impl ShapefileReader {
                     ))
                 })?)
             }
-            None => None,
+            (None, None) => None,
         };
         let dbf_file = File::open(&parts.dbf)
             .map_err(|e| ImportError::file(format!("{}: {e}", super::named(&parts.dbf))))?;

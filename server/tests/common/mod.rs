@@ -53,6 +53,7 @@ pub fn options(path: &Path, pin_field: Option<&str>) -> ImportOptions {
         work_dir: std::env::temp_dir(),
         source_crs: None,
         layer: None,
+        encoding: None,
         fields: FieldChoice {
             pin: pin_field.map(str::to_owned),
             ..FieldChoice::default()
