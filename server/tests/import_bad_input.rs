@@ -244,8 +244,11 @@ async fn geojson_with_coordinates_out_of_range_is_refused(pool: PgPool) {
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
 async fn files_of_other_kinds_and_missing_files_are_refused(pool: PgPool) {
     let dir = tempfile::tempdir().unwrap();
+    let kml = write(dir.path(), "lots.kml", b"<kml/>");
+    refused(&pool, &kml, &[".shp", ".zip", ".geojson", ".gpkg", ".csv"]).await;
+    // A CSV of lots, not of parcels: no geometry.
     let csv = write(dir.path(), "lots.csv", b"pin\n1\n");
-    refused(&pool, &csv, &[".shp", ".zip", ".geojson"]).await;
+    refused(&pool, &csv, &["lots.csv has no geometry column"]).await;
     refused(&pool, &dir.path().join("nothing.shp"), &["does not exist"]).await;
 }
 

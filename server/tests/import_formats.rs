@@ -317,3 +317,38 @@ async fn a_latin1_dbf_without_a_cpg_is_read_and_another_encoding_can_be_named(po
         "{e}"
     );
 }
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn geojson_in_illinois_feet_is_read_by_its_legacy_crs_member(pool: PgPool) {
+    let Some(shp) = austin("austin_lots_3435.shp") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("austin.geojson");
+    // GDAL writes the 2008 "crs" member for a coordinate system other than
+    // longitude/latitude.
+    ogr2ogr(&[
+        "-f",
+        "GeoJSON",
+        json.to_str().unwrap(),
+        shp.to_str().unwrap(),
+    ]);
+    assert!(std::fs::read_to_string(&json).unwrap()[..400].contains("EPSG::3435"));
+
+    import(&pool, &options(&shp, Some("PIN14"))).await.unwrap();
+    sqlx::query("create table from_shp as select pin, geom from parcels")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let report = import(&pool, &options(&json, Some("PIN14"))).await.unwrap();
+    assert_eq!(report.source_crs, "EPSG:3435 (from its \"crs\" member)");
+    assert_eq!(report.counts.inserted, 0);
+    let far = count(
+        &pool,
+        "select count(*) from from_shp s left join parcels p using (pin)
+          where p.pin is null
+             or ST_HausdorffDistance(ST_Transform(s.geom, 32616), ST_Transform(p.geom, 32616)) > 0.01",
+    )
+    .await;
+    assert_eq!(far, 0, "parcels missing or moved by more than 1 cm");
+}

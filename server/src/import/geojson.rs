@@ -16,9 +16,11 @@ use super::ImportError;
 use super::geometry::{Ring, assemble};
 use super::source::{Record, RecordGeometry, Value};
 
-/// Streams the features of `path` to `f`.
+/// Streams the features of `path` to `f`. `crs_given`: the coordinate
+/// system was named (`--source-crs`), so a `crs` member is not read.
 pub fn for_each(
     path: &Path,
+    crs_given: bool,
     progress: &ProgressBar,
     f: &mut dyn FnMut(Record) -> Result<(), ImportError>,
 ) -> Result<(), ImportError> {
@@ -31,6 +33,8 @@ pub fn for_each(
     let mut de =
         serde_json::Deserializer::from_reader(BufReader::with_capacity(256 * 1024, counted));
     let mut state = State {
+        name: super::named(path),
+        crs_given,
         f,
         stopped: None,
         kind: None,
@@ -64,7 +68,86 @@ pub fn for_each(
     Ok(())
 }
 
+/// The coordinate system a GeoJSON file names in the legacy `crs` member
+/// (GeoJSON 2008, which RFC 7946 dropped but exporters still write), as
+/// PROJ takes it: `Some("EPSG:3435")`, or `None` for longitude/latitude or
+/// no member. Only the start of the file is read: the member comes before
+/// the features, or is refused by [`for_each`] when it comes after.
+pub fn legacy_crs(path: &Path) -> Result<Option<String>, ImportError> {
+    let name = super::named(path);
+    let file = File::open(path).map_err(|e| ImportError::file(format!("{name}: {e}")))?;
+    let mut de = serde_json::Deserializer::from_reader(BufReader::new(file));
+    let mut found = CrsScan(None);
+    // The scan stops at the features; any other error is for_each's to say.
+    let _ = (&mut found).deserialize(&mut de);
+    match found.0 {
+        None => Ok(None),
+        Some(member) => {
+            crs_name(&member).map_err(|why| ImportError::file(format!("{name}: {why}")))
+        }
+    }
+}
+
+/// The PROJ name of a legacy `crs` member, `None` for longitude/latitude.
+fn crs_name(member: &Json) -> Result<Option<String>, String> {
+    let named = member
+        .get("properties")
+        .and_then(|p| p.get("name"))
+        .and_then(Json::as_str)
+        .filter(|_| member.get("type").and_then(Json::as_str) == Some("name"))
+        .ok_or("its \"crs\" member is not of the form {\"type\": \"name\", \"properties\": {\"name\": ...}}: give the coordinate system with --source-crs")?;
+    let upper = named.to_ascii_uppercase();
+    if upper.ends_with("CRS84") || upper.ends_with("EPSG::4326") || upper == "EPSG:4326" {
+        return Ok(None);
+    }
+    let code = upper
+        .rsplit_once("EPSG::")
+        .or_else(|| upper.rsplit_once("EPSG:"))
+        .map(|(_, code)| code)
+        .filter(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()));
+    match code {
+        Some(code) => Ok(Some(format!("EPSG:{code}"))),
+        None => Err(format!(
+            "its \"crs\" member names {named:?}, which sidelot does not read: give the coordinate system with --source-crs"
+        )),
+    }
+}
+
+struct CrsScan(Option<Json>);
+
+impl<'de> DeserializeSeed<'de> for &mut CrsScan {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for &mut CrsScan {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a GeoJSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "crs" => {
+                    self.0 = Some(map.next_value()?);
+                    return Err(de::Error::custom("found"));
+                }
+                "features" => return Err(de::Error::custom("the features come first")),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 struct State<'a> {
+    /// The file's name, for messages.
+    name: String,
+    crs_given: bool,
     f: &'a mut dyn FnMut(Record) -> Result<(), ImportError>,
     /// The error that stopped the stream, if it was ours.
     stopped: Option<ImportError>,
@@ -95,6 +178,19 @@ impl<'de> Visitor<'de> for &mut State<'_> {
                     }
                     self.saw_features = true;
                     map.next_value_seed(Features(self))?;
+                }
+                // After the features, a coordinate system other than
+                // longitude/latitude came too late: refuse the file.
+                "crs" if self.saw_features && !self.crs_given => {
+                    let member: Json = map.next_value()?;
+                    if !matches!(crs_name(&member), Ok(None)) {
+                        self.stopped = Some(ImportError::file(format!(
+                            "{} names its coordinate system (its \"crs\" member) after its features: \
+                             move it before them, or give it with --source-crs",
+                            self.name
+                        )));
+                        return Err(de::Error::custom("stopped"));
+                    }
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -255,7 +351,7 @@ mod tests {
         let mut file = tempfile::NamedTempFile::new().unwrap();
         file.write_all(text.as_bytes()).unwrap();
         let mut out = Vec::new();
-        for_each(file.path(), &ProgressBar::hidden(), &mut |r| {
+        for_each(file.path(), false, &ProgressBar::hidden(), &mut |r| {
             out.push(r);
             Ok(())
         })?;
@@ -310,5 +406,41 @@ mod tests {
         let err =
             collect(r#"{"type":"FeatureCollection","features":[{"type":"Feature"}"#).unwrap_err();
         assert!(err.to_string().contains("not valid JSON"), "{err}");
+    }
+
+    #[test]
+    fn the_legacy_crs_member_is_read_before_the_features_and_refused_after() {
+        let write = |text: &str| {
+            let mut f = tempfile::NamedTempFile::new().unwrap();
+            f.write_all(text.as_bytes()).unwrap();
+            f
+        };
+        let member = |name: &str| {
+            format!(
+                r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"{name}"}}}},"features":[]}}"#
+            )
+        };
+        let named = |name: &str| legacy_crs(write(&member(name)).path());
+        assert_eq!(
+            named("urn:ogc:def:crs:EPSG::3435").unwrap().as_deref(),
+            Some("EPSG:3435")
+        );
+        assert_eq!(named("EPSG:26916").unwrap().as_deref(), Some("EPSG:26916"));
+        assert_eq!(named("urn:ogc:def:crs:OGC:1.3:CRS84").unwrap(), None);
+        assert!(
+            named("urn:ogc:def:crs:ESRI::102671")
+                .unwrap_err()
+                .to_string()
+                .contains("--source-crs")
+        );
+        let none = write(r#"{"type":"FeatureCollection","features":[],"crs":null}"#);
+        assert_eq!(legacy_crs(none.path()).unwrap(), None);
+
+        let late = write(
+            r#"{"type":"FeatureCollection","features":[],"crs":{"type":"name","properties":{"name":"EPSG:3435"}}}"#,
+        );
+        let e = for_each(late.path(), false, &ProgressBar::hidden(), &mut |_| Ok(())).unwrap_err();
+        assert!(e.to_string().contains("after its features"), "{e}");
+        for_each(late.path(), true, &ProgressBar::hidden(), &mut |_| Ok(())).unwrap();
     }
 }

@@ -225,7 +225,10 @@ fn prepare(opts: &ImportOptions) -> Result<Prepared, ImportError> {
     }
     let (crs_label, crs_definition) = match (&opts.source_crs, &layer) {
         (Some(crs), _) => (format!("{crs} (from --source-crs)"), Some(crs.clone())),
-        (None, Layer::GeoJson(_)) => ("EPSG:4326 (GeoJSON is longitude/latitude)".into(), None),
+        (None, Layer::GeoJson(path)) => match geojson::legacy_crs(path)? {
+            Some(crs) => (format!("{crs} (from its \"crs\" member)"), Some(crs)),
+            None => ("EPSG:4326 (GeoJSON is longitude/latitude)".into(), None),
+        },
         (None, Layer::GeoPackage { .. }) => gpkg_crs.unwrap_or_default(),
         (None, Layer::Csv(_)) => (
             "EPSG:4326 (a CSV's coordinates are taken as longitude/latitude)".into(),
@@ -317,7 +320,7 @@ fn produce(
             ) {
                 progress.set_style(style.progress_chars("=> "));
             }
-            geojson::for_each(path, progress, &mut sink)?;
+            geojson::for_each(path, opts.source_crs.is_some(), progress, &mut sink)?;
         }
         Layer::Csv(path) => {
             // Rows have no count up front either.
