@@ -65,6 +65,10 @@ for shp in "${files[@]}"; do
     secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
     speed[sidelot]=$(rate "$rows" "$secs")
     printf '%-26s %-10s %10s %9s %10s\n' "$name" sidelot "$rows" "$secs" "${speed[sidelot]}"
+    # Of which the import itself (its transaction); the rest is the map's
+    # tiles, prepared after every parcel import.
+    ms=$(sed -n 's/^  "duration_ms": \([0-9]*\).*/\1/p' "$report")
+    printf '%-26s %-10s %10s %9s %10s\n' "" "(import)" "$rows" "$(awk -v m="$ms" 'BEGIN { printf "%.2f", m / 1000 }')" "$(rate "$rows" "$(awk -v m="$ms" 'BEGIN { print m / 1000 }')")"
     peak=$(sed -n 's/^  "peak_rss_bytes": \([0-9]*\).*/\1/p' "$report")
     # sidelot again: the same file, nothing to change.
     t0=$(now)
@@ -97,5 +101,48 @@ for shp in "${files[@]}"; do
     printf '%-26s sidelot / fastest other: %sx; sidelot peak memory %s MiB\n' "" "$ratio" \
         "$(awk -v p="${peak:-0}" 'BEGIN { printf "%.0f", p / 1048576 }')"
     unset speed
+done
+
+# The other formats analysts bring: each file above (but the largest) made a
+# GeoPackage and a CSV with WKT by ogr2ogr, untimed; then sidelot and
+# ogr2ogr import each.
+printf '\n%-26s %-10s %10s %9s %10s\n' file tool rows seconds rows/s
+for shp in "${files[@]}"; do
+    name=$(basename "$shp" .shp)
+    [[ $name == generated_1000000 ]] && continue
+    pin_args=()
+    [[ $name == austin* ]] && pin_args=(--pin-field DISPLAY_PI)
+    [ -f "$DATA/$name.gpkg" ] || ogr2ogr -f GPKG "$DATA/$name.gpkg" "$shp" -nln parcels -nlt PROMOTE_TO_MULTI
+    [ -f "$DATA/$name.csv" ] || ogr2ogr -f CSV "$DATA/$name.csv" "$shp" -lco GEOMETRY=AS_WKT
+    for format in gpkg csv; do
+        file=$DATA/$name.$format
+        crs_args=()
+        ogr_args=(-t_srs EPSG:4326)
+        if [ $format = csv ]; then
+            crs_args=(--source-crs EPSG:3435)
+            ogr_args=(-s_srs EPSG:3435 -t_srs EPSG:4326 -oo GEOM_POSSIBLE_NAMES=WKT -oo KEEP_GEOM_COLUMNS=NO)
+        fi
+        fresh_db
+        "$BIN" --database-url "$bench_url" migrate >/dev/null
+        report=$DATA/report_$name.$format.json
+        t0=$(now)
+        "$BIN" --database-url "$bench_url" import parcels "$file" "${pin_args[@]}" "${crs_args[@]}" --report "$report" >/dev/null
+        t1=$(now)
+        rows=$(sed -n 's/^  "records_read": \([0-9]*\).*/\1/p' "$report")
+        secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+        mine=$(rate "$rows" "$secs")
+        printf '%-26s %-10s %10s %9s %10s\n' "$name.$format" sidelot "$rows" "$secs" "$mine"
+        ms=$(sed -n 's/^  "duration_ms": \([0-9]*\).*/\1/p' "$report")
+        printf '%-26s %-10s %10s %9s %10s\n' "" "(import)" "$rows" "$(awk -v m="$ms" 'BEGIN { printf "%.2f", m / 1000 }')" "$(rate "$rows" "$(awk -v m="$ms" 'BEGIN { print m / 1000 }')")"
+        fresh_db
+        t0=$(now)
+        ogr2ogr --config PG_USE_COPY YES -f PostgreSQL "PG:$ogr_conn" "$file" \
+            -nln parcels_ogr -nlt PROMOTE_TO_MULTI "${ogr_args[@]}" -lco GEOMETRY_NAME=geom
+        t1=$(now)
+        secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+        theirs=$(rate "$rows" "$secs")
+        printf '%-26s %-10s %10s %9s %10s\n' "" ogr2ogr "$rows" "$secs" "$theirs"
+        printf '%-26s sidelot / ogr2ogr: %sx\n' "" "$(awk -v a="$mine" -v b="$theirs" 'BEGIN { printf "%.2f", a / b }')"
+    done
 done
 psql "$admin_url" -q -c 'drop database if exists sidelot_bench' 2>/dev/null
