@@ -573,3 +573,101 @@ async fn a_failed_console_import_is_recorded_in_the_import_history(pool: PgPool)
     assert_eq!(status, "failed");
     assert_eq!(error, job["error"].as_str().unwrap());
 }
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn the_console_takes_a_geopackage_by_its_layer_and_a_csv_by_its_geometry_column(
+    pool: PgPool,
+) {
+    let a = analyst(&pool).await;
+    let (dir, shp) = common::sample(20);
+    let ogr2ogr = |args: &[&str]| {
+        let ok = std::process::Command::new("ogr2ogr")
+            .args(args)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(
+            ok,
+            "ogr2ogr (gdal-bin) {args:?}: scripts/setup.sh installs it"
+        );
+    };
+    let (gpkg, csv) = (dir.path().join("hood.gpkg"), dir.path().join("hood.csv"));
+    let shp_text = shp.to_str().unwrap();
+    ogr2ogr(&[
+        "-f",
+        "GPKG",
+        gpkg.to_str().unwrap(),
+        shp_text,
+        "-nln",
+        "parcels",
+    ]);
+    ogr2ogr(&[
+        "-f",
+        "GPKG",
+        "-update",
+        gpkg.to_str().unwrap(),
+        shp_text,
+        "-nln",
+        "old",
+    ]);
+    // A CSV with its WKT in a column of another name, in longitude/latitude.
+    ogr2ogr(&[
+        "-f",
+        "CSV",
+        csv.to_str().unwrap(),
+        shp_text,
+        "-t_srs",
+        "EPSG:4326",
+        "-lco",
+        "GEOMETRY=AS_WKT",
+    ]);
+    let run = |fields: Vec<(&'static str, &'static str)>, name: &'static str, bytes: Vec<u8>| {
+        let a = &a;
+        async move {
+            let (status, job) = a.upload(&fields, Some((name, &bytes))).await;
+            assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+            a.finished(job["id"].as_i64().unwrap()).await
+        }
+    };
+    let gpkg_bytes = std::fs::read(&gpkg).unwrap();
+    let csv_text = std::fs::read_to_string(&csv).unwrap();
+    assert!(csv_text.starts_with("WKT,"), "{}", &csv_text[..40]);
+    let csv_bytes = csv_text.replacen("WKT,", "outline,", 1).into_bytes();
+
+    // Two layers and none chosen: the page's field is named, not a flag.
+    let job = run(vec![("kind", "parcels")], "hood.gpkg", gpkg_bytes.clone()).await;
+    assert_eq!(job["status"], "failed", "{job}");
+    let error = job["error"].as_str().unwrap();
+    assert!(
+        error.contains(
+            "hood.gpkg has 2 feature layers: choose one in the Layer field (old, parcels)"
+        ),
+        "{error}"
+    );
+    let job = run(
+        vec![("kind", "parcels"), ("layer", "parcels")],
+        "hood.gpkg",
+        gpkg_bytes,
+    )
+    .await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    assert_eq!(job["report"]["inserted"], 20, "{job}");
+
+    let job = run(vec![("kind", "parcels")], "hood.csv", csv_bytes.clone()).await;
+    assert_eq!(job["status"], "failed", "{job}");
+    let error = job["error"].as_str().unwrap();
+    assert!(
+        error.contains("name it in the Geometry column field"),
+        "{error}"
+    );
+    assert!(!error.contains("--"), "{error}");
+    let job = run(
+        vec![("kind", "parcels"), ("geometry_field", "outline")],
+        "hood.csv",
+        csv_bytes,
+    )
+    .await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    assert_eq!(job["report"]["records_read"], 20, "{job}");
+    assert_eq!(job["report"]["rejected"], 0, "{job}");
+    assert_eq!(job["report"]["inserted"], 0, "the same parcels: {job}");
+}

@@ -143,11 +143,14 @@ pub fn wrong_file(kind: JobKind, name: &str) -> Option<String> {
                 .into(),
         ),
         JobKind::Parcels
-            if !(lower.ends_with(".zip")
-                || lower.ends_with(".geojson")
-                || lower.ends_with(".json")) =>
+            if ![".zip", ".geojson", ".json", ".gpkg", ".csv"]
+                .iter()
+                .any(|ext| lower.ends_with(ext)) =>
         {
-            Some("must be a .zip holding a shapefile, or a .geojson file".into())
+            Some(
+                "must be a .zip holding a shapefile, a .geojson or .gpkg file, or a .csv file with a geometry column"
+                    .into(),
+            )
         }
         JobKind::Lots if !lower.ends_with(".csv") => {
             Some("must be a .csv file with a pin column".into())
@@ -496,7 +499,7 @@ async fn import_one(
 /// An import's message in the console's words: the command line's options
 /// become the import page's fields.
 pub fn console_words(message: &str) -> String {
-    const WORDS: [(&str, &str); 5] = [
+    const WORDS: [(&str, &str); 7] = [
         ("(from --source-crs)", "(as given)"),
         (
             "with --source-crs EPSG:NNNN",
@@ -504,6 +507,8 @@ pub fn console_words(message: &str) -> String {
         ),
         ("with --source-crs", "in the Coordinate system field"),
         ("with --pin-field", "in the PIN column field"),
+        ("with --layer", "in the Layer field"),
+        ("with --geometry-field", "in the Geometry column field"),
         ("--pin-format any", "PIN format \"any\""),
     ];
     WORDS.iter().fold(message.to_owned(), |m, (cli, console)| {
@@ -531,6 +536,12 @@ mod tests {
             "x has no .prj: give its coordinate system in the Coordinate system field, as EPSG:NNNN"
         );
         assert!(!console_words("name the column with --pin-field").contains("--"));
+        for cli in [
+            "a.gpkg has 2 feature layers: choose one with --layer (a, b)",
+            "a.csv has no geometry column: name it with --geometry-field, or call it wkt",
+        ] {
+            assert!(!console_words(cli).contains("--"), "{cli}");
+        }
     }
 
     #[test]
@@ -540,7 +551,9 @@ mod tests {
                 .unwrap_or_default()
                 .contains(".zip")
         );
-        assert!(wrong_file(JobKind::Parcels, "a.csv").is_some());
+        assert!(wrong_file(JobKind::Parcels, "a.kml").is_some());
+        assert_eq!(wrong_file(JobKind::Parcels, "a.csv"), None);
+        assert_eq!(wrong_file(JobKind::Parcels, "a.GPKG"), None);
         assert_eq!(wrong_file(JobKind::Parcels, "A.ZIP"), None);
         assert_eq!(wrong_file(JobKind::Parcels, "a.geojson"), None);
         assert_eq!(wrong_file(JobKind::Lots, "lots.csv"), None);
