@@ -33,6 +33,26 @@ async fn count(pool: &PgPool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
 }
 
+/// Keeps the parcels as the shapefile's import stored them.
+async fn keep_the_shapefiles_parcels(pool: &PgPool) {
+    sqlx::query("create table from_shp as select pin, geom from parcels")
+        .execute(pool)
+        .await
+        .unwrap();
+}
+
+/// The shapefile's parcels now missing or moved by more than a centimetre
+/// (measured in UTM zone 16N, in metres).
+async fn moved_from_the_shapefile(pool: &PgPool) -> i64 {
+    count(
+        pool,
+        "select count(*) from from_shp s left join parcels p using (pin)
+          where p.pin is null
+             or ST_HausdorffDistance(ST_Transform(s.geom, 32616), ST_Transform(p.geom, 32616)) > 0.01",
+    )
+    .await
+}
+
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
 async fn austin_as_csv_with_wkt_in_illinois_feet_matches_the_shapefile_shape_by_shape(
     pool: PgPool,
@@ -52,10 +72,7 @@ async fn austin_as_csv_with_wkt_in_illinois_feet_matches_the_shapefile_shape_by_
     ]);
 
     let from_shp = import(&pool, &options(&shp, Some("PIN14"))).await.unwrap();
-    sqlx::query("create table from_shp as select pin, geom from parcels")
-        .execute(&pool)
-        .await
-        .unwrap();
+    keep_the_shapefiles_parcels(&pool).await;
 
     let mut opts = options(&csv, Some("PIN14"));
     opts.source_crs = Some("EPSG:3435".into());
@@ -68,16 +85,12 @@ async fn austin_as_csv_with_wkt_in_illinois_feet_matches_the_shapefile_shape_by_
     );
     assert_eq!(from_csv.counts.inserted, 0, "the same PINs");
     assert_eq!(count(&pool, "select count(*) from parcels").await, 21_841);
-    // Every parcel where the shapefile put it, within a centimetre
-    // (measured in UTM zone 16N, in metres).
-    let far = count(
-        &pool,
-        "select count(*) from from_shp s left join parcels p using (pin)
-          where p.pin is null
-             or ST_HausdorffDistance(ST_Transform(s.geom, 32616), ST_Transform(p.geom, 32616)) > 0.01",
-    )
-    .await;
-    assert_eq!(far, 0, "parcels missing or moved by more than 1 cm");
+    // Every parcel where the shapefile put it, within a centimetre.
+    assert_eq!(
+        moved_from_the_shapefile(&pool).await,
+        0,
+        "parcels missing or moved by more than 1 cm"
+    );
 }
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
@@ -189,10 +202,7 @@ async fn austin_as_a_geopackage_in_illinois_feet_matches_the_shapefile_and_its_l
     ogr2ogr(&["-f", "GPKG", gpkg_text, shp_text, "-nln", "parcels"]);
 
     let from_shp = import(&pool, &options(&shp, Some("PIN14"))).await.unwrap();
-    sqlx::query("create table from_shp as select pin, geom from parcels")
-        .execute(&pool)
-        .await
-        .unwrap();
+    keep_the_shapefiles_parcels(&pool).await;
     // The coordinate system comes from the GeoPackage itself.
     let from_gpkg = import(&pool, &options(&gpkg, Some("PIN14"))).await.unwrap();
     assert!(
@@ -208,14 +218,11 @@ async fn austin_as_a_geopackage_in_illinois_feet_matches_the_shapefile_and_its_l
         from_gpkg.rejects
     );
     assert_eq!(from_gpkg.counts.inserted, 0, "the same PINs");
-    let far = count(
-        &pool,
-        "select count(*) from from_shp s left join parcels p using (pin)
-          where p.pin is null
-             or ST_HausdorffDistance(ST_Transform(s.geom, 32616), ST_Transform(p.geom, 32616)) > 0.01",
-    )
-    .await;
-    assert_eq!(far, 0, "parcels missing or moved by more than 1 cm");
+    assert_eq!(
+        moved_from_the_shapefile(&pool).await,
+        0,
+        "parcels missing or moved by more than 1 cm"
+    );
 
     // A second layer: the file is refused until one is chosen, by name.
     ogr2ogr(&[
@@ -336,19 +343,13 @@ async fn geojson_in_illinois_feet_is_read_by_its_legacy_crs_member(pool: PgPool)
     assert!(std::fs::read_to_string(&json).unwrap()[..400].contains("EPSG::3435"));
 
     import(&pool, &options(&shp, Some("PIN14"))).await.unwrap();
-    sqlx::query("create table from_shp as select pin, geom from parcels")
-        .execute(&pool)
-        .await
-        .unwrap();
+    keep_the_shapefiles_parcels(&pool).await;
     let report = import(&pool, &options(&json, Some("PIN14"))).await.unwrap();
     assert_eq!(report.source_crs, "EPSG:3435 (from its \"crs\" member)");
     assert_eq!(report.counts.inserted, 0);
-    let far = count(
-        &pool,
-        "select count(*) from from_shp s left join parcels p using (pin)
-          where p.pin is null
-             or ST_HausdorffDistance(ST_Transform(s.geom, 32616), ST_Transform(p.geom, 32616)) > 0.01",
-    )
-    .await;
-    assert_eq!(far, 0, "parcels missing or moved by more than 1 cm");
+    assert_eq!(
+        moved_from_the_shapefile(&pool).await,
+        0,
+        "parcels missing or moved by more than 1 cm"
+    );
 }

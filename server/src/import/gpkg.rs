@@ -349,32 +349,26 @@ impl Wkb<'_> {
         Ok(n)
     }
 
-    fn u32(&mut self, little: bool) -> Result<u32, String> {
-        let bytes: [u8; 4] = self
+    /// The next `N` bytes, in big-endian order.
+    fn take<const N: usize>(&mut self, little: bool) -> Result<[u8; N], String> {
+        let mut bytes: [u8; N] = self
             .b
-            .get(self.at..self.at + 4)
+            .get(self.at..self.at + N)
             .and_then(|s| s.try_into().ok())
             .ok_or(CUT)?;
-        self.at += 4;
-        Ok(if little {
-            u32::from_le_bytes(bytes)
-        } else {
-            u32::from_be_bytes(bytes)
-        })
+        self.at += N;
+        if little {
+            bytes.reverse();
+        }
+        Ok(bytes)
+    }
+
+    fn u32(&mut self, little: bool) -> Result<u32, String> {
+        self.take(little).map(u32::from_be_bytes)
     }
 
     fn f64(&mut self, little: bool) -> Result<f64, String> {
-        let bytes: [u8; 8] = self
-            .b
-            .get(self.at..self.at + 8)
-            .and_then(|s| s.try_into().ok())
-            .ok_or(CUT)?;
-        self.at += 8;
-        Ok(if little {
-            f64::from_le_bytes(bytes)
-        } else {
-            f64::from_be_bytes(bytes)
-        })
+        self.take(little).map(f64::from_be_bytes)
     }
 }
 

@@ -314,23 +314,15 @@ fn produce(
             reader.for_each(&mut sink)?;
         }
         Layer::GeoJson(path) => {
-            // Features have no count up front: progress goes by bytes read.
-            if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{spinner} {msg:18} [{bar:30}] {bytes}/{total_bytes}, {elapsed}",
-            ) {
-                progress.set_style(style.progress_chars("=> "));
-            }
+            by_bytes(progress);
             geojson::for_each(path, opts.source_crs.is_some(), progress, &mut sink)?;
         }
         Layer::Csv(path) => {
-            // Rows have no count up front either.
-            if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{spinner} {msg:18} [{bar:30}] {bytes}/{total_bytes}, {elapsed}",
-            ) {
-                progress.set_style(style.progress_chars("=> "));
-            }
+            by_bytes(progress);
             table::for_each(path, opts.fields.geometry.as_deref(), progress, &mut sink)?;
         }
+        // Opened again here: prepare() chose the layer and read its
+        // coordinate system, and a SQLite connection stays on its thread.
         Layer::GeoPackage { path, table } => {
             gpkg::GeoPackage::open(path, Some(table))?.for_each(progress, &mut sink)?;
         }
@@ -343,6 +335,15 @@ fn produce(
         records_read: stager.records_read,
         field_map: stager.field_map,
     })
+}
+
+/// Features and rows have no count up front: progress goes by bytes read.
+fn by_bytes(progress: &ProgressBar) {
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} {msg:18} [{bar:30}] {bytes}/{total_bytes}, {elapsed}",
+    ) {
+        progress.set_style(style.progress_chars("=> "));
+    }
 }
 
 async fn blocking<T: Send + 'static>(
