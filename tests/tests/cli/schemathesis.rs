@@ -128,20 +128,21 @@ async fn schemathesis_finds_no_fault_anonymous_or_signed_in_as_each_role(pool: P
          [auth.openapi.session]\napi_key = \"${SIDELOT_ST_SESSION}\"\n",
     )
     .unwrap();
+    // Every role signs in before any run: the runs send failing sign-ins,
+    // and after twenty of them from one client the throttle (rightly) makes
+    // that client wait, which would refuse a later role's real sign-in.
+    let mut sessions = vec![("anonymous", None)];
+    for who in roles {
+        let session = sign_in(
+            &addr,
+            &format!("{who}@city.example"),
+            &format!("a long {who} passphrase for the fuzzer"),
+        )
+        .await;
+        sessions.push((who, Some(session)));
+    }
     let mut failed = Vec::new();
-    for who in std::iter::once("anonymous").chain(roles) {
-        let session = if who == "anonymous" {
-            None
-        } else {
-            Some(
-                sign_in(
-                    &addr,
-                    &format!("{who}@city.example"),
-                    &format!("a long {who} passphrase for the fuzzer"),
-                )
-                .await,
-            )
-        };
+    for (who, session) in sessions {
         let run = |workers: &str| {
             let mut run = Command::new(&st);
             if let Some((session, csrf)) = &session {
