@@ -45,7 +45,7 @@ const shp = path.join(data, `generated_${PARCELS}.shp`);
 if (!existsSync(shp)) execFileSync(bin, ["sample", "--parcels", String(PARCELS), "--out", data, "--name", `generated_${PARCELS}`], { stdio: "inherit" });
 psql(`${server}/postgres${q}`, "drop database if exists sidelot_bench_frontend");
 psql(`${server}/postgres${q}`, "create database sidelot_bench_frontend");
-execFileSync(bin, ["--database-url", benchUrl, "import", "parcels", shp], { stdio: ["ignore", "ignore", "inherit"] });
+execFileSync(bin, ["--database-url", benchUrl, "import", "parcels", shp, "--prepare-tiles"], { stdio: ["ignore", "ignore", "inherit"] });
 
 // 2. The app, and beside it a plain MapLibre page, served by sidelot.
 const site = path.join(data, "site");

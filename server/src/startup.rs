@@ -1,7 +1,7 @@
 //! What `sidelot serve` starts around the router: the outbox worker that
 //! sends the mail, the import worker that takes jobs from the queue (after
-//! sweeping the files a killed server left), and the app state the handlers
-//! share.
+//! sweeping the files a killed server left), the worker that prepares the
+//! map's tiles after an import, and the app state the handlers share.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -46,7 +46,7 @@ pub struct Settings {
     pub read_pool: Option<PgPool>,
 }
 
-/// Starts the outbox worker and the import worker, removes the upload and
+/// Starts the outbox, import and tile workers, removes the upload and
 /// work folders nothing claims, and builds the state the handlers share.
 pub async fn start(pool: PgPool, settings: Settings) -> Result<AppState, sqlx::Error> {
     let outbox = Arc::new(Notify::new());
@@ -65,6 +65,7 @@ pub async fn start(pool: PgPool, settings: Settings) -> Result<AppState, sqlx::E
     }
     let jobs = Jobs::new();
     jobs.start_worker(&pool, &settings.data);
+    tokio::spawn(crate::tiles::keep_prepared(pool.clone()));
     Ok(AppState {
         read_pool: settings.read_pool.unwrap_or_else(|| pool.clone()),
         pool,

@@ -577,3 +577,42 @@ async fn preparing_stores_every_tile_of_zooms_10_to_16_and_a_new_server_serves_t
         "{summary}"
     );
 }
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn an_import_wants_one_preparation_and_two_servers_looking_at_once_make_it_once(
+    pool: PgPool,
+) {
+    use sidelot_server::tiles::{When, prepare_when, wanted};
+    assert!(
+        !wanted(&pool).await.unwrap(),
+        "an empty database wants none"
+    );
+    let (_dir, shp) = sample(300);
+    import(&pool, &options(&shp, None)).await.unwrap();
+    assert!(
+        wanted(&pool).await.unwrap(),
+        "an import that changed parcels wants one"
+    );
+
+    // Two servers look at once: one prepares, the other finds it under way
+    // (or done) and leaves it.
+    let (a, b) = tokio::join!(
+        prepare_when(&pool, When::Wanted),
+        prepare_when(&pool, When::Wanted)
+    );
+    let done: Vec<_> = [a.unwrap(), b.unwrap()].into_iter().flatten().collect();
+    assert_eq!(done.len(), 1, "prepared once: {done:?}");
+    assert!(!wanted(&pool).await.unwrap());
+    let stored: i64 = sqlx::query_scalar("select count(*) from tile_store")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(usize::try_from(stored).unwrap(), done[0].tiles);
+    assert!(prepare_when(&pool, When::Wanted).await.unwrap().is_none());
+
+    // The same file again changes no parcel and wants nothing; asked to,
+    // it prepares anyway.
+    import(&pool, &options(&shp, None)).await.unwrap();
+    assert!(!wanted(&pool).await.unwrap());
+    assert!(prepare_when(&pool, When::Now).await.unwrap().is_some());
+}

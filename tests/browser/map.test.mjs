@@ -58,7 +58,9 @@ before(async () => {
     ? [austin, ["--pin-field", "DISPLAY_PI"]]
     : [path.join(root, "gis-data/sample/sidelot_sample.shp"), []];
   if (!existsSync(austin)) console.error("*** ../shared/gis is absent: the browser tests use the generated sample ***");
-  execFileSync(bin, ["--database-url", databaseUrl, "import", "parcels", file, ...args], { stdio: "inherit" });
+  // --prepare-tiles: the first paints find the tiles stored, as they are
+  // once a server has prepared them in the background.
+  execFileSync(bin, ["--database-url", databaseUrl, "import", "parcels", file, ...args, "--prepare-tiles"], { stdio: "inherit" });
   // An open round offering the city-owned lots (the 248 of 2016 in Austin).
   const tmp = mkdtempSync(path.join(os.tmpdir(), "sidelot-round-"));
   writeFileSync(path.join(tmp, "round.toml"), 'slug = "test-round"\nname = "Test round"\n'

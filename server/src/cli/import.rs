@@ -74,6 +74,10 @@ pub struct ImportParcelsArgs {
     /// Write the import report (counts, CRS, SHA-256, every reject) as JSON.
     #[arg(long)]
     report: Option<PathBuf>,
+    /// Prepare the map's tiles before the command ends, rather than leave
+    /// them to the next `sidelot serve` that looks (within seconds).
+    #[arg(long)]
+    prepare_tiles: bool,
 }
 
 #[derive(Debug, Args)]
@@ -144,11 +148,16 @@ fn progress_bar() -> ProgressBar {
     bar
 }
 
+/// What an import that changed parcels says of the map's tiles.
+const TILES_LATER: &str = "The map's tiles will be prepared in the background by `sidelot serve` \
+     (until then each is rendered when first asked for); `sidelot tiles prepare` prepares them now.";
+
 /// What Ctrl-C ends an import with.
 const INTERRUPTED: &str = "interrupted (Ctrl-C): nothing was changed";
 
 async fn parcels(url: Option<String>, args: ImportParcelsArgs) -> anyhow::Result<ExitCode> {
-    let pool = super::open(url, 2).await?;
+    // Two for the import; with --prepare-tiles, its lock and two renders.
+    let pool = super::open(url, if args.prepare_tiles { 4 } else { 2 }).await?;
     // Archives that an import killed on this machine left unpacked.
     crate::scratch::sweep(&std::env::temp_dir(), crate::import::archive::WORK_PREFIX);
     let opts = ImportOptions {
@@ -177,11 +186,7 @@ async fn parcels(url: Option<String>, args: ImportParcelsArgs) -> anyhow::Result
     let outcome = import::run::parcels(&pool, &opts, &progress, ctrl_c).await;
     progress.bar.finish_and_clear();
     let (error, stopped, recorded) = match outcome {
-        Outcome::Imported {
-            report,
-            blocks,
-            tiles,
-        } => {
+        Outcome::Imported { report, blocks } => {
             println!("{}", report.summary);
             // On a terminal, the first rejects; elsewhere one line (the report file has all).
             if std::io::stdout().is_terminal() {
@@ -225,9 +230,20 @@ async fn parcels(url: Option<String>, args: ImportParcelsArgs) -> anyhow::Result
                     set.parcels, set.blocks
                 );
             }
-            let prepared = tiles
-                .map_err(|e| anyhow::anyhow!("the map's tiles could not be prepared: {e:#}"))?;
-            println!("{}", prepared.summary());
+            if report.counts.inserted + report.counts.updated > 0 {
+                if args.prepare_tiles {
+                    let prepared = crate::tiles::prepare_when(&pool, crate::tiles::When::Now)
+                        .await
+                        .map_err(|e| {
+                            anyhow::anyhow!("the map's tiles could not be prepared: {e:#}")
+                        })?;
+                    if let Some(prepared) = prepared {
+                        println!("{}", prepared.summary());
+                    }
+                } else {
+                    println!("{TILES_LATER}");
+                }
+            }
             return Ok(ExitCode::SUCCESS);
         }
         Outcome::Failed {

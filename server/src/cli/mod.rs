@@ -55,7 +55,7 @@ enum Command {
     /// Write a deterministic synthetic neighbourhood as a shapefile in
     /// EPSG:3435, for demos, tests and benchmarks.
     Sample(SampleArgs),
-    /// The map's vector tiles: prepare them (every parcel import does).
+    /// The map's vector tiles: prepare them now (a server does after every parcel import).
     #[command(subcommand)]
     Tiles(TilesCommand),
 }

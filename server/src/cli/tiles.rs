@@ -1,5 +1,6 @@
-//! `sidelot tiles prepare`: what every parcel import does for the map,
-//! on demand (after an upgrade, say, whose migration left no tiles stored).
+//! `sidelot tiles prepare`: what a server does for the map after every
+//! parcel import, now (after an upgrade, say, whose migration left no tiles
+//! stored, or before a benchmark).
 
 use std::process::ExitCode;
 
@@ -16,10 +17,12 @@ pub async fn run(url: Option<String>, command: TilesCommand) -> anyhow::Result<E
     match command {
         TilesCommand::Prepare => {
             let pool = super::open(url, 4).await?;
-            let prepared = crate::tiles::prepare(&pool)
+            let prepared = crate::tiles::prepare_when(&pool, crate::tiles::When::Now)
                 .await
                 .map_err(|e| anyhow::anyhow!("the map's tiles could not be prepared: {e:#}"))?;
-            println!("{}", prepared.summary());
+            if let Some(prepared) = prepared {
+                println!("{}", prepared.summary());
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

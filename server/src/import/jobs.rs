@@ -456,16 +456,9 @@ async fn import_one(
                 }
             };
             match import::run::parcels(pool, &opts, &Progress::new(bar), stop).await {
-                Outcome::Imported {
-                    report,
-                    blocks,
-                    tiles,
-                } => {
+                Outcome::Imported { report, blocks } => {
                     if let Err(e) = blocks {
                         tracing::error!(job = job.id, error = %e, "the blocks could not be recomputed after the import");
-                    }
-                    if let Err(e) = tiles {
-                        tracing::error!(job = job.id, error = %e, "the map's tiles could not be prepared after the import");
                     }
                     Ok((
                         Some(report.import_id),

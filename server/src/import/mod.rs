@@ -461,6 +461,10 @@ pub async fn import_parcels(
     )
     .fetch_one(&mut *tx)
     .await?;
+    if inserted + updated > 0 {
+        // The map's tiles follow, prepared by a server once this commits.
+        crate::tiles::want(&mut tx).await?;
+    }
     committing.store(true, Ordering::SeqCst);
     let committed = tx.commit().await;
     committing.store(false, Ordering::SeqCst);

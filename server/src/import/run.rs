@@ -1,8 +1,8 @@
 //! The one way a parcel import runs, from `sidelot import parcels` and from
 //! the staff console alike: the import itself (one transaction), then the
-//! geometric blocks rounds use recomputed for the new parcels and the map
-//! tiles' low zooms prepared, or, when it
-//! fails, the failure recorded in the import history.
+//! geometric blocks rounds use recomputed for the new parcels, or, when it
+//! fails, the failure recorded in the import history. (The map's tiles are
+//! prepared by a server in the background: see [`crate::tiles::keep_prepared`].)
 //!
 //! Lot inventories have one entry point already, `rounds::import_lots`,
 //! which computes the blocks its round needs.
@@ -22,8 +22,6 @@ pub enum Outcome {
         report: Box<ImportReport>,
         /// Every block set that existed, recomputed (gap in metres, set).
         blocks: Result<Vec<(f64, BlockSet)>, sqlx::Error>,
-        /// The map's tiles, prepared (how many, and how long it took).
-        tiles: anyhow::Result<crate::tiles::Prepared>,
     },
     /// Nothing was changed.
     Failed {
@@ -66,12 +64,9 @@ pub async fn parcels(
         Ok(Ok(Ok(report))) => {
             // The geometric blocks rounds use follow the parcels.
             let blocks = blocks::refresh_existing(pool).await;
-            // And the map's tiles.
-            let tiles = crate::tiles::prepare(pool).await;
             return Outcome::Imported {
                 report: Box::new(report),
                 blocks,
-                tiles,
             };
         }
         Ok(Ok(Err(e))) => (e.to_string(), false),

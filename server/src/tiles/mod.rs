@@ -30,7 +30,9 @@ use bytes::Bytes;
 use sqlx::PgPool;
 
 pub use cache::{Entry, TileCache};
-pub use prepare::{Prepared, prepare};
+pub use prepare::{
+    CHECK_EVERY, Prepared, When, keep_prepared, prepare, prepare_when, want, wanted,
+};
 
 /// The deepest zoom served.
 pub const MAX_ZOOM: u8 = 20;

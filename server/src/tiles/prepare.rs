@@ -2,11 +2,17 @@
 //! and the street names (in the database), then every tile of the prepared
 //! zooms over the parcels, rendered and stored, so that the first visitors
 //! of any server find them ready.
+//!
+//! An import does not wait for it: it counts one more preparation wanted in
+//! its transaction ([`want`]), and every `sidelot serve` looks for one every
+//! [`CHECK_EVERY`] ([`keep_prepared`]); the first to look prepares, one at a
+//! time over every server. Meanwhile each tile is rendered when first asked
+//! for, current as always. `sidelot tiles prepare` prepares at once.
 
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt as _;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use super::{PREPARED_ZOOMS, TileId, render, store};
 
@@ -33,6 +39,109 @@ impl Prepared {
 
 /// Tiles rendered at once: one per core of these machines.
 const AT_ONCE: usize = 2;
+
+/// How often a server looks for a preparation wanted.
+pub const CHECK_EVERY: Duration = Duration::from_secs(2);
+/// How long a server waits after a preparation failed before it tries again.
+const AFTER_FAILURE: Duration = Duration::from_secs(60);
+/// The advisory lock one preparation holds over every server.
+const PREPARING: i64 = 0x7469_6c65_7370; // "tilesp"
+
+/// Notes, in an import's transaction, that the tiles want preparing once it
+/// commits. Call it last before the commit: it holds the row until then.
+pub async fn want(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query!("update tile_preparation set wanted = wanted + 1")
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether an import wants a preparation that has not begun since.
+pub async fn wanted(pool: &PgPool) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(r#"select wanted > prepared as "wanted!" from tile_preparation"#)
+        .fetch_one(pool)
+        .await
+}
+
+/// When [`prepare_when`] prepares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    /// Only if an import wants it and no other server is preparing.
+    Wanted,
+    /// Now, after the preparation under way elsewhere, if any, ends.
+    Now,
+}
+
+/// Prepares the tiles as `when` says, one preparation at a time over every
+/// server; `None` when there was nothing to do.
+pub async fn prepare_when(pool: &PgPool, when: When) -> anyhow::Result<Option<Prepared>> {
+    if when == When::Wanted && !wanted(pool).await? {
+        return Ok(None);
+    }
+    // The lock is the transaction's: it ends with it, however it ends.
+    let mut tx = pool.begin().await?;
+    let got = match when {
+        When::Wanted => {
+            sqlx::query_scalar!(
+                r#"select pg_try_advisory_xact_lock($1) as "got!""#,
+                PREPARING
+            )
+            .fetch_one(&mut *tx)
+            .await?
+        }
+        When::Now => {
+            sqlx::query!("select pg_advisory_xact_lock($1) as locked", PREPARING)
+                .fetch_one(&mut *tx)
+                .await?;
+            true
+        }
+    };
+    if !got {
+        return Ok(None);
+    }
+    let state = sqlx::query!("select wanted, prepared from tile_preparation")
+        .fetch_one(&mut *tx)
+        .await?;
+    if when == When::Wanted && state.wanted <= state.prepared {
+        // Another server prepared them since the first look.
+        return Ok(None);
+    }
+    let prepared = prepare(pool).await?;
+    sqlx::query!(
+        r#"update tile_preparation
+              set prepared = greatest(prepared, $1), prepared_at = now(), took_ms = $2, tiles = $3"#,
+        state.wanted,
+        i64::try_from(prepared.took.as_millis()).unwrap_or(i64::MAX),
+        i32::try_from(prepared.tiles).unwrap_or(i32::MAX)
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Some(prepared))
+}
+
+/// What every `sidelot serve` runs: prepares the tiles whenever an import
+/// wants it (and at its start, if one wanted it while no server ran).
+pub async fn keep_prepared(pool: PgPool) {
+    loop {
+        let pause = match prepare_when(&pool, When::Wanted).await {
+            Ok(Some(done)) => {
+                tracing::info!(
+                    tiles = done.tiles,
+                    took_ms = u64::try_from(done.took.as_millis()).unwrap_or(u64::MAX),
+                    "prepared the map's tiles after an import"
+                );
+                CHECK_EVERY
+            }
+            Ok(None) => CHECK_EVERY,
+            Err(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "the map's tiles could not be prepared; trying again in a minute");
+                AFTER_FAILURE
+            }
+        };
+        tokio::time::sleep(pause).await;
+    }
+}
 
 /// Recomputes what low zooms show of the ordinary parcels and the street
 /// names, then renders and stores every tile of the prepared zooms over the
