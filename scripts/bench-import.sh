@@ -65,8 +65,9 @@ for shp in "${files[@]}"; do
     secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
     speed[sidelot]=$(rate "$rows" "$secs")
     printf '%-26s %-10s %10s %9s %10s\n' "$name" sidelot "$rows" "$secs" "${speed[sidelot]}"
-    # Of which the import itself (its transaction); the rest is the map's
-    # tiles, prepared after every parcel import.
+    # Of which the import itself (its transaction); the rest is the
+    # command's start and the blocks. (The map's tiles follow in the
+    # background, by a server: not timed here; `make bench-tiles` times them.)
     ms=$(sed -n 's/^  "duration_ms": \([0-9]*\).*/\1/p' "$report")
     printf '%-26s %-10s %10s %9s %10s\n' "" "(import)" "$rows" "$(awk -v m="$ms" 'BEGIN { printf "%.2f", m / 1000 }')" "$(rate "$rows" "$(awk -v m="$ms" 'BEGIN { print m / 1000 }')")"
     peak=$(sed -n 's/^  "peak_rss_bytes": \([0-9]*\).*/\1/p' "$report")
