@@ -13,6 +13,7 @@ export SQLX_OFFLINE := true
 CARGO ?= cargo
 BIN := target/release/sidelot
 SAMPLE := gis-data/sample/sidelot_sample.shp
+SAMPLE_OWNERS := gis-data/sample/sidelot_sample_owners.csv
 BIND ?= 127.0.0.1:8080
 
 .PHONY: help run test setup build check lint fmt test-build test-only test-browser frontend sqlx-prepare \
@@ -41,6 +42,8 @@ run: ## install what is missing, start the local PostGIS, load the sample once, 
 	  DATABASE_URL="$$url" $(BIN) round create gis-data/sample/round.toml; \
 	  lots=$$(mktemp); { echo pin; psql "$$url" -Atc "select pin from parcels where source->>'CITY_OWNED' in ('T', 'true') order by pin"; } > "$$lots"; \
 	  DATABASE_URL="$$url" $(BIN) import lots --round sample "$$lots"; rm -f "$$lots"; \
+	  echo "sidelot: loading the sample's owners of record ($(SAMPLE_OWNERS))"; \
+	  DATABASE_URL="$$url" $(BIN) import owners $(SAMPLE_OWNERS); \
 	else \
 	  echo "sidelot: parcels already loaded; not loading the sample again"; \
 	fi; \

@@ -12,6 +12,7 @@ pub mod format;
 pub mod lang;
 pub mod lottery;
 pub mod messages;
+pub mod owners;
 pub mod pin;
 pub mod routes;
 pub mod search;

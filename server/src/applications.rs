@@ -470,6 +470,8 @@ async fn insert(
         .execute(&mut *tx)
         .await?;
     }
+    // The applicant's name beside the owner of record, for ownership review.
+    crate::owners::compare_application(&mut tx, id).await?;
     sqlx::query!(
         "insert into application_events (application_id, kind) values ($1, 'submitted')",
         id

@@ -15,6 +15,7 @@ pub mod letters;
 pub mod links;
 pub mod lottery;
 pub mod mail;
+pub mod owners;
 pub mod rounds;
 pub mod sample;
 pub mod scratch;

@@ -8,6 +8,11 @@
 //! County's pattern, their first 7 digits naming the block. About 5% of
 //! lots are city-owned and vacant. The same size and seed give the same
 //! bytes.
+//!
+//! Beside it, `<name>_owners.csv`: the neighbourhood's assessor's roll (for
+//! `sidelot import owners`), one row per parcel, with the patterns real
+//! rolls hold ("LAST FIRST", couples, trusts, companies, estates, "ET AL",
+//! "CURRENT OWNER"), and mail mostly to the parcel itself.
 
 use std::fs::File;
 use std::io::BufWriter;
@@ -95,6 +100,8 @@ pub struct SampleOptions {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct SampleSummary {
     pub shp: PathBuf,
+    /// The neighbourhood's assessor's roll.
+    pub owners: PathBuf,
     pub parcels: u64,
     pub blocks: u64,
     pub city_owned_vacant: u64,
@@ -211,6 +218,8 @@ pub fn write_sample(opts: &SampleOptions) -> anyhow::Result<SampleSummary> {
             },
         ],
     )?;
+    let owners_path = opts.out_dir.join(format!("{}_owners.csv", opts.name));
+    let mut roll = Roll::new(&owners_path, opts.seed)?;
     std::fs::write(with_ext("prj"), EPSG_3435_ESRI_WKT)?;
     std::fs::write(with_ext("cpg"), "UTF-8")?;
 
@@ -273,6 +282,7 @@ pub fn write_sample(opts: &SampleOptions) -> anyhow::Result<SampleSummary> {
                         ring: [x, x_east, y_south, y_north],
                     };
                     write_lot(&mut shapes, &mut table, &lot)?;
+                    roll.write(&lot)?;
                     written += 1;
                     blocks_used = block + 1;
                     x = x_east;
@@ -287,12 +297,163 @@ pub fn write_sample(opts: &SampleOptions) -> anyhow::Result<SampleSummary> {
     }
     shapes.finalize()?;
     table.finish()?;
+    roll.finish()?;
     Ok(SampleSummary {
         shp: with_ext("shp"),
+        owners: owners_path,
         parcels: written,
         blocks: blocks_used,
         city_owned_vacant: vacant,
     })
+}
+
+const SURNAMES: &[&str] = &[
+    "JOHNSON",
+    "WILLIAMS",
+    "BROWN",
+    "JONES",
+    "GARCIA",
+    "RODRIGUEZ",
+    "MARTINEZ",
+    "LOPEZ",
+    "DAVIS",
+    "WASHINGTON",
+    "JACKSON",
+    "THOMPSON",
+    "HERNANDEZ",
+    "GONZALEZ",
+    "ROBINSON",
+    "HARRIS",
+    "LEWIS",
+    "WALKER",
+    "OBRIEN",
+    "KOWALSKI",
+    "NOWAK",
+    "NGUYEN",
+    "PATEL",
+    "KIM",
+    "COLEMAN",
+    "FRANKLIN",
+];
+const GIVEN: &[&str] = &[
+    "JAMES",
+    "MARY",
+    "ROBERT",
+    "PATRICIA",
+    "JOHN",
+    "LINDA",
+    "MICHAEL",
+    "BARBARA",
+    "DAVID",
+    "ELIZABETH",
+    "JOSE",
+    "MARIA",
+    "LUIS",
+    "ANA",
+    "DOROTHY",
+    "WILLIE",
+    "ANNIE",
+    "CARLOS",
+    "ROSA",
+    "TERRENCE",
+    "KEISHA",
+    "STANLEY",
+    "HELEN",
+    "MARCUS",
+];
+const ELSEWHERE: &[(&str, &str, &str)] = &[
+    ("OAK PARK", "IL", "60302"),
+    ("CICERO", "IL", "60804"),
+    ("EVANSTON", "IL", "60201"),
+    ("ATLANTA", "GA", "30310"),
+    ("HOUSTON", "TX", "77004"),
+    ("SCHAUMBURG", "IL", "60173"),
+];
+
+/// The neighbourhood's assessor's roll, written beside the shapefile (its
+/// own generator, so that the parcels' bytes do not depend on it).
+struct Roll {
+    out: csv::Writer<BufWriter<File>>,
+    rng: Rng,
+}
+
+impl Roll {
+    fn new(path: &std::path::Path, seed: u64) -> anyhow::Result<Roll> {
+        let mut out = csv::Writer::from_writer(BufWriter::new(File::create(path)?));
+        out.write_record([
+            "pin",
+            "owner_name",
+            "taxpayer_name",
+            "mailing_address",
+            "mail_city",
+            "mail_state",
+            "mail_zip",
+        ])?;
+        Ok(Roll {
+            out,
+            rng: Rng(seed ^ 0x6f77_6e65_7273),
+        })
+    }
+
+    fn pick<'a>(&mut self, list: &[&'a str]) -> &'a str {
+        list[(self.rng.next() % list.len() as u64) as usize]
+    }
+
+    fn write(&mut self, lot: &Lot) -> anyhow::Result<()> {
+        let street = format!("{} W {} {}", lot.house_no, lot.street_name, lot.street_type);
+        let (last, first) = (self.pick(SURNAMES), self.pick(GIVEN));
+        let roll = self.rng.range(0.0, 1.0);
+        let owner = if lot.city_owned_vacant {
+            "CITY OF CHICAGO".to_owned()
+        } else if roll < 0.55 {
+            format!("{last} {first}")
+        } else if roll < 0.70 {
+            format!("{last} {first} & {}", self.pick(GIVEN))
+        } else if roll < 0.75 {
+            format!("{first} {last} TRUST")
+        } else if roll < 0.80 {
+            format!("{last} {first} ET AL")
+        } else if roll < 0.85 {
+            format!("{street} LLC")
+        } else if roll < 0.88 {
+            format!("ESTATE OF {first} {last}")
+        } else if roll < 0.91 {
+            format!("{last} {}", &first[..1])
+        } else if roll < 0.93 {
+            "CURRENT OWNER".to_owned()
+        } else {
+            format!("{first} {last}")
+        };
+        // Most pay their own taxes; some rolls name another taxpayer.
+        let taxpayer = if self.rng.range(0.0, 1.0) < 0.1 && !lot.city_owned_vacant {
+            format!("{} {}", self.pick(SURNAMES), self.pick(GIVEN))
+        } else {
+            String::new()
+        };
+        let (mail, city, state, zip) = if lot.city_owned_vacant || self.rng.range(0.0, 1.0) < 0.8 {
+            (street, "CHICAGO", "IL", "60644")
+        } else {
+            let (city, state, zip) = ELSEWHERE[(self.rng.next() % ELSEWHERE.len() as u64) as usize];
+            let number = 100 + self.rng.next() % 9_000;
+            (
+                format!(
+                    "{number} N {} AVE",
+                    self.pick(&["OAK", "MAIN", "ELM", "PARK"])
+                ),
+                city,
+                state,
+                zip,
+            )
+        };
+        self.out
+            .write_record([lot.pin.as_str(), &owner, &taxpayer, &mail, city, state, zip])?;
+        Ok(())
+    }
+
+    fn finish(mut self) -> anyhow::Result<()> {
+        self.out.flush()?;
+        Ok(())
+    }
 }
 
 /// Wards as in Austin: three, west to east, by column of blocks.

@@ -671,3 +671,53 @@ async fn the_console_takes_a_geopackage_by_its_layer_and_a_csv_by_its_geometry_c
     assert_eq!(job["report"]["rejected"], 0, "{job}");
     assert_eq!(job["report"]["inserted"], 0, "the same parcels: {job}");
 }
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn an_analyst_loads_the_owners_of_record_from_the_console(pool: PgPool) {
+    let a = analyst(&pool).await;
+    let (dir, shp) = common::sample(300);
+    common::import(&pool, &common::options(&shp, None))
+        .await
+        .unwrap();
+    // The generated neighbourhood comes with its roll.
+    let stem = shp.file_stem().unwrap().to_string_lossy().into_owned();
+    let roll = std::fs::read(dir.path().join(format!("{stem}_owners.csv"))).unwrap();
+
+    let (status, answer) = a
+        .upload(&[("kind", "owners")], Some(("roll.xlsx", b"x")))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(names(&answer), ["file"]);
+    let mut with_bad_rows = roll.clone();
+    with_bad_rows
+        .extend_from_slice(b"99-99-999-999-0000,NOBODY KNOWN,,,,,\n16-00-000-001-0000,,,,,,\n");
+    let (status, job) = a
+        .upload(&[("kind", "owners")], Some(("roll.csv", &with_bad_rows)))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let job = a.finished(job["id"].as_i64().unwrap()).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    assert_eq!(job["report"]["loaded"], 300, "{job}");
+    assert_eq!(job["report"]["rejected"], 2, "{job}");
+    let summary = job["summary"].as_str().unwrap();
+    assert!(summary.contains("300 loaded, 2 refused"), "{summary}");
+    // Every refused row, by its line, in the download.
+    let (status, _, csv) = a
+        .send(
+            Request::get(format!("/api/staff/imports/{}/rejects.csv", job["id"])),
+            Body::empty(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(csv.contains("302,") && csv.contains("unknown PIN"), "{csv}");
+    assert!(
+        csv.contains("303,") && csv.contains("no owner or taxpayer name"),
+        "{csv}"
+    );
+    let on_roll: i64 = sqlx::query_scalar("select count(*) from owners_of_record")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(on_roll, 300);
+}

@@ -17,7 +17,7 @@ pub struct JobProgress {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportJob {
     pub id: i64,
-    /// `parcels` or `lots`.
+    /// `parcels`, `lots` or `owners`.
     pub kind: String,
     pub file_name: String,
     pub size_bytes: i64,

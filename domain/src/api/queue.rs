@@ -62,6 +62,13 @@ pub struct QueueFilter {
         skip_serializing_if = "Option::is_none"
     )]
     pub ward: Option<String>,
+    /// How the applicant's name compares with the owner of record.
+    #[serde(
+        default,
+        deserialize_with = "params::parsed",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub owner: Option<crate::owners::NameMatch>,
     /// Oldest first unless `newest`.
     #[serde(
         default,
@@ -174,6 +181,9 @@ pub struct QueueRow {
     pub contested: bool,
     pub email_confirmed: bool,
     pub submitted_at: String,
+    /// How the applicant's name compares with the owner of record.
+    #[serde(default)]
+    pub owner_match: Option<crate::owners::NameMatch>,
 }
 
 /// How many requested lots are in one state (under the other filters).
@@ -208,6 +218,9 @@ pub struct BulkRequest {
     /// Only lots in this ward.
     #[serde(default)]
     pub ward: Option<String>,
+    /// Only applications whose name compares so with the owner of record.
+    #[serde(default)]
+    pub owner: Option<crate::owners::NameMatch>,
     pub action: Action,
     #[serde(default)]
     pub reason_code: Option<String>,

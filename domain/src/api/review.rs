@@ -68,6 +68,29 @@ pub struct StaffApplication {
     pub deed_url: String,
     pub lots: Vec<StaffLot>,
     pub history: Vec<AuditEntry>,
+    /// The applicant's name beside the owner of record.
+    #[serde(default)]
+    pub owner: OwnerEvidence,
+}
+
+/// The applicant's name beside the assessor's roll, for ownership review
+/// (staff only: the neighbour never sees the owner's name). Evidence beside
+/// the deed; it decides nothing.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OwnerEvidence {
+    pub verdict: crate::owners::NameMatch,
+    /// The roll's names for the owned parcel, as the roll spells them.
+    pub names: Vec<String>,
+    /// The name the verdict rests on.
+    pub closest: Option<String>,
+    /// Where the roll sends the owner's mail.
+    pub mailing_address: Option<String>,
+    pub notes: Vec<crate::owners::OwnerNote>,
+    /// The roll compared with (its import number and when it was loaded);
+    /// none when no roll is loaded.
+    pub roll_import: Option<i64>,
+    pub roll_loaded_at: Option<String>,
 }
 
 /// `POST /api/staff/applications/{id}/lots/{pin}/transition`.

@@ -9,6 +9,29 @@ use crate::lang::Lang;
 /// A text of the staff console.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Staff {
+    KindOwners,
+    OwnerOfRecord,
+    OwnerVerdictMatch,
+    OwnerVerdictPartial,
+    OwnerVerdictNoMatch,
+    OwnerVerdictNoRecord,
+    OwnerNoRollLoaded,
+    OwnerRollSays,
+    OwnerClosest,
+    OwnerRollMailsTo,
+    OwnerNoteTrust,
+    OwnerNoteEstate,
+    OwnerNoteCompany,
+    OwnerNoteGovernment,
+    OwnerNoteOthers,
+    OwnerNoteInCareOf,
+    OwnerEvidenceOnly,
+    OwnerMatchAny,
+    OwnerMatchLabel,
+    OwnerMatchShortMatch,
+    OwnerMatchShortPartial,
+    OwnerMatchShortNoMatch,
+    OwnerMatchShortNoRecord,
     GeopackageLayer,
     GeometryColumn,
     KindLots,
@@ -224,7 +247,30 @@ pub enum Staff {
 
 impl Staff {
     /// Every text, for the tests.
-    pub const ALL: [Staff; 211] = [
+    pub const ALL: [Staff; 234] = [
+        Staff::KindOwners,
+        Staff::OwnerOfRecord,
+        Staff::OwnerVerdictMatch,
+        Staff::OwnerVerdictPartial,
+        Staff::OwnerVerdictNoMatch,
+        Staff::OwnerVerdictNoRecord,
+        Staff::OwnerNoRollLoaded,
+        Staff::OwnerRollSays,
+        Staff::OwnerClosest,
+        Staff::OwnerRollMailsTo,
+        Staff::OwnerNoteTrust,
+        Staff::OwnerNoteEstate,
+        Staff::OwnerNoteCompany,
+        Staff::OwnerNoteGovernment,
+        Staff::OwnerNoteOthers,
+        Staff::OwnerNoteInCareOf,
+        Staff::OwnerEvidenceOnly,
+        Staff::OwnerMatchAny,
+        Staff::OwnerMatchLabel,
+        Staff::OwnerMatchShortMatch,
+        Staff::OwnerMatchShortPartial,
+        Staff::OwnerMatchShortNoMatch,
+        Staff::OwnerMatchShortNoRecord,
         Staff::GeopackageLayer,
         Staff::GeometryColumn,
         Staff::KindLots,
@@ -449,6 +495,43 @@ pub fn text_in(lang: Lang, msg: Staff) -> &'static str {
 /// The English texts. `{0}`, `{1}`, ... are filled in by the page.
 pub fn en(msg: Staff) -> &'static str {
     match msg {
+        Staff::KindOwners => {
+            " Owners of record: the assessor's roll (CSV with a pin column, the owners' or taxpayers' names and their mailing addresses)"
+        }
+        Staff::OwnerOfRecord => "Owner of record",
+        Staff::OwnerVerdictMatch => "The applicant's name matches the roll.",
+        Staff::OwnerVerdictPartial => {
+            "The applicant's name partly matches the roll: compare it with the deed."
+        }
+        Staff::OwnerVerdictNoMatch => {
+            "The applicant's name does not match the roll: compare the deed with care."
+        }
+        Staff::OwnerVerdictNoRecord => "The roll names no owner for this parcel.",
+        Staff::OwnerNoRollLoaded => {
+            "No roll is loaded: an analyst loads the assessor's roll from the Imports page."
+        }
+        Staff::OwnerRollSays => "The roll (import {0}, loaded {1}) names: {2}",
+        Staff::OwnerClosest => "Closest name: {0}",
+        Staff::OwnerRollMailsTo => "The roll sends its mail to: {0}",
+        Staff::OwnerNoteTrust => {
+            "A trust holds title: the deed or the trust's papers say who may act for it."
+        }
+        Staff::OwnerNoteEstate => "An estate holds title: an executor or an heir may apply.",
+        Staff::OwnerNoteCompany => "A company is on the roll.",
+        Staff::OwnerNoteGovernment => "A government is on the roll.",
+        Staff::OwnerNoteOthers => "The roll says ET AL: it names only some of the owners.",
+        Staff::OwnerNoteInCareOf => {
+            "The roll's mail goes in care of someone who may not be an owner."
+        }
+        Staff::OwnerEvidenceOnly => {
+            "Evidence beside the deed: it decides nothing, and the applicant never sees it."
+        }
+        Staff::OwnerMatchAny => "Any",
+        Staff::OwnerMatchLabel => "Name beside the roll",
+        Staff::OwnerMatchShortMatch => "Matches the roll",
+        Staff::OwnerMatchShortPartial => "Partly matches the roll",
+        Staff::OwnerMatchShortNoMatch => "Does not match the roll",
+        Staff::OwnerMatchShortNoRecord => "Not on the roll",
         Staff::GeopackageLayer => "Layer of a GeoPackage (optional when the file has only one)",
         Staff::GeometryColumn => {
             "Geometry column of a CSV file (optional: found by its name, WKT, geometry, the_geom, geom or shape)"

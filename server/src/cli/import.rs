@@ -28,6 +28,25 @@ pub enum ImportCommand {
     /// offered, or refused (unknown PIN, duplicate, already offered in
     /// another round that has not closed). One transaction.
     Lots(ImportLotsArgs),
+    /// Load the assessor's roll from a CSV file: one row per PIN, with the
+    /// owner's or taxpayer's name(s) (owner_name, taxpayer_name, ...) and the
+    /// mailing address (mailing_address, or its street, city, state and zip).
+    /// Every row is reported (unknown PIN, duplicate, no name); the roll
+    /// replaces the one before it, which stays in the history. Every
+    /// application's name is then compared with it. One transaction.
+    Owners(ImportOwnersArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportOwnersArgs {
+    /// The CSV file.
+    path: PathBuf,
+    /// `cook`: Cook County PINs; `any`: identifiers kept as given.
+    #[arg(long, default_value = "cook")]
+    pin_format: PinFormat,
+    /// Write the report (counts and the refused rows) as JSON.
+    #[arg(long)]
+    report: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -99,7 +118,41 @@ pub async fn run(url: Option<String>, command: ImportCommand) -> anyhow::Result<
     match command {
         ImportCommand::Parcels(args) => parcels(url, *args).await,
         ImportCommand::Lots(args) => lots(url, args).await,
+        ImportCommand::Owners(args) => owners(url, args).await,
     }
+}
+
+async fn owners(url: Option<String>, args: ImportOwnersArgs) -> anyhow::Result<ExitCode> {
+    let pool = super::open(url, 2).await?;
+    let report =
+        crate::owners::import_roll(&pool, &args.path, args.pin_format, &super::actor()).await?;
+    for r in report.rejects.iter().take(20) {
+        eprintln!(
+            "line {}{}: {}",
+            r.line,
+            r.pin
+                .as_ref()
+                .map(|p| format!(" ({p})"))
+                .unwrap_or_default(),
+            r.reason
+        );
+    }
+    if report.rejected > 20 {
+        eprintln!(
+            "  ... {} refused rows in all{}",
+            report.rejected,
+            if args.report.is_some() {
+                " (the first 1,000 in the report)"
+            } else {
+                " (--report FILE lists the first 1,000)"
+            }
+        );
+    }
+    println!("{}", report.summary);
+    if let Some(path) = args.report {
+        std::fs::write(&path, serde_json::to_vec_pretty(&report)?)?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn lots(url: Option<String>, args: ImportLotsArgs) -> anyhow::Result<ExitCode> {

@@ -1,4 +1,5 @@
-//! `sidelot sample`: the synthetic neighbourhood written as a shapefile.
+//! `sidelot sample`: the synthetic neighbourhood written as a shapefile,
+//! with its assessor's roll.
 
 use std::path::PathBuf;
 
@@ -33,11 +34,12 @@ pub async fn run(args: SampleArgs) -> anyhow::Result<()> {
     })
     .await??;
     println!(
-        "sidelot: wrote {} ({} parcels in {} blocks, {} city-owned vacant lots; EPSG:3435)",
+        "sidelot: wrote {} ({} parcels in {} blocks, {} city-owned vacant lots; EPSG:3435) and its owners of record, {}",
         summary.shp.display(),
         summary.parcels,
         summary.blocks,
-        summary.city_owned_vacant
+        summary.city_owned_vacant,
+        summary.owners.display()
     );
     Ok(())
 }

@@ -33,10 +33,11 @@ pub fn router() -> Router<AppState> {
         .route("/staff/imports/{id}/rejects.csv", get(rejects_csv))
 }
 
-/// Upload a file to import, as `multipart/form-data`: `kind` (`parcels`
-/// or `lots`), the `file` (parcels: a .zip holding a shapefile, or a
+/// Upload a file to import, as `multipart/form-data`: `kind` (`parcels`,
+/// `lots` or `owners`), the `file` (parcels: a .zip holding a shapefile, or a
 /// .geojson, a .gpkg, or a .csv with a geometry column; lots: a .csv with a `pin`
-/// column), and for lots the `round`;
+/// column; owners: the assessor's roll, a .csv with a `pin` column and the
+/// owners' names), and for lots the `round`;
 /// for parcels optionally `pin_field`, `geometry_field`, `layer`, `source_crs` and `pin_format`
 /// (`cook` or `any`). Answers at once with the job; the import runs in the
 /// background, one at a time.
@@ -125,13 +126,14 @@ async fn upload_into(
     let kind = match kind.as_str() {
         "parcels" => Some(JobKind::Parcels),
         "lots" => Some(JobKind::Lots),
+        "owners" => Some(JobKind::Owners),
         other => {
             errors.push(FieldError::new(
                 "kind",
                 if other.is_empty() {
-                    "Choose what the file holds: parcels or lots".to_owned()
+                    "Choose what the file holds: parcels, lots or the owners of record".to_owned()
                 } else {
-                    format!("{other:?} is not parcels or lots")
+                    format!("{other:?} is not parcels, lots or owners")
                 },
             ));
             None
@@ -207,7 +209,7 @@ async fn find(state: &AppState, id: i64, with_report: bool) -> Result<ImportJob,
 
 fn summary(kind: &str, report: Option<&serde_json::Value>) -> Option<String> {
     let r = report?;
-    if kind == "parcels" {
+    if kind == "parcels" || kind == "owners" {
         return r["summary"].as_str().map(str::to_owned);
     }
     Some(format!(
@@ -307,7 +309,9 @@ pub async fn rejects_csv(
         .fetch_one(&state.pool)
         .await?;
     let mut rows: Vec<(String, String, String)> = Vec::new();
-    if job.kind == "parcels" {
+    // Parcels and owners keep every refusal in the history; a lots report
+    // lists them all itself.
+    if job.kind == "parcels" || job.kind == "owners" {
         if let Some(import_id) = job_import {
             rows = sqlx::query!(
                 "select record_no, pin, reason from import_rejects where import_id = $1 order by record_no",

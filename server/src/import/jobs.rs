@@ -44,6 +44,8 @@ pub const UPLOAD_PREFIX: &str = "upload-";
 pub enum JobKind {
     Parcels,
     Lots,
+    /// The assessor's roll.
+    Owners,
 }
 
 impl JobKind {
@@ -51,6 +53,7 @@ impl JobKind {
         match self {
             JobKind::Parcels => "parcels",
             JobKind::Lots => "lots",
+            JobKind::Owners => "owners",
         }
     }
 }
@@ -154,6 +157,9 @@ pub fn wrong_file(kind: JobKind, name: &str) -> Option<String> {
         }
         JobKind::Lots if !lower.ends_with(".csv") => {
             Some("must be a .csv file with a pin column".into())
+        }
+        JobKind::Owners if !lower.ends_with(".csv") => {
+            Some("must be a .csv file with a pin column and the owners' names".into())
         }
         _ => None,
     }
@@ -473,6 +479,16 @@ async fn import_one(
                     }
                     Err(console_words(&error))
                 }
+            }
+        }
+        "owners" => {
+            bar.set_message("loading the roll");
+            match crate::owners::import_roll(pool, &path, pin_format, &actor).await {
+                Ok(report) => Ok((
+                    Some(report.import_id),
+                    serde_json::to_value(&report).unwrap_or_default(),
+                )),
+                Err(e) => Err(console_words(&e.to_string())),
             }
         }
         _ => {

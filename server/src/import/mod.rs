@@ -144,7 +144,7 @@ pub(crate) fn named(path: &Path) -> String {
     )
 }
 
-fn sha256_file(path: &Path) -> Result<FileDigest, ImportError> {
+pub(crate) fn sha256_file(path: &Path) -> Result<FileDigest, ImportError> {
     let mut file = std::fs::File::open(path)
         .map_err(|e| ImportError::file(format!("{}: {e}", named(path))))?;
     let mut hasher = Sha256::new();

@@ -162,3 +162,52 @@ async fn ctrl_c_stops_an_import_changes_nothing_and_records_the_interruption(poo
     assert_eq!(last.0, "failed");
     assert!(last.1.contains("interrupted"), "{}", last.1);
 }
+
+#[sqlx::test(migrations = false)]
+async fn the_sample_s_owners_of_record_load_and_a_bad_row_is_named_by_its_line(pool: PgPool) {
+    let url = database_url(&pool);
+    let dir = tempfile::tempdir().unwrap();
+    let shp = write_sample(dir.path(), 250, "hood");
+    assert!(sidelot(&url, &["import", "parcels", &shp]).status.success());
+    let roll = dir.path().join("hood_owners.csv");
+    let mut text_of_roll = std::fs::read_to_string(&roll).unwrap();
+    text_of_roll.push_str("16-00-000-001-0000,SMITH JOHN,,,,,\n");
+    std::fs::write(&roll, text_of_roll).unwrap();
+    let report = dir.path().join("owners.json");
+
+    let out = sidelot(
+        &url,
+        &[
+            "import",
+            "owners",
+            roll.to_str().unwrap(),
+            "--report",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("251 rows read; 250 loaded, 1 refused"),
+        "{stdout}"
+    );
+    assert!(
+        text(&out.stderr)
+            .contains("line 252 (16000000010000): duplicate: line 2 has this PIN already"),
+        "{}",
+        text(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(json["loaded"], 250);
+    assert_eq!(json["rejects"][0]["line"], 252);
+    // A file without names refuses to load, and says what its header has.
+    let wrong = dir.path().join("wrong.csv");
+    std::fs::write(&wrong, "pin,price\n16-00-000-001-0000,1\n").unwrap();
+    let out = sidelot(&url, &["import", "owners", wrong.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("no owner or taxpayer name column"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -3,10 +3,12 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use sidelot_domain::api::OwnerEvidence;
 use sidelot_domain::api::{
     DenialReason, NoteRequest, StaffApplication, StaffLot, TransitionRequest,
 };
 use sidelot_domain::format::feet;
+use sidelot_domain::owners::{NameMatch, OwnerNote};
 use sidelot_domain::pin::dashed;
 use sidelot_domain::workflow::{self, Action, Reason};
 
@@ -51,6 +53,8 @@ pub fn ApplicationPage(id: i64) -> impl IntoView {
                         <dt>{s(S::Submitted)}</dt><dd>{when(&a.submitted_at)}</dd>
                         <dt>{s(S::ProofOfOwnership)}</dt>
                         <dd><a href=a.deed_url.clone() target="_blank" rel="noopener">{fill(s(S::OpenTheDeed), &[&a.deed_type])}</a></dd>
+                        <dt>{s(S::OwnerOfRecord)}</dt>
+                        <dd data-testid="owner-of-record">{owner_evidence(&a.owner)}</dd>
                     </dl>
                     {a.lots.iter().cloned().map(|l| view! {
                         <LotReview application=id lot=l reasons announce on_done=refresh />
@@ -231,5 +235,57 @@ fn NoteForm<F: Fn() + Copy + Send + Sync + 'static>(
                 <p class="field-error" role="alert">{move || failure.get()}</p></div>
             <div class="form-actions"><button type="submit">{s(S::AddNote)}</button></div>
         </form>
+    }
+}
+
+/// The applicant's name beside the roll: the verdict, what the roll says,
+/// and what a reviewer should know of it.
+fn owner_evidence(o: &OwnerEvidence) -> impl IntoView + use<> {
+    let verdict = match o.verdict {
+        NameMatch::Match => s(S::OwnerVerdictMatch),
+        NameMatch::Partial => s(S::OwnerVerdictPartial),
+        NameMatch::NoMatch => s(S::OwnerVerdictNoMatch),
+        NameMatch::NoRecord if o.roll_import.is_none() => s(S::OwnerNoRollLoaded),
+        NameMatch::NoRecord => s(S::OwnerVerdictNoRecord),
+    };
+    let says = (!o.names.is_empty()).then(|| {
+        fill(
+            s(S::OwnerRollSays),
+            &[
+                &o.roll_import.map(|i| format!("#{i}")).unwrap_or_default(),
+                &o.roll_loaded_at.as_deref().map(when).unwrap_or_default(),
+                &o.names.join("; "),
+            ],
+        )
+    });
+    let closest = o
+        .closest
+        .as_ref()
+        .filter(|_| o.names.len() > 1)
+        .map(|c| fill(s(S::OwnerClosest), &[c]));
+    let mail = o
+        .mailing_address
+        .as_ref()
+        .map(|m| fill(s(S::OwnerRollMailsTo), &[m]));
+    let notes: Vec<&'static str> = o
+        .notes
+        .iter()
+        .map(|n| match n {
+            OwnerNote::Trust => s(S::OwnerNoteTrust),
+            OwnerNote::Estate => s(S::OwnerNoteEstate),
+            OwnerNote::Company => s(S::OwnerNoteCompany),
+            OwnerNote::Government => s(S::OwnerNoteGovernment),
+            OwnerNote::OthersNotNamed => s(S::OwnerNoteOthers),
+            OwnerNote::InCareOf => s(S::OwnerNoteInCareOf),
+        })
+        .collect();
+    let class = format!("owner-verdict owner-{}", o.verdict.as_str());
+    view! {
+        <p class=class>{verdict}</p>
+        {says.map(|t| view! { <p>{t}</p> })}
+        {closest.map(|t| view! { <p>{t}</p> })}
+        {mail.map(|t| view! { <p>{t}</p> })}
+        {(!notes.is_empty()).then(|| view! { <ul>{notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul> })}
+        <p class="hint">{s(S::OwnerEvidenceOnly)}</p>
     }
 }

@@ -72,6 +72,7 @@ impl QueueLinks for QueueFilter {
             state: self.state?,
             lot: self.lot.clone(),
             ward: self.ward.clone(),
+            owner: self.owner,
             action,
             reason_code: (!reason_code.is_empty()).then(|| reason_code.to_owned()),
             note: (!note.trim().is_empty()).then(|| note.to_owned()),
@@ -144,6 +145,7 @@ mod tests {
             lot: Some("16&16".into()),
             code: Some("X".into()),
             ward: Some("29".into()),
+            owner: Some(sidelot_domain::owners::NameMatch::NoMatch),
             contested: Some(true),
             unconfirmed: Some(false),
             sort: Some(QueueSort::Newest),
@@ -155,9 +157,11 @@ mod tests {
 
     #[test]
     fn a_bulk_action_selects_what_the_filters_select_and_leaves_out_blanks() {
-        let f = parse("round=r1&state=submitted&ward=29&code=IGNORED&contested=true").unwrap();
+        let f = parse("round=r1&state=submitted&ward=29&owner=match&code=IGNORED&contested=true")
+            .unwrap();
         let req = f.bulk(Action::Deny, "incomplete", "  ").unwrap();
         assert_eq!(req.round.as_deref(), Some("r1"));
+        assert_eq!(req.owner, Some(sidelot_domain::owners::NameMatch::Match));
         assert_eq!(req.state, LotState::Submitted);
         assert_eq!(req.lot, None);
         assert_eq!(req.ward.as_deref(), Some("29"));

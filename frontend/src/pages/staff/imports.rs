@@ -146,12 +146,14 @@ pub fn ImportsPage() -> impl IntoView {
                     <label><input type="radio" name="kind" value="parcels" checked=true
                         on:change=move |_| kind.set("parcels".into()) />{s(S::KindParcels)}</label><br/>
                     <label><input type="radio" name="kind" value="lots"
-                        on:change=move |_| kind.set("lots".into()) />{s(S::KindLots)}</label>
+                        on:change=move |_| kind.set("lots".into()) />{s(S::KindLots)}</label><br/>
+                    <label><input type="radio" name="kind" value="owners"
+                        on:change=move |_| kind.set("owners".into()) />{s(S::KindOwners)}</label>
                 </fieldset>
                 <div class="field">
                     <label for="import-file">{s(S::File)}</label>
                     <input id="import-file" name="file" type="file"
-                        accept=move || if kind.get() == "lots" { ".csv" } else { ".zip,.geojson,.json,.gpkg,.csv" } />
+                        accept=move || if kind.get() != "parcels" { ".csv" } else { ".zip,.geojson,.json,.gpkg,.csv" } />
                 </div>
                 <div class="field" hidden=move || kind.get() != "lots">
                     <label for="import-round">{s(S::Round)}</label>
@@ -260,7 +262,7 @@ pub fn ImportReportPage(id: i64) -> impl IntoView {
                 Some(Ok(j)) => {
                     let report = j.report.clone().unwrap_or_default();
                     let rows = reject_rows(&report);
-                    let counts: Vec<(&str, String)> = ["records_read", "inserted", "updated", "unchanged", "repaired", "rejected", "rows", "offered"]
+                    let counts: Vec<(&str, String)> = ["records_read", "inserted", "updated", "unchanged", "repaired", "rejected", "rows", "offered", "loaded", "added", "changed", "removed"]
                         .into_iter()
                         .filter_map(|k| report.get(k).and_then(|v| v.as_i64()).map(|n| (k, thousands(n))))
                         .collect();
@@ -272,10 +274,10 @@ pub fn ImportReportPage(id: i64) -> impl IntoView {
                         <dl class="facts">
                             {counts.into_iter().map(|(k, v)| view! { <dt>{k.replace('_', " ")}</dt><dd>{v}</dd> }).collect_view()}
                         </dl>
-                        <h2>{fill(s(S::RefusedRecords), &[&thousands(rows.len() as i64).to_string()])}</h2>
+                        <h2>{fill(s(S::RefusedRecords), &[&thousands(report["rejected"].as_i64().unwrap_or(rows.len() as i64)).to_string()])}</h2>
                         <p><a href=format!("/api/staff/imports/{id}/rejects.csv")>{s(S::DownloadEveryRefusedRecordCsv)}</a></p>
                         <table class="jobs">
-                            <thead><tr><th scope="col">{if j.kind == "lots" { s(S::Line) } else { s(S::Record) }}</th><th scope="col">"PIN"</th><th scope="col">{s(S::Reason)}</th></tr></thead>
+                            <thead><tr><th scope="col">{if j.kind == "parcels" { s(S::Record) } else { s(S::Line) }}</th><th scope="col">"PIN"</th><th scope="col">{s(S::Reason)}</th></tr></thead>
                             <tbody>{rows.into_iter().map(|(n, pin, reason)| view! { <tr><td>{n}</td><td>{pin}</td><td>{reason}</td></tr> }).collect_view()}</tbody>
                         </table>
                     }.into_any()

@@ -25,6 +25,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sidelot_domain::api::StaffSession;
 use sidelot_domain::eligibility::Relation;
+use sidelot_domain::owners::NameMatch;
 use sidelot_domain::workflow::Role;
 
 use crate::api::{self, ApiError};
@@ -82,7 +83,16 @@ fn relation_words(r: Relation) -> &'static str {
     }
 }
 
-/// A state's label, from its name as the history records it.
+/// How the applicant's name compares with the roll, in a few words.
+fn owner_match_words(m: NameMatch) -> &'static str {
+    match m {
+        NameMatch::Match => s(S::OwnerMatchShortMatch),
+        NameMatch::Partial => s(S::OwnerMatchShortPartial),
+        NameMatch::NoMatch => s(S::OwnerMatchShortNoMatch),
+        NameMatch::NoRecord => s(S::OwnerMatchShortNoRecord),
+    }
+}
+
 /// The console at `path`: the sign-in page until someone is signed in.
 #[component]
 pub fn StaffApp(path: String) -> impl IntoView {

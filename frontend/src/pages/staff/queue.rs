@@ -11,10 +11,11 @@ use sidelot_domain::api::QueueFilter;
 
 use super::filters::{self, QueueLinks};
 use super::reason_fields::ReasonFields;
-use super::{Load, load, relation_words};
+use super::{Load, load, owner_match_words, relation_words};
 use crate::api;
 use crate::format::when;
 use crate::messages::{S, fill, s};
+use sidelot_domain::owners::NameMatch;
 
 #[component]
 pub fn QueuePage() -> impl IntoView {
@@ -48,6 +49,18 @@ pub fn QueuePage() -> impl IntoView {
             view! { <option value=s.as_str() selected=selected>{s.label()}</option> }
         })
         .collect_view();
+    let owner_options = [
+        NameMatch::Match,
+        NameMatch::Partial,
+        NameMatch::NoMatch,
+        NameMatch::NoRecord,
+    ]
+    .into_iter()
+    .map(|m| {
+        let selected = f.owner == Some(m);
+        view! { <option value=m.as_str() selected=selected>{owner_match_words(m)}</option> }
+    })
+    .collect_view();
     let f3 = f.clone();
     let f4 = f.clone();
     view! {
@@ -62,6 +75,8 @@ pub fn QueuePage() -> impl IntoView {
                     <input id="f-lot" name="lot" type="text" value=f.lot.clone().unwrap_or_default() /></div>
                 <div class="field"><label for="f-ward">{s(S::Ward)}</label>
                     <input id="f-ward" name="ward" type="text" inputmode="numeric" size="4" value=f.ward.clone().unwrap_or_default() /></div>
+                <div class="field"><label for="f-owner">{s(S::OwnerMatchLabel)}</label>
+                    <select id="f-owner" name="owner"><option value="">{s(S::OwnerMatchAny)}</option>{owner_options}</select></div>
                 <div class="field"><label for="f-code">{s(S::TrackingCode)}</label>
                     <input id="f-code" name="code" type="text" value=f.code.clone().unwrap_or_default() /></div>
                 <div class="field"><label for="f-sort">{s(S::Order)}</label>
@@ -105,7 +120,7 @@ pub fn QueuePage() -> impl IntoView {
                                         <td>{dashed(&r.lot)}<br/><span class="hint">{r.lot_address.clone().unwrap_or_default()}
                                             {r.ward.clone().map(|w| format!(" · ward {w}"))}</span></td>
                                         <td>{r.owned_address.clone().unwrap_or_else(|| dashed(&r.owned))}</td>
-                                        <td>{r.applicant_name.clone()}</td>
+                                        <td>{r.applicant_name.clone()}<br/><span class=format!("hint owner-{}", r.owner_match.unwrap_or_default().as_str())>{owner_match_words(r.owner_match.unwrap_or_default())}</span></td>
                                         <td>{format!("{} (priority {})", relation_words(r.relation), r.priority)}</td>
                                         <td><span class=format!("state state-{}", r.state)>{r.state.label()}</span></td>
                                         <td>{r.contested.then_some(s(S::Contested))}{(!r.email_confirmed).then_some(s(S::EmailUnconfirmed))}</td>

@@ -6,8 +6,10 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sidelot_domain::api::{
-    AuditEntry, NoteRequest, StaffApplication, StaffLot, TransitionDone, TransitionRequest,
+    AuditEntry, NoteRequest, OwnerEvidence, StaffApplication, StaffLot, TransitionDone,
+    TransitionRequest,
 };
+use sidelot_domain::owners::NameMatch;
 use sidelot_domain::workflow::{self, LotState};
 
 use super::{lot_state, priority, relation};
@@ -85,6 +87,36 @@ pub async fn application(
     )
     .fetch_all(&state.pool)
     .await?;
+    let owner = sqlx::query!(
+        r#"
+        select m.verdict as "verdict?", m.closest, coalesce(m.notes, '{}') as "notes!",
+               o.names as "names?", o.mailing_address, i.id as "roll_import?", i.finished_at as roll_loaded_at
+          from applications a
+          left join owner_matches m on m.application_id = a.id
+          left join owners_of_record o on o.pin = a.owned_pin
+          left join imports i on i.id = m.import_id
+         where a.id = $1
+        "#,
+        id
+    )
+    .fetch_one(&state.pool)
+    .await?;
+    let owner = OwnerEvidence {
+        verdict: owner
+            .verdict
+            .as_deref()
+            .map_or(NameMatch::NoRecord, crate::owners::verdict_of),
+        names: owner.names.unwrap_or_default(),
+        closest: owner.closest,
+        mailing_address: owner.mailing_address,
+        notes: owner
+            .notes
+            .iter()
+            .filter_map(|n| crate::owners::note_of(n))
+            .collect(),
+        roll_import: owner.roll_import,
+        roll_loaded_at: owner.roll_loaded_at.map(|t| t.to_rfc3339()),
+    };
     let lots = lots
         .into_iter()
         .map(|l| {
@@ -158,6 +190,7 @@ pub async fn application(
                 })
             })
             .collect::<Result<_, ApiError>>()?,
+        owner,
     }))
 }
 

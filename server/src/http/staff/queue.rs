@@ -9,6 +9,7 @@ use sidelot_domain::api::{
     BulkRefusal, BulkRequest, BulkResult, ContestedLot, QUEUE_DEFAULT_LIMIT, QueueFilter,
     QueuePage, QueueRow, QueueSort, StateCount,
 };
+use sidelot_domain::owners::NameMatch;
 use sidelot_domain::workflow::LotState;
 
 use super::{lot_state, priority, relation};
@@ -39,6 +40,7 @@ macro_rules! queue_row {
             contested,
             email_confirmed: r.email_confirmed,
             submitted_at: r.submitted_at.to_rfc3339(),
+            owner_match: r.owner_match.as_deref().map(crate::owners::verdict_of),
         }
     }};
 }
@@ -57,6 +59,7 @@ macro_rules! queue_row {
         ("unconfirmed" = Option<bool>, Query, description = "Only applicants who have not confirmed their email"),
         ("code" = Option<String>, Query, description = "Tracking code"),
         ("ward" = Option<String>, Query, description = "The lot's ward"),
+        ("owner" = Option<String>, Query, description = "How the applicant's name compares with the owner of record: `match`, `partial`, `no_match` or `no_record`"),
         ("sort" = Option<String>, Query, description = "`oldest` (default) or `newest`"),
         ("after" = Option<String>, Query, description = "Cursor: the previous page's `next`"),
         ("limit" = Option<u32>, Query, description = "1 to 200, default 50"),
@@ -85,13 +88,14 @@ pub async fn queue(
     };
     let (lot, code) = (f.lot_pin(), f.tracking_code());
     let state_name = f.state.map(LotState::as_str);
+    let owner = f.owner.map(NameMatch::as_str);
     let rows = sqlx::query!(
         r#"
         select application_id as "application_id!", tracking_code as "tracking_code!", round as "round!",
                lot_pin as "lot_pin!", lot_address, owned_pin as "owned_pin!", owned_address,
                applicant_name as "applicant_name!", state as "state!", relation as "relation!",
                priority as "priority!", contested as "contested!", email_confirmed as "email_confirmed!",
-               submitted_at as "submitted_at!", ward
+               submitted_at as "submitted_at!", ward, owner_match
           from review_queue
          where ($1::text is null or round = $1)
            and ($2::text is null or state = $2)
@@ -100,6 +104,7 @@ pub async fn queue(
            and ($5::bool is null or email_confirmed = not $5)
            and ($6::text is null or tracking_code = $6)
            and ($11::text is null or ward = $11)
+           and ($12::text is null or coalesce(owner_match, 'no_record') = $12)
            and ($7::bigint is null
                 or (case when $9 then -application_id else application_id end, lot_pin)
                    > (case when $9 then -$7 else $7 end, $8::text))
@@ -117,6 +122,7 @@ pub async fn queue(
         newest,
         i64::from(limit) + 1,
         f.ward,
+        owner,
     )
     .fetch_all(&state.pool)
     .await?;
@@ -130,6 +136,7 @@ pub async fn queue(
            and ($4::bool is null or email_confirmed = not $4)
            and ($5::text is null or tracking_code = $5)
            and ($6::text is null or ward = $6)
+           and ($7::text is null or coalesce(owner_match, 'no_record') = $7)
          group by state
         "#,
         f.round,
@@ -138,6 +145,7 @@ pub async fn queue(
         f.unconfirmed,
         code,
         f.ward,
+        owner,
     )
     .fetch_all(&state.pool)
     .await?;
@@ -201,7 +209,7 @@ pub async fn contested(
                lot_pin as "lot_pin!", lot_address, owned_pin as "owned_pin!", owned_address,
                applicant_name as "applicant_name!", state as "state!", relation as "relation!",
                priority as "priority!", email_confirmed as "email_confirmed!", submitted_at as "submitted_at!",
-               ward
+               ward, owner_match
           from review_queue
          where contested and state not in ('denied', 'withdrawn')
            and ($1::text is null or round = $1)
@@ -262,12 +270,14 @@ pub async fn bulk(
           from review_queue
          where state = $1 and ($2::text is null or round = $2) and ($3::text is null or lot_pin = $3)
            and ($4::text is null or ward = $4)
+           and ($5::text is null or coalesce(owner_match, 'no_record') = $5)
          order by application_id, lot_pin
         "#,
         req.state.as_str(),
         f.round,
         f.lot_pin(),
-        f.ward
+        f.ward,
+        req.owner.map(NameMatch::as_str)
     )
     .fetch_all(&state.pool)
     .await?;
