@@ -1060,6 +1060,12 @@ test("staff sign in, filter the queue, move one application to disclosure and de
   execFileSync(bin, ["--database-url", databaseUrl, "user", "add", "--role", "reviewer", "rev@city.example"],
     { input: `${password}\n`, stdio: ["pipe", "inherit", "inherit"] });
   const [[lotA, ownedA], [lotB, ownedB]] = twoFreshPairs();
+  // The assessor's roll names A's owner as the applicant writes the name
+  // (surname first, in capitals), and a company for B.
+  const rollDir = mkdtempSync(path.join(os.tmpdir(), "sidelot-roll-"));
+  const roll = path.join(rollDir, "roll.csv");
+  writeFileSync(roll, `pin,owner_name,mailing_address\n${ownedA},NEIGHBOUR BO,1 MAIN ST\n${ownedB},ACME HOLDINGS LLC,9 ELM ST\n`);
+  execFileSync(bin, ["--database-url", databaseUrl, "import", "owners", roll], { stdio: ["ignore", "ignore", "inherit"] });
   const a = await applyByApi(lotA, ownedA, "a@example.org");
   const b = await applyByApi(lotB, ownedB, "b@example.org");
 
@@ -1102,7 +1108,19 @@ test("staff sign in, filter the queue, move one application to disclosure and de
     const rows = await page.locator("table.queue tbody tr").allTextContents();
     assert.ok(rows.length >= 1 && rows.every((r) => r.includes(`ward ${wardA}`)), rows.join("\n"));
   }
+  // The queue narrowed to names that match the roll: A, not B.
+  await page.goto(`${base}/staff?owner=match`);
+  await page.waitForSelector("table.queue");
+  const matching = await page.locator("table.queue tbody").textContent();
+  assert.ok(matching.includes(a.tracking_code) && !matching.includes(b.tracking_code), matching);
+  assert.match(matching, /Matches the roll/);
+  assert.equal(await page.inputValue("#f-owner"), "match");
   await openInQueue(page, a.tracking_code);
+  // The owner of record beside the deed, for the reviewer only.
+  const evidence = await page.textContent("[data-testid=owner-of-record]");
+  assert.match(evidence, /The applicant's name matches the roll\./);
+  assert.match(evidence, /names: NEIGHBOUR BO/);
+  assert.match(evidence, /The roll sends its mail to: 1 MAIN ST/);
   for (const [button, state] of [["Start screening", "Screening"], ["Complete: to ownership review", "Ownership review"],
     ["Ownership verified", "Disclosure pending"]]) {
     await page.getByRole("button", { name: button }).click();
