@@ -400,3 +400,54 @@ async fn geojson_features_without_properties_are_rejected_alone(pool: PgPool) {
     );
     assert_eq!(report.counts.inserted, 1);
 }
+
+/// The indexes and foreign keys of `parcels`, by name and definition.
+async fn schema_of_parcels(pool: &PgPool) -> Vec<(String, String)> {
+    sqlx::query_as(
+        r#"
+        select indexrelid::regclass::text, pg_get_indexdef(indexrelid) from pg_index
+         where indrelid = 'parcels'::regclass
+        union all
+        select conname::text, pg_get_constraintdef(oid) from pg_constraint
+         where conrelid = 'parcels'::regclass
+        order by 1
+        "#,
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn a_first_load_builds_its_indexes_and_foreign_keys_again_and_they_hold(pool: PgPool) {
+    let before = schema_of_parcels(&pool).await;
+    assert!(
+        before.iter().any(|(n, _)| n == "parcels_import_fk"),
+        "{before:?}"
+    );
+    let (_dir, shp) = sample(120);
+    import(&pool, &options(&shp, None)).await.unwrap();
+    assert_eq!(
+        schema_of_parcels(&pool).await,
+        before,
+        "the same indexes and constraints"
+    );
+    // The foreign key checks again: no parcel may name an import that is not one.
+    let refused = sqlx::query(
+        "update parcels set import_id = 999999 where pin = (select min(pin) from parcels)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap_err()
+    .to_string();
+    assert!(refused.contains("parcels_import_fk"), "{refused}");
+    // A failed first load leaves them as they were too.
+    sqlx::query("delete from parcels")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let broken = _dir.path().join("broken.geojson");
+    std::fs::write(&broken, "{\"type\": \"FeatureCollection\", \"features\": [").unwrap();
+    assert!(import(&pool, &options(&broken, None)).await.is_err());
+    assert_eq!(schema_of_parcels(&pool).await, before);
+}
