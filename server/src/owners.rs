@@ -599,3 +599,175 @@ pub async fn compare_all(conn: &mut PgConnection) -> Result<Compared, sqlx::Erro
 pub async fn compare_application(conn: &mut PgConnection, id: i64) -> Result<(), sqlx::Error> {
     compare_some(conn, Some(id)).await.map(|_| ())
 }
+
+/// One letter to write when a round opens: an owner of record whose parcel
+/// would qualify for one or more of the round's lots, once per mailing
+/// address.
+#[derive(Debug, Clone, Serialize)]
+pub struct Letter {
+    /// The roll's first name for the parcel(s), as it spells it.
+    pub name: String,
+    pub mailing_address: String,
+    /// The strongest relation of any of their parcels to any of the lots.
+    pub relation: sidelot_domain::eligibility::Relation,
+    pub priority: u32,
+    /// Their parcels that would qualify (PINs as stored).
+    pub owned: Vec<String>,
+    /// The lots they would qualify for, the strongest relation first, with
+    /// the lot's address when the parcel file has one.
+    pub lots: Vec<(String, Option<String>)>,
+}
+
+/// How a parcel qualifies: its best priority and relation, and each lot
+/// it reaches (with the priority there, the PIN and the lot's address).
+type Qualifies = (
+    u32,
+    sidelot_domain::eligibility::Relation,
+    Vec<(u32, String, Option<String>)>,
+);
+
+/// What [`letters`] found besides the letters.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LetterCounts {
+    /// Parcels that would qualify for a lot.
+    pub qualifying_parcels: i64,
+    /// Of those, the ones the roll has no mailing address for.
+    pub without_address: i64,
+}
+
+/// The owners of record to write to for `round`: for each offered lot, the
+/// parcels that would qualify under its rules (measured as an application
+/// would be), their owners from the roll in force, one letter per mailing
+/// address, adjacent owners first.
+pub async fn letters(
+    pool: &PgPool,
+    round: &crate::rounds::Round,
+) -> Result<(Vec<Letter>, LetterCounts), sqlx::Error> {
+    use sidelot_domain::eligibility::{BlockRule, Relation, relation};
+    let rules = &round.rules;
+    // Where to look besides the block: the farthest reach of the other
+    // relations; the block is found by its own rule.
+    let local = sidelot_domain::eligibility::Rules {
+        eligible: rules
+            .eligible
+            .iter()
+            .copied()
+            .filter(|r| *r != Relation::SameBlock)
+            .collect(),
+        ..rules.clone()
+    };
+    let reach = if local.eligible.is_empty() {
+        sidelot_domain::eligibility::TOUCH_M
+    } else {
+        local.reach_m()
+    };
+    let blocks = rules.eligible.contains(&Relation::SameBlock);
+    let tax_block = blocks && rules.block_rule == BlockRule::TaxBlock;
+    let geometric = blocks
+        && rules.block_rule == BlockRule::Geometric
+        && crate::blocks::fresh(pool, rules.alley_max_m).await?;
+    let gap_cm = (rules.alley_max_m * 100.0).round() as i32;
+    let pairs = sqlx::query!(
+        r#"
+        select distinct l.pin as lot, lp.address as lot_address, p.pin as owned
+          from round_lots l
+          join parcels lp on lp.pin = l.pin
+          join parcels p on p.pin <> l.pin
+                        and (ST_DWithin(p.geom::geography, lp.geom::geography, $2)
+                             or ($3 and left(p.pin, 7) = left(l.pin, 7))
+                             or ($4 and exists (select 1 from parcel_blocks x join parcel_blocks y
+                                                  on y.gap_cm = x.gap_cm and y.block = x.block
+                                                 where x.gap_cm = $5 and x.pin = l.pin and y.pin = p.pin)))
+         where l.round_id = $1
+           -- A lot the city offers is no neighbour's property.
+           and not exists (select 1 from round_lots o where o.round_id = $1 and o.pin = p.pin)
+         order by l.pin, p.pin
+        "#,
+        round.id,
+        reach,
+        tax_block,
+        geometric,
+        gap_cm
+    )
+    .fetch_all(pool)
+    .await?;
+    // Each qualifying parcel: its best relation and the lots it reaches.
+    let mut best: HashMap<String, Qualifies> = HashMap::new();
+    for pair in pairs {
+        let Ok(owned) = Pin::parse(&pair.owned, PinFormat::Any) else {
+            continue;
+        };
+        let evidence = crate::eligibility::evidence(pool, &pair.lot, &owned, rules).await?;
+        let rel = relation(&evidence, rules);
+        let Some(priority) = rules.priority(rel) else {
+            continue;
+        };
+        let entry = best
+            .entry(pair.owned)
+            .or_insert((priority, rel, Vec::new()));
+        if priority < entry.0 {
+            entry.0 = priority;
+            entry.1 = rel;
+        }
+        entry.2.push((priority, pair.lot, pair.lot_address));
+    }
+    let mut counts = LetterCounts {
+        qualifying_parcels: best.len() as i64,
+        ..LetterCounts::default()
+    };
+    let pins: Vec<String> = best.keys().cloned().collect();
+    let roll = sqlx::query!(
+        r#"select pin as "pin!", names as "names!", mailing_address from owners_of_record where pin = any($1)"#,
+        &pins
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut by_address: HashMap<String, Letter> = HashMap::new();
+    let mut on_roll = 0i64;
+    for row in roll {
+        let (Some(address), Some(name), Some((priority, rel, lots))) = (
+            row.mailing_address.filter(|a| !a.trim().is_empty()),
+            row.names.first().cloned(),
+            best.get(&row.pin),
+        ) else {
+            continue;
+        };
+        on_roll += 1;
+        let key = address
+            .to_uppercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let letter = by_address.entry(key).or_insert_with(|| Letter {
+            name,
+            mailing_address: address,
+            relation: *rel,
+            priority: *priority,
+            owned: Vec::new(),
+            lots: Vec::new(),
+        });
+        if *priority < letter.priority {
+            letter.priority = *priority;
+            letter.relation = *rel;
+        }
+        letter.owned.push(row.pin.clone());
+        for (_, lot, addr) in lots {
+            if !letter.lots.iter().any(|(l, _)| l == lot) {
+                letter.lots.push((lot.clone(), addr.clone()));
+            }
+        }
+    }
+    counts.without_address = counts.qualifying_parcels - on_roll;
+    let mut letters: Vec<Letter> = by_address.into_values().collect();
+    for l in &mut letters {
+        l.owned.sort();
+        l.lots.sort();
+    }
+    letters.sort_by(|a, b| {
+        a.priority
+            .cmp(&b.priority)
+            .then_with(|| a.owned.cmp(&b.owned))
+    });
+    Ok((letters, counts))
+}

@@ -342,3 +342,106 @@ async fn reviewers_see_each_name_beside_the_roll_and_clear_the_clear_cases_in_bu
     assert_ne!(states[0].1, "ownership_review", "{states:?}");
     assert_eq!(states[1], (company, "ownership_review".to_owned()));
 }
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn the_letters_list_the_owners_next_to_each_offered_lot_once_per_mailing_address(
+    pool: PgPool,
+) {
+    use sidelot_domain::pin::dashed;
+    let w = world(&pool, vec![Relation::Adjacent]).await;
+    let (lot, neighbours) = lot_and_neighbours(&pool).await;
+    assert!(neighbours.len() >= 2, "{neighbours:?}");
+    offer(&pool, &w, &[&lot]).await;
+    let far: String = sqlx::query_scalar(
+        "select pin from parcels order by ST_Distance(geom, (select geom from parcels where pin = $1)) desc limit 1",
+    )
+    .bind(&lot)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    // One owner of two neighbouring parcels (the address written two ways),
+    // and an owner far away.
+    let roll = write(
+        w.parcels.path(),
+        "roll.csv",
+        &format!(
+            "pin,owner_name,mailing_address\n{a},SMITH JOHN,4012 W MADISON ST\n{b},SMITH JOHN & MARY,4012 w. Madison St\n{far},FAR AWAY,1 ELM ST\n",
+            a = neighbours[0],
+            b = neighbours[1],
+        ),
+    );
+    import_roll(&pool, &roll, PinFormat::Cook, "analyst")
+        .await
+        .unwrap();
+    add(&pool, "rev@city.example", Role::Reviewer).await;
+    let s = login(&w.state, "rev@city.example", PASSWORD).await;
+    let (status, _, headers) = common::staffing::send(
+        &w.state,
+        Method::GET,
+        "/api/staff/rounds/now/letters.csv",
+        Some(&s),
+        None,
+        |_| {},
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let without: i64 = headers["x-sidelot-without-address"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // The CSV itself (the helper reads JSON): fetched again, as bytes.
+    let response = tower::ServiceExt::oneshot(
+        sidelot_server::http::app(w.state.clone()),
+        axum::http::Request::get("/api/staff/rounds/now/letters.csv")
+            .header("cookie", &s.cookie)
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    let bytes = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    let mut reader = csv::Reader::from_reader(&bytes[..]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "name",
+            "mailing_address",
+            "relation",
+            "their_parcels",
+            "lots",
+            "lot_addresses",
+            "link"
+        ]
+    );
+    assert_eq!(rows.len(), 1, "one letter for the one address: {rows:?}");
+    let row = &rows[0];
+    assert_eq!(&row[0], "SMITH JOHN");
+    assert_eq!(&row[1], "4012 W MADISON ST");
+    assert_eq!(&row[2], "adjacent");
+    let mut theirs = [dashed(&neighbours[0]), dashed(&neighbours[1])];
+    theirs.sort();
+    assert_eq!(&row[3], theirs.join(" "));
+    assert_eq!(&row[4], dashed(&lot));
+    assert_eq!(
+        &row[6],
+        format!("https://lots.example.city/?pin={}", dashed(&lot))
+    );
+    // The other adjacent parcels have no roll row: counted, not written.
+    assert!(without >= neighbours.len() as i64 - 2, "{without}");
+    // A neighbour never reads it.
+    let (status, _, _) = common::staffing::send(
+        &w.state,
+        Method::GET,
+        "/api/staff/rounds/now/letters.csv",
+        None,
+        None,
+        |_| {},
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}

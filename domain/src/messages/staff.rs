@@ -9,6 +9,8 @@ use crate::lang::Lang;
 /// A text of the staff console.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Staff {
+    LettersOfCsv,
+    LettersShort,
     KindOwners,
     OwnerOfRecord,
     OwnerVerdictMatch,
@@ -247,7 +249,9 @@ pub enum Staff {
 
 impl Staff {
     /// Every text, for the tests.
-    pub const ALL: [Staff; 234] = [
+    pub const ALL: [Staff; 236] = [
+        Staff::LettersOfCsv,
+        Staff::LettersShort,
         Staff::KindOwners,
         Staff::OwnerOfRecord,
         Staff::OwnerVerdictMatch,
@@ -495,6 +499,8 @@ pub fn text_in(lang: Lang, msg: Staff) -> &'static str {
 /// The English texts. `{0}`, `{1}`, ... are filled in by the page.
 pub fn en(msg: Staff) -> &'static str {
     match msg {
+        Staff::LettersOfCsv => "Owners to write to about {0} (CSV, from the owners of record)",
+        Staff::LettersShort => "Owners to write to (CSV)",
         Staff::KindOwners => {
             " Owners of record: the assessor's roll (CSV with a pin column, the owners' or taxpayers' names and their mailing addresses)"
         }

@@ -1,4 +1,5 @@
-//! Exports for staff: a round's applications as a spreadsheet.
+//! Exports for staff: a round's applications as a spreadsheet, and the
+//! owners of record to write to when it opens.
 
 use axum::extract::State;
 use axum::http::header;
@@ -114,6 +115,88 @@ pub async fn export_csv(
                 format!("attachment; filename=\"applications-{slug}.csv\""),
             ),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The owners of record to write to when the round opens, for a mail
+/// house: one row per mailing address, the owners of parcels adjacent to an
+/// offered lot first, then those the round's other relations let apply;
+/// each row with the lots they would qualify for and the map's link to the
+/// first. Parcels the roll has no mailing address for are left out (the
+/// `X-Sidelot-Without-Address` header counts them).
+#[utoipa::path(
+    get, path = "/api/staff/rounds/{slug}/letters.csv", tag = "staff",
+    security(("session" = ["reviewer"])),
+    params(("slug" = String, Path, description = "Round slug")),
+    responses(
+        (status = 200, description = "CSV", content_type = "text/csv"),
+        (status = 404, description = "No such round", body = sidelot_domain::api::ErrorBody),
+    )
+)]
+pub async fn letters_csv(
+    _auth: Signed<Reviewer>,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, ApiError> {
+    use sidelot_domain::pin::dashed;
+    let round = crate::rounds::find_round(&state.pool, &slug).await?;
+    let (letters, counts) = crate::owners::letters(&state.pool, &round).await?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let io = |e: csv::Error| ApiError::Internal(e.into());
+    w.write_record([
+        "name",
+        "mailing_address",
+        "relation",
+        "their_parcels",
+        "lots",
+        "lot_addresses",
+        "link",
+    ])
+    .map_err(io)?;
+    let site = state.public_url.trim_end_matches('/');
+    for l in &letters {
+        let lots: Vec<String> = l.lots.iter().map(|(pin, _)| dashed(pin)).collect();
+        let addresses: Vec<&str> = l
+            .lots
+            .iter()
+            .map(|(_, a)| a.as_deref().unwrap_or(""))
+            .collect();
+        w.write_record([
+            cell(&l.name),
+            cell(&l.mailing_address),
+            l.relation.as_str().to_owned(),
+            l.owned
+                .iter()
+                .map(|p| dashed(p))
+                .collect::<Vec<_>>()
+                .join(" "),
+            lots.join(" "),
+            cell(&addresses.join("; ")),
+            format!(
+                "{site}/?pin={}",
+                lots.first().map(String::as_str).unwrap_or("")
+            ),
+        ])
+        .map_err(io)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"letters-{slug}.csv\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            (
+                header::HeaderName::from_static("x-sidelot-without-address"),
+                counts.without_address.to_string(),
+            ),
         ],
         bytes,
     )

@@ -55,6 +55,10 @@ pub fn router() -> Router<AppState> {
             "/staff/rounds/{slug}/applications.csv",
             get(exports::export_csv),
         )
+        .route(
+            "/staff/rounds/{slug}/letters.csv",
+            get(exports::letters_csv),
+        )
 }
 
 impl From<AccountError> for ApiError {
