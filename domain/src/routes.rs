@@ -8,7 +8,8 @@ pub enum App {
     /// The map, at `/` and any path no other app shows.
     Public,
     /// The application form, the applicant's status page, the email's
-    /// confirmation link, "Find my application" and the figures.
+    /// confirmation link, "Find my application", the figures, and the links
+    /// of "Tell me when lots open near me".
     Forms,
     /// The staff console under `/staff`.
     Staff,
@@ -28,6 +29,7 @@ impl App {
             || path == "/how-it-works"
             || path.starts_with("/status/")
             || path.starts_with("/confirm/")
+            || path.starts_with("/subscriptions/")
         {
             App::Forms
         } else {

@@ -61,6 +61,12 @@ pub fn forms() {
         FormsPage::Confirm { token } => leptos::mount::mount_to_body(move || {
             view! { <PageHeader /> <pages::confirm::ConfirmPage token=token.clone() /> }
         }),
+        FormsPage::SubscriptionConfirm { token } => leptos::mount::mount_to_body(move || {
+            view! { <PageHeader /> <pages::subscription::SubscriptionPage token=token.clone() stop=false /> }
+        }),
+        FormsPage::SubscriptionStop { token } => leptos::mount::mount_to_body(move || {
+            view! { <PageHeader /> <pages::subscription::SubscriptionPage token=token.clone() stop=true /> }
+        }),
     }
 }
 

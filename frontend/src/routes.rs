@@ -18,6 +18,14 @@ pub enum FormsPage {
     Confirm {
         token: String,
     },
+    /// A subscription's confirmation link.
+    SubscriptionConfirm {
+        token: String,
+    },
+    /// A subscription's unsubscribe link.
+    SubscriptionStop {
+        token: String,
+    },
 }
 
 impl FormsPage {
@@ -30,6 +38,14 @@ impl FormsPage {
             Some(FormsPage::Find)
         } else if path == "/how-it-works" {
             Some(FormsPage::How)
+        } else if let Some(token) = path.strip_prefix("/subscriptions/confirm/") {
+            Some(FormsPage::SubscriptionConfirm {
+                token: token.trim_end_matches('/').to_owned(),
+            })
+        } else if let Some(token) = path.strip_prefix("/subscriptions/stop/") {
+            Some(FormsPage::SubscriptionStop {
+                token: token.trim_end_matches('/').to_owned(),
+            })
         } else if let Some(token) = path.strip_prefix("/confirm/") {
             Some(FormsPage::Confirm {
                 token: token.trim_end_matches('/').to_owned(),

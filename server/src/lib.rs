@@ -20,6 +20,7 @@ pub mod rounds;
 pub mod sample;
 pub mod scratch;
 pub mod startup;
+pub mod subscriptions;
 pub mod throttle;
 pub mod tiles;
 pub mod tokens;

@@ -14,7 +14,13 @@ use sidelot_domain::messages::{self as words, Msg, text_in};
 use sqlx::{PgPool, Postgres, Transaction};
 
 /// The kinds of link, as their placeholders start.
-const KINDS: [(&str, &str); 2] = [("status_link", "status"), ("confirm_link", "confirm")];
+const KINDS: [(&str, &str); 4] = [
+    ("status_link", "status"),
+    ("confirm_link", "confirm"),
+    // A subscription's (see `crate::subscriptions`).
+    ("subscription_confirm_link", "confirm"),
+    ("unsubscribe_link", "stop"),
+];
 
 /// Requests for links from one client address in an hour, before 429.
 pub const MAX_REQUESTS_PER_CLIENT_HOUR: i64 = 5;
@@ -97,9 +103,12 @@ pub fn fill(body: &str, links: Option<&Value>) -> String {
     placeholders(body)
         .into_iter()
         .fold(body.to_owned(), |out, (name, _)| {
-            let link = links.and_then(|l| l[&name].as_str()).unwrap_or(
-                "(this link was in an earlier email: ask for your links again with \"Find my application\" on the portal)",
-            );
+            let gone = if name.starts_with("subscription_") || name == "unsubscribe_link" {
+                "(this link was in an earlier email: ask again on the portal's map)"
+            } else {
+                "(this link was in an earlier email: ask for your links again with \"Find my application\" on the portal)"
+            };
+            let link = links.and_then(|l| l[&name].as_str()).unwrap_or(gone);
             out.replace(&format!("{{{name}}}"), link)
         })
 }

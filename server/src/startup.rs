@@ -1,7 +1,8 @@
 //! What `sidelot serve` starts around the router: the outbox worker that
 //! sends the mail, the import worker that takes jobs from the queue (after
 //! sweeping the files a killed server left), the worker that prepares the
-//! map's tiles after an import, and the app state the handlers share.
+//! map's tiles after an import, the one that tells subscribers about open
+//! rounds, and the app state the handlers share.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -66,6 +67,11 @@ pub async fn start(pool: PgPool, settings: Settings) -> Result<AppState, sqlx::E
     let jobs = Jobs::new();
     jobs.start_worker(&pool, &settings.data);
     tokio::spawn(crate::tiles::keep_prepared(pool.clone()));
+    tokio::spawn(crate::subscriptions::keep_notifying(
+        pool.clone(),
+        settings.public_url.clone(),
+        outbox.clone(),
+    ));
     Ok(AppState {
         read_pool: settings.read_pool.unwrap_or_else(|| pool.clone()),
         pool,

@@ -106,3 +106,25 @@ pub struct EmailConfirmation {
     /// The address was confirmed before (the link was used already).
     pub already: bool,
 }
+
+/// Body of `POST /api/subscriptions`: "Tell me when lots open near me".
+/// The property by its `pin`, or by its `address` when it has no PIN given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubscribeRequest {
+    #[serde(default)]
+    pub pin: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+    pub email: String,
+    /// The language of the emails; the page's when left out.
+    #[serde(default)]
+    pub language: Option<crate::lang::Lang>,
+}
+
+/// Answer of the subscription endpoints: what happens now, in words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubscriptionAnswer {
+    pub message: String,
+}

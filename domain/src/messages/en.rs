@@ -429,5 +429,39 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ErrOneInRound => {
             "An application for the property {0} exists already in {1}: one per property per round."
         }
+        Msg::SubMailConfirmSubject => "Confirm: tell me when lots open near {0}",
+        Msg::SubMailConfirmBody => {
+            "You asked to be told by email when the city offers vacant lots that the owner of {0} could buy.\n\nPlease confirm that this email address is yours:\n{subscription_confirm_link}\n\nIf you did not ask, ignore this email: nothing more is sent without your confirmation, and the request is deleted in a week.\n\nTo stop at any time:\n{unsubscribe_link}"
+        }
+        Msg::SubMailLotsSubject => "Lots you could buy near {0}",
+        Msg::SubMailLotsBody => {
+            "The round \"{0}\" is open until {1}. As the owner of {2}, you could apply for:\n{3}\n\nSee them on the map and apply:\n{4}\n\nYou get one email a round. To stop these emails:\n{unsubscribe_link}"
+        }
+        Msg::SubMailLotLine => "  - {0}",
+        Msg::SubAnswered => {
+            "Check your email: we sent you a link to confirm it. Nothing more is sent until you do."
+        }
+        Msg::SubThrottled => "You have asked several times already. Try again in {0}.",
+        Msg::SubConfirming => "Confirming…",
+        Msg::SubConfirmed => {
+            "Thank you: you will get an email when a round opens with lots near this property."
+        }
+        Msg::SubLinkUnknown => {
+            "This link is not known: it may have been used already, or you unsubscribed. Check that the whole link was copied from the email."
+        }
+        Msg::SubStopTitle => "Stop the emails about lots near this property",
+        Msg::SubStopButton => "Stop the emails",
+        Msg::SubStopped => {
+            "Done: you will get no more emails about lots near this property, and we deleted your address."
+        }
+        Msg::SubFailed => "That did not work just now. Please try the link again in a moment.",
+        Msg::SubFormTitle => "Tell me when lots open near this property",
+        Msg::SubFormHint => {
+            "One email when a round opens with lots the owner of this property could buy. No account needed; one link stops it."
+        }
+        Msg::SubFormEmail => "Your email",
+        Msg::SubFormButton => "Tell me",
+        Msg::SubPinMissing => "Choose the property on the map, or give its PIN.",
+        Msg::SubTitle => "Lots near your property",
     }
 }

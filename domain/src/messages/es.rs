@@ -473,5 +473,39 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ErrOneInRound => {
             "Ya existe una solicitud para la propiedad {0} en {1}: una por propiedad en cada ronda."
         }
+        Msg::SubMailConfirmSubject => "Confirme: avíseme cuando haya lotes cerca de {0}",
+        Msg::SubMailConfirmBody => {
+            "Usted pidió que le avisemos por correo cuando la ciudad ofrezca lotes baldíos que el dueño de {0} podría comprar.\n\nConfirme que esta dirección de correo es suya:\n{subscription_confirm_link}\n\nSi no lo pidió, ignore este correo: no le enviaremos nada más sin su confirmación, y la solicitud se borra en una semana.\n\nPara dejar de recibir avisos en cualquier momento:\n{unsubscribe_link}"
+        }
+        Msg::SubMailLotsSubject => "Lotes que podría comprar cerca de {0}",
+        Msg::SubMailLotsBody => {
+            "La ronda \"{0}\" está abierta hasta el {1}. Como dueño de {2}, podría solicitar:\n{3}\n\nVéalos en el mapa y haga su solicitud:\n{4}\n\nRecibirá un correo por ronda. Para dejar de recibir estos correos:\n{unsubscribe_link}"
+        }
+        Msg::SubMailLotLine => "  - {0}",
+        Msg::SubAnswered => {
+            "Revise su correo: le enviamos un enlace para confirmarlo. No le enviaremos nada más hasta que lo haga."
+        }
+        Msg::SubThrottled => "Ya lo pidió varias veces. Vuelva a intentarlo en {0}.",
+        Msg::SubConfirming => "Confirmando…",
+        Msg::SubConfirmed => {
+            "Gracias: recibirá un correo cuando se abra una ronda con lotes cerca de esta propiedad."
+        }
+        Msg::SubLinkUnknown => {
+            "Este enlace no es válido: quizás ya se usó, o usted canceló el aviso. Compruebe que copió el enlace completo del correo."
+        }
+        Msg::SubStopTitle => "Dejar de recibir los correos sobre lotes cerca de esta propiedad",
+        Msg::SubStopButton => "Dejar de recibirlos",
+        Msg::SubStopped => {
+            "Listo: no recibirá más correos sobre lotes cerca de esta propiedad, y borramos su dirección."
+        }
+        Msg::SubFailed => "No funcionó en este momento. Vuelva a intentar el enlace en un momento.",
+        Msg::SubFormTitle => "Avíseme cuando haya lotes cerca de esta propiedad",
+        Msg::SubFormHint => {
+            "Un correo cuando se abra una ronda con lotes que el dueño de esta propiedad podría comprar. No necesita una cuenta; un enlace lo detiene."
+        }
+        Msg::SubFormEmail => "Su correo electrónico",
+        Msg::SubFormButton => "Avíseme",
+        Msg::SubPinMissing => "Elija la propiedad en el mapa, o escriba su PIN.",
+        Msg::SubTitle => "Lotes cerca de su propiedad",
     }
 }

@@ -127,6 +127,33 @@ pub async fn find_links(email: &str) -> Result<sidelot_domain::api::LinksAnswer,
     super::post_json("/api/applications/links", &body).await
 }
 
+/// `POST /api/subscriptions`: "Tell me when lots open near me", in the
+/// page's language.
+pub async fn subscribe(
+    pin: &str,
+    email: &str,
+) -> Result<sidelot_domain::api::SubscriptionAnswer, ApiError> {
+    let body = sidelot_domain::api::SubscribeRequest {
+        pin: Some(pin.to_owned()),
+        address: None,
+        email: email.to_owned(),
+        language: Some(crate::messages::current()),
+    };
+    super::post_json("/api/subscriptions", &body).await
+}
+
+/// `POST /api/subscriptions/confirm/{token}` or `.../stop/{token}`: a
+/// subscription email's link.
+pub async fn subscription_link(
+    token: &str,
+    stop: bool,
+) -> Result<sidelot_domain::api::SubscriptionAnswer, ApiError> {
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    let what = if stop { "stop" } else { "confirm" };
+    parse(&send(&format!("/api/subscriptions/{what}/{}", enc(token)), &init).await?)
+}
+
 /// `GET /api/status/{token}`: the applicant's own application.
 pub async fn status(token: &str) -> Result<ApplicationStatus, ApiError> {
     get_json(&format!("/api/status/{}", enc(token))).await

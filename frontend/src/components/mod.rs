@@ -5,3 +5,4 @@ pub mod list;
 pub mod map;
 pub mod qualify;
 pub mod search;
+pub mod subscribe;

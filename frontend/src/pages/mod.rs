@@ -10,3 +10,4 @@ pub mod lottery;
 pub mod map;
 pub mod staff;
 pub mod status;
+pub mod subscription;

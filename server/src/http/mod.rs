@@ -23,6 +23,7 @@ mod rounds;
 mod search;
 mod site;
 mod staff;
+mod subscriptions;
 mod tiles;
 
 use std::net::SocketAddr;
@@ -111,6 +112,7 @@ pub fn app(state: AppState) -> Router {
         .merge(rounds::router())
         .merge(applications::router())
         .merge(links::router())
+        .merge(subscriptions::router())
         .merge(staff::router())
         .merge(imports::router())
         .merge(lottery::router())

@@ -135,7 +135,7 @@ pub async fn check(
         }
         (Some(p), None) => Pin::parse(p, state.pin_format)
             .map_err(|e| ApiError::bad("owned", e.message_in(lang.0)))?,
-        (None, Some(a)) => pin_at_address(pool, a, lang).await?,
+        (None, Some(a)) => pin_at_address(pool, a, "owned_address", lang).await?,
     };
     if owned == lot {
         return Err(ApiError::bad("owned", lang.t(Msg::ErrOwnedIsLot)));
@@ -343,7 +343,7 @@ pub async fn eligible_lots(
 
 /// A PIN parameter that must be given: `missing` when it is blank, the
 /// parse error otherwise, each naming `field`.
-fn required_pin(
+pub(super) fn required_pin(
     raw: Option<&str>,
     field: &'static str,
     missing: &str,
@@ -357,14 +357,16 @@ fn required_pin(
     Pin::parse(raw, format).map_err(|e| ApiError::bad(field, e.message_in(lang.0)))
 }
 
-/// The one parcel at an address, by its search key.
-async fn pin_at_address(
+/// The one parcel at an address, by its search key (`field` names the
+/// address in a refusal).
+pub(super) async fn pin_at_address(
     pool: &sqlx::PgPool,
     address: &str,
+    field: &'static str,
     lang: PageLang,
 ) -> Result<Pin, ApiError> {
     let Some(key) = address_key(address) else {
-        return Err(ApiError::bad("owned_address", lang.t(Msg::ErrAddressBlank)));
+        return Err(ApiError::bad(field, lang.t(Msg::ErrAddressBlank)));
     };
     let pins = sqlx::query_scalar!(
         "select pin from parcels where address_key = $1 order by pin limit 3",
@@ -378,7 +380,7 @@ async fn pin_at_address(
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored PIN {one:?}: {e}"))),
         [] => Err(ApiError::NotFound(lang.tf(Msg::ErrNoAddress, &[address]))),
         _ => Err(ApiError::bad(
-            "owned_address",
+            field,
             lang.tf(Msg::ErrManyAtAddress, &[address]),
         )),
     }

@@ -1,11 +1,13 @@
 //! The panel of the parcel chosen on the map: what it is, whether and how
-//! it is offered, and "Do I qualify?" when it is for sale.
+//! it is offered, and "Do I qualify?" when it is for sale; for a property
+//! that is not, "Tell me when lots open near this property".
 
 use leptos::prelude::*;
 use sidelot_domain::api::{ParcelProperties, ParcelStatus};
 use sidelot_domain::pin::dashed;
 
 use crate::components::qualify::Qualify;
+use crate::components::subscribe::Subscribe;
 use crate::format;
 use crate::messages::{Msg, t};
 
@@ -51,7 +53,10 @@ pub fn Panel(
             {if matches!(p.status, ParcelStatus::Available | ParcelStatus::Pending) {
                 view! { <Qualify lot=p.pin.clone() on_owned=on_owned /> }.into_any()
             } else {
-                view! { <p class="hint">{t(Msg::NotOffered)}</p> }.into_any()
+                view! {
+                    <p class="hint">{t(Msg::NotOffered)}</p>
+                    <Subscribe pin=p.pin.clone() />
+                }.into_any()
             }}
             <p class="panel-actions">
                 <button class="secondary" on:click=move |_| on_close.run(())>{t(Msg::Close)}</button>

@@ -1,0 +1,345 @@
+//! "Tell me when lots open near me": a subscription by a property's PIN and
+//! an email, confirmed by a link in a first email; one email per open round
+//! that offers lots the property would qualify for; one link in every email
+//! deletes the subscription. See `migrations/20261202000029_subscriptions.sql`.
+
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+use sidelot_domain::lang::Lang;
+use sidelot_domain::messages::{Msg, fill, text_in};
+use sidelot_domain::{Pin, eligibility};
+use sqlx::{PgPool, Postgres, Transaction};
+
+/// Requests to subscribe from one client address in an hour, before 429.
+pub const MAX_REQUESTS_PER_CLIENT_HOUR: i64 = 5;
+/// Confirmation emails to one address in a day; further requests are
+/// answered the same, and send nothing.
+pub const MAX_EMAILS_PER_ADDRESS_DAY: i64 = 3;
+/// An unconfirmed subscription is deleted after this long.
+pub const UNCONFIRMED_DAYS: i32 = 7;
+/// How often a server looks for rounds to tell subscribers about.
+pub const CHECK_EVERY: Duration = Duration::from_secs(60);
+/// The most lots measured around one property in one round.
+const MAX_CANDIDATES: i64 = 200;
+
+/// What a request to subscribe did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Subscribed {
+    /// Answered; a confirmation email was queued unless this address had
+    /// enough of them today (the answer never says which).
+    Answered,
+    /// Too many requests from this client: try again in this many seconds.
+    Throttled(i64),
+}
+
+/// The links of one subscription email, by their placeholders' names.
+async fn new_link(
+    tx: &mut Transaction<'static, Postgres>,
+    subscription: i64,
+    kind: &str,
+) -> Result<String, sqlx::Error> {
+    let (token, hash) = crate::applications::status_token();
+    sqlx::query!(
+        "insert into subscription_links (token_hash, subscription_id, kind) values ($1, $2, $3)",
+        hash,
+        subscription,
+        kind
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(token)
+}
+
+/// An email to a subscriber (whose name is not kept): `body`, signed.
+fn signed(lang: Lang, body: &str) -> String {
+    format!("{body}\n\n{}\n", text_in(lang, Msg::MailSignature))
+}
+
+/// The property as emails name it: its address, or its PIN.
+async fn property_words(
+    tx: &mut Transaction<'static, Postgres>,
+    pin: &str,
+) -> Result<String, sqlx::Error> {
+    let address = sqlx::query_scalar!("select address from parcels where pin = $1", pin)
+        .fetch_optional(&mut **tx)
+        .await?
+        .flatten();
+    Ok(address.unwrap_or_else(|| sidelot_domain::pin::dashed(pin)))
+}
+
+/// Subscribes `email` to lots near the parcel `pin` (which exists), and
+/// queues the confirmation email; a second request for the same address and
+/// property sends a new confirmation (and keeps one subscription).
+pub async fn subscribe(
+    pool: &PgPool,
+    pin: &Pin,
+    email: &str,
+    lang: Lang,
+    client: &str,
+    public_url: &str,
+) -> Result<Subscribed, sqlx::Error> {
+    let email = email.trim();
+    let email_hash = Sha256::digest(email.to_lowercase().as_bytes()).to_vec();
+    let mut tx = pool.begin().await?;
+    // One request at a time per client, so that the count holds.
+    sqlx::query!(
+        "select pg_advisory_xact_lock(hashtext('subscribe ' || $1)) as locked",
+        client
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query!("delete from subscription_requests where at < now() - interval '1 day'")
+        .execute(&mut *tx)
+        .await?;
+    let counts = sqlx::query!(
+        r#"
+        select (select count(*) from subscription_requests where client = $1 and at > now() - interval '1 hour') as "client!",
+               (select extract(epoch from min(at) + interval '1 hour' - now())::bigint
+                  from subscription_requests where client = $1 and at > now() - interval '1 hour') as wait,
+               (select count(*) from subscription_requests where email_hash = $2) as "address!"
+        "#,
+        client,
+        email_hash
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if counts.client >= MAX_REQUESTS_PER_CLIENT_HOUR {
+        return Ok(Subscribed::Throttled(counts.wait.unwrap_or(3600).max(1)));
+    }
+    sqlx::query!(
+        "insert into subscription_requests (email_hash, client) values ($1, $2)",
+        email_hash,
+        client
+    )
+    .execute(&mut *tx)
+    .await?;
+    if counts.address >= MAX_EMAILS_PER_ADDRESS_DAY {
+        tx.commit().await?;
+        return Ok(Subscribed::Answered);
+    }
+    let id = sqlx::query_scalar!(
+        r#"
+        insert into subscriptions (email, pin, language) values ($1, $2, $3)
+        on conflict (lower(email), pin) do update set language = excluded.language
+        returning id
+        "#,
+        email,
+        pin.as_str(),
+        lang.tag()
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let confirm = new_link(&mut tx, id, "confirm").await?;
+    let stop = new_link(&mut tx, id, "stop").await?;
+    let base = public_url.trim_end_matches('/');
+    let links = serde_json::json!({
+        "subscription_confirm_link": format!("{base}/subscriptions/confirm/{confirm}"),
+        "unsubscribe_link": format!("{base}/subscriptions/stop/{stop}"),
+    });
+    let property = property_words(&mut tx, pin.as_str()).await?;
+    let body = fill(text_in(lang, Msg::SubMailConfirmBody), &[&property]);
+    sqlx::query!(
+        "insert into outbox (to_address, subject, body, links) values ($1, $2, $3, $4)",
+        email,
+        fill(text_in(lang, Msg::SubMailConfirmSubject), &[&property]),
+        signed(lang, &body),
+        links
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Subscribed::Answered)
+}
+
+/// Confirms the subscription a confirmation link names; false when no
+/// subscription has it.
+pub async fn confirm(pool: &PgPool, token: &str) -> Result<bool, sqlx::Error> {
+    let hash = crate::tokens::token_hash(token);
+    let done = sqlx::query!(
+        r#"
+        update subscriptions s set confirmed_at = coalesce(s.confirmed_at, now())
+          from subscription_links l
+         where l.token_hash = $1 and l.kind = 'confirm' and l.subscription_id = s.id
+        "#,
+        hash
+    )
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Deletes the subscription an unsubscribe link names, with its links and
+/// notices; false when no subscription has it.
+pub async fn unsubscribe(pool: &PgPool, token: &str) -> Result<bool, sqlx::Error> {
+    let hash = crate::tokens::token_hash(token);
+    let done = sqlx::query!(
+        r#"
+        delete from subscriptions s
+         using subscription_links l
+         where l.token_hash = $1 and l.kind = 'stop' and l.subscription_id = s.id
+        "#,
+        hash
+    )
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// The lots of `round` the property `owned` qualifies for, the strongest
+/// relation first: (PIN, address).
+async fn qualifying_lots(
+    pool: &PgPool,
+    round: &crate::rounds::Round,
+    owned: &Pin,
+) -> Result<Vec<(String, Option<String>)>, sqlx::Error> {
+    let candidates = sqlx::query!(
+        r#"
+        select l.pin, p.address
+          from round_lots l
+          join parcels p on p.pin = l.pin
+          cross join (select geom from parcels where pin = $2) o
+         where l.round_id = $1 and l.pin <> $2
+           and ST_DWithin(p.geom::geography, o.geom::geography, $3)
+         order by p.geom <-> o.geom
+         limit $4
+        "#,
+        round.id,
+        owned.as_str(),
+        round.rules.reach_m(),
+        MAX_CANDIDATES
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut lots = Vec::new();
+    for c in candidates {
+        let evidence = crate::eligibility::evidence(pool, &c.pin, owned, &round.rules).await?;
+        let relation = eligibility::relation(&evidence, &round.rules);
+        if let Some(priority) = round.rules.priority(relation) {
+            lots.push((priority, c.pin, c.address));
+        }
+    }
+    lots.sort();
+    Ok(lots.into_iter().map(|(_, pin, a)| (pin, a)).collect())
+}
+
+/// Tells every confirmed subscriber about each open round that offers lots
+/// their property would qualify for, once per round; deletes unconfirmed
+/// subscriptions older than [`UNCONFIRMED_DAYS`]. Returns the emails queued.
+pub async fn notify_due(pool: &PgPool, public_url: &str) -> anyhow::Result<usize> {
+    sqlx::query!(
+        "delete from subscriptions where confirmed_at is null and created_at < now() - make_interval(days => $1)",
+        UNCONFIRMED_DAYS
+    )
+    .execute(pool)
+    .await?;
+    // Each confirmed subscription and open round not told yet whose lots
+    // have grown since it was last looked at.
+    let due = sqlx::query!(
+        r#"
+        select s.id, s.pin, s.email, s.language, r.slug,
+               (select count(*) from round_lots l where l.round_id = r.id) as "lots!"
+          from subscriptions s
+          cross join rounds r
+          left join subscription_notices n on n.subscription_id = s.id and n.round_id = r.id
+         where s.confirmed_at is not null
+           and r.opens_at <= now() and r.closes_at > now()
+           and (n.subscription_id is null
+                or (not n.told and n.lots_seen < (select count(*) from round_lots l where l.round_id = r.id)))
+         order by r.id, s.id
+        "#
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut sent = 0;
+    let base = public_url.trim_end_matches('/');
+    for d in due {
+        let round = crate::rounds::find_round(pool, &d.slug).await?;
+        let Ok(owned) = Pin::parse(&d.pin, sidelot_domain::PinFormat::Any) else {
+            continue;
+        };
+        let lots = qualifying_lots(pool, &round, &owned).await?;
+        let lang = Lang::parse(&d.language).unwrap_or_default();
+        let mut tx = pool.begin().await?;
+        // Told once: a second server looking at once finds the notice.
+        let claimed = sqlx::query!(
+            r#"
+            insert into subscription_notices (subscription_id, round_id, lots_seen, told)
+            values ($1, $2, $3, $4)
+            on conflict (subscription_id, round_id) do update
+               set lots_seen = excluded.lots_seen, told = excluded.told, at = now()
+             where not subscription_notices.told and subscription_notices.lots_seen < excluded.lots_seen
+            "#,
+            d.id,
+            round.id,
+            d.lots,
+            !lots.is_empty()
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            > 0;
+        if !claimed || lots.is_empty() {
+            tx.commit().await?;
+            continue;
+        }
+        let stop = new_link(&mut tx, d.id, "stop").await?;
+        let property = property_words(&mut tx, &d.pin).await?;
+        let lines: Vec<String> = lots
+            .iter()
+            .map(|(pin, address)| {
+                let words = match address {
+                    Some(a) => fill(text_in(lang, Msg::MailLotAt), &[a]),
+                    None => fill(
+                        text_in(lang, Msg::MailLotPin),
+                        &[&sidelot_domain::pin::dashed(pin)],
+                    ),
+                };
+                fill(text_in(lang, Msg::SubMailLotLine), &[&words])
+            })
+            .collect();
+        let closes = {
+            use chrono::Datelike;
+            let day = round.closes_at.date_naive();
+            sidelot_domain::format::long_date(lang, day.year(), day.month(), day.day())
+        };
+        let map = format!("{base}/?pin={}", sidelot_domain::pin::dashed(&lots[0].0));
+        let body = fill(
+            text_in(lang, Msg::SubMailLotsBody),
+            &[&round.name, &closes, &property, &lines.join("\n"), &map],
+        );
+        sqlx::query!(
+            "insert into outbox (to_address, subject, body, links) values ($1, $2, $3, $4)",
+            d.email,
+            fill(text_in(lang, Msg::SubMailLotsSubject), &[&property]),
+            signed(lang, &body),
+            serde_json::json!({"unsubscribe_link": format!("{base}/subscriptions/stop/{stop}")})
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        sent += 1;
+    }
+    Ok(sent)
+}
+
+/// What every `sidelot serve` runs: tells subscribers about open rounds.
+pub async fn keep_notifying(
+    pool: PgPool,
+    public_url: String,
+    outbox: std::sync::Arc<tokio::sync::Notify>,
+) {
+    loop {
+        match notify_due(&pool, &public_url).await {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::info!(emails = n, "told subscribers about lots near them");
+                outbox.notify_one();
+            }
+            Err(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "could not tell subscribers about open rounds")
+            }
+        }
+        tokio::time::sleep(CHECK_EVERY).await;
+    }
+}
