@@ -100,6 +100,53 @@ async function emailWhere(matches) {
 }
 
 /** A page on `url`, collecting console errors, with the parcels loaded. */
+test("a neighbour asks from the panel to be told when lots open near their property, confirms by the email's link, and one link stops it, at 1280 and 360 px", async () => {
+  // A property that is not for sale (in Austin's file only the city's lots
+  // have addresses).
+  const pin = sql(`select pin from parcels p
+                    where not exists (select 1 from round_lots l where l.pin = p.pin)
+                     and not exists (select 1 from applications a where a.owned_pin = p.pin)
+                   order by pin desc limit 1`);
+  for (const [width, height] of [[1280, 800], [360, 740]]) {
+    const { page, errors } = await open(`/?pin=${pin}`, { width, height });
+    await page.waitForSelector("[data-testid=panel-pin]", { timeout: 10000 }).catch(async (e) => {
+      throw new Error(`${e}\npin ${JSON.stringify(pin)}; page: ${await page.textContent("body")}; errors: ${errors}`);
+    });
+    await page.getByText("Tell me when lots open near this property").click();
+    await page.fill("#subscribe-email", "not an address");
+    await page.getByRole("button", { name: "Tell me" }).click();
+    await page.waitForFunction(() => /not an email address/.test(document.querySelector("#subscribe-email-error").textContent));
+    await page.fill("#subscribe-email", `near-${width}@example.org`);
+    await page.getByRole("button", { name: "Tell me" }).click();
+    await page.waitForFunction(() => /Check your email/.test(document.querySelector("[data-testid=subscribe-answer]").textContent));
+    assert.deepEqual(await overflowing(page, ".panel, .panel form, .panel input, .panel button"), []);
+    assert.deepEqual(await axeViolations(page), [], `the panel's form at ${width} px`);
+    await page.screenshot({ path: path.join(shots, `subscribe-${width}.png`) });
+    // (The refused address is a 400, which Chromium logs as a failed load.)
+    assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
+    await page.close();
+  }
+  // The email's two links, each opened as a person would.
+  const eml = await emailWhere((m) => m.includes("near-360@example.org") && m.includes("Confirm: tell me when lots open near"));
+  assert.ok(eml, "the confirmation was emailed");
+  const unfolded = eml.replaceAll("=\r\n", "").replaceAll("=3D", "=");
+  const confirm = unfolded.match(/http:\/\/127\.0\.0\.1:\d+\/subscriptions\/confirm\/[0-9a-f]{64}/)[0];
+  const stop = unfolded.match(/http:\/\/127\.0\.0\.1:\d+\/subscriptions\/stop\/[0-9a-f]{64}/)[0];
+  const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+  await page.goto(confirm);
+  await page.waitForSelector("[data-testid=subscription-done]");
+  assert.match(await page.textContent("main"), /you will get an email when a round opens/);
+  assert.deepEqual(await axeViolations(page), [], "the confirmation page");
+  await page.goto(stop);
+  await page.waitForSelector("[data-testid=subscription-done]");
+  assert.match(await page.textContent("main"), /we deleted your email address/);
+  await page.screenshot({ path: path.join(shots, "subscription-stopped-360.png") });
+  await page.goto(stop);
+  await page.waitForFunction(() => /This link is not known/.test(document.querySelector("main h1")?.textContent ?? ""));
+  await page.close();
+  assert.equal(sql(`select count(*) from subscriptions where email = 'near-360@example.org'`), "0");
+});
+
 async function open(url, viewport = { width: 1280, height: 800 }) {
   const page = await browser.newPage({ viewport });
   const errors = [];

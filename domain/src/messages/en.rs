@@ -452,7 +452,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::SubStopTitle => "Stop the emails about lots near this property",
         Msg::SubStopButton => "Stop the emails",
         Msg::SubStopped => {
-            "Done: you will get no more emails about lots near this property, and we deleted your address."
+            "Done: you will get no more emails about lots near this property, and we deleted your email address."
         }
         Msg::SubFailed => "That did not work just now. Please try the link again in a moment.",
         Msg::SubFormTitle => "Tell me when lots open near this property",

@@ -496,7 +496,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::SubStopTitle => "Dejar de recibir los correos sobre lotes cerca de esta propiedad",
         Msg::SubStopButton => "Dejar de recibirlos",
         Msg::SubStopped => {
-            "Listo: no recibirá más correos sobre lotes cerca de esta propiedad, y borramos su dirección."
+            "Listo: no recibirá más correos sobre lotes cerca de esta propiedad, y borramos su correo electrónico."
         }
         Msg::SubFailed => "No funcionó en este momento. Vuelva a intentar el enlace en un momento.",
         Msg::SubFormTitle => "Avíseme cuando haya lotes cerca de esta propiedad",
