@@ -295,7 +295,7 @@ pub async fn notify_due(pool: &PgPool, public_url: &str) -> anyhow::Result<usize
                         &[&sidelot_domain::pin::dashed(pin)],
                     ),
                 };
-                fill(text_in(lang, Msg::SubMailLotLine), &[&words])
+                format!("  - {words}")
             })
             .collect();
         let closes = {

@@ -437,7 +437,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::SubMailLotsBody => {
             "The round \"{0}\" is open until {1}. As the owner of {2}, you could apply for:\n{3}\n\nSee them on the map and apply:\n{4}\n\nYou get one email a round. To stop these emails:\n{unsubscribe_link}"
         }
-        Msg::SubMailLotLine => "  - {0}",
         Msg::SubAnswered => {
             "Check your email: we sent you a link to confirm it. Nothing more is sent until you do."
         }

@@ -481,7 +481,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::SubMailLotsBody => {
             "La ronda \"{0}\" está abierta hasta el {1}. Como dueño de {2}, podría solicitar:\n{3}\n\nVéalos en el mapa y haga su solicitud:\n{4}\n\nRecibirá un correo por ronda. Para dejar de recibir estos correos:\n{unsubscribe_link}"
         }
-        Msg::SubMailLotLine => "  - {0}",
         Msg::SubAnswered => {
             "Revise su correo: le enviamos un enlace para confirmarlo. No le enviaremos nada más hasta que lo haga."
         }

@@ -342,7 +342,6 @@ pub enum Msg {
     SubMailConfirmBody,
     SubMailLotsSubject,
     SubMailLotsBody,
-    SubMailLotLine,
     SubAnswered,
     SubThrottled,
     SubConfirming,
@@ -362,7 +361,7 @@ pub enum Msg {
 
 impl Msg {
     /// Every message, for the catalogue's tests.
-    pub const ALL: [Msg; 344] = [
+    pub const ALL: [Msg; 343] = [
         Msg::LotteryTitle,
         Msg::LotteryOf,
         Msg::LotteryNotRanked,
@@ -691,7 +690,6 @@ impl Msg {
         Msg::SubMailConfirmBody,
         Msg::SubMailLotsSubject,
         Msg::SubMailLotsBody,
-        Msg::SubMailLotLine,
         Msg::SubAnswered,
         Msg::SubThrottled,
         Msg::SubConfirming,
