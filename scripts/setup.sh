@@ -7,7 +7,8 @@
 #          and the browser app's tools (wasm32 target, trunk, wasm-bindgen, npm ci)
 #   test   run + Chromium and ChromeDriver, rustfmt and clippy, cargo-nextest, and the real
 #          OGC API clients: gdal-bin (ogr2ogr) and a Python venv in .local/venv with OWSLib,
-#          schemathesis and openapi-spec-validator (scripts/python-requirements.txt)
+#          schemathesis and openapi-spec-validator (scripts/python-requirements.txt),
+#          and poppler-utils (pdftoppm, pdftotext: the letters PDF read back)
 #   bench  the server's packages + postgis (shp2pgsql), gdal-bin (ogr2ogr), time
 set -euo pipefail
 
@@ -36,7 +37,7 @@ PACKAGES=(postgresql-15-postgis-3 pkg-config libproj-dev libclang-dev clang ca-c
 case $MODE in
     # browser tests (headless); the mail tests' private CA; the OGC API's real clients
     # (GDAL's OAPIF driver, OWSLib in a venv)
-    test) PACKAGES+=(chromium chromium-driver openssl gdal-bin python3-venv) ;;
+    test) PACKAGES+=(chromium chromium-driver openssl gdal-bin python3-venv poppler-utils) ;;
     bench) PACKAGES+=(postgis gdal-bin time) ;; # shp2pgsql, ogr2ogr, /usr/bin/time
 esac
 

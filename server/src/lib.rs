@@ -16,6 +16,7 @@ pub mod links;
 pub mod lottery;
 pub mod mail;
 pub mod owners;
+pub mod postal;
 pub mod rounds;
 pub mod sample;
 pub mod scratch;

@@ -433,6 +433,50 @@ async fn the_letters_list_the_owners_next_to_each_offered_lot_once_per_mailing_a
     );
     // The other adjacent parcels have no roll row: counted, not written.
     assert!(without >= neighbours.len() as i64 - 2, "{without}");
+    // The same letter, printable: one page, read back by poppler.
+    let response = tower::ServiceExt::oneshot(
+        sidelot_server::http::app(w.state.clone()),
+        axum::http::Request::get("/api/staff/rounds/now/letters.pdf")
+            .header("cookie", &s.cookie)
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    let pdf = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    let pages = read_pdf(w.parcels.path(), &pdf);
+    assert_eq!(pages.len(), 1, "one page per mailing address");
+    let (text, pixels) = &pages[0];
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let owned_address: String = sqlx::query_scalar("select address from parcels where pin = $1")
+        .bind(&neighbours[0])
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    for wanted in [
+        "SMITH JOHN",
+        "4012 W MADISON ST",
+        "A vacant lot next to your property is for sale",
+        "Se vende un lote baldío junto a su propiedad",
+        "The open round",
+        "December 31, 2099",
+        "31 de diciembre de 2099",
+        &format!("https://lots.example.city/?pin={}", dashed(&lot)),
+        &format!("To the owner of {owned_address}"),
+    ] {
+        assert!(
+            text.contains(wanted),
+            "{wanted:?} is not on the page:\n{text}"
+        );
+    }
+    // The map is drawn: the lot in green, the owner's parcel in blue.
+    assert!(pixels.green > 50 && pixels.blue > 20, "{pixels:?}");
+
     // A neighbour never reads it.
     let (status, _, _) = common::staffing::send(
         &w.state,
@@ -444,4 +488,81 @@ async fn the_letters_list_the_owners_next_to_each_offered_lot_once_per_mailing_a
     )
     .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+/// Pixels of the map's two colours on a rendered page.
+#[derive(Debug, Default)]
+struct Inks {
+    green: usize,
+    blue: usize,
+}
+
+/// Each page of `pdf`: its text (pdftotext) and the map's colours counted
+/// on its image (pdftoppm, as PPM), both from poppler-utils, which
+/// `scripts/setup.sh test` installs.
+fn read_pdf(dir: &Path, pdf: &[u8]) -> Vec<(String, Inks)> {
+    let file = dir.join("letters.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let run = |program: &str, args: &[&str]| {
+        let out = std::process::Command::new(program)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("{program} is missing ({e}): scripts/setup.sh test installs poppler-utils")
+            });
+        assert!(
+            out.status.success(),
+            "{program}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let text = String::from_utf8(run("pdftotext", &[file.to_str().unwrap(), "-"])).unwrap();
+    let texts: Vec<String> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .map(str::to_owned)
+        .collect();
+    let prefix = dir.join("page");
+    run(
+        "pdftoppm",
+        &["-r", "40", file.to_str().unwrap(), prefix.to_str().unwrap()],
+    );
+    let mut images: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ppm"))
+        .collect();
+    images.sort();
+    assert_eq!(images.len(), texts.len(), "as many images as pages of text");
+    texts
+        .into_iter()
+        .zip(images)
+        .map(|(text, image)| {
+            let bytes = std::fs::read(image).unwrap();
+            // P6, width, height, 255, then RGB.
+            let mut fields = 0;
+            let mut start = 0;
+            for (i, b) in bytes.iter().enumerate() {
+                if b.is_ascii_whitespace() && i > 0 && !bytes[i - 1].is_ascii_whitespace() {
+                    fields += 1;
+                    if fields == 4 {
+                        start = i + 1;
+                        break;
+                    }
+                }
+            }
+            let mut inks = Inks::default();
+            for px in bytes[start..].chunks_exact(3) {
+                let (r, g, b) = (i32::from(px[0]), i32::from(px[1]), i32::from(px[2]));
+                if g > r + 40 && g > b + 20 {
+                    inks.green += 1;
+                }
+                if b > r + 60 && b > g + 20 {
+                    inks.blue += 1;
+                }
+            }
+            (text, inks)
+        })
+        .collect()
 }

@@ -462,5 +462,13 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::SubFormButton => "Tell me",
         Msg::SubPinMissing => "Choose the property on the map, or give its PIN.",
         Msg::SubTitle => "Lots near your property",
+        Msg::LetterHeading => "A vacant lot next to your property is for sale",
+        Msg::LetterToOwner => "To the owner of {0}",
+        Msg::LetterBody => {
+            "The city offers the vacant lot at {0} to its neighbours, in the round \"{1}\": applications open on {2} and close on {3}. As the owner of {4}, you may apply to buy it."
+        }
+        Msg::LetterAlso => "You may also apply for: {0}.",
+        Msg::LetterApply => "See the lot on the map, check whether you qualify, and apply at:",
+        Msg::LetterMapCaption => "Green: the lot. Blue outline: your property.",
     }
 }

@@ -506,5 +506,15 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::SubFormButton => "Avíseme",
         Msg::SubPinMissing => "Elija la propiedad en el mapa, o escriba su PIN.",
         Msg::SubTitle => "Lotes cerca de su propiedad",
+        Msg::LetterHeading => "Se vende un lote baldío junto a su propiedad",
+        Msg::LetterToOwner => "Al dueño de {0}",
+        Msg::LetterBody => {
+            "La ciudad ofrece el lote baldío de {0} a sus vecinos, en la ronda \"{1}\": las solicitudes se abren el {2} y se cierran el {3}. Como dueño de {4}, puede solicitar comprarlo."
+        }
+        Msg::LetterAlso => "También puede solicitar: {0}.",
+        Msg::LetterApply => {
+            "Vea el lote en el mapa, compruebe si puede solicitarlo, y haga su solicitud en:"
+        }
+        Msg::LetterMapCaption => "Verde: el lote. Contorno azul: su propiedad.",
     }
 }

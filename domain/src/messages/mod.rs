@@ -357,11 +357,17 @@ pub enum Msg {
     SubFormButton,
     SubPinMissing,
     SubTitle,
+    LetterHeading,
+    LetterToOwner,
+    LetterBody,
+    LetterAlso,
+    LetterApply,
+    LetterMapCaption,
 }
 
 impl Msg {
     /// Every message, for the catalogue's tests.
-    pub const ALL: [Msg; 343] = [
+    pub const ALL: [Msg; 349] = [
         Msg::LotteryTitle,
         Msg::LotteryOf,
         Msg::LotteryNotRanked,
@@ -705,6 +711,12 @@ impl Msg {
         Msg::SubFormButton,
         Msg::SubPinMissing,
         Msg::SubTitle,
+        Msg::LetterHeading,
+        Msg::LetterToOwner,
+        Msg::LetterBody,
+        Msg::LetterAlso,
+        Msg::LetterApply,
+        Msg::LetterMapCaption,
     ];
 }
 

@@ -9,6 +9,8 @@ use crate::lang::Lang;
 /// A text of the staff console.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Staff {
+    LettersPdfOf,
+    LettersPdfShort,
     LettersOfCsv,
     LettersShort,
     KindOwners,
@@ -249,7 +251,9 @@ pub enum Staff {
 
 impl Staff {
     /// Every text, for the tests.
-    pub const ALL: [Staff; 236] = [
+    pub const ALL: [Staff; 238] = [
+        Staff::LettersPdfOf,
+        Staff::LettersPdfShort,
         Staff::LettersOfCsv,
         Staff::LettersShort,
         Staff::KindOwners,
@@ -499,6 +503,8 @@ pub fn text_in(lang: Lang, msg: Staff) -> &'static str {
 /// The English texts. `{0}`, `{1}`, ... are filled in by the page.
 pub fn en(msg: Staff) -> &'static str {
     match msg {
+        Staff::LettersPdfOf => "Letters to those owners, to print (PDF, English and Spanish)",
+        Staff::LettersPdfShort => "Letters to print (PDF)",
         Staff::LettersOfCsv => "Owners to write to about {0} (CSV, from the owners of record)",
         Staff::LettersShort => "Owners to write to (CSV)",
         Staff::KindOwners => {

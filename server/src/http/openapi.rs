@@ -52,6 +52,7 @@ use super::AppState;
         super::staff::outbox::resend,
         super::staff::exports::export_csv,
         super::staff::exports::letters_csv,
+        super::staff::exports::letters_pdf,
         super::staff::application::add_note,
         super::rounds::create_round,
         super::imports::upload,

@@ -205,7 +205,8 @@ pub fn AdminPage() -> impl IntoView {
                             <td>{when(&r.opens_at)}</td><td>{when(&r.closes_at)}</td><td>{r.lots}</td>
                             <td><a href=format!("/api/staff/rounds/{}/applications.csv", r.slug)>{fill(s(S::ApplicationsOfCsv), &[&r.name])}</a>
                                 <br/><a href=format!("/api/rounds/{}/awarded.geojson", r.slug)>{fill(s(S::LotsAwardedInGeojson), &[&r.name])}</a>
-                                <br/><a href=format!("/api/staff/rounds/{}/letters.csv", r.slug)>{fill(s(S::LettersOfCsv), &[&r.name])}</a></td>
+                                <br/><a href=format!("/api/staff/rounds/{}/letters.csv", r.slug)>{fill(s(S::LettersOfCsv), &[&r.name])}</a>
+                                <br/><a href=format!("/api/staff/rounds/{}/letters.pdf", r.slug)>{s(S::LettersPdfOf)}</a></td>
                             <td><a href=format!("/lottery/{}", r.slug)>{fill(s(S::LotteryOf), &[&r.slug])}</a></td>
                         </tr> }).collect_view()}</tbody></table>
                     }.into_any(),

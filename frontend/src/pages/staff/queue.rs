@@ -146,7 +146,8 @@ pub fn QueuePage() -> impl IntoView {
                         Load::Ok(list) => list.rounds.into_iter().map(|r| view! {
                             <li><a href=format!("/api/staff/rounds/{}/applications.csv", r.slug)>{fill(s(S::ApplicationsOfCsv), &[&r.name])}</a>
                                 " · "<a href=format!("/api/rounds/{}/awarded.geojson", r.slug)>{s(S::LotsAwardedGeojson)}</a>
-                                " · "<a href=format!("/api/staff/rounds/{}/letters.csv", r.slug)>{s(S::LettersShort)}</a></li>
+                                " · "<a href=format!("/api/staff/rounds/{}/letters.csv", r.slug)>{s(S::LettersShort)}</a>
+                                " · "<a href=format!("/api/staff/rounds/{}/letters.pdf", r.slug)>{s(S::LettersPdfShort)}</a></li>
                         }).collect_view().into_any(),
                         _ => ().into_any(),
                     }}

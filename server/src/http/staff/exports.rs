@@ -202,3 +202,44 @@ pub async fn letters_csv(
     )
         .into_response())
 }
+
+/// The same owners as `letters.csv`, as printable letters: a PDF with one
+/// page per mailing address, in English and in Spanish, each with a small
+/// map of the lot and the owner's parcel, the round's dates and the map's
+/// link to the lot.
+#[utoipa::path(
+    get, path = "/api/staff/rounds/{slug}/letters.pdf", tag = "staff",
+    security(("session" = ["reviewer"])),
+    params(("slug" = String, Path, description = "Round slug")),
+    responses(
+        (status = 200, description = "PDF", content_type = "application/pdf"),
+        (status = 404, description = "No such round", body = sidelot_domain::api::ErrorBody),
+    )
+)]
+pub async fn letters_pdf(
+    _auth: Signed<Reviewer>,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, ApiError> {
+    let round = crate::rounds::find_round(&state.pool, &slug).await?;
+    let (letters, counts) = crate::owners::letters(&state.pool, &round).await?;
+    let bytes = crate::postal::letters_pdf(&state.pool, &round, &letters, &state.public_url)
+        .await
+        .map_err(ApiError::Internal)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"letters-{slug}.pdf\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            (
+                header::HeaderName::from_static("x-sidelot-without-address"),
+                counts.without_address.to_string(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

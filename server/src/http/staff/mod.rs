@@ -59,6 +59,10 @@ pub fn router() -> Router<AppState> {
             "/staff/rounds/{slug}/letters.csv",
             get(exports::letters_csv),
         )
+        .route(
+            "/staff/rounds/{slug}/letters.pdf",
+            get(exports::letters_pdf),
+        )
 }
 
 impl From<AccountError> for ApiError {
