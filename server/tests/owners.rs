@@ -433,50 +433,6 @@ async fn the_letters_list_the_owners_next_to_each_offered_lot_once_per_mailing_a
     );
     // The other adjacent parcels have no roll row: counted, not written.
     assert!(without >= neighbours.len() as i64 - 2, "{without}");
-    // The same letter, printable: one page, read back by poppler.
-    let response = tower::ServiceExt::oneshot(
-        sidelot_server::http::app(w.state.clone()),
-        axum::http::Request::get("/api/staff/rounds/now/letters.pdf")
-            .header("cookie", &s.cookie)
-            .body(axum::body::Body::empty())
-            .unwrap(),
-    )
-    .await
-    .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.headers()["content-type"], "application/pdf");
-    let pdf = http_body_util::BodyExt::collect(response.into_body())
-        .await
-        .unwrap()
-        .to_bytes();
-    let pages = read_pdf(w.parcels.path(), &pdf);
-    assert_eq!(pages.len(), 1, "one page per mailing address");
-    let (text, pixels) = &pages[0];
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let owned_address: String = sqlx::query_scalar("select address from parcels where pin = $1")
-        .bind(&neighbours[0])
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    for wanted in [
-        "SMITH JOHN",
-        "4012 W MADISON ST",
-        "A vacant lot next to your property is for sale",
-        "Se vende un lote baldío junto a su propiedad",
-        "The open round",
-        "December 31, 2099",
-        "31 de diciembre de 2099",
-        &format!("https://lots.example.city/?pin={}", dashed(&lot)),
-        &format!("To the owner of {owned_address}"),
-    ] {
-        assert!(
-            text.contains(wanted),
-            "{wanted:?} is not on the page:\n{text}"
-        );
-    }
-    // The map is drawn: the lot in green, the owner's parcel in blue.
-    assert!(pixels.green > 50 && pixels.blue > 20, "{pixels:?}");
-
     // A neighbour never reads it.
     let (status, _, _) = common::staffing::send(
         &w.state,
@@ -488,6 +444,115 @@ async fn the_letters_list_the_owners_next_to_each_offered_lot_once_per_mailing_a
     )
     .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+/// The bytes of an answer of the staff API, signed in as `s`.
+async fn staff_bytes(
+    w: &World,
+    s: &common::staffing::Session,
+    uri: &str,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let response = tower::ServiceExt::oneshot(
+        sidelot_server::http::app(w.state.clone()),
+        axum::http::Request::get(uri)
+            .header("cookie", &s.cookie)
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    let bytes = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    (status, headers, bytes)
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn the_printable_letters_have_one_page_per_address_each_with_its_own_words_and_map(
+    pool: PgPool,
+) {
+    use sidelot_domain::pin::dashed;
+    let w = world(&pool, vec![Relation::Adjacent]).await;
+    let (lot, neighbours) = lot_and_neighbours(&pool).await;
+    // A second lot far from the first, with a neighbour of its own.
+    let (lot2, owner2): (String, String) = sqlx::query_as(
+        r#"
+        select l.pin, p.pin from parcels l
+          join parcels p on p.pin <> l.pin and p.geom && l.geom
+               and ST_Length(ST_Intersection(ST_Boundary(l.geom), ST_Buffer(p.geom, 0.000001))::geography) > 5
+         where l.address is not null and p.address is not null
+           and ST_Distance(l.geom::geography, (select geom from parcels where pin = $1)::geography) > 300
+         order by l.pin, p.pin limit 1
+        "#,
+    )
+    .bind(&lot)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    offer(&pool, &w, &[&lot, &lot2]).await;
+    let roll = write(
+        w.parcels.path(),
+        "roll.csv",
+        &format!(
+            "pin,owner_name,mailing_address\n{a},SMITH JOHN,4012 W MADISON ST\n{b},GARCÍA ANA,\"77 N OAK AVE, OAK PARK, IL 60302\"\n",
+            a = neighbours[0],
+            b = owner2,
+        ),
+    );
+    import_roll(&pool, &roll, PinFormat::Cook, "analyst")
+        .await
+        .unwrap();
+    add(&pool, "rev@city.example", Role::Reviewer).await;
+    let s = login(&w.state, "rev@city.example", PASSWORD).await;
+    let (status, headers, pdf) = staff_bytes(&w, &s, "/api/staff/rounds/now/letters.pdf").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "application/pdf");
+    let pages = read_pdf(w.parcels.path(), &pdf);
+    assert_eq!(pages.len(), 2, "one page per mailing address");
+    let expected = [
+        ("SMITH JOHN", "4012 W MADISON ST", &lot, &neighbours[0]),
+        ("GARCÍA ANA", "77 N OAK AVE", &lot2, &owner2),
+    ];
+    for (name, street, its_lot, owned) in expected {
+        let (text, inks) = pages
+            .iter()
+            .find(|(text, _)| text.contains(name))
+            .unwrap_or_else(|| panic!("no page for {name}"));
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let owned_address: String =
+            sqlx::query_scalar("select address from parcels where pin = $1")
+                .bind(owned)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        for wanted in [
+            street,
+            "A vacant lot next to your property is for sale",
+            "Se vende un lote baldío junto a su propiedad",
+            "The open round",
+            "December 31, 2099",
+            "31 de diciembre de 2099",
+            &format!("https://lots.example.city/?pin={}", dashed(its_lot)),
+            &format!("To the owner of {owned_address}"),
+            &format!("Al dueño de {owned_address}"),
+        ] {
+            assert!(
+                text.contains(wanted),
+                "{wanted:?} is not on {name}'s page:\n{text}"
+            );
+        }
+        let other = if name == "SMITH JOHN" {
+            "GARCÍA ANA"
+        } else {
+            "SMITH JOHN"
+        };
+        assert!(!text.contains(other), "{name}'s page names {other}");
+        // Its map is drawn: the lot in green, the owner's parcel in blue.
+        assert!(inks.green > 50 && inks.blue > 20, "{name}: {inks:?}");
+    }
 }
 
 /// Pixels of the map's two colours on a rendered page.
