@@ -353,3 +353,162 @@ async fn geojson_in_illinois_feet_is_read_by_its_legacy_crs_member(pool: PgPool)
         "parcels missing or moved by more than 1 cm"
     );
 }
+
+/// `rings` oriented as Esri writes them: outer rings clockwise, holes
+/// counter-clockwise.
+fn esri_rings(polygon: &serde_json::Value) -> Vec<serde_json::Value> {
+    let twice_area = |ring: &[serde_json::Value]| -> f64 {
+        ring.windows(2)
+            .map(|w| {
+                w[0][0].as_f64().unwrap() * w[1][1].as_f64().unwrap()
+                    - w[1][0].as_f64().unwrap() * w[0][1].as_f64().unwrap()
+            })
+            .sum()
+    };
+    polygon
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, ring)| {
+            let mut ring = ring.as_array().unwrap().clone();
+            let clockwise = twice_area(&ring) < 0.0;
+            if clockwise != (i == 0) {
+                ring.reverse();
+            }
+            serde_json::Value::Array(ring)
+        })
+        .collect()
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn austin_as_esri_json_of_a_feature_server_matches_the_shapefile_shape_by_shape(
+    pool: PgPool,
+) {
+    let Some(shp) = austin("austin_lots_3435.shp") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let geojson = dir.path().join("austin.geojson");
+    ogr2ogr(&[
+        "-f",
+        "GeoJSON",
+        geojson.to_str().unwrap(),
+        shp.to_str().unwrap(),
+    ]);
+    // What a FeatureServer's query?f=json answers, built from GDAL's GeoJSON
+    // (GDAL reads Esri JSON but does not write it).
+    let gj: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&geojson).unwrap()).unwrap();
+    let features = gj["features"].as_array().unwrap();
+    let fields: Vec<serde_json::Value> = features[0]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| serde_json::json!({"name": k, "type": "esriFieldTypeString"}))
+        .collect();
+    let esri_features: Vec<serde_json::Value> = features
+        .iter()
+        .map(|f| {
+            let g = &f["geometry"];
+            let rings: Vec<serde_json::Value> = match g["type"].as_str().unwrap() {
+                "Polygon" => esri_rings(&g["coordinates"]),
+                _ => g["coordinates"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .flat_map(esri_rings)
+                    .collect(),
+            };
+            serde_json::json!({"attributes": f["properties"], "geometry": {"rings": rings}})
+        })
+        .collect();
+    let esri = dir.path().join("austin.json");
+    std::fs::write(
+        &esri,
+        serde_json::to_vec(&serde_json::json!({
+            "objectIdFieldName": "OBJECTID",
+            "geometryType": "esriGeometryPolygon",
+            "spatialReference": {"wkid": 102671, "latestWkid": 3435},
+            "fields": fields,
+            "features": esri_features,
+            "exceededTransferLimit": false
+        }))
+        .unwrap(),
+    )
+    .unwrap();
+    // GDAL's own Esri JSON driver reads it as such, every feature.
+    let info = std::process::Command::new("ogrinfo")
+        .args(["-ro", "-so", "-al", esri.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains("ESRIJSON"), "{info}");
+    assert!(
+        info.contains(&format!("Feature Count: {}", features.len())),
+        "{info}"
+    );
+
+    import(&pool, &options(&shp, Some("PIN14"))).await.unwrap();
+    keep_the_shapefiles_parcels(&pool).await;
+    let report = import(&pool, &options(&esri, Some("PIN14"))).await.unwrap();
+    assert_eq!(report.source_crs, "EPSG:3435 (from its spatialReference)");
+    assert_eq!(report.counts.records_read, features.len() as i64);
+    assert_eq!(report.counts.inserted, 0);
+    assert_eq!(
+        moved_from_the_shapefile(&pool).await,
+        0,
+        "parcels missing or moved by more than 1 cm"
+    );
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn esri_json_of_points_or_broken_rings_gets_a_clear_answer_and_changes_nothing(pool: PgPool) {
+    let dir = tempfile::tempdir().unwrap();
+    let points = write(
+        dir.path(),
+        "hydrants.json",
+        r#"{"geometryType": "esriGeometryPoint", "spatialReference": {"wkid": 4326},
+            "fields": [{"name": "PIN"}], "features": [{"attributes": {"PIN": "16-16-214-001-0000"}, "geometry": {"x": -87.7, "y": 41.9}}]}"#,
+    );
+    let e = import(&pool, &options(&points, None))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("esriGeometryPoint") && e.contains("polygons"),
+        "{e}"
+    );
+    let broken = write(
+        dir.path(),
+        "broken.json",
+        r#"{"geometryType": "esriGeometryPolygon", "spatialReference": {"wkid": 4326},
+            "fields": [{"name": "PIN"}],
+            "features": [
+              {"attributes": {"PIN": "16-16-214-001-0000"}, "geometry": {"rings": [[[-87.7, 41.9], [-87.7, 41.9001], [-87.6999, 41.9001], [-87.7, 41.9]]]}},
+              {"attributes": {"PIN": "16-16-214-002-0000"}, "geometry": {"rings": [[[-87.7, 41.9], [-87.7, "north"]]]}}
+            ]}"#,
+    );
+    let report = import(&pool, &options(&broken, Some("PIN"))).await.unwrap();
+    assert_eq!((report.counts.inserted, report.counts.rejected), (1, 1));
+    assert!(
+        report.rejects[0].reason.contains("not [x, y]"),
+        "{:?}",
+        report.rejects
+    );
+    let truncated = write(
+        dir.path(),
+        "cut.json",
+        r#"{"geometryType": "esriGeometryPolygon", "features": [{"attri"#,
+    );
+    let before = count(&pool, "select count(*) from parcels").await;
+    let e = import(&pool, &options(&truncated, None))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("cut.json is not an Esri JSON feature set"),
+        "{e}"
+    );
+    assert_eq!(count(&pool, "select count(*) from parcels").await, before);
+}

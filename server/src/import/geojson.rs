@@ -266,7 +266,7 @@ fn record_of(record_no: u64, feature: Json) -> Record {
     }
 }
 
-fn value_of(v: Json) -> Value {
+pub(super) fn value_of(v: Json) -> Value {
     match v {
         Json::Null => Value::Null,
         Json::Bool(b) => Value::Bool(b),

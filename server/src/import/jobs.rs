@@ -151,7 +151,7 @@ pub fn wrong_file(kind: JobKind, name: &str) -> Option<String> {
                 .any(|ext| lower.ends_with(ext)) =>
         {
             Some(
-                "must be a .zip holding a shapefile, a .geojson or .gpkg file, or a .csv file with a geometry column"
+                "must be a .zip holding a shapefile, a .geojson, Esri JSON (.json) or .gpkg file, or a .csv file with a geometry column"
                     .into(),
             )
         }

@@ -13,6 +13,7 @@
 
 pub mod archive;
 pub mod dbf;
+mod esri;
 #[cfg(test)]
 mod fuzz;
 pub mod fuzzing;
@@ -116,6 +117,8 @@ const CHUNK: usize = 1 << 20;
 enum Layer {
     Shapefile(shp::Shapefile),
     GeoJson(PathBuf),
+    /// An Esri JSON feature set (a FeatureServer query's answer).
+    EsriJson(PathBuf),
     /// A CSV file with a geometry column.
     Csv(PathBuf),
     /// A GeoPackage and its chosen feature table.
@@ -188,7 +191,7 @@ fn prepare(opts: &ImportOptions) -> Result<Prepared, ImportError> {
         "shp" | "geojson" | "json" | "csv" | "gpkg" => (path.clone(), None, Vec::new()),
         other => {
             return Err(ImportError::file(format!(
-                "{}: sidelot imports .shp (with .shx, .dbf, .prj), .zip holding one, .geojson, .gpkg, or .csv with a geometry column, not {:?}",
+                "{}: sidelot imports .shp (with .shx, .dbf, .prj), .zip holding one, .geojson, Esri JSON (.json), .gpkg, or .csv with a geometry column, not {:?}",
                 named(path),
                 other
             )));
@@ -209,12 +212,16 @@ fn prepare(opts: &ImportOptions) -> Result<Prepared, ImportError> {
                 table: gpkg.table,
             }
         }
+        _ if esri::looks_like(&layer_path)? => Layer::EsriJson(layer_path.clone()),
         _ => Layer::GeoJson(layer_path.clone()),
     };
     if unpacked.is_none() {
         let paths = match &layer {
             Layer::Shapefile(s) => s.files(),
-            Layer::GeoJson(p) | Layer::Csv(p) | Layer::GeoPackage { path: p, .. } => {
+            Layer::GeoJson(p)
+            | Layer::EsriJson(p)
+            | Layer::Csv(p)
+            | Layer::GeoPackage { path: p, .. } => {
                 vec![p.clone()]
             }
         };
@@ -230,6 +237,14 @@ fn prepare(opts: &ImportOptions) -> Result<Prepared, ImportError> {
             None => ("EPSG:4326 (GeoJSON is longitude/latitude)".into(), None),
         },
         (None, Layer::GeoPackage { .. }) => gpkg_crs.unwrap_or_default(),
+        (None, Layer::EsriJson(path)) => match esri::crs(path)? {
+            Some(crs) => (format!("{crs} (from its spatialReference)"), Some(crs)),
+            None => (
+                "EPSG:4326 (an Esri JSON file without a spatialReference is taken as longitude/latitude)"
+                    .into(),
+                None,
+            ),
+        },
         (None, Layer::Csv(_)) => (
             "EPSG:4326 (a CSV's coordinates are taken as longitude/latitude)".into(),
             None,
@@ -317,6 +332,7 @@ fn produce(
             by_bytes(progress);
             geojson::for_each(path, opts.source_crs.is_some(), progress, &mut sink)?;
         }
+        Layer::EsriJson(path) => esri::for_each(path, progress, &mut sink)?,
         Layer::Csv(path) => {
             by_bytes(progress);
             table::for_each(path, opts.fields.geometry.as_deref(), progress, &mut sink)?;
