@@ -108,6 +108,15 @@ proptest! {
     }
 
     #[test]
+    fn a_damaged_wkt_csv_or_esri_json_is_read_or_refused_never_a_panic(
+        damages in proptest::collection::vec(damage(), 1..6),
+        esri in proptest::bool::ANY,
+    ) {
+        let part = if esri { Part::Esri } else { Part::Wkt };
+        let _ = fuzzing::read(part, &damaged(&fuzzing::seed(part).unwrap(), &damages));
+    }
+
+    #[test]
     fn a_damaged_lot_inventory_is_read_or_refused_never_a_panic(
         damages in proptest::collection::vec(damage(), 1..6),
     ) {
@@ -123,6 +132,8 @@ fn the_undamaged_seeds_are_read_whole() {
         (Part::Zip, 24),
         (Part::GeoJson, 2),
         (Part::Csv, 3),
+        (Part::Wkt, 2),
+        (Part::Esri, 2),
     ] {
         assert_eq!(
             fuzzing::read(part, &fuzzing::seed(part).unwrap()),

@@ -1,6 +1,6 @@
 //! The file readers as a fuzzer drives them. Every reader an import uses
 //! (a shapefile's .shp, .shx, .dbf, .prj and .cpg; GeoJSON; zip; the lot
-//! inventory's CSV) is given bytes as one [`Part`], the other parts of a
+//! inventory's CSV; a parcels CSV with WKT; Esri JSON) is given bytes as one [`Part`], the other parts of a
 //! shapefile coming from the generated sample, and read up to the rows an
 //! import would send to the database (which are dropped). Whatever the
 //! bytes, a reader answers a record count or a refusal, and never panics.
@@ -31,10 +31,14 @@ pub enum Part {
     GeoJson,
     Zip,
     Csv,
+    /// A parcels CSV whose geometry column is WKT.
+    Wkt,
+    /// Esri JSON, as a FeatureServer answers.
+    Esri,
 }
 
 impl Part {
-    pub const ALL: [Part; 8] = [
+    pub const ALL: [Part; 10] = [
         Part::Shp,
         Part::Shx,
         Part::Dbf,
@@ -43,6 +47,8 @@ impl Part {
         Part::GeoJson,
         Part::Zip,
         Part::Csv,
+        Part::Wkt,
+        Part::Esri,
     ];
 
     /// The part's name: its file extension, and its fuzz target's name.
@@ -56,6 +62,8 @@ impl Part {
             Part::GeoJson => "geojson",
             Part::Zip => "zip",
             Part::Csv => "csv",
+            Part::Wkt => "wkt",
+            Part::Esri => "esri",
         }
     }
 
@@ -107,6 +115,20 @@ const SEED_GEOJSON: &str = r#"{"type": "FeatureCollection", "crs": {"type": "nam
 /// A lot inventory, with the forms of PIN and price people write.
 const SEED_CSV: &str = "pin,price,notes\n16-16-118-029-0000,1.00,corner lot\n16161180300000,$1,\n\"16-16-118-031-0000\",,\"a note, quoted\"\n";
 
+/// Parcels as a CSV with WKT, as GDAL and the city's portal write it.
+const SEED_WKT: &str = "PIN14,ADDRESS,WKT\n16161180290000,5321 W VAN BUREN ST,\"POLYGON ((-87.757 41.875,-87.7569 41.875,-87.7569 41.8752,-87.757 41.8752,-87.757 41.875))\"\n16161180300000,,\"MULTIPOLYGON (((-87.7569 41.875,-87.7568 41.875,-87.7568 41.8752,-87.7569 41.875)),((-87.75 41.87,-87.7499 41.87,-87.7499 41.8701,-87.75 41.87),(-87.74995 41.87002,-87.74992 41.87002,-87.74992 41.87004,-87.74995 41.87002)))\"\n";
+
+/// A FeatureServer's answer, with a hole and Esri's own wkid.
+const SEED_ESRI: &str = r#"{"objectIdFieldName": "OBJECTID", "geometryType": "esriGeometryPolygon",
+ "spatialReference": {"wkid": 4326, "latestWkid": 4326},
+ "fields": [{"name": "PIN14", "type": "esriFieldTypeString"}, {"name": "ADDRESS", "type": "esriFieldTypeString"}],
+ "features": [
+  {"attributes": {"PIN14": "16161180290000", "ADDRESS": "5321 W VAN BUREN ST"},
+   "geometry": {"rings": [[[-87.757, 41.875], [-87.757, 41.8752], [-87.7569, 41.8752], [-87.7569, 41.875], [-87.757, 41.875]],
+                          [[-87.75698, 41.87502], [-87.75692, 41.87502], [-87.75692, 41.87508], [-87.75698, 41.87502]]]}},
+  {"attributes": {"PIN14": "16161180300000", "ADDRESS": null}, "geometry": null}
+ ]}"#;
+
 /// The sample's shapefile zipped, in a folder, as a county publishes it.
 fn seed_zip() -> Result<Vec<u8>, String> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -128,6 +150,8 @@ pub fn seed(part: Part) -> Result<Vec<u8>, String> {
         Part::GeoJson => Ok(SEED_GEOJSON.as_bytes().to_vec()),
         Part::Zip => seed_zip(),
         Part::Csv => Ok(SEED_CSV.as_bytes().to_vec()),
+        Part::Wkt => Ok(SEED_WKT.as_bytes().to_vec()),
+        Part::Esri => Ok(SEED_ESRI.as_bytes().to_vec()),
         shapefile => sample_part(shapefile.name()),
     }
 }
@@ -151,6 +175,8 @@ pub fn read_in(part: Part, bytes: &[u8], work: &Path) -> Result<u64, String> {
         let name = match part {
             Part::GeoJson => "parcels.geojson",
             Part::Zip => "parcels.zip",
+            Part::Wkt => "parcels.csv",
+            Part::Esri => "parcels.json",
             _ => "lots.csv",
         };
         let path = dir.path().join(name);
