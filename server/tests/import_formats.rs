@@ -512,3 +512,68 @@ async fn esri_json_of_points_or_broken_rings_gets_a_clear_answer_and_changes_not
     );
     assert_eq!(count(&pool, "select count(*) from parcels").await, before);
 }
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn austin_as_flatgeobuf_in_illinois_feet_matches_the_shapefile_shape_by_shape(pool: PgPool) {
+    let Some(shp) = austin("austin_lots_3435.shp") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let fgb = dir.path().join("austin.fgb");
+    ogr2ogr(&[
+        "-f",
+        "FlatGeobuf",
+        fgb.to_str().unwrap(),
+        shp.to_str().unwrap(),
+        "-nlt",
+        "PROMOTE_TO_MULTI",
+    ]);
+    import(&pool, &options(&shp, Some("PIN14"))).await.unwrap();
+    keep_the_shapefiles_parcels(&pool).await;
+    let report = import(&pool, &options(&fgb, Some("PIN14"))).await.unwrap();
+    assert!(
+        report.source_crs.contains("(from its header)"),
+        "{}",
+        report.source_crs
+    );
+    assert_eq!(report.counts.records_read, 21_844);
+    assert_eq!(report.counts.inserted, 0, "{:?}", report.rejects);
+    assert_eq!(
+        moved_from_the_shapefile(&pool).await,
+        0,
+        "parcels missing or moved by more than 1 cm"
+    );
+}
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn a_file_that_is_no_flatgeobuf_or_one_of_points_gets_a_clear_answer(pool: PgPool) {
+    let dir = tempfile::tempdir().unwrap();
+    let not = write(
+        dir.path(),
+        "parcels.fgb",
+        "PK\u{3}\u{4} this is a zip, renamed",
+    );
+    let e = import(&pool, &options(&not, None))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("parcels.fgb is not a FlatGeobuf file"), "{e}");
+    let points_json = write(
+        dir.path(),
+        "points.geojson",
+        r#"{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"PIN": "16161180290000"}, "geometry": {"type": "Point", "coordinates": [-87.7, 41.9]}}]}"#,
+    );
+    let points = dir.path().join("points.fgb");
+    ogr2ogr(&[
+        "-f",
+        "FlatGeobuf",
+        points.to_str().unwrap(),
+        points_json.to_str().unwrap(),
+    ]);
+    let e = import(&pool, &options(&points, None))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("Point") && e.contains("polygons"), "{e}");
+    assert_eq!(count(&pool, "select count(*) from parcels").await, 0);
+}

@@ -552,7 +552,7 @@ pub fn en(msg: Staff) -> &'static str {
             " Lots offered in a round (CSV with a pin column, optional price and notes)"
         }
         Staff::KindParcels => {
-            " Parcels (a .zip holding a shapefile, GeoJSON, Esri JSON from a FeatureServer, a GeoPackage, or CSV with a geometry column)"
+            " Parcels (a .zip holding a shapefile, GeoJSON, Esri JSON from a FeatureServer, a GeoPackage, FlatGeobuf, or CSV with a geometry column)"
         }
         Staff::NotConfirmedAfter => " (not confirmed)",
         Staff::ConfirmedAfter => " (confirmed)",

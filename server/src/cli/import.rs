@@ -19,7 +19,7 @@ pub enum ImportCommand {
     /// Import parcels from a Shapefile (.shp with .shx, .dbf, .prj), a .zip
     /// holding one, a GeoJSON FeatureCollection, an Esri JSON feature set
     /// (.json, as an ArcGIS FeatureServer query returns it), a GeoPackage
-    /// layer, or a CSV file with a geometry column (WKT or GeoJSON, longitude/latitude unless
+    /// layer, a FlatGeobuf file (.fgb), or a CSV file with a geometry column (WKT or GeoJSON, longitude/latitude unless
     /// --source-crs says otherwise). Reprojects to EPSG:4326,
     /// upserts by PIN, and reports every record it refuses. One transaction:
     /// on any failure, or Ctrl-C, the parcels stay as they were.

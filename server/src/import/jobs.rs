@@ -146,12 +146,12 @@ pub fn wrong_file(kind: JobKind, name: &str) -> Option<String> {
                 .into(),
         ),
         JobKind::Parcels
-            if ![".zip", ".geojson", ".json", ".gpkg", ".csv"]
+            if ![".zip", ".geojson", ".json", ".gpkg", ".fgb", ".csv"]
                 .iter()
                 .any(|ext| lower.ends_with(ext)) =>
         {
             Some(
-                "must be a .zip holding a shapefile, a .geojson, Esri JSON (.json) or .gpkg file, or a .csv file with a geometry column"
+                "must be a .zip holding a shapefile, a .geojson, Esri JSON (.json), .gpkg or .fgb file, or a .csv file with a geometry column"
                     .into(),
             )
         }
@@ -562,6 +562,7 @@ mod tests {
         );
         assert!(wrong_file(JobKind::Parcels, "a.kml").is_some());
         assert_eq!(wrong_file(JobKind::Parcels, "a.csv"), None);
+        assert_eq!(wrong_file(JobKind::Parcels, "a.fgb"), None);
         assert_eq!(wrong_file(JobKind::Parcels, "a.GPKG"), None);
         assert_eq!(wrong_file(JobKind::Parcels, "A.ZIP"), None);
         assert_eq!(wrong_file(JobKind::Parcels, "a.geojson"), None);

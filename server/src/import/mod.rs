@@ -14,6 +14,7 @@
 pub mod archive;
 pub mod dbf;
 mod esri;
+mod fgb;
 #[cfg(test)]
 mod fuzz;
 pub mod fuzzing;
@@ -119,6 +120,8 @@ enum Layer {
     GeoJson(PathBuf),
     /// An Esri JSON feature set (a FeatureServer query's answer).
     EsriJson(PathBuf),
+    /// A FlatGeobuf file.
+    FlatGeobuf(PathBuf),
     /// A CSV file with a geometry column.
     Csv(PathBuf),
     /// A GeoPackage and its chosen feature table.
@@ -188,10 +191,10 @@ fn prepare(opts: &ImportOptions) -> Result<Prepared, ImportError> {
             let unpacked = archive::unpack(path, &opts.work_dir)?;
             (unpacked.layer.clone(), Some(unpacked), vec![digest])
         }
-        "shp" | "geojson" | "json" | "csv" | "gpkg" => (path.clone(), None, Vec::new()),
+        "shp" | "geojson" | "json" | "csv" | "gpkg" | "fgb" => (path.clone(), None, Vec::new()),
         other => {
             return Err(ImportError::file(format!(
-                "{}: sidelot imports .shp (with .shx, .dbf, .prj), .zip holding one, .geojson, Esri JSON (.json), .gpkg, or .csv with a geometry column, not {:?}",
+                "{}: sidelot imports .shp (with .shx, .dbf, .prj), .zip holding one, .geojson, Esri JSON (.json), .gpkg, .fgb, or .csv with a geometry column, not {:?}",
                 named(path),
                 other
             )));
@@ -204,6 +207,7 @@ fn prepare(opts: &ImportOptions) -> Result<Prepared, ImportError> {
             ..shp::Shapefile::locate(&layer_path)?
         }),
         "csv" => Layer::Csv(layer_path.clone()),
+        "fgb" => Layer::FlatGeobuf(layer_path.clone()),
         "gpkg" => {
             let gpkg = gpkg::GeoPackage::open(&layer_path, opts.layer.as_deref())?;
             gpkg_crs = Some((gpkg.crs_label, gpkg.crs_definition));
@@ -220,6 +224,7 @@ fn prepare(opts: &ImportOptions) -> Result<Prepared, ImportError> {
             Layer::Shapefile(s) => s.files(),
             Layer::GeoJson(p)
             | Layer::EsriJson(p)
+            | Layer::FlatGeobuf(p)
             | Layer::Csv(p)
             | Layer::GeoPackage { path: p, .. } => {
                 vec![p.clone()]
@@ -237,6 +242,20 @@ fn prepare(opts: &ImportOptions) -> Result<Prepared, ImportError> {
             None => ("EPSG:4326 (GeoJSON is longitude/latitude)".into(), None),
         },
         (None, Layer::GeoPackage { .. }) => gpkg_crs.unwrap_or_default(),
+        (None, Layer::FlatGeobuf(path)) => match fgb::crs(path)? {
+            Some(crs) => (
+                format!(
+                    "{} (from its header)",
+                    wkt_name(&crs).unwrap_or(crs.as_str())
+                ),
+                Some(crs),
+            ),
+            None => (
+                "EPSG:4326 (a FlatGeobuf file without a coordinate system is taken as longitude/latitude)"
+                    .into(),
+                None,
+            ),
+        },
         (None, Layer::EsriJson(path)) => match esri::crs(path)? {
             Some(crs) => (format!("{crs} (from its spatialReference)"), Some(crs)),
             None => (
@@ -333,6 +352,7 @@ fn produce(
             geojson::for_each(path, opts.source_crs.is_some(), progress, &mut sink)?;
         }
         Layer::EsriJson(path) => esri::for_each(path, progress, &mut sink)?,
+        Layer::FlatGeobuf(path) => fgb::for_each(path, progress, &mut sink)?,
         Layer::Csv(path) => {
             by_bytes(progress);
             table::for_each(path, opts.fields.geometry.as_deref(), progress, &mut sink)?;

@@ -153,7 +153,7 @@ pub fn ImportsPage() -> impl IntoView {
                 <div class="field">
                     <label for="import-file">{s(S::File)}</label>
                     <input id="import-file" name="file" type="file"
-                        accept=move || if kind.get() != "parcels" { ".csv" } else { ".zip,.geojson,.json,.gpkg,.csv" } />
+                        accept=move || if kind.get() != "parcels" { ".csv" } else { ".zip,.geojson,.json,.gpkg,.fgb,.csv" } />
                 </div>
                 <div class="field" hidden=move || kind.get() != "lots">
                     <label for="import-round">{s(S::Round)}</label>
