@@ -440,7 +440,12 @@ fn compare_people(applicant: &Person, owner: &Person, surname_first: bool) -> Na
 /// parcel (`owners` empty: no record).
 pub fn compare(applicant: &str, owners: &[String]) -> OwnerComparison {
     let mut notes: Vec<OwnerNote> = Vec::new();
-    let surname_first = applicant.contains(',');
+    // "Smith, John" puts the surname first; "John Smith, Jr." does not.
+    let surname_first = applicant.split_once(',').is_some_and(|(_, after)| {
+        normalise(after)
+            .split(' ')
+            .any(|w| !w.is_empty() && !NOT_NAMES.contains(&w))
+    });
     let applicant = read(applicant);
     let mut best: Option<(NameMatch, &String)> = None;
     let mut any_person = false;
@@ -561,6 +566,10 @@ mod tests {
             ("Mary Johnson", &["SMITH JOHN & MARY"], NoMatch),
             ("Smith, Mary", &["SMITH JOHN"], Partial),
             ("Smith, John", &["SMITH JOHN"], Match),
+            // A comma before a suffix is no "Last, First".
+            ("John Smith, Jr.", &["DOE JOHN"], NoMatch),
+            ("John Smith, Jr.", &["SMITH MARY"], Partial),
+            ("John Smith, Jr.", &["SMITH JOHN JR"], Match),
             ("Lee Ann", &["PARK DAVID"], NoMatch),
             // Companies and governments hold no person.
             ("John Smith", &["123 MADISON LLC"], NoMatch),

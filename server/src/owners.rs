@@ -156,7 +156,12 @@ struct Columns {
 }
 
 fn columns(headers: &[String], file: &str) -> anyhow::Result<Columns> {
-    let find = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
+    // The first of `names`, in their order of preference, that the header has.
+    let find = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| headers.iter().position(|h| h.as_str() == *n))
+    };
     let Some(pin) = find(&["pin", "pin14", "pin_nbr", "parcel", "parcel_id"]) else {
         anyhow::bail!(
             "{file}: no pin column (the header line has: {})",
@@ -277,8 +282,18 @@ fn read_roll(
     let mut record = csv::StringRecord::new();
     let mut line = 1i64;
     loop {
-        line += 1;
-        let row = match reader.read_record(&mut record) {
+        // The line the record starts on (blank lines and quoted line breaks
+        // counted), as a spreadsheet shows it.
+        let read = reader.read_record(&mut record);
+        let at = match &read {
+            Ok(_) => record.position().map(|p| p.line()),
+            Err(e) => e.position().map(|p| p.line()),
+        };
+        line = at
+            .and_then(|l| i64::try_from(l).ok())
+            .filter(|l| *l > line)
+            .unwrap_or(line + 1);
+        let row = match read {
             Ok(false) => break,
             Ok(true) => read_row(&record, line, &cols, format),
             Err(e) => RollRow {
@@ -595,8 +610,15 @@ pub async fn compare_all(conn: &mut PgConnection) -> Result<Compared, sqlx::Erro
     compare_some(conn, None).await
 }
 
-/// Compares one application with the roll in force (at its submission).
+/// Compares one application with the roll in force (at its submission, in
+/// its transaction). It waits for an import of the roll under way, which
+/// could not see this application yet and so would not compare it.
 pub async fn compare_application(conn: &mut PgConnection, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "select pg_advisory_xact_lock_shared(hashtext('sidelot owners import')::bigint) as locked"
+    )
+    .fetch_one(&mut *conn)
+    .await?;
     compare_some(conn, Some(id)).await.map(|_| ())
 }
 
@@ -667,21 +689,38 @@ pub async fn letters(
         && rules.block_rule == BlockRule::Geometric
         && crate::blocks::fresh(pool, rules.alley_max_m).await?;
     let gap_cm = (rules.alley_max_m * 100.0).round() as i32;
+    // Three ways to be a candidate, each able to use its index: within
+    // reach (the box first, then the spheroid), the same tax block (a range
+    // of the PIN's key), the same computed block.
     let pairs = sqlx::query!(
         r#"
-        select distinct l.pin as lot, lp.address as lot_address, p.pin as owned
-          from round_lots l
-          join parcels lp on lp.pin = l.pin
-          join parcels p on p.pin <> l.pin
-                        and (ST_DWithin(p.geom::geography, lp.geom::geography, $2)
-                             or ($3 and left(p.pin, 7) = left(l.pin, 7))
-                             or ($4 and exists (select 1 from parcel_blocks x join parcel_blocks y
-                                                  on y.gap_cm = x.gap_cm and y.block = x.block
-                                                 where x.gap_cm = $5 and x.pin = l.pin and y.pin = p.pin)))
-         where l.round_id = $1
+        with lots as (
+            select l.pin, lp.address, lp.geom
+              from round_lots l join parcels lp on lp.pin = l.pin
+             where l.round_id = $1),
+        near as (
+            select lots.pin as lot, p.pin as owned
+              from lots join parcels p
+                on p.geom && ST_Expand(lots.geom,
+                       $2::float8 / 111320.0 / greatest(cos(radians(ST_Y(ST_PointOnSurface(lots.geom)))), 0.2))
+               and ST_DWithin(p.geom::geography, lots.geom::geography, $2::float8)),
+        tax as (
+            select lots.pin, p.pin
+              from lots join parcels p
+                on $3 and p.pin >= left(lots.pin, 7) and p.pin < left(lots.pin, 7) || 'z'
+               and left(p.pin, 7) = left(lots.pin, 7)),
+        geo as (
+            select lots.pin, y.pin
+              from lots
+              join parcel_blocks x on $4 and x.gap_cm = $5 and x.pin = lots.pin
+              join parcel_blocks y on y.gap_cm = x.gap_cm and y.block = x.block)
+        select distinct c.lot as "lot!", lots.address as lot_address, c.owned as "owned!"
+          from (select * from near union select * from tax union select * from geo) c (lot, owned)
+          join lots on lots.pin = c.lot
+         where c.owned <> c.lot
            -- A lot the city offers is no neighbour's property.
-           and not exists (select 1 from round_lots o where o.round_id = $1 and o.pin = p.pin)
-         order by l.pin, p.pin
+           and not exists (select 1 from round_lots o where o.round_id = $1 and o.pin = c.owned)
+         order by 1, 3
         "#,
         round.id,
         reach,
@@ -722,7 +761,8 @@ pub async fn letters(
     )
     .fetch_all(pool)
     .await?;
-    let mut by_address: HashMap<String, Letter> = HashMap::new();
+    // Each letter, and the best priority of each of its lots.
+    let mut by_address: HashMap<String, (Letter, HashMap<String, u32>)> = HashMap::new();
     let mut on_roll = 0i64;
     for row in roll {
         let (Some(address), Some(name), Some((priority, rel, lots))) = (
@@ -739,31 +779,43 @@ pub async fn letters(
             .filter(|w| !w.is_empty())
             .collect::<Vec<_>>()
             .join(" ");
-        let letter = by_address.entry(key).or_insert_with(|| Letter {
-            name,
-            mailing_address: address,
-            relation: *rel,
-            priority: *priority,
-            owned: Vec::new(),
-            lots: Vec::new(),
+        let (letter, ranks) = by_address.entry(key).or_insert_with(|| {
+            (
+                Letter {
+                    name,
+                    mailing_address: address,
+                    relation: *rel,
+                    priority: *priority,
+                    owned: Vec::new(),
+                    lots: Vec::new(),
+                },
+                HashMap::new(),
+            )
         });
         if *priority < letter.priority {
             letter.priority = *priority;
             letter.relation = *rel;
         }
         letter.owned.push(row.pin.clone());
-        for (_, lot, addr) in lots {
+        for (p, lot, addr) in lots {
+            let rank = ranks.entry(lot.clone()).or_insert(*p);
+            *rank = (*rank).min(*p);
             if !letter.lots.iter().any(|(l, _)| l == lot) {
                 letter.lots.push((lot.clone(), addr.clone()));
             }
         }
     }
     counts.without_address = counts.qualifying_parcels - on_roll;
-    let mut letters: Vec<Letter> = by_address.into_values().collect();
-    for l in &mut letters {
-        l.owned.sort();
-        l.lots.sort();
-    }
+    let mut letters: Vec<Letter> = by_address
+        .into_values()
+        .map(|(mut l, ranks)| {
+            l.owned.sort();
+            // The strongest relation first, then by PIN.
+            l.lots
+                .sort_by_key(|(pin, _)| (ranks.get(pin).copied().unwrap_or(u32::MAX), pin.clone()));
+            l
+        })
+        .collect();
     letters.sort_by(|a, b| {
         a.priority
             .cmp(&b.priority)

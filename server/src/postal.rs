@@ -28,6 +28,20 @@ const MARGIN: f32 = 54.0;
 /// The map's square, at the page's top right.
 const MAP_SIDE: f32 = 180.0;
 
+/// The most owned parcels and other lots a letter names (then "…").
+const MOST_OWNED: usize = 3;
+const MOST_OTHER_LOTS: usize = 5;
+
+/// `items` joined by "; ", the first `most` of them, then "…" for the rest.
+fn shortlist(items: Vec<String>, most: usize) -> String {
+    let more = items.len() > most;
+    let mut out = items.into_iter().take(most).collect::<Vec<_>>().join("; ");
+    if more {
+        out.push_str("; …");
+    }
+    out
+}
+
 /// A font as the page uses it: its name in the page's resources and the
 /// width of each Windows-1252 code, in thousandths of the size.
 struct Face {
@@ -279,9 +293,10 @@ pub async fn letters_pdf(
             .and_then(|p| p.0.clone())
             .unwrap_or_else(|| format!("PIN {}", dashed(pin)))
     };
-    let date = |at: chrono::DateTime<chrono::Utc>, lang: Lang| {
+    // The round's days in its own time zone.
+    let (opens, closes) = crate::rounds::local_dates(pool, round.id).await?;
+    let date = |d: chrono::NaiveDate, lang: Lang| {
         use chrono::Datelike;
-        let d = at.date_naive();
         sidelot_domain::format::long_date(lang, d.year(), d.month(), d.day())
     };
 
@@ -352,17 +367,15 @@ pub async fn letters_pdf(
         let lot_words = first_address
             .clone()
             .unwrap_or_else(|| format!("PIN {}", dashed(first_pin)));
-        let owned_words = letter
-            .owned
-            .iter()
-            .map(words)
-            .collect::<Vec<_>>()
-            .join("; ");
+        // At most a few of each, so that both languages fit on the page:
+        // the map's link shows them all.
+        let owned_words = shortlist(letter.owned.iter().map(words).collect(), MOST_OWNED);
         let link = format!("{}/?pin={}", site.trim_end_matches('/'), dashed(first_pin));
         let others: Vec<String> = letter.lots[1..]
             .iter()
             .map(|(p, a)| a.clone().unwrap_or_else(|| format!("PIN {}", dashed(p))))
             .collect();
+        let others = (!others.is_empty()).then(|| shortlist(others, MOST_OTHER_LOTS));
         let mut y = map_y - 48.0;
         for lang in [Lang::En, Lang::Es] {
             y = lines(
@@ -393,8 +406,8 @@ pub async fn letters_pdf(
                 &[
                     &lot_words,
                     &round.name,
-                    &date(round.opens_at, lang),
-                    &date(round.closes_at, lang),
+                    &date(opens, lang),
+                    &date(closes, lang),
                     &owned_words,
                 ],
             );
@@ -406,8 +419,8 @@ pub async fn letters_pdf(
                 y,
                 &wrap(&regular, &body, 11.0, width),
             );
-            if !others.is_empty() {
-                let also = fill(text_in(lang, Msg::LetterAlso), &[&others.join("; ")]);
+            if let Some(others) = &others {
+                let also = fill(text_in(lang, Msg::LetterAlso), &[others]);
                 y = lines(
                     &mut content,
                     &regular,
@@ -458,6 +471,13 @@ mod tests {
     fn spanish_letters_are_encoded_and_other_characters_are_marked() {
         assert_eq!(encode("Núñez ¿Sí?"), b"N\xfa\xf1ez \xbfS\xed?");
         assert_eq!(encode("日本"), b"??");
+    }
+
+    #[test]
+    fn a_long_list_is_cut_to_a_few_and_says_so() {
+        let items = |n: usize| (1..=n).map(|i| i.to_string()).collect::<Vec<_>>();
+        assert_eq!(shortlist(items(2), 3), "1; 2");
+        assert_eq!(shortlist(items(5), 3), "1; 2; 3; …");
     }
 
     #[test]

@@ -82,10 +82,17 @@ pub async fn subscribe(
     let email = email.trim();
     let email_hash = Sha256::digest(email.to_lowercase().as_bytes()).to_vec();
     let mut tx = pool.begin().await?;
-    // One request at a time per client, so that the count holds.
+    // One request at a time per client and per address, so that the
+    // counts hold (the client's lock first, always in this order).
     sqlx::query!(
         "select pg_advisory_xact_lock(hashtext('subscribe ' || $1)) as locked",
         client
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "select pg_advisory_xact_lock(hashtext('subscribe to ' || encode($1, 'hex'))) as locked",
+        email_hash
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -140,11 +147,12 @@ pub async fn subscribe(
     let property = property_words(&mut tx, pin.as_str()).await?;
     let body = fill(text_in(lang, Msg::SubMailConfirmBody), &[&property]);
     sqlx::query!(
-        "insert into outbox (to_address, subject, body, links) values ($1, $2, $3, $4)",
+        "insert into outbox (to_address, subject, body, links, subscription_id) values ($1, $2, $3, $4, $5)",
         email,
         fill(text_in(lang, Msg::SubMailConfirmSubject), &[&property]),
         signed(lang, &body),
-        links
+        links,
+        id
     )
     .execute(&mut *tx)
     .await?;
@@ -300,7 +308,7 @@ pub async fn notify_due(pool: &PgPool, public_url: &str) -> anyhow::Result<usize
             .collect();
         let closes = {
             use chrono::Datelike;
-            let day = round.closes_at.date_naive();
+            let (_, day) = crate::rounds::local_dates(pool, round.id).await?;
             sidelot_domain::format::long_date(lang, day.year(), day.month(), day.day())
         };
         let map = format!("{base}/?pin={}", sidelot_domain::pin::dashed(&lots[0].0));
@@ -309,11 +317,12 @@ pub async fn notify_due(pool: &PgPool, public_url: &str) -> anyhow::Result<usize
             &[&round.name, &closes, &property, &lines.join("\n"), &map],
         );
         sqlx::query!(
-            "insert into outbox (to_address, subject, body, links) values ($1, $2, $3, $4)",
+            "insert into outbox (to_address, subject, body, links, subscription_id) values ($1, $2, $3, $4, $5)",
             d.email,
             fill(text_in(lang, Msg::SubMailLotsSubject), &[&property]),
             signed(lang, &body),
-            serde_json::json!({"unsubscribe_link": format!("{base}/subscriptions/stop/{stop}")})
+            serde_json::json!({"unsubscribe_link": format!("{base}/subscriptions/stop/{stop}")}),
+            d.id
         )
         .execute(&mut *tx)
         .await?;

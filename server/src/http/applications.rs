@@ -262,6 +262,8 @@ pub async fn status(
     .await?;
     tx.commit().await?;
     let round = rounds::find_round(&state.pool, &app.slug).await?;
+    // The day it closes in the round's own time zone.
+    let (_, closes_local) = rounds::local_dates(&state.pool, round.id).await?;
     // The property as the explanations name it, in the reader's language.
     let owned_pin = Pin::parse(&app.owned_pin, PinFormat::Any)
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored PIN: {e}")))?;
@@ -317,7 +319,7 @@ pub async fn status(
     Ok(Json(ApplicationStatus {
         tracking_code: app.tracking_code,
         next_step: if lots.iter().all(|l| l.state == LotState::Submitted) {
-            let closes = round.closes_at.date_naive();
+            let closes = closes_local;
             fill(
                 text_in(lang, Msg::NextSubmitted),
                 &[

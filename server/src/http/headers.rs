@@ -149,8 +149,9 @@ fn source_of(url: &str) -> Option<String> {
 
 /// Whether an answer to `path` is personal: never stored by any cache.
 fn personal(path: &str) -> bool {
-    ["/api/status/", "/api/staff/", "/status/"]
+    super::TOKEN_PATHS
         .iter()
+        .chain(&["/api/staff/"])
         .any(|p| path.starts_with(p))
         || path == "/api/staff"
         || path == "/status"

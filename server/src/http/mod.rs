@@ -151,10 +151,23 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The paths whose rest is a private link's token (a status page, an
+/// email's confirmation, a subscription's confirmation or unsubscribe).
+pub const TOKEN_PATHS: [&str; 8] = [
+    "/api/status/",
+    "/status/",
+    "/api/confirm/",
+    "/confirm/",
+    "/api/subscriptions/confirm/",
+    "/api/subscriptions/stop/",
+    "/subscriptions/confirm/",
+    "/subscriptions/stop/",
+];
+
 /// What the logs may say of a request: its path, never its query (which
-/// may hold an address), and never a status link's token.
+/// may hold an address), and never a private link's token.
 pub fn loggable_path(path: &str) -> String {
-    for private in ["/api/status/", "/status/"] {
+    for private in TOKEN_PATHS {
         if path.starts_with(private) {
             return format!("{private}…");
         }
@@ -247,5 +260,23 @@ mod tests {
         );
         assert_eq!(loggable_path(&format!("/status/{token}")), "/status/…");
         assert_eq!(loggable_path("/api/eligibility"), "/api/eligibility");
+    }
+
+    #[test]
+    fn logs_never_hold_any_private_links_token() {
+        let token = "cd".repeat(32);
+        for path in [
+            "/api/confirm/",
+            "/confirm/",
+            "/api/subscriptions/confirm/",
+            "/api/subscriptions/stop/",
+            "/subscriptions/confirm/",
+            "/subscriptions/stop/",
+        ] {
+            let logged = loggable_path(&format!("{path}{token}"));
+            assert!(!logged.contains(&token), "{logged}");
+            assert_eq!(logged, format!("{path}…"));
+        }
+        assert_eq!(loggable_path("/api/subscriptions"), "/api/subscriptions");
     }
 }

@@ -26,8 +26,6 @@ use super::source::{Record, RecordGeometry, Value};
 struct Document {
     #[serde(default, rename = "geometryType")]
     geometry_type: Option<String>,
-    #[serde(default, rename = "spatialReference")]
-    spatial_reference: Option<SpatialReference>,
     #[serde(default)]
     fields: Vec<Field>,
     features: Vec<Feature>,
@@ -69,9 +67,27 @@ pub fn looks_like(path: &Path) -> Result<bool, ImportError> {
         || (head.contains("\"attributes\"") && !head.contains("\"properties\"")))
 }
 
-/// The coordinate system an Esri JSON file names, as PROJ takes it.
+/// The largest Esri JSON file read (it is read whole).
+pub const MAX_BYTES: u64 = 200 << 20;
+
+/// The coordinate system an Esri JSON file names, as PROJ takes it (the
+/// features are skipped, not kept). A file too large to read whole is
+/// refused here, before anything else reads it.
 pub fn crs(path: &Path) -> Result<Option<String>, ImportError> {
-    Ok(read(path)?.spatial_reference.and_then(|s| crs_of(&s)))
+    #[derive(Deserialize)]
+    struct Head {
+        #[serde(default, rename = "spatialReference")]
+        spatial_reference: Option<SpatialReference>,
+    }
+    let name = super::named(path);
+    let file = open(path)?;
+    let head: Head = serde_json::from_reader(BufReader::with_capacity(256 * 1024, file))
+        .map_err(|e| {
+            ImportError::file(format!(
+                "{name} is not an Esri JSON feature set (the \"features\" of a FeatureServer query): {e}"
+            ))
+        })?;
+    Ok(head.spatial_reference.and_then(|s| crs_of(&s)))
 }
 
 fn crs_of(s: &SpatialReference) -> Option<String> {
@@ -86,9 +102,22 @@ fn crs_of(s: &SpatialReference) -> Option<String> {
     })
 }
 
-fn read(path: &Path) -> Result<Document, ImportError> {
+/// The file, unless it is too large to read whole.
+fn open(path: &Path) -> Result<File, ImportError> {
     let name = super::named(path);
     let file = File::open(path).map_err(|e| ImportError::file(format!("{name}: {e}")))?;
+    if file.metadata().map(|m| m.len()).unwrap_or(0) > MAX_BYTES {
+        return Err(ImportError::file(format!(
+            "{name} is larger than {} MB: an Esri JSON file is read whole, so split it into pages (as a FeatureServer gives them) or convert it to GeoJSON or a GeoPackage",
+            MAX_BYTES >> 20
+        )));
+    }
+    Ok(file)
+}
+
+fn read(path: &Path) -> Result<Document, ImportError> {
+    let name = super::named(path);
+    let file = open(path)?;
     serde_json::from_reader(BufReader::with_capacity(256 * 1024, file)).map_err(|e| {
         ImportError::file(format!(
             "{name} is not an Esri JSON feature set (the \"features\" of a FeatureServer query): {e}"
@@ -145,6 +174,15 @@ pub fn for_each(
     Ok(())
 }
 
+/// At most 60 characters of `text`, for a refusal.
+fn shortened(text: &str) -> String {
+    if text.chars().count() <= 60 {
+        text.to_owned()
+    } else {
+        format!("{}…", text.chars().take(60).collect::<String>())
+    }
+}
+
 /// A feature's rings as polygons; what is wrong with them, if anything.
 fn geometry_of(geometry: Option<Json>) -> (RecordGeometry, Option<String>) {
     let Some(Json::Object(g)) = geometry else {
@@ -179,8 +217,9 @@ fn geometry_of(geometry: Option<Json>) -> (RecordGeometry, Option<String>) {
                     return (
                         RecordGeometry::Null,
                         Some(format!(
-                            "ring {} has a point that is not [x, y]: {p}",
-                            r + 1
+                            "ring {} has a point that is not [x, y]: {}",
+                            r + 1,
+                            shortened(&p.to_string())
                         )),
                     );
                 }

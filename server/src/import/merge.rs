@@ -110,6 +110,15 @@ pub async fn drop_indexes_if_empty(conn: &mut PgConnection) -> Result<Vec<String
     )
     .fetch_all(&mut *conn)
     .await?;
+    if !foreign_keys.is_empty() {
+        // Dropping a foreign key locks the table it points to. Take that lock
+        // first, before the indexes' lock on `parcels`, so that another
+        // import (which writes `imports`, then reads `parcels`) finishes
+        // instead of deadlocking with this one.
+        sqlx::query("lock table imports in share row exclusive mode")
+            .execute(&mut *conn)
+            .await?;
+    }
     let mut restore = Vec::new();
     for index in indexes {
         sqlx::query(&format!("drop index {}", index.name))

@@ -411,6 +411,23 @@ pub async fn import_lots(
     })
 }
 
+/// The days a round opens and closes, in its own time zone (what a letter
+/// or an email says).
+pub async fn local_dates(
+    pool: &PgPool,
+    round_id: i64,
+) -> Result<(chrono::NaiveDate, chrono::NaiveDate), sqlx::Error> {
+    let row = sqlx::query!(
+        r#"select (opens_at at time zone time_zone)::date as "opens!",
+                  (closes_at at time zone time_zone)::date as "closes!"
+             from rounds where id = $1"#,
+        round_id
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok((row.opens, row.closes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
