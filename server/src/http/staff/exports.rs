@@ -9,6 +9,41 @@ use crate::http::auth::{Reviewer, Signed};
 use crate::http::extract::Path;
 use crate::http::{ApiError, AppState};
 
+/// A staff download: `bytes` as `file_name`, never cached, with the
+/// parcels the roll has no mailing address for counted when given.
+fn attachment(
+    content_type: &str,
+    file_name: &str,
+    bytes: Vec<u8>,
+    without_address: Option<i64>,
+) -> Response {
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response();
+    if let Some(n) = without_address {
+        response.headers_mut().insert(
+            header::HeaderName::from_static("x-sidelot-without-address"),
+            header::HeaderValue::from(n),
+        );
+    }
+    response
+}
+
+/// A CSV's bytes, or the internal error of writing them.
+fn csv_bytes(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, ApiError> {
+    w.into_inner()
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))
+}
+
 /// A spreadsheet cell that cannot run as a formula.
 fn cell(value: &str) -> String {
     if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
@@ -104,21 +139,12 @@ pub async fn export_csv(
         ])
         .map_err(io)?;
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"applications-{slug}.csv\""),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(attachment(
+        "text/csv; charset=utf-8",
+        &format!("applications-{slug}.csv"),
+        csv_bytes(w)?,
+        None,
+    ))
 }
 
 /// The owners of record to write to when the round opens, for a mail
@@ -182,25 +208,12 @@ pub async fn letters_csv(
         ])
         .map_err(io)?;
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"letters-{slug}.csv\""),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-            (
-                header::HeaderName::from_static("x-sidelot-without-address"),
-                counts.without_address.to_string(),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(attachment(
+        "text/csv; charset=utf-8",
+        &format!("letters-{slug}.csv"),
+        csv_bytes(w)?,
+        Some(counts.without_address),
+    ))
 }
 
 /// The same owners as `letters.csv`, as printable letters: a PDF with one
@@ -226,20 +239,10 @@ pub async fn letters_pdf(
     let bytes = crate::postal::letters_pdf(&state.pool, &round, &letters, &state.public_url)
         .await
         .map_err(ApiError::Internal)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"letters-{slug}.pdf\""),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-            (
-                header::HeaderName::from_static("x-sidelot-without-address"),
-                counts.without_address.to_string(),
-            ),
-        ],
+    Ok(attachment(
+        "application/pdf",
+        &format!("letters-{slug}.pdf"),
         bytes,
-    )
-        .into_response())
+        Some(counts.without_address),
+    ))
 }
