@@ -39,11 +39,8 @@ create table subscription_notices (
     constraint subscription_notices_pk primary key (subscription_id, round_id)
 );
 
--- Requests to subscribe, for the throttle: by client (per hour) and by
--- address (per day, hashed); kept a day.
-create table subscription_requests (
-    email_hash  bytea not null,
-    client      text not null,
-    at          timestamptz not null default now()
-);
-create index subscription_requests_at_idx on subscription_requests (at);
+-- Requests to subscribe are throttled as "Find my application" is, in the
+-- same table (by client per hour, by hashed address per day, kept a day),
+-- each counted under its purpose.
+alter table link_requests add column purpose text not null default 'links'
+    constraint link_requests_purpose_known check (purpose in ('links', 'subscribe'));

@@ -137,3 +137,67 @@ pub async fn geometric_block(
     .fetch_one(db)
     .await
 }
+
+/// A lot of a round that a property qualifies for, as measured.
+pub struct Qualified {
+    pub pin: String,
+    pub address: Option<String>,
+    pub relation: Relation,
+    pub priority: u32,
+    pub evidence: Evidence,
+}
+
+/// The lots of `round` that `owned` qualifies for, the strongest relation
+/// first, then the nearest: the `most` nearest lots within the rules' reach
+/// are measured; the flag says whether more were within reach.
+pub async fn lots_for(
+    db: &PgPool,
+    round: &crate::rounds::Round,
+    owned: &Pin,
+    most: i64,
+) -> Result<(Vec<Qualified>, bool), sqlx::Error> {
+    // Within reach, measured on the spheroid: the lots worth measuring.
+    let candidates = sqlx::query!(
+        r#"
+        select l.pin, p.address
+          from round_lots l
+          join parcels p on p.pin = l.pin
+          cross join (select geom from parcels where pin = $2) o
+         where l.round_id = $1 and l.pin <> $2
+           and ST_DWithin(p.geom::geography, o.geom::geography, $3)
+         order by p.geom <-> o.geom
+         limit $4
+        "#,
+        round.id,
+        owned.as_str(),
+        round.rules.reach_m(),
+        most + 1
+    )
+    .fetch_all(db)
+    .await?;
+    let truncated = candidates.len() as i64 > most;
+    let mut lots = Vec::new();
+    for c in candidates
+        .into_iter()
+        .take(usize::try_from(most).unwrap_or(0))
+    {
+        let evidence = evidence(db, &c.pin, owned, &round.rules).await?;
+        let relation = relation(&evidence, &round.rules);
+        if let Some(priority) = round.rules.priority(relation) {
+            lots.push(Qualified {
+                pin: c.pin,
+                address: c.address,
+                relation,
+                priority,
+                evidence,
+            });
+        }
+    }
+    lots.sort_by(|a, b| {
+        a.priority
+            .cmp(&b.priority)
+            .then(a.evidence.distance_m.total_cmp(&b.evidence.distance_m))
+            .then_with(|| a.pin.cmp(&b.pin))
+    });
+    Ok((lots, truncated))
+}

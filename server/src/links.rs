@@ -146,6 +146,82 @@ pub async fn again(
     Ok(Some(Value::Object(links)))
 }
 
+/// What the throttle says of a request by email (`count_request`).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Counted {
+    /// Too many requests from this client this hour: wait this many seconds
+    /// (the request is not counted).
+    Throttled(i64),
+    /// Counted; this address was sent enough emails of this purpose today:
+    /// answer the same, and send nothing.
+    AddressHadEnough,
+    /// Counted; go on.
+    Go,
+}
+
+/// Counts a request by email for `purpose` ("links", "subscribe") in
+/// `link_requests`: at most [`MAX_REQUESTS_PER_CLIENT_HOUR`] from one client
+/// an hour, and [`MAX_EMAILS_PER_ADDRESS_DAY`] emails to one address a day
+/// (known by the SHA-256 of the address, never the address). One request at
+/// a time per client and per address, so that the counts hold.
+pub(crate) async fn count_request(
+    tx: &mut Transaction<'static, Postgres>,
+    purpose: &str,
+    email: &str,
+    client: &str,
+) -> Result<Counted, sqlx::Error> {
+    let email_hash = Sha256::digest(email.trim().to_lowercase().as_bytes()).to_vec();
+    // The client's lock first, always in this order.
+    sqlx::query!(
+        "select pg_advisory_xact_lock(hashtext($1 || ' ' || $2)) as locked",
+        purpose,
+        client
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query!(
+        "select pg_advisory_xact_lock(hashtext($1 || ' to ' || encode($2, 'hex'))) as locked",
+        purpose,
+        email_hash
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query!("delete from link_requests where at < now() - interval '1 day'")
+        .execute(&mut **tx)
+        .await?;
+    let counts = sqlx::query!(
+        r#"
+        select (select count(*) from link_requests
+                 where client = $1 and purpose = $3 and at > now() - interval '1 hour') as "client!",
+               (select extract(epoch from min(at) + interval '1 hour' - now())::bigint
+                  from link_requests
+                 where client = $1 and purpose = $3 and at > now() - interval '1 hour') as wait,
+               (select count(*) from link_requests where email_hash = $2 and purpose = $3) as "address!"
+        "#,
+        client,
+        email_hash,
+        purpose
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    if counts.client >= MAX_REQUESTS_PER_CLIENT_HOUR {
+        return Ok(Counted::Throttled(counts.wait.unwrap_or(3600).max(1)));
+    }
+    sqlx::query!(
+        "insert into link_requests (email_hash, client, purpose) values ($1, $2, $3)",
+        email_hash,
+        client,
+        purpose
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(if counts.address >= MAX_EMAILS_PER_ADDRESS_DAY {
+        Counted::AddressHadEnough
+    } else {
+        Counted::Go
+    })
+}
+
 /// What a request for links did.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Found {
@@ -169,40 +245,14 @@ pub async fn find(
     lang: Lang,
 ) -> Result<Found, sqlx::Error> {
     let email = email.trim();
-    let email_hash = Sha256::digest(email.to_lowercase().as_bytes()).to_vec();
     let mut tx = pool.begin().await?;
-    // One request at a time per client, so that the count holds.
-    sqlx::query!("select pg_advisory_xact_lock(hashtext($1))", client)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query!("delete from link_requests where at < now() - interval '1 day'")
-        .execute(&mut *tx)
-        .await?;
-    let counts = sqlx::query!(
-        r#"
-        select (select count(*) from link_requests where client = $1 and at > now() - interval '1 hour') as "client!",
-               (select extract(epoch from min(at) + interval '1 hour' - now())::bigint
-                  from link_requests where client = $1 and at > now() - interval '1 hour') as wait,
-               (select count(*) from link_requests where email_hash = $2) as "address!"
-        "#,
-        client,
-        email_hash
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    if counts.client >= MAX_REQUESTS_PER_CLIENT_HOUR {
-        return Ok(Found::Throttled(counts.wait.unwrap_or(3600).max(1)));
-    }
-    sqlx::query!(
-        "insert into link_requests (email_hash, client) values ($1, $2)",
-        email_hash,
-        client
-    )
-    .execute(&mut *tx)
-    .await?;
-    if counts.address >= MAX_EMAILS_PER_ADDRESS_DAY {
-        tx.commit().await?;
-        return Ok(Found::Answered);
+    match count_request(&mut tx, "links", email, client).await? {
+        Counted::Throttled(wait) => return Ok(Found::Throttled(wait)),
+        Counted::AddressHadEnough => {
+            tx.commit().await?;
+            return Ok(Found::Answered);
+        }
+        Counted::Go => {}
     }
     let applications = sqlx::query!(
         r#"

@@ -5,17 +5,11 @@
 
 use std::time::Duration;
 
-use sha2::{Digest, Sha256};
+use sidelot_domain::Pin;
 use sidelot_domain::lang::Lang;
 use sidelot_domain::messages::{Msg, fill, text_in};
-use sidelot_domain::{Pin, eligibility};
 use sqlx::{PgPool, Postgres, Transaction};
 
-/// Requests to subscribe from one client address in an hour, before 429.
-pub const MAX_REQUESTS_PER_CLIENT_HOUR: i64 = 5;
-/// Confirmation emails to one address in a day; further requests are
-/// answered the same, and send nothing.
-pub const MAX_EMAILS_PER_ADDRESS_DAY: i64 = 3;
 /// An unconfirmed subscription is deleted after this long.
 pub const UNCONFIRMED_DAYS: i32 = 7;
 /// How often a server looks for rounds to tell subscribers about.
@@ -80,50 +74,14 @@ pub async fn subscribe(
     public_url: &str,
 ) -> Result<Subscribed, sqlx::Error> {
     let email = email.trim();
-    let email_hash = Sha256::digest(email.to_lowercase().as_bytes()).to_vec();
     let mut tx = pool.begin().await?;
-    // One request at a time per client and per address, so that the
-    // counts hold (the client's lock first, always in this order).
-    sqlx::query!(
-        "select pg_advisory_xact_lock(hashtext('subscribe ' || $1)) as locked",
-        client
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "select pg_advisory_xact_lock(hashtext('subscribe to ' || encode($1, 'hex'))) as locked",
-        email_hash
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    sqlx::query!("delete from subscription_requests where at < now() - interval '1 day'")
-        .execute(&mut *tx)
-        .await?;
-    let counts = sqlx::query!(
-        r#"
-        select (select count(*) from subscription_requests where client = $1 and at > now() - interval '1 hour') as "client!",
-               (select extract(epoch from min(at) + interval '1 hour' - now())::bigint
-                  from subscription_requests where client = $1 and at > now() - interval '1 hour') as wait,
-               (select count(*) from subscription_requests where email_hash = $2) as "address!"
-        "#,
-        client,
-        email_hash
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    if counts.client >= MAX_REQUESTS_PER_CLIENT_HOUR {
-        return Ok(Subscribed::Throttled(counts.wait.unwrap_or(3600).max(1)));
-    }
-    sqlx::query!(
-        "insert into subscription_requests (email_hash, client) values ($1, $2)",
-        email_hash,
-        client
-    )
-    .execute(&mut *tx)
-    .await?;
-    if counts.address >= MAX_EMAILS_PER_ADDRESS_DAY {
-        tx.commit().await?;
-        return Ok(Subscribed::Answered);
+    match crate::links::count_request(&mut tx, "subscribe", email, client).await? {
+        crate::links::Counted::Throttled(wait) => return Ok(Subscribed::Throttled(wait)),
+        crate::links::Counted::AddressHadEnough => {
+            tx.commit().await?;
+            return Ok(Subscribed::Answered);
+        }
+        crate::links::Counted::Go => {}
     }
     let id = sqlx::query_scalar!(
         r#"
@@ -194,43 +152,6 @@ pub async fn unsubscribe(pool: &PgPool, token: &str) -> Result<bool, sqlx::Error
     Ok(done.rows_affected() > 0)
 }
 
-/// The lots of `round` the property `owned` qualifies for, the strongest
-/// relation first: (PIN, address).
-async fn qualifying_lots(
-    pool: &PgPool,
-    round: &crate::rounds::Round,
-    owned: &Pin,
-) -> Result<Vec<(String, Option<String>)>, sqlx::Error> {
-    let candidates = sqlx::query!(
-        r#"
-        select l.pin, p.address
-          from round_lots l
-          join parcels p on p.pin = l.pin
-          cross join (select geom from parcels where pin = $2) o
-         where l.round_id = $1 and l.pin <> $2
-           and ST_DWithin(p.geom::geography, o.geom::geography, $3)
-         order by p.geom <-> o.geom
-         limit $4
-        "#,
-        round.id,
-        owned.as_str(),
-        round.rules.reach_m(),
-        MAX_CANDIDATES
-    )
-    .fetch_all(pool)
-    .await?;
-    let mut lots = Vec::new();
-    for c in candidates {
-        let evidence = crate::eligibility::evidence(pool, &c.pin, owned, &round.rules).await?;
-        let relation = eligibility::relation(&evidence, &round.rules);
-        if let Some(priority) = round.rules.priority(relation) {
-            lots.push((priority, c.pin, c.address));
-        }
-    }
-    lots.sort();
-    Ok(lots.into_iter().map(|(_, pin, a)| (pin, a)).collect())
-}
-
 /// Tells every confirmed subscriber about each open round that offers lots
 /// their property would qualify for, once per round; deletes unconfirmed
 /// subscriptions older than [`UNCONFIRMED_DAYS`]. Returns the emails queued.
@@ -266,7 +187,9 @@ pub async fn notify_due(pool: &PgPool, public_url: &str) -> anyhow::Result<usize
         let Ok(owned) = Pin::parse(&d.pin, sidelot_domain::PinFormat::Any) else {
             continue;
         };
-        let lots = qualifying_lots(pool, &round, &owned).await?;
+        let (lots, _) = crate::eligibility::lots_for(pool, &round, &owned, MAX_CANDIDATES).await?;
+        let lots: Vec<(String, Option<String>)> =
+            lots.into_iter().map(|q| (q.pin, q.address)).collect();
         let lang = Lang::parse(&d.language).unwrap_or_default();
         let mut tx = pool.begin().await?;
         // Told once: a second server looking at once finds the notice.

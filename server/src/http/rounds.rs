@@ -286,53 +286,24 @@ pub async fn eligible_lots(
             lang.tf(Msg::ErrNoOwnedPin, &[&owned.dashed()]),
         ));
     };
-    let reach = round.rules.reach_m();
-    // Within reach, measured on the spheroid: the lots worth measuring.
-    let candidates = sqlx::query!(
-        r#"
-        select l.pin, p.address
-          from round_lots l
-          join parcels p on p.pin = l.pin
-          cross join (select geom from parcels where pin = $2) o
-         where l.round_id = $1 and l.pin <> $2
-           and ST_DWithin(p.geom::geography, o.geom::geography, $3)
-         order by p.geom <-> o.geom
-         limit $4
-        "#,
-        round.id,
-        owned.as_str(),
-        reach,
-        MAX_CANDIDATE_LOTS + 1
-    )
-    .fetch_all(pool)
-    .await?;
-    let truncated = candidates.len() as i64 > MAX_CANDIDATE_LOTS;
+    let (qualified, truncated) =
+        crate::eligibility::lots_for(pool, &round, &owned, MAX_CANDIDATE_LOTS).await?;
     let owned_words = Owned {
         pin: &owned,
         address: owned_address.as_deref(),
     }
     .words(lang.0);
-    let mut lots = Vec::new();
-    for c in candidates.into_iter().take(MAX_CANDIDATE_LOTS as usize) {
-        let evidence = crate::eligibility::evidence(pool, &c.pin, &owned, &round.rules).await?;
-        let relation = eligibility::relation(&evidence, &round.rules);
-        if let Some(priority) = round.rules.priority(relation) {
-            lots.push(EligibleLot {
-                pin: c.pin,
-                address: c.address,
-                relation,
-                priority,
-                distance_m: super::centimetres(evidence.distance_m),
-                explanation: eligibility::describe(relation, &evidence, &owned_words, lang.0),
-            });
-        }
-    }
-    lots.sort_by(|a, b| {
-        a.priority
-            .cmp(&b.priority)
-            .then(a.distance_m.total_cmp(&b.distance_m))
-            .then_with(|| a.pin.cmp(&b.pin))
-    });
+    let lots = qualified
+        .into_iter()
+        .map(|q| EligibleLot {
+            explanation: eligibility::describe(q.relation, &q.evidence, &owned_words, lang.0),
+            distance_m: super::centimetres(q.evidence.distance_m),
+            pin: q.pin,
+            address: q.address,
+            relation: q.relation,
+            priority: q.priority,
+        })
+        .collect();
     Ok(Json(EligibleLots {
         round: round.slug,
         owned: owned.into_string(),
