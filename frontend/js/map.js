@@ -39,10 +39,13 @@ function styleFor(basemap) {
   return { version: 8, glyphs, sources: {}, layers: [background] };
 }
 
-export function create_map(container, lon, lat, zoom, basemapJson, onView, onSelect) {
+export function create_map(container, lon, lat, zoom, basemapJson, wordsJson, onView, onSelect) {
   const basemap = basemapJson ? JSON.parse(basemapJson) : null;
+  // What the map itself says, in the page's language.
+  const words = JSON.parse(wordsJson);
   const map = new Map({
     container,
+    locale: { "AttributionControl.ToggleAttribution": words.toggle_attribution },
     center: [lon, lat],
     zoom,
     style: styleFor(basemap),
@@ -70,7 +73,7 @@ export function create_map(container, lon, lat, zoom, basemapJson, onView, onSel
     // (points, then shapes) over a count of the parcels per cell when the
     // whole city is in view, and every parcel from zoom 15.
     map.addSource("parcels", { type: "vector", tiles: [`${location.origin}/tiles/parcels/{z}/{x}/{y}.pbf`],
-      minzoom: 0, maxzoom: TILE_MAX_ZOOM, attribution: "Parcels: the county's parcel file" });
+      minzoom: 0, maxzoom: TILE_MAX_ZOOM, attribution: words.attribution });
     const layer = { source: "parcels", "source-layer": "parcels" };
     const shapes = ["in", ["geometry-type"], ["literal", ["Polygon", "MultiPolygon"]]];
     const points = ["in", ["geometry-type"], ["literal", ["Point", "MultiPoint"]]];
@@ -104,7 +107,7 @@ export function create_map(container, lon, lat, zoom, basemapJson, onView, onSel
       filter: ["==", ["get", "pin"], ""], paint: { "line-color": "#000", "line-width": 3 } });
     map.addLayer({ id: "parcels-owned", type: "line", ...layer,
       filter: ["==", ["get", "pin"], ""], paint: { "line-color": "#6a1b9a", "line-width": 3, "line-dasharray": [2, 1] } });
-    map.getCanvas().setAttribute("aria-label", "Map of parcels: drag or use the arrow keys to move, + and - to zoom");
+    map.getCanvas().setAttribute("aria-label", words.label);
     // For the benchmark and the tests: when the first parcels were on screen.
     map.once("idle", () => {
       performance.mark("sidelot:parcels-painted");

@@ -99,15 +99,18 @@ fn placeholders(body: &str) -> Vec<(String, Option<String>)> {
 /// The body as it is sent: each placeholder replaced by its link, or, when
 /// the links were dropped with an earlier sending, by a sentence saying how
 /// to get new ones.
-pub fn fill(body: &str, links: Option<&Value>) -> String {
+pub fn fill(body: &str, links: Option<&Value>, lang: Lang) -> String {
     placeholders(body)
         .into_iter()
         .fold(body.to_owned(), |out, (name, _)| {
-            let gone = if name.starts_with("subscription_") || name == "unsubscribe_link" {
-                "(this link was in an earlier email: ask again on the portal's map)"
-            } else {
-                "(this link was in an earlier email: ask for your links again with \"Find my application\" on the portal)"
-            };
+            let gone = text_in(
+                lang,
+                if name.starts_with("subscription_") || name == "unsubscribe_link" {
+                    Msg::LinkGoneSubscription
+                } else {
+                    Msg::LinkGoneApplication
+                },
+            );
             let link = links.and_then(|l| l[&name].as_str()).unwrap_or(gone);
             out.replace(&format!("{{{name}}}"), link)
         })
@@ -338,11 +341,13 @@ mod tests {
         );
         let links = serde_json::json!({"status_link": "https://x/status/1", "confirm_link:SL-1": "https://x/confirm/2"});
         assert_eq!(
-            fill(body, Some(&links)),
+            fill(body, Some(&links), Lang::En),
             "Hi {name}\nhttps://x/status/1\nhttps://x/confirm/2\n{other}"
         );
-        let gone = fill(body, None);
+        let gone = fill(body, None, Lang::En);
         assert!(!gone.contains("{status_link"), "{gone}");
         assert!(gone.contains("Find my application"), "{gone}");
+        let ido = fill(body, None, Lang::Es);
+        assert!(ido.contains("Encontrar mi solicitud"), "{ido}");
     }
 }

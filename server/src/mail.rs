@@ -16,6 +16,7 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sidelot_domain::lang::Lang;
 use sqlx::PgPool;
 use tokio::sync::Notify;
 
@@ -270,11 +271,15 @@ pub async fn deliver_due(
         let mut tx = pool.begin().await?;
         let Some(row) = sqlx::query!(
             r#"
-            select id, to_address, subject, body, links, attempts from outbox
-             where sent_at is null and next_attempt_at <= now()
-             order by next_attempt_at, id
+            select o.id, o.to_address, o.subject, o.body, o.links, o.attempts,
+                   coalesce(a.language, s.language, 'en') as "language!"
+              from outbox o
+              left join applications a on a.id = o.application_id
+              left join subscriptions s on s.id = o.subscription_id
+             where o.sent_at is null and o.next_attempt_at <= now()
+             order by o.next_attempt_at, o.id
              limit 1
-             for update skip locked
+             for update of o skip locked
             "#
         )
         .fetch_optional(&mut *tx)
@@ -282,7 +287,9 @@ pub async fn deliver_due(
         else {
             return Ok(sent);
         };
-        let body = crate::links::fill(&row.body, row.links.as_ref());
+        // The message's language: its application's or its subscription's.
+        let lang = Lang::parse(&row.language).unwrap_or_default();
+        let body = crate::links::fill(&row.body, row.links.as_ref(), lang);
         let result = match row.to_address.parse::<Mailbox>() {
             Err(e) => Err(format!(
                 "the address {:?} cannot be used: {e}",
@@ -295,7 +302,7 @@ pub async fn deliver_due(
                 .subject(row.subject.clone())
                 .multipart(MultiPart::alternative_plain_html(
                     body.clone(),
-                    html_of(&body),
+                    html_of(&body, lang),
                 )) {
                 Err(e) => Err(e.to_string()),
                 Ok(message) => send(transport, message).await,
@@ -339,7 +346,7 @@ pub async fn deliver_due(
 
 /// The HTML part of a message written as plain text: its paragraphs, its
 /// lines, and its links made links; everything else escaped.
-pub fn html_of(plain: &str) -> String {
+pub fn html_of(plain: &str, lang: Lang) -> String {
     let escape = |s: &str| {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")
@@ -370,7 +377,8 @@ pub fn html_of(plain: &str) -> String {
         })
         .collect();
     format!(
-        "<!doctype html>\n<html><head><meta charset=\"utf-8\"></head>\n<body style=\"font-family: sans-serif; line-height: 1.5\">\n{}\n</body></html>\n",
+        "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"></head>\n<body style=\"font-family: sans-serif; line-height: 1.5\">\n{}\n</body></html>\n",
+        lang.tag(),
         paragraphs.join("\n")
     )
 }
@@ -567,8 +575,10 @@ mod tests {
     fn the_html_part_says_the_same_with_links_and_nothing_unescaped() {
         let html = html_of(
             "Hello José Núñez,\n\nConfirm:\nhttps://lots.example/confirm/ab12\n\n<b>not bold</b> & so",
+            Lang::Es,
         );
         assert!(html.contains("<meta charset=\"utf-8\">"));
+        assert!(html.contains("<html lang=\"es\">"));
         assert!(html.contains("<p>Hello José Núñez,</p>"));
         assert!(html.contains(
             "<p>Confirm:<br>\n<a href=\"https://lots.example/confirm/ab12\">https://lots.example/confirm/ab12</a></p>"

@@ -447,3 +447,53 @@ async fn explanations_and_refusals_are_written_in_the_readers_language(pool: PgP
         "staff read the English, which the page rebuilds"
     );
 }
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn refusals_far_from_the_handler_are_written_in_the_readers_language(pool: PgPool) {
+    let w = world(&pool, vec![Relation::Adjacent]).await;
+    let (lot, neighbours) = lot_and_neighbours(&pool).await;
+    offer(&pool, &w, &[&lot]).await;
+
+    // A round that is not there, and a round's lottery not yet committed.
+    let nowhere = format!("/api/rounds/nowhere/eligible-lots?owned={}", neighbours[0]);
+    let (status, es) = ask(&w.state, &nowhere, None, "es").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{es}");
+    assert_eq!(
+        es["error"]["message"], "No hay ninguna ronda llamada \"nowhere\".",
+        "{es}"
+    );
+    let (status, en) = ask(&w.state, &nowhere, None, "en").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{en}");
+    assert_eq!(en["error"]["message"], "No round is called \"nowhere\".");
+    let (status, es) = ask(&w.state, "/api/rounds/now/lottery", None, "es").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{es}");
+    assert_eq!(
+        es["error"]["message"], "Todavía no se ha fijado ningún sorteo para la ronda \"now\".",
+        "{es}"
+    );
+
+    // Text PostgreSQL cannot store, in a query and in a form field.
+    let (status, es) = ask(&w.state, "/api/search?q=a%00b", None, "es").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{es}");
+    assert_eq!(es["error"]["parameter"], "q");
+    assert!(
+        es["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("El texto contiene un carácter NUL"),
+        "{es}"
+    );
+
+    // A second application for one property.
+    let first = fields(&neighbours[0], &lot, "uno@example.org");
+    let (status, receipt) = apply_with(&w.state, &first, "es").await;
+    assert_eq!(status, StatusCode::CREATED, "{receipt}");
+    let again = fields(&neighbours[0], &lot, "dos@example.org");
+    let (status, refused) = apply_with(&w.state, &again, "es").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    let message = refused["error"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("Ya existe una solicitud para la propiedad"),
+        "{message}"
+    );
+}

@@ -276,6 +276,46 @@ async fn after_the_draw_the_neighbour_ranked_second_reads_their_place_in_line(po
         "{next}"
     );
     // The one drawn first has the lot set aside.
+    // The lottery's lines of the history, in the reader's language.
+    let history = |page: &serde_json::Value| -> Vec<String> {
+        page["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|h| h["kind"].as_str().unwrap().starts_with("lottery_"))
+            .map(|h| h["text"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let public_id: String =
+        sqlx::query_scalar("select public_id from lottery_entrants where rank = 2")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        history(&page.json),
+        [
+            format!("Entered the lottery as {public_id}."),
+            format!("Number 2 of 2 in the lottery's order ({public_id})."),
+        ]
+    );
+    let request = axum::http::Request::get(status_of(token))
+        .header("accept-language", "es")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let spanish = common::send(&pool, request).await;
+    let bytes = http_body_util::BodyExt::collect(spanish.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    let spanish: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(
+        history(&spanish),
+        [
+            format!("Entró en el sorteo como {public_id}."),
+            format!("Número 2 de 2 en el orden del sorteo ({public_id})."),
+        ]
+    );
+
     let first = &tokens[ids.iter().position(|&id| id != second).unwrap()];
     let page = common::get(&pool, &status_of(first)).await;
     assert_eq!(

@@ -470,5 +470,39 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::LetterAlso => "You may also apply for: {0}.",
         Msg::LetterApply => "See the lot on the map, check whether you qualify, and apply at:",
         Msg::LetterMapCaption => "Green: the lot. Blue outline: your property.",
+        Msg::HistoryLotteryEntered => "Entered the lottery as {0}.",
+        Msg::HistoryLotteryRedrawEntered => {
+            "Entered draw {0} of the lottery as {1} (drawn again because: {2})."
+        }
+        Msg::HistoryLotteryDrawn => "Number {0} of {1} in the lottery's order ({2}).",
+        Msg::ErrSubmissionStoring => {
+            "This application is being stored already: wait a moment, then look in your inbox for its email."
+        }
+        Msg::ErrKeyReused => {
+            "This form was sent before with other answers. Reload the page to send a new application."
+        }
+        Msg::ErrNoLotteryYet => "No lottery has been committed for the round \"{0}\" yet.",
+        Msg::ErrNulText => {
+            "The text contains a NUL character (U+0000), which cannot be stored: remove it and send again."
+        }
+        Msg::LinkGoneSubscription => {
+            "(this link was in an earlier email: ask again on the portal's map)"
+        }
+        Msg::LinkGoneApplication => {
+            "(this link was in an earlier email: ask for your links again with \"Find my application\" on the portal)"
+        }
+        Msg::MapCanvasLabel => {
+            "Map of parcels: drag or use the arrow keys to move, + and - to zoom"
+        }
+        Msg::MapAttribution => "Parcels: the county's parcel file",
+        Msg::MapToggleAttribution => "Show or hide the map's sources",
+        Msg::LotteryWhatAlgorithm => "The algorithm",
+        Msg::LotteryWhatEntrants => "The fingerprint of the entrants (SHA-256)",
+        Msg::LotteryWhatStatement => "The statement",
+        Msg::LotteryWhatSeed => "The seed",
+        Msg::LotteryWhatLots => "The lots drawn",
+        Msg::LotteryWhatBeacon => "The drand beacon",
+        Msg::LotteryWhatRandomness => "The randomness",
+        Msg::LotteryWhatLot => "The order of lot {0}",
     }
 }

@@ -516,5 +516,39 @@ pub(super) fn text(msg: Msg) -> &'static str {
             "Vea el lote en el mapa, compruebe si puede solicitarlo, y haga su solicitud en:"
         }
         Msg::LetterMapCaption => "Verde: el lote. Contorno azul: su propiedad.",
+        Msg::HistoryLotteryEntered => "Entró en el sorteo como {0}.",
+        Msg::HistoryLotteryRedrawEntered => {
+            "Entró en el sorteo número {0} como {1} (se sorteó de nuevo por este motivo: {2})."
+        }
+        Msg::HistoryLotteryDrawn => "Número {0} de {1} en el orden del sorteo ({2}).",
+        Msg::ErrSubmissionStoring => {
+            "Esta solicitud ya se está guardando: espere un momento y busque su correo en la bandeja de entrada."
+        }
+        Msg::ErrKeyReused => {
+            "Este formulario ya se envió con otras respuestas. Vuelva a cargar la página para enviar una solicitud nueva."
+        }
+        Msg::ErrNoLotteryYet => "Todavía no se ha fijado ningún sorteo para la ronda \"{0}\".",
+        Msg::ErrNulText => {
+            "El texto contiene un carácter NUL (U+0000), que no se puede guardar: quítelo y vuelva a enviarlo."
+        }
+        Msg::LinkGoneSubscription => {
+            "(este enlace estaba en un correo anterior: vuelva a pedirlo en el mapa del portal)"
+        }
+        Msg::LinkGoneApplication => {
+            "(este enlace estaba en un correo anterior: pida sus enlaces de nuevo con \"Encontrar mi solicitud\" en el portal)"
+        }
+        Msg::MapCanvasLabel => {
+            "Mapa de parcelas: arrastre o use las flechas del teclado para moverse, y + y - para acercar o alejar"
+        }
+        Msg::MapAttribution => "Parcelas: el archivo de parcelas del condado",
+        Msg::MapToggleAttribution => "Mostrar u ocultar las fuentes del mapa",
+        Msg::LotteryWhatAlgorithm => "El algoritmo",
+        Msg::LotteryWhatEntrants => "La huella de los participantes (SHA-256)",
+        Msg::LotteryWhatStatement => "La declaración",
+        Msg::LotteryWhatSeed => "La semilla",
+        Msg::LotteryWhatLots => "Los lotes sorteados",
+        Msg::LotteryWhatBeacon => "La baliza de drand",
+        Msg::LotteryWhatRandomness => "El valor aleatorio",
+        Msg::LotteryWhatLot => "El orden del lote {0}",
     }
 }

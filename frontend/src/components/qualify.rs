@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sidelot_domain::api::{EligibilityAnswer, SearchResult};
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::search::SearchBox;
 use crate::messages::{Msg, others_applied, t, tf};
 
@@ -30,9 +30,7 @@ pub fn Qualify(lot: String, on_owned: Callback<Option<String>>) -> impl IntoView
         spawn_local(async move {
             check.set(match api::public::eligibility(&lot, &owned.pin).await {
                 Ok(answer) => Check::Answered(Box::new(answer)),
-                Err(ApiError::Server { message, .. } | ApiError::Network(message)) => {
-                    Check::Failed(message)
-                }
+                Err(e) => Check::Failed(e.message()),
             });
         });
     });

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sidelot_domain::api::SearchResult;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::messages::{Msg, t, tf};
 
 /// Typing pauses this long before a search is sent.
@@ -107,9 +107,9 @@ pub fn SearchBox(
                     }
                 }
                 Err(_) if signal.aborted() => {}
-                Err(ApiError::Server { message, .. } | ApiError::Network(message)) => {
+                Err(e) => {
                     nothing();
-                    found.set(Found::Failed(message));
+                    found.set(Found::Failed(e.message()));
                 }
             }
         });

@@ -23,9 +23,7 @@ pub fn ConfirmPage(token: String) -> impl IntoView {
         page.set(match api::public::confirm(&token).await {
             Ok(c) => Page::Confirmed { already: c.already },
             Err(ApiError::Server { status: 404, .. }) => Page::Missing,
-            Err(ApiError::Server { message, .. } | ApiError::Network(message)) => {
-                Page::Failed(message)
-            }
+            Err(e) => Page::Failed(e.message()),
         });
     });
     view! {

@@ -65,9 +65,7 @@ impl From<SubmitError> for ApiError {
             SubmitError::Invalid(fields) => ApiError::Invalid(fields),
             SubmitError::KeyReused => ApiError::Unprocessable {
                 parameter: "Idempotency-Key".into(),
-                message: "This Idempotency-Key was sent before with a different application. \
-                          Send each new application with a new key."
-                    .into(),
+                message: text_in(super::extract::request_lang(), Msg::ErrKeyReused).into(),
             },
             SubmitError::Database(e) => e.into(),
             SubmitError::Storage(e) => ApiError::Internal(e.into()),
@@ -250,7 +248,7 @@ pub async fn status(
     .await?;
     let history = sqlx::query!(
         r#"
-        select e.at, e.kind, e.lot_pin, e.to_state, e.note,
+        select e.at, e.kind, e.lot_pin, e.to_state, e.note, e.detail,
                coalesce(case when $2 = 'es' then dr.plain_es end, dr.plain) as "reason?"
           from application_events e left join denial_reasons dr on dr.code = e.reason_code
          where e.application_id = $1 and e.kind <> 'note' order by e.id
@@ -356,7 +354,12 @@ pub async fn status(
                 let text = match (h.kind.as_str(), to) {
                     ("submitted", _) => text_in(lang, Msg::HistoryReceived).to_owned(),
                     ("email_confirmed", _) => text_in(lang, Msg::HistoryConfirmed).to_owned(),
-                    ("lottery_entered" | "lottery_drawn", _) => h.note.clone().unwrap_or_default(),
+                    ("lottery_entered" | "lottery_drawn", _) => h
+                        .detail
+                        .as_ref()
+                        .and_then(|d| lottery_event(lang, &h.kind, d))
+                        .or_else(|| h.note.clone())
+                        .unwrap_or_default(),
                     (_, Some(LotState::Denied)) => format!(
                         "{} {}",
                         LotState::Denied.label_in(lang),
@@ -376,4 +379,29 @@ pub async fn status(
             })
             .collect(),
     }))
+}
+
+/// A lottery's event in the reader's language, from what it recorded
+/// (`application_events.detail`); `None` if the record does not say.
+fn lottery_event(lang: Lang, kind: &str, detail: &serde_json::Value) -> Option<String> {
+    let text = |key: &str| detail.get(key).and_then(serde_json::Value::as_str);
+    let number = |key: &str| detail.get(key).and_then(serde_json::Value::as_i64);
+    let public_id = text("public_id")?;
+    Some(match kind {
+        "lottery_drawn" => fill(
+            text_in(lang, Msg::HistoryLotteryDrawn),
+            &[
+                &number("rank")?.to_string(),
+                &number("of")?.to_string(),
+                public_id,
+            ],
+        ),
+        _ => match (number("draw"), text("reason")) {
+            (Some(draw), Some(reason)) => fill(
+                text_in(lang, Msg::HistoryLotteryRedrawEntered),
+                &[&draw.to_string(), public_id, reason],
+            ),
+            _ => fill(text_in(lang, Msg::HistoryLotteryEntered), &[public_id]),
+        },
+    })
 }

@@ -5,6 +5,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use sidelot_domain::api::{ErrorBody, ErrorDetail};
 use sidelot_domain::application::FieldError;
+use sidelot_domain::messages::{Msg, text_in};
+
+use super::extract::request_lang;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -82,13 +85,11 @@ impl ApiError {
             }
             Some("applications_one_per_owned_parcel") => ApiError::Invalid(vec![FieldError::new(
                 "owned",
-                "An application for this property has been sent in this round already: there can be one per property per round. \
-                 To see it, open the status link in the email we sent you.",
+                text_in(request_lang(), Msg::ErrOnePerProperty),
             )]),
-            Some("applications_idempotency_key_unique") => ApiError::Conflict(
-                "This submission is being stored already: ask for its status with the same key."
-                    .into(),
-            ),
+            Some("applications_idempotency_key_unique") => {
+                ApiError::Conflict(text_in(request_lang(), Msg::ErrSubmissionStoring).into())
+            }
             _ => ApiError::Internal(e.into()),
         }
     }
@@ -142,11 +143,11 @@ impl IntoResponse for ApiError {
         let message = match &self {
             ApiError::Internal(e) => {
                 tracing::error!(error = %e, "request failed");
-                "Something went wrong on our side. Please try again later.".to_owned()
+                text_in(request_lang(), Msg::ErrServer).to_owned()
             }
             ApiError::Unavailable(m) => {
                 tracing::warn!(error = %m, "dependency unavailable");
-                "The parcel database cannot be reached right now.".to_owned()
+                text_in(request_lang(), Msg::ErrUnavailable).to_owned()
             }
             other => other.to_string(),
         };

@@ -22,8 +22,37 @@ use super::ApiError;
 
 /// Why PostgreSQL's `text` would refuse `value`, if it would.
 fn unstorable(value: &str) -> Option<&'static str> {
-    value.contains('\0').then_some(
-        "The text contains a NUL character (U+0000), which cannot be stored: remove it and send again",
+    value
+        .contains('\0')
+        .then(|| text_in(request_lang(), Msg::ErrNulText))
+}
+
+tokio::task_local! {
+    static REQUEST_LANG: Lang;
+}
+
+/// The language of the request being answered (its `Accept-Language`), for
+/// words written far from the handler: an error's, a refusal's. English
+/// outside a request.
+pub fn request_lang() -> Lang {
+    REQUEST_LANG.try_with(|lang| *lang).unwrap_or_default()
+}
+
+/// Answers each request within its language, for [`request_lang`].
+pub async fn with_request_lang(
+    request: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let lang = accept_language(request.headers());
+    REQUEST_LANG.scope(lang, next.run(request)).await
+}
+
+fn accept_language(headers: &axum::http::HeaderMap) -> Lang {
+    Lang::from_accept_language(
+        headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default(),
     )
 }
 
@@ -214,13 +243,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageLang {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(PageLang(Lang::from_accept_language(
-            parts
-                .headers
-                .get(axum::http::header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default(),
-        )))
+        Ok(PageLang(accept_language(&parts.headers)))
     }
 }
 

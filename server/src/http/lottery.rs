@@ -8,6 +8,7 @@ use axum::{Json, Router};
 use sidelot_domain::api::{CommitRequest, DrawRequest, RedrawRequest};
 use sidelot_domain::application::FieldError;
 use sidelot_domain::lottery::Lottery;
+use sidelot_domain::messages::{Msg, fill, text_in};
 
 use super::auth::{Admin, Signed};
 use super::extract::{Body, Path};
@@ -52,7 +53,12 @@ pub async fn public(
     lottery::published(&state.pool, &slug)
         .await?
         .map(Json)
-        .ok_or_else(|| ApiError::NotFound(format!("No lottery is committed for {slug:?} yet.")))
+        .ok_or_else(|| {
+            ApiError::NotFound(fill(
+                text_in(super::extract::request_lang(), Msg::ErrNoLotteryYet),
+                &[&slug],
+            ))
+        })
 }
 
 /// Freeze the entrants of the round's contested lots and commit the

@@ -133,6 +133,7 @@ pub fn app(state: AppState) -> Router {
         .merge(fonts::router())
         .merge(ogc::router())
         .merge(site::router(state.static_dir.as_deref()))
+        .layer(axum::middleware::from_fn(extract::with_request_lang))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             hosts::check,

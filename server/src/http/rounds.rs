@@ -21,7 +21,7 @@ use super::auth::{Admin, Signed};
 use super::extract::{Body, PageLang, Path, Query};
 use super::{ApiError, AppState};
 use crate::rounds::{self, RoundError};
-use sidelot_domain::messages::Msg;
+use sidelot_domain::messages::{Msg, fill, text_in};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -35,9 +35,10 @@ pub fn router() -> Router<AppState> {
 impl From<RoundError> for ApiError {
     fn from(e: RoundError) -> Self {
         match e {
-            RoundError::NotFound(slug) => {
-                ApiError::NotFound(format!("No round is called {slug:?}."))
-            }
+            RoundError::NotFound(slug) => ApiError::NotFound(fill(
+                text_in(super::extract::request_lang(), Msg::ErrNoRound),
+                &[&slug],
+            )),
             RoundError::Database(e) => e.into(),
             RoundError::Invalid(errors) => ApiError::Internal(anyhow::anyhow!("{errors:?}")),
         }

@@ -207,7 +207,15 @@ pub async fn commit(
     )
     .fetch_one(&mut *tx)
     .await?;
-    enter(&mut tx, lottery_id, &rows, actor, "Entered the lottery as").await?;
+    enter(
+        &mut tx,
+        lottery_id,
+        &rows,
+        actor,
+        "Entered the lottery as",
+        None,
+    )
+    .await?;
     tx.commit().await?;
     published(pool, slug)
         .await?
@@ -223,6 +231,7 @@ async fn enter(
     rows: &[(String, String, i64)],
     actor: i64,
     words: &str,
+    redraw: Option<(i32, &str)>,
 ) -> Result<(), sqlx::Error> {
     let lots: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
     let ids: Vec<String> = rows.iter().map(|r| r.1.clone()).collect();
@@ -238,14 +247,17 @@ async fn enter(
     .execute(&mut **tx)
     .await?;
     sqlx::query!(
-        r#"insert into application_events (application_id, kind, lot_pin, actor_kind, actor_id, note)
-           select a, 'lottery_entered', l, 'staff', $1, $5 || ' ' || p || '.'
+        r#"insert into application_events (application_id, kind, lot_pin, actor_kind, actor_id, note, detail)
+           select a, 'lottery_entered', l, 'staff', $1, $5 || ' ' || p || '.',
+                  jsonb_strip_nulls(jsonb_build_object('public_id', p, 'draw', $6::int, 'reason', $7::text))
              from unnest($2::bigint[], $3::text[], $4::text[]) as u(a, l, p)"#,
         actor,
         &applications,
         &lots,
         &ids,
-        words
+        words,
+        redraw.map(|r| r.0),
+        redraw.map(|r| r.1)
     )
     .execute(&mut **tx)
     .await?;
@@ -337,13 +349,21 @@ pub async fn draw(
             )
         })
         .collect();
+    let event_ranks: Vec<i32> = ranked.iter().map(|r| r.rank).collect();
+    let event_ofs: Vec<i32> = ranked.iter().map(|r| r.of).collect();
+    let public_ids: Vec<String> = ranked.iter().map(|r| r.public_id.clone()).collect();
     sqlx::query!(
-        r#"insert into application_events (application_id, kind, lot_pin, actor_kind, actor_id, note)
-           select a, 'lottery_drawn', l, 'staff', $1, n from unnest($2::bigint[], $3::text[], $4::text[]) as u(a, l, n)"#,
+        r#"insert into application_events (application_id, kind, lot_pin, actor_kind, actor_id, note, detail)
+           select a, 'lottery_drawn', l, 'staff', $1, n, jsonb_build_object('public_id', p, 'rank', r, 'of', o)
+             from unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[])
+                  as u(a, l, n, p, r, o)"#,
         actor,
         &applications,
         &ranked_lots,
-        &notes
+        &notes,
+        &public_ids,
+        &event_ranks,
+        &event_ofs
     )
     .execute(&mut *tx)
     .await?;

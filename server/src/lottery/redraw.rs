@@ -139,6 +139,7 @@ pub async fn redraw(
         &entering,
         actor,
         &format!("Entered draw {number} of the lottery (redraw: {reason}) as"),
+        Some((number, reason)),
     )
     .await?;
     tx.commit().await?;

@@ -195,9 +195,9 @@ pub fn ApplyPage() -> impl IntoView {
                     step.set(form::step_to_show(&fields).unwrap_or_default());
                     show_errors(fields);
                 }
-                Err(ApiError::Server { message, .. } | ApiError::Network(message)) => {
+                Err(e) => {
                     sending.set(false);
-                    failure.set(Some(tf(Msg::SendFailed, &[&message])));
+                    failure.set(Some(tf(Msg::SendFailed, &[&e.message()])));
                 }
             }
         });

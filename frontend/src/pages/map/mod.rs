@@ -153,8 +153,8 @@ pub fn MapPage() -> impl IntoView {
                         }
                         show(feature.properties, how);
                     }
-                    Err(ApiError::Server { message, .. } | ApiError::Network(message)) => {
-                        notice.set(Some(tf(Msg::ParcelFailed, &[&dashed(&pin), &message])));
+                    Err(e) => {
+                        notice.set(Some(tf(Msg::ParcelFailed, &[&dashed(&pin), &e.message()])));
                     }
                 }
             }),
@@ -285,7 +285,14 @@ pub fn MapPage() -> impl IntoView {
                 open_parcel(pin, how);
             });
             let handle = map::create_map(
-                "map", start.lon, start.lat, start.zoom, &basemap, &report, &on_select,
+                "map",
+                start.lon,
+                start.lat,
+                start.zoom,
+                &basemap,
+                &map::map_words(),
+                &report,
+                &on_select,
             );
             // The map lives as long as the page, and so do its callbacks.
             report.forget();

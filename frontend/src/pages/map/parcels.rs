@@ -84,11 +84,7 @@ impl Parcels {
     }
 
     pub fn failed(self, e: ApiError) {
-        match e {
-            ApiError::Server { message, .. } | ApiError::Network(message) => {
-                self.load.set(Load::Failed(message))
-            }
-        }
+        self.load.set(Load::Failed(e.message()))
     }
 
     fn abort(self) {
