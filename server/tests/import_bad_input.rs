@@ -401,15 +401,20 @@ async fn geojson_features_without_properties_are_rejected_alone(pool: PgPool) {
     assert_eq!(report.counts.inserted, 1);
 }
 
-/// The indexes and foreign keys of `parcels`, by name and definition.
+/// The indexes, constraints (those of other tables pointing to it too) and
+/// triggers of `parcels`, by name and definition (a trigger's: whether it
+/// is on).
 async fn schema_of_parcels(pool: &PgPool) -> Vec<(String, String)> {
     sqlx::query_as(
         r#"
         select indexrelid::regclass::text, pg_get_indexdef(indexrelid) from pg_index
          where indrelid = 'parcels'::regclass
         union all
-        select conname::text, pg_get_constraintdef(oid) from pg_constraint
-         where conrelid = 'parcels'::regclass
+        select conrelid::regclass::text || '.' || conname::text, pg_get_constraintdef(oid) from pg_constraint
+         where conrelid = 'parcels'::regclass or confrelid = 'parcels'::regclass
+        union all
+        select tgname::text, tgenabled::text from pg_trigger
+         where tgrelid = 'parcels'::regclass and not tgisinternal
         order by 1
         "#,
     )
@@ -421,12 +426,25 @@ async fn schema_of_parcels(pool: &PgPool) -> Vec<(String, String)> {
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
 async fn a_first_load_builds_its_indexes_and_foreign_keys_again_and_they_hold(pool: PgPool) {
     let before = schema_of_parcels(&pool).await;
-    assert!(
-        before.iter().any(|(n, _)| n == "parcels_import_fk"),
-        "{before:?}"
-    );
+    for name in [
+        "parcels.parcels_import_fk",
+        "parcels.parcels_pkey",
+        "round_lots.round_lots_parcel_fk",
+        "parcels_tile_insert",
+    ] {
+        assert!(before.iter().any(|(n, _)| n == name), "{name}: {before:?}");
+    }
+    let changes = || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from tile_changes where bbox is not null")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    let noted = changes().await;
     let (_dir, shp) = sample(120);
     import(&pool, &options(&shp, None)).await.unwrap();
+    // The map's tiles are told of the box the load filled, once.
+    assert_eq!(changes().await, noted + 1);
     assert_eq!(
         schema_of_parcels(&pool).await,
         before,
@@ -441,6 +459,17 @@ async fn a_first_load_builds_its_indexes_and_foreign_keys_again_and_they_hold(po
     .unwrap_err()
     .to_string();
     assert!(refused.contains("parcels_import_fk"), "{refused}");
+    // So does the primary key (the keys that point to it are in the schema above).
+    let refused = sqlx::query(
+        "insert into parcels (pin, geom, area_m2, content_hash, import_id) \
+         select pin, geom, area_m2, content_hash, import_id from parcels limit 1",
+    )
+    .execute(&pool)
+    .await
+    .unwrap_err()
+    .to_string();
+    assert!(refused.contains("parcels_pkey"), "{refused}");
+
     // A failed first load leaves them as they were too.
     sqlx::query("delete from parcels")
         .execute(&pool)
@@ -450,4 +479,89 @@ async fn a_first_load_builds_its_indexes_and_foreign_keys_again_and_they_hold(po
     std::fs::write(&broken, "{\"type\": \"FeatureCollection\", \"features\": [").unwrap();
     assert!(import(&pool, &options(&broken, None)).await.is_err());
     assert_eq!(schema_of_parcels(&pool).await, before);
+}
+
+/// The importer judges the common parcel's validity itself and leaves the
+/// rest to GEOS: whatever it calls valid, GEOS must too. Thousands of small
+/// rings on a coarse grid, where corners touch, edges fold back and lie on
+/// one line as often as not, and shapes that are plainly valid.
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn what_the_importer_calls_valid_geos_calls_valid(pool: PgPool) {
+    use geo_types::{Coord, LineString, MultiPolygon, Polygon};
+    use sidelot_server::import::surely_valid;
+    // Exactly representable coordinates near Chicago: -88 + k/1024.
+    let at = |k: u64| -88.0 + (k as f64) / 1024.0;
+    let mut seed: u64 = 0x5eed_1e70;
+    let mut next = move |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let mut shapes = Vec::new();
+    for i in 0..4000 {
+        let corners = 3 + next(6) as usize;
+        let grid = if i % 4 == 0 { 1000 } else { 4 };
+        let mut ring: Vec<Coord> = (0..corners)
+            .map(|_| Coord {
+                x: at(next(grid)),
+                y: at(next(grid)) + 130.0,
+            })
+            .collect();
+        if i % 10 == 0 {
+            // A repeated corner, which GEOS allows.
+            ring.insert(1, ring[0]);
+        }
+        ring.push(ring[0]);
+        shapes.push(MultiPolygon(vec![Polygon::new(LineString(ring), vec![])]));
+    }
+    // Rectangles, as the generated city's parcels are.
+    for i in 0..200 {
+        let (x, y) = (at(i), at(i) + 130.0);
+        let (w, h) = (at(i + 1 + next(5)) - at(i), 1.0 / 1024.0);
+        let ring = vec![
+            Coord { x, y },
+            Coord { x, y: y + h },
+            Coord { x: x + w, y: y + h },
+            Coord { x: x + w, y },
+            Coord { x, y },
+        ];
+        shapes.push(MultiPolygon(vec![Polygon::new(LineString(ring), vec![])]));
+    }
+    let wkt: Vec<String> = shapes
+        .iter()
+        .map(|mp| {
+            let ring: Vec<String> = mp.0[0]
+                .exterior()
+                .0
+                .iter()
+                .map(|c| format!("{} {}", c.x, c.y))
+                .collect();
+            format!("POLYGON(({}))", ring.join(","))
+        })
+        .collect();
+    let geos: Vec<bool> = sqlx::query_scalar(
+        "select ST_IsValid(ST_GeomFromText(w, 4326)) from unnest($1::text[]) with ordinality u(w, n) order by n",
+    )
+    .bind(&wkt)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let (mut sure, mut invalid) = (0, 0);
+    for ((mp, text), valid) in shapes.iter().zip(&wkt).zip(&geos) {
+        if surely_valid(mp) {
+            sure += 1;
+            assert!(valid, "called valid, but GEOS says not: {text}");
+        }
+        if !valid {
+            invalid += 1;
+        }
+    }
+    // Not a test that cannot fail: both kinds are many.
+    assert!(
+        sure >= 800 && invalid >= 800,
+        "sure {sure}, invalid {invalid}"
+    );
+    // Every rectangle is judged here.
+    assert!(shapes[4000..].iter().all(surely_valid));
 }

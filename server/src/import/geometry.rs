@@ -187,11 +187,88 @@ pub fn ellipsoidal_area_m2(mp: &MultiPolygon<f64>) -> f64 {
     degrees2.abs() * (1f64.to_radians().powi(2)) * m * n * phi.cos()
 }
 
-/// Appends the EWKB (little-endian, with SRID 4326) of `mp`, hex-encoded.
-pub fn push_ewkb_hex(out: &mut Vec<u8>, mp: &MultiPolygon<f64>) {
-    let mut wkb = Vec::with_capacity(64);
-    write_ewkb(&mut wkb, mp);
-    push_hex(out, &wkb);
+/// The most vertices [`surely_valid`] judges (its work grows as their
+/// square); a larger shape goes to GEOS.
+const SURE_VERTICES: usize = 64;
+
+/// Whether `mp` is certainly valid as GEOS (`ST_IsValid`) would judge it,
+/// decided here for the common parcel: one polygon without holes, at most
+/// [`SURE_VERTICES`] corners, whose edges meet only where neighbouring
+/// edges share a corner, and never fold back along each other. Exact
+/// predicates decide it, on the very coordinates the database receives.
+/// `false` means "ask GEOS", not "invalid".
+pub fn surely_valid(mp: &MultiPolygon<f64>) -> bool {
+    use geo::kernels::{Kernel, Orientation, RobustKernel};
+    let [polygon] = mp.0.as_slice() else {
+        return false;
+    };
+    let ring = &polygon.exterior().0;
+    if !polygon.interiors().is_empty() || ring.len() > SURE_VERTICES + 1 {
+        return false;
+    }
+    // The corners, repeated ones once (GEOS allows repeats).
+    let mut pts = [geo_types::Coord { x: 0.0, y: 0.0 }; SURE_VERTICES + 1];
+    let mut len = 0;
+    for c in ring {
+        if !c.x.is_finite() || !c.y.is_finite() {
+            return false;
+        }
+        if len == 0 || pts[len - 1] != *c {
+            pts[len] = *c;
+            len += 1;
+        }
+    }
+    // Closed, with at least three distinct corners: `n` edges, edge `i`
+    // from pts[i] to pts[i + 1].
+    if len < 4 || pts[0] != pts[len - 1] {
+        return false;
+    }
+    let pts = &pts[..len];
+    let n = len - 1;
+    let orient = |p, q, r| RobustKernel::orient2d(p, q, r);
+    // q within the box of p and r (all three on one line).
+    let between = |p: geo_types::Coord, q: geo_types::Coord, r: geo_types::Coord| {
+        p.x.min(r.x) <= q.x && q.x <= p.x.max(r.x) && p.y.min(r.y) <= q.y && q.y <= p.y.max(r.y)
+    };
+    // Two edges p-q and q-r fold back along each other: r lies on the
+    // line of p and q, on p's side of q.
+    let folds = |p: geo_types::Coord, q: geo_types::Coord, r: geo_types::Coord| {
+        orient(p, q, r) == Orientation::Collinear
+            && if p.x != q.x {
+                (r.x < q.x) == (p.x < q.x) && r.x != q.x
+            } else {
+                (r.y < q.y) == (p.y < q.y) && r.y != q.y
+            }
+    };
+    let meet = |a, b, c, d| {
+        let (o1, o2) = (orient(a, b, c), orient(a, b, d));
+        let (o3, o4) = (orient(c, d, a), orient(c, d, b));
+        let on = Orientation::Collinear;
+        (o1 != o2 && o3 != o4)
+            || (o1 == on && between(a, c, b))
+            || (o2 == on && between(a, d, b))
+            || (o3 == on && between(c, a, d))
+            || (o4 == on && between(c, b, d))
+    };
+    for i in 0..n {
+        // The edge after this one shares its end (the last edge's next is
+        // the first).
+        let (p, q) = (pts[i], pts[i + 1]);
+        let r = if i + 1 == n { pts[1] } else { pts[i + 2] };
+        if folds(p, q, r) {
+            return false;
+        }
+        // Every edge that is not a neighbour of this one.
+        for j in i + 2..n {
+            if i == 0 && j == n - 1 {
+                continue;
+            }
+            if meet(pts[i], pts[i + 1], pts[j], pts[j + 1]) {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// The EWKB of `mp`: MultiPolygon with SRID 4326, little-endian.

@@ -75,78 +75,159 @@ pub async fn check(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// On a first load into an empty `parcels`, its secondary indexes (the
-/// GiST index, the search keys') are dropped and built again after the
-/// insert: a sorted build is several times faster than growing the index
-/// row by row. Its foreign keys (to `imports`) are dropped too and added
-/// again after the insert, which checks every row in one join instead of
-/// one lookup per row (0.3 s instead of 2.8 s for a million parcels).
-/// Returns the statements that restore them, for [`restore_indexes`].
+/// What a first load into an empty `parcels` took off the table, and how
+/// to put it back ([`FirstLoad::restore`]).
+///
+/// A first load drops the table's indexes, its primary key among them, and
+/// builds them again after the insert: a sorted build is several times
+/// faster than growing an index row by row. The foreign keys from and to
+/// the table go too and are added again after, which checks every row in
+/// one join instead of one lookup per row. The map's tile trigger is
+/// switched off for the insert, and the box it filled is noted once. For a
+/// million parcels the insert and its indexes take about 4.5 s instead of
+/// 6.7 s (docs/benchmarks.md).
+///
 /// Dropping them locks the table, so readers wait until this first load
 /// commits: they would have found no parcels anyway.
-pub async fn drop_indexes_if_empty(conn: &mut PgConnection) -> Result<Vec<String>, sqlx::Error> {
-    let empty = sqlx::query_scalar!(r#"select not exists (select 1 from parcels) as "empty!""#)
-        .fetch_one(&mut *conn)
-        .await?;
-    if !empty {
-        return Ok(Vec::new());
-    }
-    let indexes = sqlx::query!(
-        r#"
-        select i.indexrelid::regclass::text as "name!", pg_get_indexdef(i.indexrelid) as "definition!"
-          from pg_index i
-         where i.indrelid = 'parcels'::regclass
-           and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)
-        "#
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let foreign_keys = sqlx::query!(
-        r#"
-        select quote_ident(conname) as "name!", pg_get_constraintdef(oid) as "definition!"
-          from pg_constraint
-         where conrelid = 'parcels'::regclass and contype = 'f'
-        "#
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    if !foreign_keys.is_empty() {
-        // Dropping a foreign key locks the table it points to. Take that lock
-        // first, before the indexes' lock on `parcels`, so that another
-        // import (which writes `imports`, then reads `parcels`) finishes
-        // instead of deadlocking with this one.
-        sqlx::query("lock table imports in share row exclusive mode")
-            .execute(&mut *conn)
-            .await?;
-    }
-    let mut restore = Vec::new();
-    for index in indexes {
-        sqlx::query(&format!("drop index {}", index.name))
-            .execute(&mut *conn)
-            .await?;
-        restore.push(index.definition);
-    }
-    for fk in foreign_keys {
-        sqlx::query(&format!("alter table parcels drop constraint {}", fk.name))
-            .execute(&mut *conn)
-            .await?;
-        restore.push(format!(
-            "alter table parcels add constraint {} {}",
-            fk.name, fk.definition
-        ));
-    }
-    Ok(restore)
+#[derive(Debug, Default)]
+pub struct FirstLoad {
+    first: bool,
+    /// In the order they run: the primary key, the other indexes, the
+    /// foreign keys.
+    restore: Vec<String>,
 }
 
-/// Runs what [`drop_indexes_if_empty`] returned.
-pub async fn restore_indexes(
-    conn: &mut PgConnection,
-    statements: &[String],
-) -> Result<(), sqlx::Error> {
-    for statement in statements {
-        sqlx::query(statement).execute(&mut *conn).await?;
+impl FirstLoad {
+    /// Whether this import is a first load (the table was empty).
+    pub fn is_first(&self) -> bool {
+        self.first
     }
-    Ok(())
+
+    /// Takes the indexes, keys and tile trigger off an empty `parcels`;
+    /// does nothing (and is no first load) when it holds a parcel.
+    pub async fn begin_if_empty(conn: &mut PgConnection) -> Result<FirstLoad, sqlx::Error> {
+        let empty = sqlx::query_scalar!(r#"select not exists (select 1 from parcels) as "empty!""#)
+            .fetch_one(&mut *conn)
+            .await?;
+        if !empty {
+            return Ok(FirstLoad::default());
+        }
+        // The primary key first, then the foreign keys from and to parcels.
+        let constraints = sqlx::query!(
+            r#"
+            select c.conrelid::regclass::text as "table!", quote_ident(c.conname) as "name!",
+                   pg_get_constraintdef(c.oid) as "definition!", c.contype::text as "kind!",
+                   c.confrelid::regclass::text as "points_to"
+              from pg_constraint c
+             where (c.conrelid = 'parcels'::regclass and c.contype in ('p', 'f'))
+                or (c.confrelid = 'parcels'::regclass and c.contype = 'f')
+             order by c.contype = 'f', c.conname
+            "#
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let indexes = sqlx::query!(
+            r#"
+            select i.indexrelid::regclass::text as "name!", pg_get_indexdef(i.indexrelid) as "definition!"
+              from pg_index i
+             where i.indrelid = 'parcels'::regclass
+               and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)
+            "#
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        // Dropping a foreign key locks both its tables. Take the other
+        // tables' locks first, before the indexes' lock on `parcels`, so
+        // that a writer of one of them (an import writes `imports`, then
+        // reads `parcels`) finishes instead of deadlocking with this load.
+        let mut others: Vec<&str> = constraints
+            .iter()
+            .filter(|c| c.kind == "f")
+            .filter_map(|c| {
+                if c.table == "parcels" {
+                    c.points_to.as_deref()
+                } else {
+                    Some(c.table.as_str())
+                }
+            })
+            .filter(|t| *t != "parcels")
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        if !others.is_empty() {
+            sqlx::query(&format!(
+                "lock table {} in share row exclusive mode",
+                others.join(", ")
+            ))
+            .execute(&mut *conn)
+            .await?;
+        }
+        let mut restore = Vec::new();
+        let mut foreign = Vec::new();
+        // The foreign keys first: those to parcels hang on its primary key.
+        for c in constraints.iter().rev() {
+            sqlx::query(&format!(
+                "alter table {} drop constraint {}",
+                c.table, c.name
+            ))
+            .execute(&mut *conn)
+            .await?;
+            let add = format!(
+                "alter table {} add constraint {} {}",
+                c.table, c.name, c.definition
+            );
+            if c.kind == "p" {
+                restore.push(add);
+            } else {
+                foreign.push(add);
+            }
+        }
+        for index in indexes {
+            sqlx::query(&format!("drop index {}", index.name))
+                .execute(&mut *conn)
+                .await?;
+            restore.push(index.definition);
+        }
+        foreign.reverse();
+        restore.extend(foreign);
+        sqlx::query("alter table parcels disable trigger parcels_tile_insert")
+            .execute(&mut *conn)
+            .await?;
+        Ok(FirstLoad {
+            first: true,
+            restore,
+        })
+    }
+
+    /// Builds again what [`FirstLoad::begin_if_empty`] took off, and
+    /// notes the box the load filled for the map's tiles.
+    pub async fn restore(self, conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+        if !self.is_first() {
+            return Ok(());
+        }
+        // Sorting a million keys fits in memory.
+        sqlx::query("set local maintenance_work_mem = '256MB'")
+            .execute(&mut *conn)
+            .await?;
+        for statement in &self.restore {
+            sqlx::query(statement).execute(&mut *conn).await?;
+        }
+        sqlx::query("alter table parcels enable trigger parcels_tile_insert")
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query_scalar!(
+            r#"
+            with noted as (
+                select note_tile_change(ST_SetSRID(ST_Extent(geom)::geometry, 4326))
+                  from import_staging where reject is null
+            )
+            select count(*) as "noted!" from noted
+            "#
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        Ok(())
+    }
 }
 
 /// Keeps other imports out until this one commits (readers are not
@@ -159,8 +240,35 @@ pub async fn lock_parcels(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
 }
 
 /// Updates the parcels whose record changed and inserts the new ones;
-/// unchanged rows are not touched. Returns (inserted, updated).
-pub async fn upsert(conn: &mut PgConnection, import_id: i64) -> Result<(i64, i64), sqlx::Error> {
+/// unchanged rows are not touched. Returns (inserted, updated). A first
+/// load inserts every accepted record: the table is empty, and it has no
+/// primary key to look them up by until the load is done (nor should the
+/// planner, trusting an empty table's statistics, look for each in it).
+pub async fn upsert(
+    conn: &mut PgConnection,
+    import_id: i64,
+    first: &FirstLoad,
+) -> Result<(i64, i64), sqlx::Error> {
+    let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    if first.is_first() {
+        let inserted = sqlx::query!(
+            r#"
+            insert into parcels (pin, house_number, street_dir, street_name, street_type,
+                                 address, address_key, street_key, geom, area_m2, source,
+                                 content_hash, import_id)
+            select s.pin, s.house_number, s.street_dir, s.street_name, s.street_type,
+                   s.address, s.address_key, s.street_key, s.geom, s.area_m2, s.source,
+                   s.content_hash, $1
+              from import_staging s
+             where s.reject is null
+            "#,
+            import_id
+        )
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        return Ok((count(inserted), 0));
+    }
     let updated = sqlx::query!(
         r#"
         update parcels p
@@ -202,7 +310,6 @@ pub async fn upsert(conn: &mut PgConnection, import_id: i64) -> Result<(i64, i64
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
     Ok((count(inserted), count(updated)))
 }
 

@@ -30,6 +30,9 @@ mod source;
 mod stage;
 mod table;
 
+/// For the tests that hold the importer's own validity judgement against GEOS.
+pub use geometry::surely_valid;
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -482,9 +485,9 @@ pub async fn import_parcels(
     merge::check(&mut tx).await?;
     phase("check", &mut phases);
     progress.set_message("merging");
-    let dropped = merge::drop_indexes_if_empty(&mut tx).await?;
-    let (inserted, updated) = merge::upsert(&mut tx, import_id).await?;
-    merge::restore_indexes(&mut tx, &dropped).await?;
+    let first = merge::FirstLoad::begin_if_empty(&mut tx).await?;
+    let (inserted, updated) = merge::upsert(&mut tx, import_id, &first).await?;
+    first.restore(&mut tx).await?;
     phase("merge", &mut phases);
     let counts = merge::finish(&mut tx, import_id, inserted, updated).await?;
     let rejects = report::rejects(&mut tx, import_id).await?;

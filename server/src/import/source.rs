@@ -34,6 +34,24 @@ impl Value {
         }
     }
 
+    /// Writes [`Value::to_json`]'s text (as serde_json writes it) to `out`.
+    fn write_json(&self, out: &mut String) {
+        match self {
+            Value::Null | Value::Overflow(_) => out.push_str("null"),
+            Value::Bool(true) => out.push_str("true"),
+            Value::Bool(false) => out.push_str("false"),
+            Value::Text(s) if !s.contains('\0') => write_json_str(s, out),
+            Value::Number(n) => match strip_zero_fraction(n.trim()).parse::<i64>() {
+                Ok(i) => {
+                    use std::fmt::Write as _;
+                    let _ = write!(out, "{i}");
+                }
+                Err(_) => out.push_str(&number_json(n).to_string()),
+            },
+            other => out.push_str(&other.to_json().to_string()),
+        }
+    }
+
     /// The value for the parcel's `source` JSON, numbers kept exact where
     /// JSON allows.
     pub fn to_json(&self) -> serde_json::Value {
@@ -46,6 +64,34 @@ impl Value {
             Value::Number(n) => number_json(n),
         }
     }
+}
+
+/// `s` as a JSON string, escaped as serde_json escapes it.
+fn write_json_str(s: &str, out: &mut String) {
+    out.push('"');
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0x00..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if escape.is_empty() {
+            out.push_str(&format!("\\u{b:04x}"));
+        } else {
+            out.push_str(escape);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
 }
 
 /// PostgreSQL's jsonb cannot hold NUL characters: they are dropped, in
@@ -118,6 +164,45 @@ impl Record {
         }
         serde_json::Value::Object(map)
     }
+
+    /// Writes `source_json()` as its text, byte for byte what serde_json
+    /// writes, into `out` (cleared first), without building the map: the
+    /// importer does this for every record. `keys` are the names as JSON
+    /// keys (`"NAME":`), from [`json_keys`] of the same names; `None` when
+    /// two names are one once their NUL characters are dropped, where the
+    /// map's rule (the last value, at the first place) applies.
+    pub fn write_source_json(&self, keys: Option<&[String]>, out: &mut String) {
+        out.clear();
+        let Some(keys) = keys else {
+            out.push_str(&self.source_json().to_string());
+            return;
+        };
+        out.push('{');
+        for (i, (key, value)) in keys.iter().zip(&self.values).enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(key);
+            value.write_json(out);
+        }
+        out.push('}');
+    }
+}
+
+/// The names of a record as JSON object keys (`"NAME":`, NUL characters
+/// dropped), for [`Record::write_source_json`]; `None` when two are the same.
+pub fn json_keys(names: &[String]) -> Option<Vec<String>> {
+    let clean: Vec<String> = names.iter().map(|n| n.replace('\0', "")).collect();
+    let mut seen = std::collections::HashSet::new();
+    if !clean.iter().all(|n| seen.insert(n.as_str())) {
+        return None;
+    }
+    Some(
+        clean
+            .iter()
+            .map(|n| format!("{}:", serde_json::Value::String(n.clone())))
+            .collect(),
+    )
 }
 
 /// Columns a user may name on the command line; `None` means "detect".
@@ -426,6 +511,44 @@ mod tests {
             Address::of(&record, &cols).full.as_deref(),
             Some("5312 W VAN BUREN ST")
         );
+    }
+
+    #[test]
+    fn the_source_json_is_written_as_serde_json_writes_it() {
+        let names: Arc<[String]> = ["PIN", "NAME", "N\0", "AREA", "NOTE", "OK", "BIG", "F", "J"]
+            .map(str::to_owned)
+            .into();
+        let record = Record {
+            record_no: 1,
+            geometry: RecordGeometry::Null,
+            names: names.clone(),
+            values: vec![
+                Value::Number("0016054090380000".into()),
+                Value::Text("José \"Pepe\" Núñez\\\t\n\r\u{8}\u{c}\u{1}\u{1f}\u{7f}".into()),
+                Value::Text("a\0b".into()),
+                Value::Number("12.000".into()),
+                Value::Null,
+                Value::Bool(true),
+                Value::Number("41.9114896648959123".into()),
+                Value::Overflow("**".into()),
+                Value::Json(serde_json::json!({"x": [1, "y\0"]})),
+            ],
+            problem: None,
+        };
+        let keys = json_keys(&names);
+        let mut out = String::new();
+        record.write_source_json(keys.as_deref(), &mut out);
+        assert_eq!(out, record.source_json().to_string());
+        // Two names that are one without their NUL: the map's rule.
+        let twice: Arc<[String]> = ["A", "A\0"].map(str::to_owned).into();
+        assert!(json_keys(&twice).is_none());
+        let record = Record {
+            names: twice,
+            values: vec![Value::Bool(true), Value::Bool(false)],
+            ..record
+        };
+        record.write_source_json(None, &mut out);
+        assert_eq!(out, "{\"A\":false}");
     }
 
     #[test]

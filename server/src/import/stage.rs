@@ -6,13 +6,17 @@ use sidelot_domain::search::{address_key, street_key};
 use sidelot_domain::{Pin, PinError, PinFormat};
 
 use super::ImportError;
-use super::geometry::{GeometryError, Reprojector, drop_degenerate, push_ewkb_hex, write_ewkb};
-use super::source::{Address, Columns, FieldChoice, FieldMap, Record, RecordGeometry, Value};
+use std::sync::Arc;
+
+use super::geometry::{GeometryError, Reprojector, drop_degenerate, push_hex, write_ewkb};
+use super::source::{
+    Address, Columns, FieldChoice, FieldMap, Record, RecordGeometry, Value, json_keys,
+};
 
 /// Columns of `import_staging` in the order rows are written.
 pub const COPY_STATEMENT: &str = "copy import_staging (record_no, pin, pin_raw, house_number, \
      street_dir, street_name, street_type, address, address_key, street_key, geom, area_m2, source, \
-     content_hash, repaired, reject) \
+     content_hash, repaired, reject, known_valid) \
      from stdin";
 
 /// Encodes records into COPY text rows.
@@ -29,6 +33,16 @@ pub struct Stager<'a> {
     columns: Option<Columns>,
     pub records_read: u64,
     wkb: Vec<u8>,
+    /// The last record's source as JSON text, and the JSON keys of the
+    /// names it was written with (`None`: names that repeat).
+    json: String,
+    keys: Option<KeysOf>,
+}
+
+/// The JSON keys of one set of names (`None`: names that repeat).
+struct KeysOf {
+    names: Arc<[String]>,
+    keys: Option<Vec<String>>,
 }
 
 impl<'a> Stager<'a> {
@@ -49,6 +63,8 @@ impl<'a> Stager<'a> {
             columns: None,
             records_read: 0,
             wkb: Vec::new(),
+            json: String::new(),
+            keys: None,
         }
     }
 
@@ -74,7 +90,8 @@ impl<'a> Stager<'a> {
     /// Appends the staging row of `record` to `out`.
     pub fn stage(&mut self, mut record: Record, out: &mut Vec<u8>) -> Result<(), ImportError> {
         self.records_read += 1;
-        let (pin, pin_raw, address) = match self.field_map(&record)?.cloned() {
+        self.field_map(&record)?;
+        let (pin, pin_raw, address) = match &self.field_map {
             None => (
                 Err("has no properties, so no PIN".to_owned()),
                 None,
@@ -83,9 +100,7 @@ impl<'a> Stager<'a> {
             Some(map) => {
                 let columns = match &self.columns {
                     Some(c) if c.fits(&record.names) => c,
-                    _ => self
-                        .columns
-                        .insert(Columns::new(&map, record.names.clone())),
+                    _ => self.columns.insert(Columns::new(map, record.names.clone())),
                 };
                 let pin_value = columns.pin.and_then(|i| record.values.get(i));
                 let pin =
@@ -158,15 +173,26 @@ impl<'a> Stager<'a> {
         tab(out);
         match (&polygons, reject.is_none()) {
             (Some(mp), true) => {
-                push_ewkb_hex(out, mp);
+                self.wkb.clear();
+                write_ewkb(&mut self.wkb, mp);
+                push_hex(out, &self.wkb);
                 tab(out);
                 push_float(out, super::geometry::ellipsoidal_area_m2(mp));
                 tab(out);
-                let source = record.source_json().to_string();
-                push_text(out, &source);
+                // A shapefile's records share their names: their keys are
+                // written once.
+                let keys = match &self.keys {
+                    Some(k) if Arc::ptr_eq(&k.names, &record.names) => &k.keys,
+                    _ => {
+                        let keys = json_keys(&record.names);
+                        let names = record.names.clone();
+                        &self.keys.insert(KeysOf { names, keys }).keys
+                    }
+                };
+                record.write_source_json(keys.as_deref(), &mut self.json);
+                let source = &self.json;
+                push_text(out, source);
                 tab(out);
-                self.wkb.clear();
-                write_ewkb(&mut self.wkb, mp);
                 let mut hash = Sha256::new();
                 for part in [
                     pin.as_ref().map(Pin::as_str),
@@ -190,6 +216,10 @@ impl<'a> Stager<'a> {
         out.extend_from_slice(if repaired { b"t" } else { b"f" });
         tab(out);
         push_opt(out, reject.as_deref());
+        tab(out);
+        // Proven valid here, or left to GEOS (null).
+        let sure = reject.is_none() && polygons.as_ref().is_some_and(super::geometry::surely_valid);
+        out.extend_from_slice(if sure { b"t" } else { b"\\N" });
         out.push(b'\n');
         Ok(())
     }
@@ -236,16 +266,23 @@ fn push_opt(out: &mut Vec<u8>, s: Option<&str>) {
 
 /// Escapes text for COPY's text format.
 fn push_text(out: &mut Vec<u8>, s: &str) {
-    for &b in s.as_bytes() {
-        match b {
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            0 => {}
-            _ => out.push(b),
-        }
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len());
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escaped: &[u8] = match b {
+            b'\\' => b"\\\\",
+            b'\t' => b"\\t",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            0 => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        out.extend_from_slice(escaped);
+        start = i + 1;
     }
+    out.extend_from_slice(&bytes[start..]);
 }
 
 #[cfg(test)]
