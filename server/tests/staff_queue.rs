@@ -227,3 +227,61 @@ async fn the_queue_shows_every_lot_in_pages_with_counts_per_state(pool: PgPool) 
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(answer["error"]["parameter"], "state");
 }
+
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn the_not_confirmed_filter_shows_who_has_not_opened_the_emails_link(pool: PgPool) {
+    let w = world(&pool, vec![Relation::Adjacent]).await;
+    let (lot, neighbours) = lot_and_neighbours(&pool).await;
+    offer(&pool, &w, &[&lot]).await;
+    let ada = apply(&w, &neighbours[0], &lot, "ada@example.org").await;
+    let bo = apply(&w, &neighbours[1], &lot, "bo@example.org").await;
+    add(&pool, "rev@city.example", Role::Reviewer).await;
+    let s = login(&w.state, "rev@city.example", PASSWORD).await;
+    let unconfirmed = || async {
+        let (status, page) = call(
+            &w.state,
+            Method::GET,
+            "/api/staff/queue?unconfirmed=true",
+            &s,
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let mut ids: Vec<i64> = page["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["application_id"].as_i64().unwrap())
+            .collect();
+        ids.sort_unstable();
+        ids
+    };
+    // Sending the form confirms nothing.
+    assert_eq!(unconfirmed().await, [ada, bo]);
+    // Ada opens the link only her email carries.
+    let links: serde_json::Value = sqlx::query_scalar(
+        "select links from outbox where application_id = $1 and links is not null",
+    )
+    .bind(ada)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let link = links
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(name, _)| name.starts_with("confirm_link"))
+        .map(|(_, url)| url.as_str().unwrap().to_owned())
+        .unwrap();
+    let token = link.rsplit('/').next().unwrap();
+    let (status, answer) = call(
+        &w.state,
+        Method::POST,
+        &format!("/api/confirm/{token}"),
+        &s,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(unconfirmed().await, [bo]);
+}
