@@ -480,6 +480,10 @@ test("the whole city at zoom 11 shows the lots for sale, zoom 17 every parcel, a
   await page.evaluate(() => window.__sidelotMap.jumpTo({ zoom: 17 }));
   await page.waitForFunction(() => window.__sidelotMap.loaded() && window.__sidelotMap
     .queryRenderedFeatures({ layers: ["parcels-fill"] }).length > 50, null, { timeout: 15000 });
+  // The labels follow the shapes once their glyphs have loaded: wait for
+  // them (the assertion below says what was drawn if they never come).
+  await page.waitForFunction(() => window.__sidelotMap
+    .queryRenderedFeatures({ layers: ["house-numbers"] }).length > 0, null, { timeout: 15000 }).catch(() => {});
   const street = await page.evaluate(() => {
     const fs = window.__sidelotMap.queryRenderedFeatures({ layers: ["parcels-fill"] });
     const addressed = fs.filter((f) => f.properties.address);
@@ -746,6 +750,11 @@ test("from the map to a sent application: qualify, fill the form step by step, u
   assert.equal(await focusedId(page, "field-applicant_name"), "field-applicant_name");
   assert.deepEqual(await axeViolations(page), [], "the form with its errors");
   await page.screenshot({ path: path.join(shots, "apply-errors.png") });
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.screenshot({ path: path.join(shots, "apply-errors-360.png"), fullPage: true });
+  assert.deepEqual(await axeViolations(page), [], "the form with its errors at 360 px");
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), "the form fits a 360 px screen");
+  await page.setViewportSize({ width: 1280, height: 800 });
   await page.fill("#field-applicant_name", "Ada Neighbour");
   await page.fill("#field-email", "not an email");
   await page.fill("#field-mailing_address", "5312 W Van Buren St, Chicago IL 60644");
@@ -778,6 +787,11 @@ test("from the map to a sent application: qualify, fill the form step by step, u
   assert.equal(await page.locator("[data-testid=lot-state]").count(), 2, "both lots applied for");
   assert.deepEqual(await axeViolations(page), [], "the status page");
   await page.screenshot({ path: path.join(shots, "status-page.png") });
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.screenshot({ path: path.join(shots, "status-page-360.png"), fullPage: true });
+  assert.deepEqual(await axeViolations(page), [], "the status page at 360 px");
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), "the status page fits a 360 px screen");
+  await page.setViewportSize({ width: 1280, height: 800 });
   const statusUrl = page.url();
 
   // The confirmation email, written by the outbox worker, carries the same link.
