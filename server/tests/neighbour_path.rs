@@ -8,6 +8,7 @@
 //! and every answer is told in sentences.
 
 mod common;
+use common::token_in;
 
 use axum::http::{Method, StatusCode};
 use common::applying::{PDF, fields, lot_and_neighbours, offer, post, world};
@@ -323,14 +324,6 @@ async fn after_the_draw_the_neighbour_ranked_second_reads_their_place_in_line(po
         "{}",
         page.json
     );
-}
-
-/// The token of the first `kind` link (`status` or `confirm`) in `text`.
-fn token_in(text: &str, kind: &str) -> String {
-    text.split(&format!("/{kind}/"))
-        .nth(1)
-        .map(|rest| rest.chars().take_while(char::is_ascii_hexdigit).collect())
-        .unwrap_or_default()
 }
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]

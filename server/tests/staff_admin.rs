@@ -7,6 +7,7 @@
 //! command line, staff accounts; and the notes reviewers leave.
 
 mod common;
+use common::token_in;
 
 use axum::http::{Method, StatusCode};
 use common::applying::{lot_and_neighbours, offer, world};
@@ -294,14 +295,6 @@ async fn messages_to(pool: &PgPool, to: &str) -> Vec<(String, Option<serde_json:
     .fetch_all(pool)
     .await
     .unwrap()
-}
-
-/// The token of the `kind` link (`status` or `confirm`) in `text`.
-fn token_in(text: &str, kind: &str) -> String {
-    text.split(&format!("/{kind}/"))
-        .nth(1)
-        .map(|rest| rest.chars().take_while(char::is_ascii_hexdigit).collect())
-        .unwrap_or_default()
 }
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]

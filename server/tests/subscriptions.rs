@@ -19,10 +19,7 @@ use sidelot_server::subscriptions::notify_due;
 use sqlx::PgPool;
 
 fn token_in(text: &str, kind: &str) -> String {
-    text.split(&format!("/subscriptions/{kind}/"))
-        .nth(1)
-        .map(|rest| rest.chars().take_while(char::is_ascii_hexdigit).collect())
-        .unwrap_or_default()
+    common::token_in(text, &format!("subscriptions/{kind}"))
 }
 
 /// The newest message in the mail folder, its quoted-printable undone

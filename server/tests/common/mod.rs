@@ -25,6 +25,16 @@ use sidelot_server::sample::{SampleOptions, write_sample};
 use sqlx::PgPool;
 use tower::ServiceExt;
 
+/// The token of the first link whose path ends `/{kind}/TOKEN` in `text`
+/// (`status`, `confirm`, `subscriptions/stop`, ...): an email's, or the
+/// links an outbox row keeps.
+pub fn token_in(text: &str, kind: &str) -> String {
+    text.split(&format!("/{kind}/"))
+        .nth(1)
+        .map(|rest| rest.chars().take_while(char::is_ascii_hexdigit).collect())
+        .unwrap_or_default()
+}
+
 /// `../shared/gis` beside the project (or `$SIDELOT_SHARED_GIS`, for a
 /// checkout elsewhere), when this machine has it.
 pub fn shared_gis() -> Option<PathBuf> {
