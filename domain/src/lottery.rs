@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::drand::{self, Beacon, BeaconError};
+use crate::lang::Lang;
+use crate::messages::{Msg, fill, text_in};
+use crate::pin::dashed;
 
 /// The algorithm this module implements. A changed algorithm gets a new name.
 pub const ALGORITHM: &str = "sidelot-lottery-v1";
@@ -86,6 +89,29 @@ pub struct Difference {
     pub what: String,
     pub published: String,
     pub computed: String,
+}
+
+impl Difference {
+    /// What differs, in words in `lang` (`what` names it by its key:
+    /// `seed`, `lot 16...`).
+    pub fn what_in(&self, lang: Lang) -> String {
+        let key = match self.what.as_str() {
+            "algorithm" => Msg::LotteryWhatAlgorithm,
+            "entrants_sha256" => Msg::LotteryWhatEntrants,
+            "statement" => Msg::LotteryWhatStatement,
+            "seed" => Msg::LotteryWhatSeed,
+            "lots drawn" => Msg::LotteryWhatLots,
+            "beacon" => Msg::LotteryWhatBeacon,
+            "randomness" => Msg::LotteryWhatRandomness,
+            other => {
+                return match other.strip_prefix("lot ") {
+                    Some(pin) => fill(text_in(lang, Msg::LotteryWhatLot), &[&dashed(pin)]),
+                    None => other.to_owned(),
+                };
+            }
+        };
+        text_in(lang, key).to_owned()
+    }
 }
 
 fn identifier_ok(s: &str) -> bool {
@@ -428,6 +454,21 @@ fn verify_draw(published: &Lottery) -> Vec<Difference> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_difference_is_named_in_words_in_each_language() {
+        let d = |what: &str| Difference {
+            what: what.into(),
+            published: String::new(),
+            computed: String::new(),
+        };
+        assert_eq!(d("seed").what_in(Lang::En), "The seed");
+        assert_eq!(d("seed").what_in(Lang::Es), "La semilla");
+        assert_eq!(
+            d("lot 16151130040000").what_in(Lang::Es),
+            "El orden del lote 16-15-113-004-0000"
+        );
+    }
 
     fn lots(spec: &[(&str, &[&str])]) -> Vec<LotEntrants> {
         spec.iter()

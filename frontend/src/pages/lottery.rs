@@ -124,7 +124,7 @@ pub fn LotteryPage(round: String, lot: Option<String>) -> impl IntoView {
                                     <div class="verdict no">
                                         <p>{t(Msg::LotteryDiffers)}</p>
                                         <ul>{d.into_iter().map(|x| view! {
-                                            <li>{tf(Msg::LotteryDifference, &[&difference_name(&x.what), &x.published, &x.computed])}</li>
+                                            <li>{tf(Msg::LotteryDifference, &[&x.what_in(crate::messages::current()), &x.published, &x.computed])}</li>
                                         }).collect_view()}</ul>
                                     </div>
                                 }.into_any()
@@ -136,23 +136,4 @@ pub fn LotteryPage(round: String, lot: Option<String>) -> impl IntoView {
             }}
         </main>
     }
-}
-
-/// What a verification found different, in words (the check names it by
-/// its key: `seed`, `lot 16...`).
-fn difference_name(what: &str) -> String {
-    let key = match what {
-        "algorithm" => Msg::LotteryWhatAlgorithm,
-        "entrants_sha256" => Msg::LotteryWhatEntrants,
-        "statement" => Msg::LotteryWhatStatement,
-        "seed" => Msg::LotteryWhatSeed,
-        "lots drawn" => Msg::LotteryWhatLots,
-        "beacon" => Msg::LotteryWhatBeacon,
-        "randomness" => Msg::LotteryWhatRandomness,
-        other => match other.strip_prefix("lot ") {
-            Some(pin) => return tf(Msg::LotteryWhatLot, &[&dashed(pin)]),
-            None => return other.to_owned(),
-        },
-    };
-    t(key).to_owned()
 }
