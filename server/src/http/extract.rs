@@ -243,7 +243,13 @@ impl<S: Send + Sync> FromRequestParts<S> for PageLang {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(PageLang(accept_language(&parts.headers)))
+        // Read once per request, by [`with_request_lang`]; a request that
+        // came some other way is read here.
+        Ok(PageLang(
+            REQUEST_LANG
+                .try_with(|lang| *lang)
+                .unwrap_or_else(|_| accept_language(&parts.headers)),
+        ))
     }
 }
 

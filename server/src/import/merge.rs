@@ -84,7 +84,7 @@ pub async fn check(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
 /// the table go too and are added again after, which checks every row in
 /// one join instead of one lookup per row. The map's tile trigger is
 /// switched off for the insert, and the box it filled is noted once. For a
-/// million parcels the insert and its indexes take about 4.5 s instead of
+/// million parcels the insert and its indexes take about 4.4 s instead of
 /// 6.7 s (docs/benchmarks.md).
 ///
 /// Dropping them locks the table, so readers wait until this first load
