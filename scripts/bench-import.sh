@@ -105,8 +105,8 @@ for shp in "${files[@]}"; do
 done
 
 # The other formats analysts bring: each file above (but the largest) made a
-# GeoPackage and a CSV with WKT by ogr2ogr, untimed; then sidelot and
-# ogr2ogr import each.
+# GeoPackage, a CSV with WKT and a FlatGeobuf file by ogr2ogr, untimed; then
+# sidelot and ogr2ogr import each.
 printf '\n%-26s %-10s %10s %9s %10s\n' file tool rows seconds rows/s
 for shp in "${files[@]}"; do
     name=$(basename "$shp" .shp)
@@ -115,7 +115,8 @@ for shp in "${files[@]}"; do
     [[ $name == austin* ]] && pin_args=(--pin-field DISPLAY_PI)
     [ -f "$DATA/$name.gpkg" ] || ogr2ogr -f GPKG "$DATA/$name.gpkg" "$shp" -nln parcels -nlt PROMOTE_TO_MULTI
     [ -f "$DATA/$name.csv" ] || ogr2ogr -f CSV "$DATA/$name.csv" "$shp" -lco GEOMETRY=AS_WKT
-    for format in gpkg csv; do
+    [ -f "$DATA/$name.fgb" ] || ogr2ogr -f FlatGeobuf "$DATA/$name.fgb" "$shp" -nlt PROMOTE_TO_MULTI
+    for format in gpkg csv fgb; do
         file=$DATA/$name.$format
         crs_args=()
         ogr_args=(-t_srs EPSG:4326)

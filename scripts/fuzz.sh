@@ -16,7 +16,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 EACH=${1:-10}
 shift || true
 TARGETS=("$@")
-[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(shp shx dbf prj cpg geojson zip csv wkt esri)
+[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(shp shx dbf prj cpg geojson zip csv wkt esri gpkg fgb)
 say() { echo "fuzz: $*" >&2; }
 
 export RUSTC_BOOTSTRAP=1 SQLX_OFFLINE=true SQLX_OFFLINE_DIR=$ROOT/.sqlx

@@ -401,20 +401,39 @@ async fn geojson_features_without_properties_are_rejected_alone(pool: PgPool) {
     assert_eq!(report.counts.inserted, 1);
 }
 
-/// The indexes, constraints (those of other tables pointing to it too) and
-/// triggers of `parcels`, by name and definition (a trigger's: whether it
-/// is on).
+/// Everything about `parcels` a first load rebuilds, by name and definition:
+/// its columns in order (type, not null, default, generated, storage), its
+/// indexes, its constraints and those of other tables pointing to it, its
+/// triggers (and whether each is on), the views over it, and its owner,
+/// grants, options and comment.
 async fn schema_of_parcels(pool: &PgPool) -> Vec<(String, String)> {
     sqlx::query_as(
         r#"
+        select 'column ' || lpad(a.attnum::text, 3, '0') || ' ' || a.attname,
+               concat_ws(' ', format_type(a.atttypid, a.atttypmod), a.attnotnull,
+                         pg_get_expr(d.adbin, d.adrelid), a.attgenerated, a.attidentity,
+                         a.attstorage, a.attcompression)
+          from pg_attribute a left join pg_attrdef d on (d.adrelid, d.adnum) = (a.attrelid, a.attnum)
+         where a.attrelid = 'parcels'::regclass and a.attnum > 0 and not a.attisdropped
+        union all
         select indexrelid::regclass::text, pg_get_indexdef(indexrelid) from pg_index
          where indrelid = 'parcels'::regclass
         union all
         select conrelid::regclass::text || '.' || conname::text, pg_get_constraintdef(oid) from pg_constraint
          where conrelid = 'parcels'::regclass or confrelid = 'parcels'::regclass
         union all
-        select tgname::text, tgenabled::text from pg_trigger
+        select tgname::text, tgenabled::text || ' ' || pg_get_triggerdef(oid) from pg_trigger
          where tgrelid = 'parcels'::regclass and not tgisinternal
+        union all
+        select distinct 'view ' || r.ev_class::regclass::text, pg_get_viewdef(r.ev_class)
+          from pg_depend d join pg_rewrite r on r.oid = d.objid
+         where d.classid = 'pg_rewrite'::regclass and d.refobjid = 'parcels'::regclass
+           and r.ev_class <> 'parcels'::regclass
+        union all
+        select 'table', concat_ws(' ', pg_get_userbyid(relowner), relacl::text, reloptions::text,
+                                  obj_description(oid, 'pg_class'), relpersistence, relreplident,
+                                  relrowsecurity)
+          from pg_class where oid = 'parcels'::regclass
         order by 1
         "#,
     )
@@ -425,14 +444,31 @@ async fn schema_of_parcels(pool: &PgPool) -> Vec<(String, String)> {
 
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
 async fn a_first_load_builds_its_indexes_and_foreign_keys_again_and_they_hold(pool: PgPool) {
+    // What a deployment may add: grants, options, a comment.
+    sqlx::raw_sql(
+        "grant select on parcels to public;
+         alter table parcels set (fillfactor = 90);
+         comment on table parcels is 'The county''s parcels';",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
     let before = schema_of_parcels(&pool).await;
     for name in [
         "parcels.parcels_import_fk",
         "parcels.parcels_pkey",
+        "parcels_geom_idx",
         "round_lots.round_lots_parcel_fk",
         "parcels_tile_insert",
+        "view parcel_view",
+        "view review_queue",
+        "column 001 pin",
     ] {
         assert!(before.iter().any(|(n, _)| n == name), "{name}: {before:?}");
+    }
+    let table = &before.iter().find(|(n, _)| n == "table").unwrap().1;
+    for part in ["=r/", "fillfactor=90", "The county's parcels"] {
+        assert!(table.contains(part), "{part}: {table}");
     }
     let changes = || async {
         sqlx::query_scalar::<_, i64>("select count(*) from tile_changes where bbox is not null")
@@ -442,14 +478,23 @@ async fn a_first_load_builds_its_indexes_and_foreign_keys_again_and_they_hold(po
     };
     let noted = changes().await;
     let (_dir, shp) = sample(120);
-    import(&pool, &options(&shp, None)).await.unwrap();
+    let report = import(&pool, &options(&shp, None)).await.unwrap();
     // The map's tiles are told of the box the load filled, once.
     assert_eq!(changes().await, noted + 1);
     assert_eq!(
         schema_of_parcels(&pool).await,
         before,
-        "the same indexes and constraints"
+        "the same columns, indexes, constraints, triggers, views and grants"
     );
+    // The views read the loaded table, and nothing of the load is left aside.
+    let (shown, aside): (i64, bool) = sqlx::query_as(
+        "select (select count(*) from parcel_view), to_regclass('parcels_loading') is not null",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((shown, aside), (report.counts.inserted, false));
+    assert!(shown > 100, "{shown}");
     // The foreign key checks again: no parcel may name an import that is not one.
     let refused = sqlx::query(
         "update parcels set import_id = 999999 where pin = (select min(pin) from parcels)",
@@ -459,7 +504,8 @@ async fn a_first_load_builds_its_indexes_and_foreign_keys_again_and_they_hold(po
     .unwrap_err()
     .to_string();
     assert!(refused.contains("parcels_import_fk"), "{refused}");
-    // So does the primary key (the keys that point to it are in the schema above).
+    // So does the primary key. (The keys of other tables that point to the
+    // loaded table are in its schema above: it is read by the table's name.)
     let refused = sqlx::query(
         "insert into parcels (pin, geom, area_m2, content_hash, import_id) \
          select pin, geom, area_m2, content_hash, import_id from parcels limit 1",
@@ -469,16 +515,92 @@ async fn a_first_load_builds_its_indexes_and_foreign_keys_again_and_they_hold(po
     .unwrap_err()
     .to_string();
     assert!(refused.contains("parcels_pkey"), "{refused}");
-
-    // A failed first load leaves them as they were too.
+    // A first load that fails once the table aside is built and swapped in
+    // (recording the import is its last step) leaves everything as it was.
     sqlx::query("delete from parcels")
         .execute(&pool)
         .await
         .unwrap();
-    let broken = _dir.path().join("broken.geojson");
-    std::fs::write(&broken, "{\"type\": \"FeatureCollection\", \"features\": [").unwrap();
-    assert!(import(&pool, &options(&broken, None)).await.is_err());
+    sqlx::raw_sql(
+        "create function refuse() returns trigger language plpgsql as $$
+         begin raise exception 'recording the import is broken'; end $$;
+         create trigger refuse before update on imports for each row execute function refuse();",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let err = import(&pool, &options(&shp, None)).await.unwrap_err();
+    assert!(
+        err.to_string().contains("recording the import is broken"),
+        "{err}"
+    );
     assert_eq!(schema_of_parcels(&pool).await, before);
+    let (left, aside): (i64, bool) = sqlx::query_as(
+        "select (select count(*) from parcels), to_regclass('parcels_loading') is not null",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((left, aside), (0, false));
+}
+
+/// A first load is built aside: a reader of the empty map holds on to the
+/// parcels throughout, and the load asks for the table's lock only at its
+/// end, for the swap, with every record in and every index built.
+#[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
+async fn readers_of_the_empty_map_are_not_locked_out_by_a_first_load(pool: PgPool) {
+    let (_dir, shp) = sample(400);
+    let mut reader = pool.begin().await.unwrap();
+    let shown: i64 = sqlx::query_scalar("select count(*) from parcel_view")
+        .fetch_one(&mut *reader)
+        .await
+        .unwrap();
+    assert_eq!(shown, 0);
+    let importing = tokio::spawn({
+        let pool = pool.clone();
+        async move { import(&pool, &options(&shp, None)).await }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let waiting = loop {
+        let waiting: Option<String> = sqlx::query_scalar(
+            "select query from pg_stat_activity
+              where datname = current_database() and wait_event_type = 'Lock'",
+        )
+        .fetch_optional(&pool)
+        .await
+        .unwrap();
+        if let Some(query) = waiting {
+            break query;
+        }
+        assert!(
+            !importing.is_finished(),
+            "the import ended while a reader held the parcels: {:?}",
+            importing.await
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the import never asked for the lock"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert!(
+        waiting.starts_with("lock table") && waiting.ends_with("parcels in access exclusive mode"),
+        "the first load waits for readers at: {waiting}"
+    );
+    // Meanwhile the reader still reads the empty table.
+    let shown: i64 = sqlx::query_scalar("select count(*) from parcels")
+        .fetch_one(&mut *reader)
+        .await
+        .unwrap();
+    assert_eq!(shown, 0);
+    reader.commit().await.unwrap();
+    let report = importing.await.unwrap().unwrap();
+    let shown: i64 = sqlx::query_scalar("select count(*) from parcel_view")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(shown, report.counts.inserted);
+    assert!(shown >= 390, "{shown}");
 }
 
 /// The importer judges the common parcel's validity itself and leaves the

@@ -117,6 +117,15 @@ proptest! {
     }
 
     #[test]
+    fn a_damaged_geopackage_or_flatgeobuf_is_read_or_refused_never_a_panic(
+        damages in proptest::collection::vec(damage(), 1..6),
+        fgb in proptest::bool::ANY,
+    ) {
+        let part = if fgb { Part::Fgb } else { Part::Gpkg };
+        let _ = fuzzing::read(part, &damaged(&fuzzing::seed(part).unwrap(), &damages));
+    }
+
+    #[test]
     fn a_damaged_lot_inventory_is_read_or_refused_never_a_panic(
         damages in proptest::collection::vec(damage(), 1..6),
     ) {
@@ -134,6 +143,8 @@ fn the_undamaged_seeds_are_read_whole() {
         (Part::Csv, 3),
         (Part::Wkt, 2),
         (Part::Esri, 2),
+        (Part::Gpkg, 3),
+        (Part::Fgb, 2),
     ] {
         assert_eq!(
             fuzzing::read(part, &fuzzing::seed(part).unwrap()),

@@ -1,6 +1,7 @@
 //! The file readers as a fuzzer drives them. Every reader an import uses
 //! (a shapefile's .shp, .shx, .dbf, .prj and .cpg; GeoJSON; zip; the lot
-//! inventory's CSV; a parcels CSV with WKT; Esri JSON) is given bytes as one [`Part`], the other parts of a
+//! inventory's CSV; a parcels CSV with WKT; Esri JSON; GeoPackage;
+//! FlatGeobuf) is given bytes as one [`Part`], the other parts of a
 //! shapefile coming from the generated sample, and read up to the rows an
 //! import would send to the database (which are dropped). Whatever the
 //! bytes, a reader answers a record count or a refusal, and never panics.
@@ -35,10 +36,14 @@ pub enum Part {
     Wkt,
     /// Esri JSON, as a FeatureServer answers.
     Esri,
+    /// A GeoPackage: the whole SQLite file.
+    Gpkg,
+    /// A FlatGeobuf file.
+    Fgb,
 }
 
 impl Part {
-    pub const ALL: [Part; 10] = [
+    pub const ALL: [Part; 12] = [
         Part::Shp,
         Part::Shx,
         Part::Dbf,
@@ -49,6 +54,8 @@ impl Part {
         Part::Csv,
         Part::Wkt,
         Part::Esri,
+        Part::Gpkg,
+        Part::Fgb,
     ];
 
     /// The part's name: its file extension, and its fuzz target's name.
@@ -64,6 +71,8 @@ impl Part {
             Part::Csv => "csv",
             Part::Wkt => "wkt",
             Part::Esri => "esri",
+            Part::Gpkg => "gpkg",
+            Part::Fgb => "fgb",
         }
     }
 
@@ -144,6 +153,183 @@ fn seed_zip() -> Result<Vec<u8>, String> {
     Ok(zip.finish().map_err(|e| e.to_string())?.into_inner())
 }
 
+/// A seed's parcel: its PIN, address and polygons (each its closed rings).
+type SeedParcel = (&'static str, Option<&'static str>, Vec<Vec<Vec<[f64; 2]>>>);
+
+/// The seeds' parcels in EPSG:3435 (US feet): a lot, and a lot with a
+/// garden apart that has a pond (a hole). Each polygon's rings, closed.
+fn seed_parcels() -> Vec<SeedParcel> {
+    let rect = |x: f64, y: f64, w: f64, h: f64| {
+        vec![[x, y], [x, y + h], [x + w, y + h], [x + w, y], [x, y]]
+    };
+    vec![
+        (
+            "16161180290000",
+            Some("5321 W VAN BUREN ST"),
+            vec![vec![rect(1_140_000.0, 1_898_000.0, 25.0, 125.0)]],
+        ),
+        (
+            "16161180300000",
+            None,
+            vec![
+                vec![rect(1_140_025.0, 1_898_000.0, 25.0, 125.0)],
+                vec![
+                    rect(1_140_100.0, 1_898_000.0, 60.0, 60.0),
+                    rect(1_140_110.0, 1_898_010.0, 10.0, 10.0),
+                ],
+            ],
+        ),
+    ]
+}
+
+/// ISO WKB (little-endian) of a multipolygon.
+fn wkb_of(polygons: &[Vec<Vec<[f64; 2]>>]) -> Vec<u8> {
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes();
+    let mut out = vec![1];
+    out.extend_from_slice(&6u32.to_le_bytes());
+    out.extend_from_slice(&count(polygons.len()));
+    for rings in polygons {
+        out.push(1);
+        out.extend_from_slice(&3u32.to_le_bytes());
+        out.extend_from_slice(&count(rings.len()));
+        for ring in rings {
+            out.extend_from_slice(&count(ring.len()));
+            for [x, y] in ring {
+                out.extend_from_slice(&x.to_le_bytes());
+                out.extend_from_slice(&y.to_le_bytes());
+            }
+        }
+    }
+    out
+}
+
+/// A GeoPackage as GDAL writes one: one feature table, its coordinate
+/// system in `gpkg_spatial_ref_sys` (with the sample's WKT), geometry blobs
+/// with an envelope, and a feature without geometry.
+fn seed_gpkg() -> Result<Vec<u8>, String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let path = dir.path().join("seed.gpkg");
+    let wkt = String::from_utf8(sample_part("prj")?).map_err(|e| e.to_string())?;
+    {
+        let conn = rusqlite::Connection::open(&path).map_err(|e| e.to_string())?;
+        conn.execute_batch(
+            "pragma page_size = 1024;
+             pragma application_id = 1196444487;
+             pragma user_version = 10400;
+             create table gpkg_spatial_ref_sys (srs_name text not null, srs_id integer primary key,
+                 organization text not null, organization_coordsys_id integer not null,
+                 definition text not null, description text);
+             create table gpkg_contents (table_name text primary key, data_type text not null,
+                 identifier text, description text default '', last_change datetime,
+                 min_x double, min_y double, max_x double, max_y double, srs_id integer);
+             create table gpkg_geometry_columns (table_name text not null, column_name text not null,
+                 geometry_type_name text not null, srs_id integer not null, z tinyint not null,
+                 m tinyint not null);
+             insert into gpkg_contents (table_name, data_type, identifier, srs_id)
+                 values ('parcels', 'features', 'parcels', 3435);
+             insert into gpkg_geometry_columns values ('parcels', 'geom', 'MULTIPOLYGON', 3435, 0, 0);
+             create table parcels (fid integer primary key autoincrement, geom blob,
+                 PIN14 text, ADDRESS text, SQFT real, CITY_OWNED integer);",
+        )
+        .map_err(|e| e.to_string())?;
+        conn.execute(
+            "insert into gpkg_spatial_ref_sys values ('NAD83 / Illinois East (ftUS)', 3435, 'EPSG', 3435, ?1, null)",
+            [&wkt],
+        )
+        .map_err(|e| e.to_string())?;
+        for (pin, address, polygons) in seed_parcels() {
+            let xs = polygons.iter().flatten().flatten();
+            let (mut min, mut max) = ([f64::MAX; 2], [f64::MIN; 2]);
+            for p in xs {
+                for k in 0..2 {
+                    min[k] = min[k].min(p[k]);
+                    max[k] = max[k].max(p[k]);
+                }
+            }
+            let mut blob = b"GP\x00\x03".to_vec();
+            blob.extend_from_slice(&3435i32.to_le_bytes());
+            for v in [min[0], max[0], min[1], max[1]] {
+                blob.extend_from_slice(&v.to_le_bytes());
+            }
+            blob.extend_from_slice(&wkb_of(&polygons));
+            conn.execute(
+                "insert into parcels (geom, PIN14, ADDRESS, SQFT, CITY_OWNED) values (?1, ?2, ?3, 3125.5, 1)",
+                rusqlite::params![blob, pin, address],
+            )
+            .map_err(|e| e.to_string())?;
+        }
+        conn.execute(
+            "insert into parcels (geom, PIN14) values (null, '16161180310000')",
+            [],
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    std::fs::read(&path).map_err(|e| e.to_string())
+}
+
+/// A multipolygon as geozero hands one to a writer.
+struct Shape<'a>(&'a [Vec<Vec<[f64; 2]>>]);
+
+impl flatgeobuf::GeozeroGeometry for Shape<'_> {
+    fn process_geom<P: flatgeobuf::geozero::GeomProcessor>(
+        &self,
+        p: &mut P,
+    ) -> flatgeobuf::geozero::error::Result<()> {
+        p.multipolygon_begin(self.0.len(), 0)?;
+        for (i, rings) in self.0.iter().enumerate() {
+            p.polygon_begin(false, rings.len(), i)?;
+            for (j, ring) in rings.iter().enumerate() {
+                p.linestring_begin(false, ring.len(), j)?;
+                for (k, [x, y]) in ring.iter().enumerate() {
+                    p.xy(*x, *y, k)?;
+                }
+                p.linestring_end(false, j)?;
+            }
+            p.polygon_end(false, i)?;
+        }
+        p.multipolygon_end(0)
+    }
+}
+
+/// A FlatGeobuf file as GDAL writes one: EPSG:3435, a text and a number
+/// column, a spatial index.
+fn seed_fgb() -> Result<Vec<u8>, String> {
+    use flatgeobuf::geozero::{ColumnValue, PropertyProcessor as _};
+    use flatgeobuf::{ColumnType, FgbCrs, FgbWriter, FgbWriterOptions, GeometryType};
+    let options = FgbWriterOptions {
+        crs: FgbCrs {
+            code: 3435,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let mut fgb = FgbWriter::create_with_options("parcels", GeometryType::MultiPolygon, options)
+        .map_err(|e| e.to_string())?;
+    fgb.add_column("PIN14", ColumnType::String, |_, _| {});
+    fgb.add_column("ADDRESS", ColumnType::String, |_, _| {});
+    fgb.add_column("SQFT", ColumnType::Double, |_, _| {});
+    for (pin, address, polygons) in seed_parcels() {
+        let mut failed = None;
+        fgb.add_feature_geom(Shape(&polygons), |feature| {
+            let written = feature
+                .property(0, "PIN14", &ColumnValue::String(pin))
+                .and_then(|_| match address {
+                    Some(a) => feature.property(1, "ADDRESS", &ColumnValue::String(a)),
+                    None => Ok(false),
+                })
+                .and_then(|_| feature.property(2, "SQFT", &ColumnValue::Double(3125.5)));
+            failed = written.err();
+        })
+        .map_err(|e| e.to_string())?;
+        if let Some(e) = failed {
+            return Err(e.to_string());
+        }
+    }
+    let mut out = Vec::new();
+    fgb.write(&mut out).map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
 /// The undamaged bytes of `part`: where fuzzing starts from.
 pub fn seed(part: Part) -> Result<Vec<u8>, String> {
     match part {
@@ -152,6 +338,15 @@ pub fn seed(part: Part) -> Result<Vec<u8>, String> {
         Part::Csv => Ok(SEED_CSV.as_bytes().to_vec()),
         Part::Wkt => Ok(SEED_WKT.as_bytes().to_vec()),
         Part::Esri => Ok(SEED_ESRI.as_bytes().to_vec()),
+        // Written once: every damaged case starts from them.
+        Part::Gpkg => {
+            static GPKG: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
+            GPKG.get_or_init(seed_gpkg).clone()
+        }
+        Part::Fgb => {
+            static FGB: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
+            FGB.get_or_init(seed_fgb).clone()
+        }
         shapefile => sample_part(shapefile.name()),
     }
 }
@@ -177,6 +372,8 @@ pub fn read_in(part: Part, bytes: &[u8], work: &Path) -> Result<u64, String> {
             Part::Zip => "parcels.zip",
             Part::Wkt => "parcels.csv",
             Part::Esri => "parcels.json",
+            Part::Gpkg => "parcels.gpkg",
+            Part::Fgb => "parcels.fgb",
             _ => "lots.csv",
         };
         let path = dir.path().join(name);

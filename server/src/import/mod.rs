@@ -487,7 +487,7 @@ pub async fn import_parcels(
     progress.set_message("merging");
     let first = merge::FirstLoad::begin_if_empty(&mut tx).await?;
     let (inserted, updated) = merge::upsert(&mut tx, import_id, &first).await?;
-    first.restore(&mut tx).await?;
+    first.swap_in(&mut tx).await?;
     phase("merge", &mut phases);
     let counts = merge::finish(&mut tx, import_id, inserted, updated).await?;
     let rejects = report::rejects(&mut tx, import_id).await?;
