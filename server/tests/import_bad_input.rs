@@ -332,6 +332,20 @@ async fn other_jurisdictions_identifiers_come_in_with_pin_format_any(pool: PgPoo
     assert_eq!(pin, "R-0042/7b");
 }
 
+/// Makes an import's last step (recording its counts in `imports`) fail,
+/// with "recording the import is broken"; `drop trigger refuse on imports`
+/// mends it.
+async fn break_recording_imports(pool: &PgPool) {
+    sqlx::raw_sql(
+        "create function refuse() returns trigger language plpgsql as $$
+         begin raise exception 'recording the import is broken'; end $$;
+         create trigger refuse before update on imports for each row execute function refuse();",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
 #[sqlx::test(migrator = "sidelot_server::db::MIGRATOR")]
 async fn a_failure_after_the_parcels_were_written_rolls_everything_back(pool: PgPool) {
     let (_dir, baseline) = sample(300);
@@ -339,14 +353,7 @@ async fn a_failure_after_the_parcels_were_written_rolls_everything_back(pool: Pg
     let before = fingerprint(&pool).await;
     // The import's last step records its counts: make that step fail, after
     // the parcels of a different neighbourhood were written.
-    sqlx::raw_sql(
-        "create function refuse() returns trigger language plpgsql as $$
-         begin raise exception 'recording the import is broken'; end $$;
-         create trigger refuse before update on imports for each row execute function refuse();",
-    )
-    .execute(&pool)
-    .await
-    .unwrap();
+    break_recording_imports(&pool).await;
     let (_dir2, changed) = sample(400);
 
     let err = import(&pool, &options(&changed, None))
@@ -521,14 +528,7 @@ async fn a_first_load_builds_its_indexes_and_foreign_keys_again_and_they_hold(po
         .execute(&pool)
         .await
         .unwrap();
-    sqlx::raw_sql(
-        "create function refuse() returns trigger language plpgsql as $$
-         begin raise exception 'recording the import is broken'; end $$;
-         create trigger refuse before update on imports for each row execute function refuse();",
-    )
-    .execute(&pool)
-    .await
-    .unwrap();
+    break_recording_imports(&pool).await;
     let err = import(&pool, &options(&shp, None)).await.unwrap_err();
     assert!(
         err.to_string().contains("recording the import is broken"),
