@@ -133,6 +133,24 @@ proptest! {
     }
 }
 
+/// What the proptest case above once found: a column whose name is not
+/// UTF-8 (here one byte of `CITY_OWNED` in the table's definition) made
+/// SQLite's column names panic when they were read from the statement.
+#[test]
+fn a_geopackage_column_whose_name_is_not_utf8_is_refused_in_words() {
+    let mut bytes = fuzzing::seed(Part::Gpkg).unwrap();
+    let at = bytes
+        .windows(10)
+        .position(|w| w == b"CITY_OWNED")
+        .expect("the seed's table definition names CITY_OWNED");
+    bytes[at + 9] = 0xff;
+    let refusal = fuzzing::read(Part::Gpkg, &bytes).unwrap_err();
+    assert!(
+        refusal.contains("column 6 of layer parcels has a name that is not UTF-8 text"),
+        "{refusal}"
+    );
+}
+
 #[test]
 fn the_undamaged_seeds_are_read_whole() {
     for (part, records) in [

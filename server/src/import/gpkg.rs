@@ -117,6 +117,41 @@ impl GeoPackage {
         })
     }
 
+    /// The layer's columns in their order. A name that is not UTF-8 text,
+    /// which a GeoPackage requires, refuses the file.
+    fn columns(&self) -> Result<Vec<String>, ImportError> {
+        let name = &self.name;
+        let mut query = self
+            .conn
+            .prepare("select name from pragma_table_info(?1) order by cid")
+            .map_err(|e| sql_error(name, e))?;
+        let mut rows = query
+            .query([&self.table])
+            .map_err(|e| sql_error(name, e))?;
+        let mut columns = Vec::new();
+        while let Some(row) = rows.next().map_err(|e| sql_error(name, e))? {
+            let column = match row.get_ref(0).map_err(|e| sql_error(name, e))? {
+                ValueRef::Text(bytes) => std::str::from_utf8(bytes).ok().map(str::to_owned),
+                _ => None,
+            };
+            columns.push(column.ok_or_else(|| {
+                ImportError::file(format!(
+                    "{name}: column {} of layer {} has a name that is not UTF-8 text, \
+                     which a GeoPackage requires",
+                    columns.len() + 1,
+                    self.table
+                ))
+            })?);
+        }
+        if columns.is_empty() {
+            return Err(ImportError::file(format!(
+                "{name}: layer {} has no columns",
+                self.table
+            )));
+        }
+        Ok(columns)
+    }
+
     /// Streams the layer's rows to `f`, in the table's order.
     pub fn for_each(
         &self,
@@ -133,15 +168,18 @@ impl GeoPackage {
             )
             .map_err(|e| sql_error(name, e))?;
         progress.set_length(u64::try_from(count).unwrap_or(0));
+        // The columns are named from the table's definition, read as bytes:
+        // a statement's own column names are taken as UTF-8 on trust.
+        let columns = self.columns()?;
+        let list: Vec<String> = columns.iter().map(|c| quoted(c)).collect();
         let mut query = self
             .conn
-            .prepare(&format!("select * from {}", quoted(&self.table)))
+            .prepare(&format!(
+                "select {} from {}",
+                list.join(", "),
+                quoted(&self.table)
+            ))
             .map_err(|e| sql_error(name, e))?;
-        let columns: Vec<String> = query
-            .column_names()
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
         let geometry_at = columns
             .iter()
             .position(|c| c.eq_ignore_ascii_case(&self.geometry_column))

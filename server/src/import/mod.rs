@@ -50,7 +50,6 @@ pub use report::{FileDigest, ImportReport, Reject, write_json};
 pub use source::{FieldChoice, FieldMap};
 
 use geometry::Reprojector;
-use source::Record;
 
 /// What `sidelot import parcels` was asked to do.
 #[derive(Debug, Clone)]
@@ -115,8 +114,8 @@ impl Progress {
     }
 }
 
-/// Bytes of COPY data sent at a time.
-const CHUNK: usize = 1 << 20;
+/// Threads that stage records at most, beside the one that reads them.
+const STAGING_THREADS: usize = 2;
 
 enum Layer {
     Shapefile(shp::Shapefile),
@@ -318,61 +317,48 @@ fn produce(
     tx: mpsc::Sender<Vec<u8>>,
     progress: &ProgressBar,
 ) -> Result<Produced, ImportError> {
-    let reprojector = match &prepared.crs_definition {
-        Some(def) => Reprojector::new(def, &prepared.crs_label)
-            .map_err(|e| ImportError::file(e.to_string()))?,
-        None => Reprojector::identity(),
-    };
+    // Refused here, before any record, if PROJ does not know it; each
+    // staging thread makes its own (a conversion is not shared).
+    if let Some(def) = &prepared.crs_definition {
+        Reprojector::new(def, &prepared.crs_label)
+            .map_err(|e| ImportError::file(e.to_string()))?;
+    }
     let schemaless = matches!(prepared.layer, Layer::GeoJson(_));
-    let mut stager = stage::Stager::new(
-        &opts.fields,
-        opts.pin_format,
-        &reprojector,
-        &prepared.crs_label,
+    let settings = stage::Settings {
+        choice: &opts.fields,
+        pin_format: opts.pin_format,
+        crs_definition: prepared.crs_definition.as_deref(),
+        crs_label: &prepared.crs_label,
         schemaless,
-    );
-    let mut buf = Vec::with_capacity(CHUNK + 64 * 1024);
-    let mut sink = |record: Record| -> Result<(), ImportError> {
-        stager.stage(record, &mut buf)?;
-        if !schemaless {
-            progress.inc(1);
-        }
-        if buf.len() >= CHUNK {
-            let full = std::mem::replace(&mut buf, Vec::with_capacity(CHUNK + 64 * 1024));
-            tx.blocking_send(full)
-                .map_err(|_| ImportError::Internal("the database stopped taking rows".into()))?;
-        }
-        Ok(())
     };
-    match &prepared.layer {
-        Layer::Shapefile(parts) => {
-            let reader = shp::ShapefileReader::open(parts)?;
-            progress.set_length(reader.record_count);
-            reader.for_each(&mut sink)?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(STAGING_THREADS));
+    let staged = stage::stage_all(&settings, threads, &tx, progress, |sink| {
+        match &prepared.layer {
+            Layer::Shapefile(parts) => {
+                let reader = shp::ShapefileReader::open(parts)?;
+                progress.set_length(reader.record_count);
+                reader.for_each(sink)
+            }
+            Layer::GeoJson(path) => {
+                by_bytes(progress);
+                geojson::for_each(path, opts.source_crs.is_some(), progress, sink)
+            }
+            Layer::EsriJson(path) => esri::for_each(path, progress, sink),
+            Layer::FlatGeobuf(path) => fgb::for_each(path, progress, sink),
+            Layer::Csv(path) => {
+                by_bytes(progress);
+                table::for_each(path, opts.fields.geometry.as_deref(), progress, sink)
+            }
+            // Opened again here: prepare() chose the layer and read its
+            // coordinate system, and a SQLite connection stays on its thread.
+            Layer::GeoPackage { path, table } => {
+                gpkg::GeoPackage::open(path, Some(table))?.for_each(progress, sink)
+            }
         }
-        Layer::GeoJson(path) => {
-            by_bytes(progress);
-            geojson::for_each(path, opts.source_crs.is_some(), progress, &mut sink)?;
-        }
-        Layer::EsriJson(path) => esri::for_each(path, progress, &mut sink)?,
-        Layer::FlatGeobuf(path) => fgb::for_each(path, progress, &mut sink)?,
-        Layer::Csv(path) => {
-            by_bytes(progress);
-            table::for_each(path, opts.fields.geometry.as_deref(), progress, &mut sink)?;
-        }
-        // Opened again here: prepare() chose the layer and read its
-        // coordinate system, and a SQLite connection stays on its thread.
-        Layer::GeoPackage { path, table } => {
-            gpkg::GeoPackage::open(path, Some(table))?.for_each(progress, &mut sink)?;
-        }
-    }
-    if !buf.is_empty() {
-        tx.blocking_send(buf)
-            .map_err(|_| ImportError::Internal("the database stopped taking rows".into()))?;
-    }
+    })?;
     Ok(Produced {
-        records_read: stager.records_read,
-        field_map: stager.field_map,
+        records_read: staged.records_read,
+        field_map: staged.field_map,
     })
 }
 

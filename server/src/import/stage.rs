@@ -5,8 +5,12 @@ use sha2::{Digest, Sha256};
 use sidelot_domain::search::{address_key, street_key};
 use sidelot_domain::{Pin, PinError, PinFormat};
 
-use super::ImportError;
 use std::sync::Arc;
+
+use indicatif::ProgressBar;
+use tokio::sync::mpsc;
+
+use super::ImportError;
 
 use super::geometry::{GeometryError, Reprojector, drop_degenerate, push_hex, write_ewkb};
 use super::source::{
@@ -19,19 +23,202 @@ pub const COPY_STATEMENT: &str = "copy import_staging (record_no, pin, pin_raw, 
      content_hash, repaired, reject, known_valid) \
      from stdin";
 
-/// Encodes records into COPY text rows.
-pub struct Stager<'a> {
+/// Records read at a time, then staged on one of the staging threads.
+const BATCH: usize = 512;
+
+/// Resolves the columns on the first record that can tell. A shapefile
+/// has one schema, so a missing column stops the import; GeoJSON features
+/// each have their own properties, so named columns are taken as given and
+/// detection waits for a feature that has properties.
+pub struct FieldResolver<'a> {
     choice: &'a FieldChoice,
-    pin_format: PinFormat,
-    reprojector: &'a Reprojector,
-    /// What to say when a coordinate is not lon/lat after conversion.
-    crs_label: &'a str,
-    pub field_map: Option<FieldMap>,
     /// Whether records carry their own field names (GeoJSON) rather than
     /// sharing one schema (a shapefile).
     schemaless: bool,
-    columns: Option<Columns>,
+    pub field_map: Option<Arc<FieldMap>>,
+}
+
+impl<'a> FieldResolver<'a> {
+    pub fn new(choice: &'a FieldChoice, schemaless: bool) -> Self {
+        FieldResolver {
+            choice,
+            schemaless,
+            field_map: None,
+        }
+    }
+
+    /// The columns in force for `record`.
+    fn resolve(&mut self, record: &Record) -> Result<Option<&Arc<FieldMap>>, ImportError> {
+        if self.field_map.is_none() {
+            if self.schemaless && self.choice.pin.is_some() {
+                self.field_map = Some(Arc::new(self.choice.as_given()));
+            } else if !(self.schemaless && record.names.is_empty()) {
+                let map = self
+                    .choice
+                    .resolve(&record.names)
+                    .map_err(|e| ImportError::file(format!("record {}: {e}", record.record_no)))?;
+                self.field_map = Some(Arc::new(map));
+            }
+        }
+        Ok(self.field_map.as_ref())
+    }
+}
+
+/// What the staging threads need to know, shared by all of them.
+pub struct Settings<'a> {
+    pub choice: &'a FieldChoice,
+    pub pin_format: PinFormat,
+    /// The source's coordinate system for PROJ (`None`: lon/lat already).
+    pub crs_definition: Option<&'a str>,
+    /// What to say when a coordinate is not lon/lat after conversion.
+    pub crs_label: &'a str,
+    pub schemaless: bool,
+}
+
+/// What the reader read, once every record is staged.
+pub struct Staged {
     pub records_read: u64,
+    pub field_map: Option<FieldMap>,
+}
+
+/// A batch of records, with the columns in force when they were read.
+enum Job {
+    Stage(Vec<Record>, Option<Arc<FieldMap>>),
+    /// The reader stopped here, for this reason.
+    Fail(ImportError),
+}
+
+/// Reads on this thread with `read`, which hands every record to the sink
+/// it is given, and stages the records on `threads` threads of their own:
+/// reprojecting, checking and encoding are most of an import's work on
+/// this side. Batches go to the threads in turn and their rows are sent on
+/// in the same turn, so the rows reach `tx` in the order they were read,
+/// and the first failure in that order is the one answered.
+pub fn stage_all(
+    settings: &Settings<'_>,
+    threads: usize,
+    tx: &mpsc::Sender<Vec<u8>>,
+    progress: &ProgressBar,
+    read: impl FnOnce(&mut dyn FnMut(Record) -> Result<(), ImportError>) -> Result<(), ImportError>,
+) -> Result<Staged, ImportError> {
+    let threads = threads.max(1);
+    std::thread::scope(|scope| {
+        let mut jobs = Vec::with_capacity(threads);
+        let mut rows = Vec::with_capacity(threads);
+        for _ in 0..threads {
+            let (job_tx, job_rx) = std::sync::mpsc::sync_channel::<Job>(2);
+            let (row_tx, row_rx) = std::sync::mpsc::sync_channel::<Result<Vec<u8>, ImportError>>(2);
+            scope.spawn(move || stage_jobs(settings, &job_rx, &row_tx));
+            jobs.push(job_tx);
+            rows.push(row_rx);
+        }
+        let sender = scope.spawn(move || -> Result<(), ImportError> {
+            loop {
+                for rx in &rows {
+                    match rx.recv() {
+                        Ok(Ok(chunk)) => tx.blocking_send(chunk).map_err(|_| stopped())?,
+                        Ok(Err(e)) => return Err(e),
+                        // The threads end in turn: this one first.
+                        Err(_) => return Ok(()),
+                    }
+                }
+            }
+        });
+
+        let mut resolver = FieldResolver::new(settings.choice, settings.schemaless);
+        let mut records_read = 0u64;
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut batch_map: Option<Arc<FieldMap>> = None;
+        let mut turn = 0usize;
+        let mut send = move |job: Job| -> Result<(), ImportError> {
+            let sent = jobs[turn % threads].send(job).map_err(|_| stopped());
+            turn += 1;
+            sent
+        };
+        let read = read(&mut |record: Record| {
+            records_read += 1;
+            let map = resolver.resolve(&record)?.cloned();
+            // A batch holds the records of one field map.
+            let same = match (&map, &batch_map) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            };
+            if !same && !batch.is_empty() {
+                send(Job::Stage(std::mem::take(&mut batch), batch_map.clone()))?;
+            }
+            batch_map = map;
+            batch.push(record);
+            if !settings.schemaless {
+                progress.inc(1);
+            }
+            if batch.len() >= BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                send(Job::Stage(full, batch_map.clone()))?;
+            }
+            Ok(())
+        });
+        let last = match read {
+            Ok(()) if batch.is_empty() => Ok(()),
+            Ok(()) => send(Job::Stage(batch, batch_map)),
+            // In its turn, after the records read before it.
+            Err(e) => send(Job::Fail(e)),
+        };
+        drop(send);
+        let sent = sender
+            .join()
+            .map_err(|_| ImportError::Internal("a staging thread failed".into()))?;
+        sent?;
+        last?;
+        Ok(Staged {
+            records_read,
+            field_map: resolver.field_map.map(|m| (*m).clone()),
+        })
+    })
+}
+
+fn stopped() -> ImportError {
+    ImportError::Internal("the database stopped taking rows".into())
+}
+
+/// One staging thread: its own PROJ conversion, made on the first batch.
+fn stage_jobs(
+    settings: &Settings<'_>,
+    jobs: &std::sync::mpsc::Receiver<Job>,
+    rows: &std::sync::mpsc::SyncSender<Result<Vec<u8>, ImportError>>,
+) {
+    let mut stager: Option<Stager> = None;
+    for job in jobs {
+        let staged = match job {
+            Job::Fail(e) => Err(e),
+            Job::Stage(records, map) => {
+                let stager = match &mut stager {
+                    Some(s) => Ok(s),
+                    None => Stager::new(settings).map(|s| stager.insert(s)),
+                };
+                stager.and_then(|stager| {
+                    let mut out = Vec::with_capacity(records.len() * 512);
+                    for record in records {
+                        stager.stage(record, map.as_deref(), &mut out)?;
+                    }
+                    Ok(out)
+                })
+            }
+        };
+        let failed = staged.is_err();
+        if rows.send(staged).is_err() || failed {
+            return;
+        }
+    }
+}
+
+/// Encodes records into COPY text rows.
+pub struct Stager<'a> {
+    pin_format: PinFormat,
+    reprojector: Reprojector,
+    /// What to say when a coordinate is not lon/lat after conversion.
+    crs_label: &'a str,
+    columns: Option<Columns>,
     wkb: Vec<u8>,
     /// The last record's source as JSON text, and the JSON keys of the
     /// names it was written with (`None`: names that repeat).
@@ -46,52 +233,31 @@ struct KeysOf {
 }
 
 impl<'a> Stager<'a> {
-    pub fn new(
-        choice: &'a FieldChoice,
-        pin_format: PinFormat,
-        reprojector: &'a Reprojector,
-        crs_label: &'a str,
-        schemaless: bool,
-    ) -> Self {
-        Stager {
-            choice,
-            pin_format,
+    pub fn new(settings: &Settings<'a>) -> Result<Self, ImportError> {
+        let reprojector = match settings.crs_definition {
+            Some(def) => Reprojector::new(def, settings.crs_label)
+                .map_err(|e| ImportError::file(e.to_string()))?,
+            None => Reprojector::identity(),
+        };
+        Ok(Stager {
+            pin_format: settings.pin_format,
             reprojector,
-            crs_label,
-            field_map: None,
-            schemaless,
+            crs_label: settings.crs_label,
             columns: None,
-            records_read: 0,
             wkb: Vec::new(),
             json: String::new(),
             keys: None,
-        }
-    }
-
-    /// Resolves the columns on the first record that can tell. A shapefile
-    /// has one schema, so a missing column stops the import; GeoJSON
-    /// features each have their own properties, so named columns are taken
-    /// as given and detection waits for a feature that has properties.
-    fn field_map(&mut self, record: &Record) -> Result<Option<&FieldMap>, ImportError> {
-        if self.field_map.is_none() {
-            if self.schemaless && self.choice.pin.is_some() {
-                self.field_map = Some(self.choice.as_given());
-            } else if !(self.schemaless && record.names.is_empty()) {
-                let map = self
-                    .choice
-                    .resolve(&record.names)
-                    .map_err(|e| ImportError::file(format!("record {}: {e}", record.record_no)))?;
-                self.field_map = Some(map);
-            }
-        }
-        Ok(self.field_map.as_ref())
+        })
     }
 
     /// Appends the staging row of `record` to `out`.
-    pub fn stage(&mut self, mut record: Record, out: &mut Vec<u8>) -> Result<(), ImportError> {
-        self.records_read += 1;
-        self.field_map(&record)?;
-        let (pin, pin_raw, address) = match &self.field_map {
+    pub fn stage(
+        &mut self,
+        mut record: Record,
+        map: Option<&FieldMap>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), ImportError> {
+        let (pin, pin_raw, address) = match map {
             None => (
                 Err("has no properties, so no PIN".to_owned()),
                 None,
@@ -288,6 +454,82 @@ fn push_text(out: &mut Vec<u8>, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A square parcel at `x`, `y` (lon/lat), PIN from its number.
+    fn record(record_no: u64, names: &Arc<[String]>, x: f64, y: f64) -> Record {
+        let square = geo_types::polygon![
+            (x: x, y: y), (x: x + 0.0001, y: y), (x: x + 0.0001, y: y + 0.0001), (x: x, y: y + 0.0001), (x: x, y: y)
+        ];
+        Record {
+            record_no,
+            geometry: RecordGeometry::Polygons(geo_types::MultiPolygon(vec![square])),
+            names: names.clone(),
+            values: vec![Value::Text(format!("{:014}", 16_000_000_000_000 + record_no))],
+            problem: None,
+        }
+    }
+
+    /// Stages `count` records on two threads; the records listed in `bad`
+    /// are out of lon/lat range. The rows sent, and the answer.
+    fn staged(count: u64, bad: &[u64]) -> (Vec<u8>, Result<Staged, ImportError>) {
+        let choice = FieldChoice {
+            pin: Some("PIN14".into()),
+            ..FieldChoice::default()
+        };
+        let settings = Settings {
+            choice: &choice,
+            pin_format: PinFormat::Cook,
+            crs_definition: None,
+            crs_label: "EPSG:4326",
+            schemaless: false,
+        };
+        let names: Arc<[String]> = Arc::from(vec!["PIN14".to_owned()]);
+        let (tx, mut rx) = mpsc::channel::<Vec<u8>>(4);
+        let drain = std::thread::spawn(move || {
+            let mut all = Vec::new();
+            while let Some(chunk) = rx.blocking_recv() {
+                all.extend(chunk);
+            }
+            all
+        });
+        let answer = stage_all(&settings, 2, &tx, &ProgressBar::hidden(), |sink| {
+            for n in 1..=count {
+                let x = if bad.contains(&n) { 500.0 } else { -87.7 };
+                sink(record(n, &names, x, 41.9))?;
+            }
+            Ok(())
+        });
+        drop(tx);
+        (drain.join().unwrap(), answer)
+    }
+
+    #[test]
+    fn records_staged_on_several_threads_are_sent_in_the_order_they_were_read() {
+        let (rows, answer) = staged(3000, &[]);
+        let answer = answer.unwrap();
+        assert_eq!(answer.records_read, 3000);
+        assert_eq!(answer.field_map.unwrap().pin, "PIN14");
+        let numbers: Vec<u64> = rows
+            .split(|&b| b == b'\n')
+            .filter(|line| !line.is_empty())
+            .map(|line| {
+                let first = line.split(|&b| b == b'\t').next().unwrap();
+                std::str::from_utf8(first).unwrap().parse().unwrap()
+            })
+            .collect();
+        assert_eq!(numbers, (1..=3000).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn the_first_bad_record_in_the_file_is_the_one_named_whichever_thread_meets_it() {
+        // Record 1600 is in the fourth batch, 1100 in the third: the threads
+        // meet them in either order.
+        let (_, answer) = staged(3000, &[1600, 1100, 2900]);
+        let Err(e) = answer else {
+            panic!("records out of range were staged");
+        };
+        assert!(e.to_string().starts_with("record 1100: "), "{e}");
+    }
 
     #[test]
     fn copy_text_escapes_what_copy_would_misread() {
