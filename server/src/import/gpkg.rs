@@ -125,9 +125,7 @@ impl GeoPackage {
             .conn
             .prepare("select name from pragma_table_info(?1) order by cid")
             .map_err(|e| sql_error(name, e))?;
-        let mut rows = query
-            .query([&self.table])
-            .map_err(|e| sql_error(name, e))?;
+        let mut rows = query.query([&self.table]).map_err(|e| sql_error(name, e))?;
         let mut columns = Vec::new();
         while let Some(row) = rows.next().map_err(|e| sql_error(name, e))? {
             let column = match row.get_ref(0).map_err(|e| sql_error(name, e))? {

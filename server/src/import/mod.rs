@@ -320,8 +320,7 @@ fn produce(
     // Refused here, before any record, if PROJ does not know it; each
     // staging thread makes its own (a conversion is not shared).
     if let Some(def) = &prepared.crs_definition {
-        Reprojector::new(def, &prepared.crs_label)
-            .map_err(|e| ImportError::file(e.to_string()))?;
+        Reprojector::new(def, &prepared.crs_label).map_err(|e| ImportError::file(e.to_string()))?;
     }
     let schemaless = matches!(prepared.layer, Layer::GeoJson(_));
     let settings = stage::Settings {

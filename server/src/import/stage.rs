@@ -457,14 +457,17 @@ mod tests {
 
     /// A square parcel at `x`, `y` (lon/lat), PIN from its number.
     fn record(record_no: u64, names: &Arc<[String]>, x: f64, y: f64) -> Record {
-        let square = geo_types::polygon![
-            (x: x, y: y), (x: x + 0.0001, y: y), (x: x + 0.0001, y: y + 0.0001), (x: x, y: y + 0.0001), (x: x, y: y)
-        ];
+        let d = 0.0001;
+        let ring = vec![(x, y), (x + d, y), (x + d, y + d), (x, y + d), (x, y)];
+        let square = geo_types::Polygon::new(geo_types::LineString::from(ring), vec![]);
         Record {
             record_no,
             geometry: RecordGeometry::Polygons(geo_types::MultiPolygon(vec![square])),
             names: names.clone(),
-            values: vec![Value::Text(format!("{:014}", 16_000_000_000_000 + record_no))],
+            values: vec![Value::Text(format!(
+                "{:014}",
+                16_000_000_000_000 + record_no
+            ))],
             problem: None,
         }
     }
