@@ -3,7 +3,8 @@
 //! coordinate system, into `parcels`, in one transaction.
 //!
 //! The flow: open and fingerprint the file; pick the coordinate system;
-//! stream records on a blocking thread (read, reproject, encode) into a
+//! stream records from a reading thread, through two staging threads
+//! (reproject, check, encode), into a
 //! `COPY` of a temporary staging table; let PostGIS find duplicates and
 //! repair invalid geometry; upsert what changed; record the import.
 //!
