@@ -295,15 +295,6 @@ pub fn write_ewkb(out: &mut Vec<u8>, mp: &MultiPolygon<f64>) {
     }
 }
 
-pub fn push_hex(out: &mut Vec<u8>, bytes: &[u8]) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    out.reserve(bytes.len() * 2);
-    for b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)]);
-        out.push(DIGITS[usize::from(b & 0x0f)]);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,9 +372,6 @@ mod tests {
         assert_eq!(out.len(), 1 + 4 + 4 + 4 + (1 + 4 + 4) + 4 + 5 * 16);
         assert_eq!(&out[1..5], &0x2000_0006u32.to_le_bytes());
         assert_eq!(&out[5..9], &4326u32.to_le_bytes());
-        let mut hex = Vec::new();
-        push_hex(&mut hex, &[0x01, 0xab]);
-        assert_eq!(hex, b"01ab");
     }
 
     #[test]

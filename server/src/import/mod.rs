@@ -438,12 +438,12 @@ pub async fn import_parcels(
             (result, prepared)
         })
     };
-    let mut send_error = None;
-    while let Some(chunk) = receiver.recv().await {
-        if let Err(e) = copy.send(chunk).await {
-            send_error = Some(e);
+    let mut send_error = copy.send(stage::COPY_HEADER).await.err();
+    while send_error.is_none() {
+        let Some(chunk) = receiver.recv().await else {
             break;
-        }
+        };
+        send_error = copy.send(chunk).await.err();
     }
     drop(receiver);
     let (produced, prepared) = producer
@@ -459,6 +459,7 @@ pub async fn import_parcels(
             return Err(e);
         }
     };
+    copy.send(stage::COPY_TRAILER).await?;
     copy.finish().await?;
     let mut phases = vec![("read_and_copy", clock.elapsed())];
     let mut lap = Instant::now();

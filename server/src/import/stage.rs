@@ -12,16 +12,27 @@ use tokio::sync::mpsc;
 
 use super::ImportError;
 
-use super::geometry::{GeometryError, Reprojector, drop_degenerate, push_hex, write_ewkb};
+use super::geometry::{GeometryError, Reprojector, drop_degenerate, write_ewkb};
 use super::source::{
     Address, Columns, FieldChoice, FieldMap, Record, RecordGeometry, Value, json_keys,
 };
 
-/// Columns of `import_staging` in the order rows are written.
+/// Columns of `import_staging` in the order rows are written, in COPY's
+/// binary format: no text for the database to parse but the source JSON.
 pub const COPY_STATEMENT: &str = "copy import_staging (record_no, pin, pin_raw, house_number, \
      street_dir, street_name, street_type, address, address_key, street_key, geom, area_m2, source, \
      content_hash, repaired, reject, known_valid) \
-     from stdin";
+     from stdin with (format binary)";
+
+/// The fields of each row.
+const COLUMNS: i16 = 17;
+
+/// What binary COPY data begins with: its signature, no flags, no
+/// extension.
+pub const COPY_HEADER: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
+
+/// What it ends with.
+pub const COPY_TRAILER: &[u8] = &[0xff, 0xff];
 
 /// Records read at a time, then staged on one of the staging threads.
 const BATCH: usize = 512;
@@ -313,11 +324,11 @@ impl<'a> Stager<'a> {
         }
         let pin = pin.ok();
 
-        // record_no, pin, pin_raw, the address parts and keys, geom, area_m2, source, content_hash, repaired, reject
+        // record_no, pin, pin_raw, the address parts and keys, geom,
+        // area_m2, source, content_hash, repaired, reject, known_valid
+        out.extend_from_slice(&COLUMNS.to_be_bytes());
         push_int(out, record.record_no);
-        tab(out);
         push_opt(out, pin.as_ref().map(Pin::as_str));
-        tab(out);
         push_opt(out, pin_raw.as_deref());
         let keys = address
             .full
@@ -333,18 +344,14 @@ impl<'a> Stager<'a> {
             &akey,
             &skey,
         ] {
-            tab(out);
             push_opt(out, part.as_deref());
         }
-        tab(out);
         match (&polygons, reject.is_none()) {
             (Some(mp), true) => {
                 self.wkb.clear();
                 write_ewkb(&mut self.wkb, mp);
-                push_hex(out, &self.wkb);
-                tab(out);
+                push_field(out, &self.wkb);
                 push_float(out, super::geometry::ellipsoidal_area_m2(mp));
-                tab(out);
                 // A shapefile's records share their names: their keys are
                 // written once.
                 let keys = match &self.keys {
@@ -357,8 +364,10 @@ impl<'a> Stager<'a> {
                 };
                 record.write_source_json(keys.as_deref(), &mut self.json);
                 let source = &self.json;
-                push_text(out, source);
-                tab(out);
+                // jsonb's binary form: its version, then the text.
+                push_len(out, source.len() + 1);
+                out.push(1);
+                out.extend_from_slice(source.as_bytes());
                 let mut hash = Sha256::new();
                 for part in [
                     pin.as_ref().map(Pin::as_str),
@@ -373,20 +382,19 @@ impl<'a> Stager<'a> {
                 }
                 hash.update(&self.wkb);
                 hash.update(source.as_bytes());
-                out.extend_from_slice(b"\\\\x");
-                super::geometry::push_hex(out, &hash.finalize());
+                push_field(out, &hash.finalize());
             }
-            _ => out.extend_from_slice(b"\\N\t\\N\t\\N\t\\N"),
+            _ => (0..4).for_each(|_| push_null(out)),
         }
-        tab(out);
-        out.extend_from_slice(if repaired { b"t" } else { b"f" });
-        tab(out);
+        push_field(out, &[u8::from(repaired)]);
         push_opt(out, reject.as_deref());
-        tab(out);
         // Proven valid here, or left to GEOS (null).
         let sure = reject.is_none() && polygons.as_ref().is_some_and(super::geometry::surely_valid);
-        out.extend_from_slice(if sure { b"t" } else { b"\\N" });
-        out.push(b'\n');
+        if sure {
+            push_field(out, &[1]);
+        } else {
+            push_null(out);
+        }
         Ok(())
     }
 }
@@ -411,44 +419,42 @@ fn parse_pin(v: Option<&Value>, format: PinFormat) -> Result<Pin, String> {
     }
 }
 
-fn tab(out: &mut Vec<u8>) {
-    out.push(b'\t');
+/// A field's length, as binary COPY writes it before its bytes.
+fn push_len(out: &mut Vec<u8>, len: usize) {
+    out.extend_from_slice(&i32::try_from(len).unwrap_or(i32::MAX).to_be_bytes());
+}
+
+fn push_field(out: &mut Vec<u8>, bytes: &[u8]) {
+    push_len(out, bytes.len());
+    out.extend_from_slice(bytes);
+}
+
+fn push_null(out: &mut Vec<u8>) {
+    out.extend_from_slice(&(-1i32).to_be_bytes());
 }
 
 fn push_int(out: &mut Vec<u8>, n: u64) {
-    out.extend_from_slice(n.to_string().as_bytes());
+    push_field(out, &i64::try_from(n).unwrap_or(i64::MAX).to_be_bytes());
 }
 
 fn push_float(out: &mut Vec<u8>, x: f64) {
-    out.extend_from_slice(x.to_string().as_bytes());
+    push_field(out, &x.to_be_bytes());
 }
 
 fn push_opt(out: &mut Vec<u8>, s: Option<&str>) {
     match s {
         Some(s) => push_text(out, s),
-        None => out.extend_from_slice(b"\\N"),
+        None => push_null(out),
     }
 }
 
-/// Escapes text for COPY's text format.
+/// Text as a field, without the NUL characters PostgreSQL's text cannot hold.
 fn push_text(out: &mut Vec<u8>, s: &str) {
-    let bytes = s.as_bytes();
-    out.reserve(bytes.len());
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let escaped: &[u8] = match b {
-            b'\\' => b"\\\\",
-            b'\t' => b"\\t",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            0 => b"",
-            _ => continue,
-        };
-        out.extend_from_slice(&bytes[start..i]);
-        out.extend_from_slice(escaped);
-        start = i + 1;
+    if s.contains('\0') {
+        push_field(out, s.replace('\0', "").as_bytes());
+    } else {
+        push_field(out, s.as_bytes());
     }
-    out.extend_from_slice(&bytes[start..]);
 }
 
 #[cfg(test)]
@@ -506,19 +512,39 @@ mod tests {
         (drain.join().unwrap(), answer)
     }
 
+    /// The fields of each row of binary COPY data (`None`: null).
+    fn rows_of(mut data: &[u8]) -> Vec<Vec<Option<&[u8]>>> {
+        let mut rows = Vec::new();
+        while !data.is_empty() {
+            let count = i16::from_be_bytes([data[0], data[1]]);
+            assert_eq!(count, COLUMNS);
+            data = &data[2..];
+            let mut fields = Vec::new();
+            for _ in 0..count {
+                let len = i32::from_be_bytes(data[..4].try_into().unwrap());
+                data = &data[4..];
+                if len < 0 {
+                    fields.push(None);
+                } else {
+                    let (field, rest) = data.split_at(len as usize);
+                    fields.push(Some(field));
+                    data = rest;
+                }
+            }
+            rows.push(fields);
+        }
+        rows
+    }
+
     #[test]
     fn records_staged_on_several_threads_are_sent_in_the_order_they_were_read() {
         let (rows, answer) = staged(3000, &[]);
         let answer = answer.unwrap();
         assert_eq!(answer.records_read, 3000);
         assert_eq!(answer.field_map.unwrap().pin, "PIN14");
-        let numbers: Vec<u64> = rows
-            .split(|&b| b == b'\n')
-            .filter(|line| !line.is_empty())
-            .map(|line| {
-                let first = line.split(|&b| b == b'\t').next().unwrap();
-                std::str::from_utf8(first).unwrap().parse().unwrap()
-            })
+        let numbers: Vec<i64> = rows_of(&rows)
+            .iter()
+            .map(|fields| i64::from_be_bytes(fields[0].unwrap().try_into().unwrap()))
             .collect();
         assert_eq!(numbers, (1..=3000).collect::<Vec<_>>());
     }
@@ -535,17 +561,11 @@ mod tests {
     }
 
     #[test]
-    fn copy_text_escapes_what_copy_would_misread() {
+    fn text_is_sent_as_it_is_without_the_nul_characters_text_cannot_hold() {
         let mut out = Vec::new();
         push_text(&mut out, "a\tb\\c\nd\re\0f");
-        assert_eq!(
-            out,
-            b"a\\tb\\\\c\\nd\\re f"
-                .iter()
-                .copied()
-                .filter(|&b| b != b' ')
-                .collect::<Vec<_>>()
-        );
+        push_opt(&mut out, None);
+        assert_eq!(out, b"\0\0\0\x0aa\tb\\c\nd\ref\xff\xff\xff\xff");
     }
 
     #[test]
