@@ -50,8 +50,6 @@ pub use merge::Counts;
 pub use report::{FileDigest, ImportReport, Reject, write_json};
 pub use source::{FieldChoice, FieldMap};
 
-use geometry::Reprojector;
-
 /// What `sidelot import parcels` was asked to do.
 #[derive(Debug, Clone)]
 pub struct ImportOptions {
@@ -305,24 +303,13 @@ fn prepare(opts: &ImportOptions) -> Result<Prepared, ImportError> {
     })
 }
 
-/// What the reading thread found.
-struct Produced {
-    records_read: u64,
-    field_map: Option<FieldMap>,
-}
-
 /// Reads, reprojects and encodes every record, sending COPY chunks.
 fn produce(
     prepared: &Prepared,
     opts: &ImportOptions,
     tx: mpsc::Sender<Vec<u8>>,
     progress: &ProgressBar,
-) -> Result<Produced, ImportError> {
-    // Refused here, before any record, if PROJ does not know it; each
-    // staging thread makes its own (a conversion is not shared).
-    if let Some(def) = &prepared.crs_definition {
-        Reprojector::new(def, &prepared.crs_label).map_err(|e| ImportError::file(e.to_string()))?;
-    }
+) -> Result<stage::Staged, ImportError> {
     let schemaless = matches!(prepared.layer, Layer::GeoJson(_));
     let settings = stage::Settings {
         choice: &opts.fields,
@@ -331,8 +318,12 @@ fn produce(
         crs_label: &prepared.crs_label,
         schemaless,
     };
+    // Refused here, before any record, if PROJ does not know the
+    // coordinate system; each staging thread makes its own conversion (one
+    // is not shared between threads).
+    stage::Stager::new(&settings)?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(STAGING_THREADS));
-    let staged = stage::stage_all(&settings, threads, &tx, progress, |sink| {
+    stage::stage_all(&settings, threads, &tx, progress, |sink| {
         match &prepared.layer {
             Layer::Shapefile(parts) => {
                 let reader = shp::ShapefileReader::open(parts)?;
@@ -355,10 +346,6 @@ fn produce(
                 gpkg::GeoPackage::open(path, Some(table))?.for_each(progress, sink)
             }
         }
-    })?;
-    Ok(Produced {
-        records_read: staged.records_read,
-        field_map: staged.field_map,
     })
 }
 

@@ -1,5 +1,6 @@
-//! Turning records into rows of the staging table, in COPY text format.
-//! Runs on a blocking thread: reading, reprojecting and encoding are CPU work.
+//! Turning records into rows of the staging table, in COPY's binary format.
+//! Runs beside the reading thread, on threads of its own: reprojecting,
+//! checking and encoding are CPU work.
 
 use sha2::{Digest, Sha256};
 use sidelot_domain::search::{address_key, street_key};
@@ -41,16 +42,16 @@ const BATCH: usize = 512;
 /// has one schema, so a missing column stops the import; GeoJSON features
 /// each have their own properties, so named columns are taken as given and
 /// detection waits for a feature that has properties.
-pub struct FieldResolver<'a> {
+struct FieldResolver<'a> {
     choice: &'a FieldChoice,
     /// Whether records carry their own field names (GeoJSON) rather than
     /// sharing one schema (a shapefile).
     schemaless: bool,
-    pub field_map: Option<Arc<FieldMap>>,
+    field_map: Option<Arc<FieldMap>>,
 }
 
 impl<'a> FieldResolver<'a> {
-    pub fn new(choice: &'a FieldChoice, schemaless: bool) -> Self {
+    fn new(choice: &'a FieldChoice, schemaless: bool) -> Self {
         FieldResolver {
             choice,
             schemaless,
@@ -148,17 +149,19 @@ pub fn stage_all(
         };
         let read = read(&mut |record: Record| {
             records_read += 1;
-            let map = resolver.resolve(&record)?.cloned();
+            let map = resolver.resolve(&record)?;
             // A batch holds the records of one field map.
-            let same = match (&map, &batch_map) {
+            let same = match (map, &batch_map) {
                 (Some(a), Some(b)) => Arc::ptr_eq(a, b),
                 (None, None) => true,
                 _ => false,
             };
-            if !same && !batch.is_empty() {
-                send(Job::Stage(std::mem::take(&mut batch), batch_map.clone()))?;
+            if !same {
+                if !batch.is_empty() {
+                    send(Job::Stage(std::mem::take(&mut batch), batch_map.clone()))?;
+                }
+                batch_map = map.cloned();
             }
-            batch_map = map;
             batch.push(record);
             if !settings.schemaless {
                 progress.inc(1);
@@ -223,7 +226,7 @@ fn stage_jobs(
     }
 }
 
-/// Encodes records into COPY text rows.
+/// Encodes records into binary COPY rows.
 pub struct Stager<'a> {
     pin_format: PinFormat,
     reprojector: Reprojector,
