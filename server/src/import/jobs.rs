@@ -329,7 +329,8 @@ async fn work(jobs: Arc<Jobs>, pool: PgPool, data: DataDir) {
     }
 }
 
-/// Renews the lease and records the progress until stopped; says on `lost`
+/// Records the progress at once, then renews the lease and records it again
+/// every `lease / 4` (at most 500 ms) until stopped; says on `lost`
 /// when another worker holds the job (this one was thought dead).
 async fn heartbeat(
     pool: PgPool,
@@ -341,11 +342,14 @@ async fn heartbeat(
 ) {
     let every = (lease / 4).min(Duration::from_millis(500));
     loop {
-        tokio::time::sleep(every).await;
-        let progress = serde_json::json!({
-            "done": bar.position(),
-            "total": bar.length(),
-            "phase": bar.message(),
+        // Until the import names its first phase, the job is only running.
+        let phase = bar.message();
+        let progress = (!phase.is_empty()).then(|| {
+            serde_json::json!({
+                "done": bar.position(),
+                "total": bar.length(),
+                "phase": phase,
+            })
         });
         let renewed = sqlx::query!(
             r#"
@@ -367,6 +371,7 @@ async fn heartbeat(
             Ok(_) => {}
             Err(e) => tracing::warn!(job = id, error = %e, "could not renew an import's lease"),
         }
+        tokio::time::sleep(every).await;
     }
 }
 
