@@ -33,48 +33,90 @@ pub async fn create_staging(conn: &mut PgConnection) -> Result<(), sqlx::Error> 
     Ok(())
 }
 
+/// What the checks leave: how many records were read, rejected and
+/// repaired, and the box around those accepted, for the map's tiles.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Checked {
+    pub read: i64,
+    pub rejected: i64,
+    pub repaired: i64,
+    /// West, south, east, north in lon/lat (`None`: nothing accepted).
+    pub extent: Option<[f64; 4]>,
+}
+
 /// Repairs invalid geometry (keeping its polygonal part) and rejects what
 /// has none left; then, among the records still accepted, rejects later
-/// ones that repeat a PIN.
-pub async fn check(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+/// ones that repeat a PIN; then counts what is left. Each statement reads
+/// the whole staging table once (most of this phase's time at a million
+/// records), so there are as few as the checks allow: the repair and its
+/// reject are one, the repeated PINs are looked for before they are
+/// named, and the counts and the box are read together.
+pub async fn check(conn: &mut PgConnection) -> Result<Checked, sqlx::Error> {
+    // Only the invalid records are repaired (few), so the repair may be
+    // written out three times.
     sqlx::query!(
         r#"
         update import_staging
            set geom = ST_Multi(ST_CollectionExtract(ST_MakeValid(geom), 3)),
                area_m2 = ST_Area(ST_Multi(ST_CollectionExtract(ST_MakeValid(geom), 3))::geography),
-               repaired = true
+               repaired = true,
+               reject = case when coalesce(ST_IsEmpty(ST_CollectionExtract(ST_MakeValid(geom), 3)), true)
+                             then 'its geometry is invalid and no polygonal area is left after repair' end
          where reject is null and not valid
         "#
     )
     .execute(&mut *conn)
     .await?;
-    sqlx::query!(
+    let repeats = sqlx::query_scalar!(
         r#"
-        update import_staging
-           set reject = 'its geometry is invalid and no polygonal area is left after repair'
-         where reject is null and repaired and (geom is null or ST_IsEmpty(geom))
+        select exists (select 1 from import_staging where reject is null
+                        group by pin having count(*) > 1) as "repeats!"
         "#
     )
-    .execute(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    sqlx::query!(
+    if repeats {
+        sqlx::query!(
+            r#"
+            update import_staging s
+               set reject = format('the PIN %s repeats record %s', s.pin, d.first_no)
+              from (select record_no,
+                           first_value(record_no) over w as first_no,
+                           row_number() over w as n
+                      from import_staging
+                     where reject is null
+                       and pin in (select pin from import_staging where reject is null
+                                    group by pin having count(*) > 1)
+                    window w as (partition by pin order by record_no)) d
+             where s.record_no = d.record_no and d.n > 1
+            "#
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    let c = sqlx::query!(
         r#"
-        update import_staging s
-           set reject = format('the PIN %s repeats record %s', s.pin, d.first_no)
-          from (select record_no,
-                       first_value(record_no) over w as first_no,
-                       row_number() over w as n
-                  from import_staging
-                 where reject is null
-                   and pin in (select pin from import_staging where reject is null
-                                group by pin having count(*) > 1)
-                window w as (partition by pin order by record_no)) d
-         where s.record_no = d.record_no and d.n > 1
+        select read as "read!", rejected as "rejected!", repaired as "repaired!",
+               ST_XMin(e)::float8 as west, ST_YMin(e)::float8 as south,
+               ST_XMax(e)::float8 as east, ST_YMax(e)::float8 as north
+          from (select count(*) as read,
+                       count(*) filter (where reject is not null) as rejected,
+                       count(*) filter (where reject is null and repaired) as repaired,
+                       ST_Extent(geom) filter (where reject is null) as e
+                  from import_staging) c
         "#
     )
-    .execute(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    Ok(())
+    Ok(Checked {
+        read: c.read,
+        rejected: c.rejected,
+        repaired: c.repaired,
+        extent: match (c.west, c.south, c.east, c.north) {
+            (Some(w), Some(s), Some(e), Some(n)) => Some([w, s, e, n]),
+            _ => None,
+        },
+    })
 }
 
 /// The table a first load fills beside `parcels`, until it takes its place.
@@ -153,7 +195,11 @@ impl FirstLoad {
     /// and puts it in the place of the empty `parcels`, with the views,
     /// foreign keys, triggers, owner, grants and comment of that table;
     /// then notes the box it filled for the map's tiles.
-    pub async fn swap_in(self, conn: &mut PgConnection) -> Result<(), ImportError> {
+    pub async fn swap_in(
+        self,
+        conn: &mut PgConnection,
+        extent: Option<[f64; 4]>,
+    ) -> Result<(), ImportError> {
         if !self.is_first() {
             return Ok(());
         }
@@ -395,14 +441,20 @@ impl FirstLoad {
             )
             .await?;
         }
+        // The box the checks read: no second pass over the records.
+        let [west, south, east, north] = extent.map_or([None; 4], |b| b.map(Some));
         sqlx::query_scalar!(
             r#"
             with noted as (
-                select note_tile_change(ST_SetSRID(ST_Extent(geom)::geometry, 4326))
-                  from import_staging where reject is null
+                select note_tile_change(case when $1::float8 is not null
+                                             then ST_MakeEnvelope($1, $2, $3, $4, 4326) end)
             )
             select count(*) as "noted!" from noted
-            "#
+            "#,
+            west,
+            south,
+            east,
+            north
         )
         .fetch_one(&mut *conn)
         .await?;
@@ -483,12 +535,13 @@ pub async fn upsert(
     Ok((count(inserted), count(updated)))
 }
 
-/// Files the rejected records under the import and counts everything.
+/// Files the rejected records under the import and records its counts.
 pub async fn finish(
     conn: &mut PgConnection,
     import_id: i64,
     inserted: i64,
     updated: i64,
+    checked: &Checked,
 ) -> Result<Counts, sqlx::Error> {
     sqlx::query!(
         r#"
@@ -501,24 +554,14 @@ pub async fn finish(
     )
     .execute(&mut *conn)
     .await?;
-    let c = sqlx::query!(
-        r#"
-        select count(*) as "read!",
-               count(*) filter (where reject is not null) as "rejected!",
-               count(*) filter (where reject is null and repaired) as "repaired!"
-          from import_staging
-        "#
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    let accepted = c.read - c.rejected;
+    let accepted = checked.read - checked.rejected;
     let counts = Counts {
-        records_read: c.read,
+        records_read: checked.read,
         inserted,
         updated,
         unchanged: accepted - inserted - updated,
-        rejected: c.rejected,
-        repaired: c.repaired,
+        rejected: checked.rejected,
+        repaired: checked.repaired,
     };
     sqlx::query!(
         r#"

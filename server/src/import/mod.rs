@@ -456,14 +456,14 @@ pub async fn import_parcels(
     };
 
     progress.set_message("checking geometry");
-    merge::check(&mut tx).await?;
+    let checked = merge::check(&mut tx).await?;
     phase("check", &mut phases);
     progress.set_message("merging");
     let first = merge::FirstLoad::begin_if_empty(&mut tx).await?;
     let (inserted, updated) = merge::upsert(&mut tx, import_id, &first).await?;
-    first.swap_in(&mut tx).await?;
+    first.swap_in(&mut tx, checked.extent).await?;
     phase("merge", &mut phases);
-    let counts = merge::finish(&mut tx, import_id, inserted, updated).await?;
+    let counts = merge::finish(&mut tx, import_id, inserted, updated, &checked).await?;
     let rejects = report::rejects(&mut tx, import_id).await?;
     // The same files: every one of them, by size and SHA-256.
     let identical_to = sqlx::query_scalar!(
