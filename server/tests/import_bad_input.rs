@@ -522,6 +522,23 @@ async fn a_first_load_builds_its_indexes_and_foreign_keys_again_and_they_hold(po
     .unwrap_err()
     .to_string();
     assert!(refused.contains("parcels_pkey"), "{refused}");
+    // And its checks and not-null columns, which the rows copied into it
+    // met only once the rejected ones had left.
+    for (change, constraint) in [
+        ("pin = ' '", "parcels_pin_not_blank"),
+        ("area_m2 = -1", "parcels_area_positive"),
+        ("geom = null", "\"geom\""),
+        ("source = null", "\"source\""),
+    ] {
+        let refused = sqlx::query(&format!(
+            "update parcels set {change} where pin = (select min(pin) from parcels)"
+        ))
+        .execute(&pool)
+        .await
+        .unwrap_err()
+        .to_string();
+        assert!(refused.contains(constraint), "{change}: {refused}");
+    }
     // A first load that fails once the table aside is built and swapped in
     // (recording the import is its last step) leaves everything as it was.
     sqlx::query("delete from parcels")

@@ -6,7 +6,7 @@
 
 use sqlx::PgConnection;
 
-use super::ImportError;
+use super::{ImportError, stage};
 
 /// Counts of what an import did.
 #[derive(Debug, Clone, Copy, Default, serde::Serialize)]
@@ -17,20 +17,6 @@ pub struct Counts {
     pub unchanged: i64,
     pub rejected: i64,
     pub repaired: i64,
-}
-
-pub async fn create_staging(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
-    // ST_IsValid explains each invalid geometry in a NOTICE.
-    sqlx::query("set local client_min_messages = warning")
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(
-        "create temp table import_staging \
-         (like public.import_staging including defaults including generated) on commit drop",
-    )
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }
 
 /// What the checks leave: how many records were read, rejected and
@@ -126,19 +112,24 @@ const REPLACED: &str = "parcels_replaced";
 
 /// A first load into an empty `parcels`: built aside, then swapped in.
 ///
-/// The records go into a new table shaped like `parcels` (its columns,
-/// defaults and checks) without any index, key or trigger. Its primary key
-/// and indexes are then built sorted, several times faster than growing
-/// them row by row, and its foreign keys are checked in one join each. Only
-/// then, just before the import commits, does it take the empty table's
-/// place ([`FirstLoad::swap_in`]): the views over `parcels` are defined
-/// again over it, the foreign keys of other tables point to it, the empty
-/// table's triggers, grants and comment go on it, and the empty table is
-/// dropped. Readers of the map read the empty table, unblocked, for the
-/// whole load; only the swap's few statements lock them out. The map's
-/// tiles are told of the filled box once. For a million parcels the insert
-/// and its indexes take about 4.4 s, instead of 6.7 s with the indexes in
-/// place (docs/benchmarks.md).
+/// The rows are copied straight into a new table shaped like `parcels`
+/// (its columns and defaults, then the staging columns), without any
+/// index, key, check or trigger; a temporary view named `import_staging`
+/// stands for it, so the checks read and mark it as they would the staging
+/// table. Each record is written once: nothing is copied from a staging
+/// table afterwards. Once checked, the rejected records leave it, the
+/// staging columns are dropped (their values stay in the rows until they
+/// are next written, a few bytes each), its not-null columns and checks are
+/// checked in one pass, its primary key and indexes are built sorted,
+/// several times faster than growing them row by row, and its foreign keys
+/// are checked in one join each. Only then, just before the import
+/// commits, does it take the empty table's place ([`FirstLoad::swap_in`]):
+/// the views over `parcels` are defined again over it, the foreign keys of
+/// other tables point to it, the empty table's triggers, grants and comment
+/// go on it, and the empty table is dropped. Readers of the map read the
+/// empty table, unblocked, for the whole load; only the swap's few
+/// statements lock them out. The map's tiles are told of the filled box
+/// once (docs/benchmarks.md).
 #[derive(Debug, Default)]
 pub struct FirstLoad {
     first: bool,
@@ -150,45 +141,154 @@ impl FirstLoad {
         self.first
     }
 
-    /// Creates the table a first load fills, when `parcels` is empty; does
-    /// nothing (and is no first load) when it holds a parcel. Other imports
-    /// are kept out already ([`lock_parcels`]), so it stays empty.
-    pub async fn begin_if_empty(conn: &mut PgConnection) -> Result<FirstLoad, sqlx::Error> {
+    /// Prepares where the rows go: when `parcels` is empty, the table a
+    /// first load fills (its records are of import `import_id`); otherwise
+    /// the temporary staging table. Other imports are kept out already
+    /// ([`lock_parcels`]), so an empty table stays empty.
+    pub async fn begin(conn: &mut PgConnection, import_id: i64) -> Result<FirstLoad, sqlx::Error> {
+        // ST_IsValid explains each invalid geometry in a NOTICE.
+        execute(conn, "set local client_min_messages = warning").await?;
         let empty = sqlx::query_scalar!(r#"select not exists (select 1 from parcels) as "empty!""#)
             .fetch_one(&mut *conn)
             .await?;
         if !empty {
+            execute(
+                conn,
+                "create temp table import_staging \
+                 (like public.import_staging including defaults including generated) on commit drop",
+            )
+            .await?;
             return Ok(FirstLoad::default());
         }
-        sqlx::query(&format!(
-            "create table {LOADING} (like parcels including all excluding indexes)"
-        ))
-        .execute(&mut *conn)
+        // The staging columns that `parcels` lacks, as the template defines
+        // them, in its order (a generated column after what it reads); the
+        // not-null columns of `parcels`, which a rejected record may leave
+        // empty until it goes.
+        let shape = sqlx::query!(
+            r#"
+            select coalesce((select string_agg(format('add column %I %s%s%s', a.attname,
+                                                      format_type(a.atttypid, a.atttypmod),
+                                                      case when a.attgenerated = 's'
+                                                           then format(' generated always as (%s) stored',
+                                                                       pg_get_expr(d.adbin, d.adrelid))
+                                                           when d.adbin is not null
+                                                           then ' default ' || pg_get_expr(d.adbin, d.adrelid)
+                                                           else '' end,
+                                                      case when a.attnotnull then ' not null' else '' end),
+                                               ', ' order by a.attnum)
+                               from pg_attribute a
+                               left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+                              where a.attrelid = 'public.import_staging'::regclass
+                                and a.attnum > 0 and not a.attisdropped
+                                and a.attname not in (select attname from pg_attribute
+                                                       where attrelid = 'parcels'::regclass
+                                                         and attnum > 0 and not attisdropped)), '') as "add!",
+                   coalesce((select string_agg(format('alter column %I drop not null', attname), ', '
+                                               order by attnum)
+                               from pg_attribute
+                              where attrelid = 'parcels'::regclass and attnum > 0
+                                and not attisdropped and attnotnull), '') as "nullable!"
+            "#
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        execute(
+            conn,
+            &format!(
+                "create table {LOADING} \
+                 (like parcels including all excluding indexes excluding constraints)"
+            ),
+        )
+        .await?;
+        let changes: Vec<String> = [shape.add, shape.nullable]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .chain([format!("alter column import_id set default {import_id}")])
+            .collect();
+        execute(
+            conn,
+            &format!("alter table {LOADING} {}", changes.join(", ")),
+        )
+        .await?;
+        execute(
+            conn,
+            &format!("create temp view import_staging as select * from {LOADING}"),
+        )
         .await?;
         Ok(FirstLoad { first: true })
     }
 
-    /// Inserts every accepted record into the table being loaded, without
-    /// looking any up: it is new (nor should the planner look for each in
-    /// an empty table, as it would trusting its statistics). The columns
-    /// are those of the upsert's `INSERT` below, checked at compile time;
-    /// this table is not there to check against until a first load.
-    async fn insert(conn: &mut PgConnection, import_id: i64) -> Result<u64, sqlx::Error> {
-        let inserted = sqlx::query(&format!(
-            "insert into {LOADING} (pin, house_number, street_dir, street_name, street_type, \
-                                    address, address_key, street_key, geom, area_m2, source, \
-                                    content_hash, import_id) \
-             select s.pin, s.house_number, s.street_dir, s.street_name, s.street_type, \
-                    s.address, s.address_key, s.street_key, s.geom, s.area_m2, s.source, \
-                    s.content_hash, $1 \
-               from import_staging s \
-              where s.reject is null"
-        ))
-        .bind(import_id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-        Ok(inserted)
+    /// The COPY statement that fills the rows, in COPY's binary format
+    /// ([`super::stage`] writes them). A first load's table is new in this
+    /// transaction, so its rows are written frozen: nothing will have to
+    /// revisit them to mark them visible.
+    pub fn copy_statement(&self) -> String {
+        if self.first {
+            format!(
+                "copy {LOADING} {} from stdin with (format binary, freeze)",
+                stage::COPY_COLUMNS
+            )
+        } else {
+            format!(
+                "copy import_staging {} from stdin with (format binary)",
+                stage::COPY_COLUMNS
+            )
+        }
+    }
+
+    /// Makes the loaded table hold what `parcels` may hold: the rejected
+    /// records leave it, the staging columns go, and its not-null columns
+    /// and checks (those of `parcels`), checked in one pass over it, come
+    /// back, with the default of `import_id`. Returns how many records it
+    /// holds. The rejected records are filed before ([`file_rejects`]).
+    async fn settle(conn: &mut PgConnection, checked: &Checked) -> Result<i64, sqlx::Error> {
+        execute(conn, "drop view import_staging").await?;
+        if checked.rejected > 0 {
+            execute(
+                conn,
+                &format!("delete from {LOADING} where reject is not null"),
+            )
+            .await?;
+        }
+        let shape = sqlx::query!(
+            r#"
+            select coalesce((select string_agg(format('drop column %I', a.attname), ', '
+                                               order by a.attnum desc)
+                               from pg_attribute a
+                              where a.attrelid = $1::text::regclass and a.attnum > 0 and not a.attisdropped
+                                and a.attname not in (select attname from pg_attribute
+                                                       where attrelid = 'parcels'::regclass
+                                                         and attnum > 0 and not attisdropped)), '') as "drop!",
+                   coalesce((select string_agg(format('alter column %I set not null', attname), ', '
+                                               order by attnum)
+                               from pg_attribute
+                              where attrelid = 'parcels'::regclass and attnum > 0
+                                and not attisdropped and attnotnull), '') as "not_null!",
+                   coalesce((select string_agg(format('add constraint %I %s', conname,
+                                                      pg_get_constraintdef(oid)), ', ' order by conname)
+                               from pg_constraint
+                              where conrelid = 'parcels'::regclass and contype = 'c'), '') as "checks!",
+                   coalesce((select 'set default ' || pg_get_expr(d.adbin, d.adrelid)
+                               from pg_attrdef d
+                               join pg_attribute a on a.attrelid = d.adrelid and a.attnum = d.adnum
+                              where d.adrelid = 'parcels'::regclass and a.attname = 'import_id'),
+                            'drop default') as "import_default!"
+            "#,
+            LOADING
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        let changes: Vec<String> = [shape.drop, shape.not_null, shape.checks]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .chain([format!("alter column import_id {}", shape.import_default)])
+            .collect();
+        execute(
+            conn,
+            &format!("alter table {LOADING} {}", changes.join(", ")),
+        )
+        .await?;
+        Ok(checked.read - checked.rejected)
     }
 
     /// Builds the loaded table's keys and indexes as those of `parcels`,
@@ -479,18 +579,18 @@ pub async fn lock_parcels(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
 
 /// Updates the parcels whose record changed and inserts the new ones;
 /// unchanged rows are not touched. Returns (inserted, updated). A first
-/// load inserts every accepted record into the table it builds aside
-/// ([`FirstLoad`]).
+/// load's records are in the table it builds aside already, which only
+/// has to be settled ([`FirstLoad`]).
 pub async fn upsert(
     conn: &mut PgConnection,
     import_id: i64,
     first: &FirstLoad,
+    checked: &Checked,
 ) -> Result<(i64, i64), sqlx::Error> {
-    let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
     if first.is_first() {
-        let inserted = FirstLoad::insert(conn, import_id).await?;
-        return Ok((count(inserted), 0));
+        return Ok((FirstLoad::settle(conn, checked).await?, 0));
     }
+    let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
     let updated = sqlx::query!(
         r#"
         update parcels p
@@ -535,14 +635,16 @@ pub async fn upsert(
     Ok((count(inserted), count(updated)))
 }
 
-/// Files the rejected records under the import and records its counts.
-pub async fn finish(
+/// Files the rejected records under the import, before a first load
+/// drops them ([`FirstLoad`]).
+pub async fn file_rejects(
     conn: &mut PgConnection,
     import_id: i64,
-    inserted: i64,
-    updated: i64,
     checked: &Checked,
-) -> Result<Counts, sqlx::Error> {
+) -> Result<(), sqlx::Error> {
+    if checked.rejected == 0 {
+        return Ok(());
+    }
     sqlx::query!(
         r#"
         insert into import_rejects (import_id, record_no, pin, reason)
@@ -554,6 +656,17 @@ pub async fn finish(
     )
     .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// Records the import's counts.
+pub async fn finish(
+    conn: &mut PgConnection,
+    import_id: i64,
+    inserted: i64,
+    updated: i64,
+    checked: &Checked,
+) -> Result<Counts, sqlx::Error> {
     let accepted = checked.read - checked.rejected;
     let counts = Counts {
         records_read: checked.read,

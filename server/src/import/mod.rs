@@ -413,9 +413,9 @@ pub async fn import_parcels(
     .fetch_one(&mut *tx)
     .await?;
     merge::lock_parcels(&mut tx).await?;
-    merge::create_staging(&mut tx).await?;
+    let first = merge::FirstLoad::begin(&mut tx, import_id).await?;
 
-    let mut copy = tx.copy_in_raw(stage::COPY_STATEMENT).await?;
+    let mut copy = tx.copy_in_raw(&first.copy_statement()).await?;
     let (sender, mut receiver) = mpsc::channel::<Vec<u8>>(4);
     let producer = {
         let opts = opts.clone();
@@ -457,10 +457,10 @@ pub async fn import_parcels(
 
     progress.set_message("checking geometry");
     let checked = merge::check(&mut tx).await?;
+    merge::file_rejects(&mut tx, import_id, &checked).await?;
     phase("check", &mut phases);
     progress.set_message("merging");
-    let first = merge::FirstLoad::begin_if_empty(&mut tx).await?;
-    let (inserted, updated) = merge::upsert(&mut tx, import_id, &first).await?;
+    let (inserted, updated) = merge::upsert(&mut tx, import_id, &first, &checked).await?;
     first.swap_in(&mut tx, checked.extent).await?;
     phase("merge", &mut phases);
     let counts = merge::finish(&mut tx, import_id, inserted, updated, &checked).await?;

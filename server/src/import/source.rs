@@ -165,44 +165,86 @@ impl Record {
         serde_json::Value::Object(map)
     }
 
-    /// Writes `source_json()` as its text, byte for byte what serde_json
-    /// writes, into `out` (cleared first), without building the map: the
-    /// importer does this for every record. `keys` are the names as JSON
-    /// keys (`"NAME":`), from [`json_keys`] of the same names; `None` when
-    /// two names are one once their NUL characters are dropped, where the
-    /// map's rule (the last value, at the first place) applies.
-    pub fn write_source_json(&self, keys: Option<&[String]>, out: &mut String) {
+    /// Writes the record's source as JSON text into `out` (cleared first)
+    /// without building the map, as the importer does for every record,
+    /// and feeds `hash` the text `source_json()` writes, byte for byte.
+    ///
+    /// With `keys` (the record's names, [`JsonKeys`]) the object's members
+    /// are written in the order `jsonb` keeps them, so that the database
+    /// finds them sorted when it reads the text; `hash` is still fed them
+    /// in the file's order, as serde_json writes them. `spans` is room for
+    /// where each value's text lies. Without `keys` (two names are one once
+    /// their NUL characters are dropped) the map's rule applies: the last
+    /// value, at the first place.
+    pub fn write_source_json(
+        &self,
+        keys: Option<&JsonKeys>,
+        out: &mut String,
+        spans: &mut Vec<std::ops::Range<usize>>,
+        mut hash: impl FnMut(&[u8]),
+    ) {
         out.clear();
         let Some(keys) = keys else {
             out.push_str(&self.source_json().to_string());
+            hash(out.as_bytes());
             return;
         };
+        spans.clear();
+        let count = self.values.len().min(keys.keys.len());
+        spans.resize(count, 0..0);
         out.push('{');
-        for (i, (key, value)) in keys.iter().zip(&self.values).enumerate() {
-            if i > 0 {
+        for (n, &i) in keys.stored.iter().filter(|&&i| i < count).enumerate() {
+            if n > 0 {
                 out.push(',');
             }
-            out.push_str(key);
-            value.write_json(out);
+            out.push_str(&keys.keys[i]);
+            let start = out.len();
+            self.values[i].write_json(out);
+            spans[i] = start..out.len();
         }
         out.push('}');
+        hash(b"{");
+        for (i, (key, span)) in keys.keys.iter().zip(spans.iter()).enumerate() {
+            if i > 0 {
+                hash(b",");
+            }
+            hash(key.as_bytes());
+            hash(&out.as_bytes()[span.clone()]);
+        }
+        hash(b"}");
     }
 }
 
-/// The names of a record as JSON object keys (`"NAME":`, NUL characters
-/// dropped), for [`Record::write_source_json`]; `None` when two are the same.
-pub fn json_keys(names: &[String]) -> Option<Vec<String>> {
-    let clean: Vec<String> = names.iter().map(|n| n.replace('\0', "")).collect();
-    let mut seen = std::collections::HashSet::new();
-    if !clean.iter().all(|n| seen.insert(n.as_str())) {
-        return None;
+/// The names of a set of records as JSON object keys (`"NAME":`, NUL
+/// characters dropped), for [`Record::write_source_json`].
+#[derive(Debug)]
+pub struct JsonKeys {
+    /// In the file's order.
+    keys: Vec<String>,
+    /// The places of the names in the order `jsonb` keeps an object's
+    /// keys: the shorter first, then byte by byte.
+    stored: Vec<usize>,
+}
+
+impl JsonKeys {
+    /// `None` when two names are the same.
+    pub fn new(names: &[String]) -> Option<JsonKeys> {
+        let clean: Vec<String> = names.iter().map(|n| n.replace('\0', "")).collect();
+        let mut seen = std::collections::HashSet::new();
+        if !clean.iter().all(|n| seen.insert(n.as_str())) {
+            return None;
+        }
+        let mut stored: Vec<usize> = (0..clean.len()).collect();
+        stored.sort_by(|&a, &b| {
+            let (a, b) = (clean[a].as_bytes(), clean[b].as_bytes());
+            a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+        });
+        let keys = clean
+            .into_iter()
+            .map(|n| format!("{}:", serde_json::Value::String(n)))
+            .collect();
+        Some(JsonKeys { keys, stored })
     }
-    Some(
-        clean
-            .iter()
-            .map(|n| format!("{}:", serde_json::Value::String(n.clone())))
-            .collect(),
-    )
 }
 
 /// Columns a user may name on the command line; `None` means "detect".
@@ -535,20 +577,41 @@ mod tests {
             ],
             problem: None,
         };
-        let keys = json_keys(&names);
-        let mut out = String::new();
-        record.write_source_json(keys.as_deref(), &mut out);
-        assert_eq!(out, record.source_json().to_string());
+        let keys = JsonKeys::new(&names);
+        let (mut out, mut spans, mut hashed) = (String::new(), Vec::new(), Vec::new());
+        record.write_source_json(keys.as_ref(), &mut out, &mut spans, |b| {
+            hashed.extend_from_slice(b)
+        });
+        // What is hashed is what serde_json writes, in the file's order.
+        assert_eq!(
+            String::from_utf8(hashed).unwrap(),
+            record.source_json().to_string()
+        );
+        // What is written is the same object, its keys in jsonb's order.
+        let written: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(written, record.source_json());
+        let order: Vec<&str> = written
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            order,
+            ["F", "J", "N", "OK", "BIG", "PIN", "AREA", "NAME", "NOTE"]
+        );
         // Two names that are one without their NUL: the map's rule.
         let twice: Arc<[String]> = ["A", "A\0"].map(str::to_owned).into();
-        assert!(json_keys(&twice).is_none());
+        assert!(JsonKeys::new(&twice).is_none());
         let record = Record {
             names: twice,
             values: vec![Value::Bool(true), Value::Bool(false)],
             ..record
         };
-        record.write_source_json(None, &mut out);
+        let mut hashed = Vec::new();
+        record.write_source_json(None, &mut out, &mut spans, |b| hashed.extend_from_slice(b));
         assert_eq!(out, "{\"A\":false}");
+        assert_eq!(hashed, out.as_bytes());
     }
 
     #[test]

@@ -15,15 +15,14 @@ use super::ImportError;
 
 use super::geometry::{GeometryError, Reprojector, drop_degenerate, write_ewkb};
 use super::source::{
-    Address, Columns, FieldChoice, FieldMap, Record, RecordGeometry, Value, json_keys,
+    Address, Columns, FieldChoice, FieldMap, JsonKeys, Record, RecordGeometry, Value,
 };
 
 /// Columns of `import_staging` in the order rows are written, in COPY's
 /// binary format: no text for the database to parse but the source JSON.
-pub const COPY_STATEMENT: &str = "copy import_staging (record_no, pin, pin_raw, house_number, \
-     street_dir, street_name, street_type, address, address_key, street_key, geom, area_m2, source, \
-     content_hash, repaired, reject, known_valid) \
-     from stdin with (format binary)";
+pub const COPY_COLUMNS: &str = "(record_no, pin, pin_raw, house_number, street_dir, street_name, \
+     street_type, address, address_key, street_key, geom, area_m2, source, content_hash, \
+     repaired, reject, known_valid)";
 
 /// The fields of each row.
 const COLUMNS: i16 = 17;
@@ -237,13 +236,15 @@ pub struct Stager<'a> {
     /// The last record's source as JSON text, and the JSON keys of the
     /// names it was written with (`None`: names that repeat).
     json: String,
+    /// Where each value lies in `json`.
+    spans: Vec<std::ops::Range<usize>>,
     keys: Option<KeysOf>,
 }
 
 /// The JSON keys of one set of names (`None`: names that repeat).
 struct KeysOf {
     names: Arc<[String]>,
-    keys: Option<Vec<String>>,
+    keys: Option<JsonKeys>,
 }
 
 impl<'a> Stager<'a> {
@@ -260,6 +261,7 @@ impl<'a> Stager<'a> {
             columns: None,
             wkb: Vec::new(),
             json: String::new(),
+            spans: Vec::new(),
             keys: None,
         })
     }
@@ -332,7 +334,9 @@ impl<'a> Stager<'a> {
         out.extend_from_slice(&COLUMNS.to_be_bytes());
         push_int(out, record.record_no);
         push_opt(out, pin.as_ref().map(Pin::as_str));
-        push_opt(out, pin_raw.as_deref());
+        // The PIN as written, kept only to name a record whose PIN is not
+        // one.
+        push_opt(out, pin_raw.as_deref().filter(|_| pin.is_none()));
         let keys = address
             .full
             .as_deref()
@@ -360,17 +364,11 @@ impl<'a> Stager<'a> {
                 let keys = match &self.keys {
                     Some(k) if Arc::ptr_eq(&k.names, &record.names) => &k.keys,
                     _ => {
-                        let keys = json_keys(&record.names);
+                        let keys = JsonKeys::new(&record.names);
                         let names = record.names.clone();
                         &self.keys.insert(KeysOf { names, keys }).keys
                     }
                 };
-                record.write_source_json(keys.as_deref(), &mut self.json);
-                let source = &self.json;
-                // jsonb's binary form: its version, then the text.
-                push_len(out, source.len() + 1);
-                out.push(1);
-                out.extend_from_slice(source.as_bytes());
                 let mut hash = Sha256::new();
                 for part in [
                     pin.as_ref().map(Pin::as_str),
@@ -384,7 +382,14 @@ impl<'a> Stager<'a> {
                     hash.update([0xff]);
                 }
                 hash.update(&self.wkb);
-                hash.update(source.as_bytes());
+                record.write_source_json(keys.as_ref(), &mut self.json, &mut self.spans, |b| {
+                    hash.update(b)
+                });
+                let source = &self.json;
+                // jsonb's binary form: its version, then the text.
+                push_len(out, source.len() + 1);
+                out.push(1);
+                out.extend_from_slice(source.as_bytes());
                 push_field(out, &hash.finalize());
             }
             _ => (0..4).for_each(|_| push_null(out)),
