@@ -36,8 +36,10 @@ pub struct Checked {
 /// the whole staging table once (most of this phase's time at a million
 /// records), so there are as few as the checks allow: the repair and its
 /// reject are one, the repeated PINs are looked for before they are
-/// named, and the counts and the box are read together.
-pub async fn check(conn: &mut PgConnection) -> Result<Checked, sqlx::Error> {
+/// named (on a first load by building a unique index over them, quicker
+/// than grouping them, [`FirstLoad::pins_repeat`]), and the counts and the
+/// box are read together.
+pub async fn check(conn: &mut PgConnection, first: &FirstLoad) -> Result<Checked, sqlx::Error> {
     // Only the invalid records are repaired (few), so the repair may be
     // written out three times.
     sqlx::query!(
@@ -53,14 +55,19 @@ pub async fn check(conn: &mut PgConnection) -> Result<Checked, sqlx::Error> {
     )
     .execute(&mut *conn)
     .await?;
-    let repeats = sqlx::query_scalar!(
-        r#"
-        select exists (select 1 from import_staging where reject is null
-                        group by pin having count(*) > 1) as "repeats!"
-        "#
-    )
-    .fetch_one(&mut *conn)
-    .await?;
+    let repeats = match first.pins_repeat(conn).await? {
+        Some(repeats) => repeats,
+        None => {
+            sqlx::query_scalar!(
+                r#"
+                select exists (select 1 from import_staging where reject is null
+                                group by pin having count(*) > 1) as "repeats!"
+                "#
+            )
+            .fetch_one(&mut *conn)
+            .await?
+        }
+    };
     if repeats {
         sqlx::query!(
             r#"
@@ -215,7 +222,37 @@ impl FirstLoad {
             &format!("create temp view import_staging as select * from {LOADING}"),
         )
         .await?;
+        // Sorting a million keys fits in memory.
+        execute(conn, "set local maintenance_work_mem = '256MB'").await?;
         Ok(FirstLoad { first: true })
+    }
+
+    /// Whether a PIN repeats among the accepted records of a first load
+    /// (`None`: no first load). A unique index over them is built, sorted,
+    /// and dropped: if it cannot be, a PIN repeats. At a million records
+    /// that takes half the time of grouping them.
+    pub async fn pins_repeat(&self, conn: &mut PgConnection) -> Result<Option<bool>, sqlx::Error> {
+        if !self.first {
+            return Ok(None);
+        }
+        execute(conn, "savepoint pins").await?;
+        let built = execute(
+            conn,
+            &format!("create unique index {LOADING}_pins on {LOADING} (pin) where reject is null"),
+        )
+        .await;
+        match built {
+            Ok(()) => {
+                execute(conn, &format!("drop index {LOADING}_pins")).await?;
+                execute(conn, "release savepoint pins").await?;
+                Ok(Some(false))
+            }
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                execute(conn, "rollback to savepoint pins").await?;
+                Ok(Some(true))
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// The COPY statement that fills the rows, in COPY's binary format
@@ -303,9 +340,6 @@ impl FirstLoad {
         if !self.is_first() {
             return Ok(());
         }
-        // Sorting a million keys fits in memory.
-        execute(conn, "set local maintenance_work_mem = '256MB'").await?;
-
         // The keys and indexes, under names of their own until the swap.
         let keys = sqlx::query!(
             r#"

@@ -456,7 +456,7 @@ pub async fn import_parcels(
     };
 
     progress.set_message("checking geometry");
-    let checked = merge::check(&mut tx).await?;
+    let checked = merge::check(&mut tx, &first).await?;
     merge::file_rejects(&mut tx, import_id, &checked).await?;
     phase("check", &mut phases);
     progress.set_message("merging");
