@@ -91,14 +91,45 @@ pub enum CrsError {
 }
 
 /// Converts source coordinates to longitude/latitude.
+///
+/// Neighbouring parcels share their corners, and a file lists neighbours
+/// near each other: half the vertices of the Austin parcels are a corner
+/// already met. The last conversions are kept, by the exact bits of the
+/// source coordinate, in a small table of fixed size, so that PROJ (the
+/// larger part of reading a projected file) converts each corner about
+/// once; its answer for a coordinate is always the same, so the result is
+/// too.
 pub struct Reprojector {
     proj: Option<Proj>,
+    /// Source coordinate bits and lon/lat, at the slot of their hash.
+    recent: Vec<([u64; 2], Coord<f64>)>,
+    /// The coordinates of a ring not in `recent`, and their places.
+    misses: Vec<Coord<f64>>,
+    missed_at: Vec<usize>,
+}
+
+/// Slots of [`Reprojector::recent`] (a power of two).
+const RECENT: usize = 1 << 12;
+
+/// The key of an empty slot: a NaN's bits, which no finite coordinate has
+/// (a coordinate with these very bits is always converted by PROJ).
+const NO_KEY: [u64; 2] = [u64::MAX, u64::MAX];
+
+fn slot(key: [u64; 2]) -> usize {
+    let mixed = (key[0] ^ key[1].rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    // The top bits, as many as RECENT has.
+    (mixed >> (64 - RECENT.trailing_zeros())) as usize
 }
 
 impl Reprojector {
     /// No conversion: the source already is EPSG:4326.
     pub fn identity() -> Reprojector {
-        Reprojector { proj: None }
+        Reprojector {
+            proj: None,
+            recent: Vec::new(),
+            misses: Vec::new(),
+            missed_at: Vec::new(),
+        }
     }
 
     /// From any CRS PROJ understands (`EPSG:NNNN`, OGC or ESRI WKT, PROJJSON).
@@ -108,20 +139,23 @@ impl Reprojector {
                 label: label.to_owned(),
                 reason: e.to_string(),
             })?;
-        Ok(Reprojector { proj: Some(proj) })
+        Ok(Reprojector {
+            proj: Some(proj),
+            recent: vec![(NO_KEY, Coord { x: 0.0, y: 0.0 }); RECENT],
+            misses: Vec::new(),
+            missed_at: Vec::new(),
+        })
     }
 
     /// Converts every vertex in place, then checks the result is lon/lat.
-    pub fn apply(&self, mp: &mut MultiPolygon<f64>) -> Result<(), GeometryError> {
+    pub fn apply(&mut self, mp: &mut MultiPolygon<f64>) -> Result<(), GeometryError> {
         let mut failure: Option<GeometryError> = None;
         for polygon in &mut mp.0 {
             let mut convert = |ring: &mut LineString<f64>| {
                 if failure.is_some() {
                     return;
                 }
-                if let Some(proj) = &self.proj
-                    && let Err(e) = proj.convert_array(&mut ring.0)
-                {
+                if let Err(e) = self.convert(&mut ring.0) {
                     failure = Some(GeometryError::Crs(CrsError::Convert(e.to_string())));
                     return;
                 }
@@ -133,6 +167,39 @@ impl Reprojector {
             polygon.interiors_mut(|rings| rings.iter_mut().for_each(&mut convert));
         }
         failure.map_or(Ok(()), Err)
+    }
+
+    /// Converts one ring's coordinates: those met lately from `recent`,
+    /// the others by PROJ, all at once.
+    fn convert(&mut self, ring: &mut [Coord<f64>]) -> Result<(), proj::ProjError> {
+        let Some(proj) = &self.proj else {
+            return Ok(());
+        };
+        self.misses.clear();
+        self.missed_at.clear();
+        for (at, c) in ring.iter_mut().enumerate() {
+            let key = [c.x.to_bits(), c.y.to_bits()];
+            match self.recent[slot(key)] {
+                (k, converted) if k == key && key != NO_KEY => *c = converted,
+                _ => {
+                    self.misses.push(*c);
+                    self.missed_at.push(at);
+                }
+            }
+        }
+        if self.misses.is_empty() {
+            return Ok(());
+        }
+        proj.convert_array(&mut self.misses)?;
+        for (&at, &converted) in self.missed_at.iter().zip(&self.misses) {
+            let source = &mut ring[at];
+            let key = [source.x.to_bits(), source.y.to_bits()];
+            if key != NO_KEY {
+                self.recent[slot(key)] = (key, converted);
+            }
+            *source = converted;
+        }
+        Ok(())
     }
 }
 
@@ -376,7 +443,7 @@ mod tests {
 
     #[test]
     fn illinois_east_feet_become_chicago_lon_lat() {
-        let r = Reprojector::new("EPSG:3435", "EPSG:3435").unwrap();
+        let mut r = Reprojector::new("EPSG:3435", "EPSG:3435").unwrap();
         // A point in Austin, Chicago, in US survey feet.
         let mut mp = assemble(vec![square(1_140_000.0, 1_900_000.0, 100.0, true)]);
         r.apply(&mut mp).unwrap();
@@ -385,6 +452,42 @@ mod tests {
             (c.x + 87.77).abs() < 0.05 && (c.y - 41.88).abs() < 0.05,
             "{c:?}"
         );
+    }
+
+    #[test]
+    fn corners_met_again_are_converted_exactly_as_proj_converts_them() {
+        let mut r = Reprojector::new("EPSG:3435", "EPSG:3435").unwrap();
+        let proj = Proj::new_known_crs("EPSG:3435", "EPSG:4326", None).unwrap();
+        // A block of parcels sharing their corners, each corner met up to
+        // four times and far more often than the table has slots; then
+        // the first ones again, long after, when their slots were reused.
+        let (x0, y0) = (1_140_000.0, 1_900_000.0);
+        let mut squares: Vec<(f64, f64)> = (0..100)
+            .flat_map(|i| {
+                (0..100).map(move |j| (x0 + 25.0 * f64::from(i), y0 + 125.0 * f64::from(j)))
+            })
+            .collect();
+        squares.extend_from_within(..50);
+        for (x, y) in squares {
+            let mut mp = assemble(vec![square(x, y, 25.0, true)]);
+            let mut alone = mp.0[0].exterior().0.clone();
+            for c in &mut alone {
+                *c = proj.convert(*c).unwrap();
+            }
+            r.apply(&mut mp).unwrap();
+            let bits = |cs: &[Coord<f64>]| -> Vec<(u64, u64)> {
+                cs.iter().map(|c| (c.x.to_bits(), c.y.to_bits())).collect()
+            };
+            assert_eq!(bits(&mp.0[0].exterior().0), bits(&alone), "{x} {y}");
+        }
+        // A coordinate with the bits of an empty slot is converted too (and
+        // is no longitude).
+        let nan = f64::from_bits(u64::MAX);
+        let mut mp = MultiPolygon(vec![Polygon::new(
+            LineString::from(vec![coord! {x: nan, y: nan}; 4]),
+            Vec::new(),
+        )]);
+        assert!(r.apply(&mut mp).is_err());
     }
 
     #[test]
