@@ -27,7 +27,45 @@ fn refused(path: &Path, e: impl std::fmt::Display) -> ImportError {
 fn open(path: &Path) -> Result<FgbReader<BufReader<File>>, ImportError> {
     let file =
         File::open(path).map_err(|e| ImportError::file(format!("{}: {e}", super::named(path))))?;
-    FgbReader::open(BufReader::with_capacity(256 * 1024, file)).map_err(|e| refused(path, e))
+    let length = file
+        .metadata()
+        .map_err(|e| ImportError::file(format!("{}: {e}", super::named(path))))?
+        .len();
+    let reader = FgbReader::open(BufReader::with_capacity(256 * 1024, file))
+        .map_err(|e| refused(path, e))?;
+    let header = reader.header();
+    check_index(header.features_count(), header.index_node_size(), length)
+        .map_err(|why| refused(path, why))?;
+    Ok(reader)
+}
+
+/// Bytes of one node of the spatial index: a box and an offset.
+const INDEX_NODE: u64 = 4 * 8 + 8;
+
+/// Whether the spatial index the header describes (which the reader skips)
+/// can be in a file of `length` bytes. The reader computes its size
+/// unchecked: a node size of 1 or a damaged feature count would stop it
+/// with no answer.
+fn check_index(features: u64, node_size: u16, length: u64) -> Result<(), &'static str> {
+    if node_size == 0 || features == 0 {
+        return Ok(());
+    }
+    if node_size < 2 {
+        return Err("its spatial index has nodes of one entry");
+    }
+    // Each level of the tree, up to its root, as the reader counts them.
+    let (mut level, mut nodes) = (features, features);
+    loop {
+        level = level.div_ceil(u64::from(node_size));
+        nodes = nodes.saturating_add(level);
+        if level == 1 {
+            break;
+        }
+    }
+    match nodes.checked_mul(INDEX_NODE) {
+        Some(bytes) if bytes <= length => Ok(()),
+        _ => Err("its header counts more features than the file holds"),
+    }
 }
 
 /// The coordinate system the header names, as PROJ takes it.
@@ -261,6 +299,28 @@ fn polygon(g: &Geometry<'_>) -> Result<Polygon<f64>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_index_the_file_cannot_hold_is_named_before_the_reader_skips_it() {
+        // As flatgeobuf sizes it: 3 features in nodes of 2 make 3 + 2 + 1 nodes.
+        assert_eq!(
+            check_index(3, 2, 6 * INDEX_NODE),
+            Ok(()),
+            "exactly the file's length"
+        );
+        assert!(check_index(3, 2, 6 * INDEX_NODE - 1).is_err());
+        assert_eq!(check_index(1, 16, 2 * INDEX_NODE), Ok(()));
+        assert_eq!(check_index(0, 16, 0), Ok(()), "no features, no index");
+        assert_eq!(check_index(10, 0, 0), Ok(()), "no index");
+        assert_eq!(
+            check_index(10, 1, u64::MAX),
+            Err("its spatial index has nodes of one entry")
+        );
+        assert_eq!(
+            check_index(u64::MAX - 3, 16, u64::MAX),
+            Err("its header counts more features than the file holds")
+        );
+    }
 
     #[test]
     fn attributes_are_read_by_their_column_type_and_a_cut_one_is_refused() {

@@ -20,13 +20,15 @@ pub struct Counts {
 }
 
 /// What the checks leave: how many records were read, rejected and
-/// repaired, and the box around those accepted, for the map's tiles.
+/// repaired, and, on a first load, the box around those accepted, for the
+/// map's tiles (later imports tell the tiles of each changed parcel).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Checked {
     pub read: i64,
     pub rejected: i64,
     pub repaired: i64,
-    /// West, south, east, north in lon/lat (`None`: nothing accepted).
+    /// West, south, east, north in lon/lat (`None`: nothing accepted, or
+    /// no first load).
     pub extent: Option<[f64; 4]>,
 }
 
@@ -38,7 +40,7 @@ pub struct Checked {
 /// reject are one, the repeated PINs are looked for before they are
 /// named (on a first load by building a unique index over them, quicker
 /// than grouping them, [`FirstLoad::pins_repeat`]), and the counts and the
-/// box are read together.
+/// box (which only a first load needs) are read together.
 pub async fn check(conn: &mut PgConnection, first: &FirstLoad) -> Result<Checked, sqlx::Error> {
     // GEOS judges only the geometries the importer did not prove valid
     // (`known_valid` is null: 1% of the Austin parcels). Only the invalid
@@ -97,9 +99,10 @@ pub async fn check(conn: &mut PgConnection, first: &FirstLoad) -> Result<Checked
           from (select count(*) as read,
                        count(*) filter (where reject is not null) as rejected,
                        count(*) filter (where reject is null and repaired) as repaired,
-                       ST_Extent(geom) filter (where reject is null) as e
+                       ST_Extent(geom) filter (where reject is null and $1) as e
                   from import_staging) c
-        "#
+        "#,
+        first.is_first()
     )
     .fetch_one(&mut *conn)
     .await?;
