@@ -158,13 +158,6 @@ impl FirstLoad {
     /// the temporary staging table. Other imports are kept out already
     /// ([`lock_parcels`]), so an empty table stays empty.
     pub async fn begin(conn: &mut PgConnection, import_id: i64) -> Result<FirstLoad, sqlx::Error> {
-        // ST_IsValid explains each invalid geometry in a NOTICE.
-        execute(conn, "set local client_min_messages = warning").await?;
-        // PostGIS declares its functions costly, so the planner would have
-        // each statement over the records compiled (JIT) first: 0.1-0.2 s a
-        // statement, more than the Austin file's checks take without it;
-        // the work is in PostGIS, which compiling does not speed up.
-        execute(conn, "set local jit = off").await?;
         let empty = sqlx::query_scalar!(r#"select not exists (select 1 from parcels) as "empty!""#)
             .fetch_one(&mut *conn)
             .await?;
@@ -217,14 +210,13 @@ impl FirstLoad {
             ),
         )
         .await?;
-        let changes: Vec<String> = [shape.add, shape.nullable]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .chain([format!("alter column import_id set default {import_id}")])
-            .collect();
-        execute(
+        alter_loading(
             conn,
-            &format!("alter table {LOADING} {}", changes.join(", ")),
+            [
+                shape.add,
+                shape.nullable,
+                format!("alter column import_id set default {import_id}"),
+            ],
         )
         .await?;
         execute(
@@ -270,17 +262,15 @@ impl FirstLoad {
     /// transaction, so its rows are written frozen: nothing will have to
     /// revisit them to mark them visible.
     pub fn copy_statement(&self) -> String {
-        if self.first {
-            format!(
-                "copy {LOADING} {} from stdin with (format binary, freeze)",
-                stage::COPY_COLUMNS
-            )
+        let (table, freeze) = if self.first {
+            (LOADING, ", freeze")
         } else {
-            format!(
-                "copy import_staging {} from stdin with (format binary)",
-                stage::COPY_COLUMNS
-            )
-        }
+            ("import_staging", "")
+        };
+        format!(
+            "copy {table} {} from stdin with (format binary{freeze})",
+            stage::COPY_COLUMNS
+        )
     }
 
     /// Makes the loaded table hold what `parcels` may hold: the rejected
@@ -325,14 +315,14 @@ impl FirstLoad {
         )
         .fetch_one(&mut *conn)
         .await?;
-        let changes: Vec<String> = [shape.drop, shape.not_null, shape.checks]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .chain([format!("alter column import_id {}", shape.import_default)])
-            .collect();
-        execute(
+        alter_loading(
             conn,
-            &format!("alter table {LOADING} {}", changes.join(", ")),
+            [
+                shape.drop,
+                shape.not_null,
+                shape.checks,
+                format!("alter column import_id {}", shape.import_default),
+            ],
         )
         .await?;
         Ok(checked.read - checked.rejected)
@@ -606,10 +596,35 @@ impl FirstLoad {
     }
 }
 
+/// Changes the table a first load fills, in one statement (one pass over
+/// it when a change checks its rows); empty changes are left out.
+async fn alter_loading(
+    conn: &mut PgConnection,
+    changes: impl IntoIterator<Item = String>,
+) -> Result<(), sqlx::Error> {
+    let changes: Vec<String> = changes.into_iter().filter(|c| !c.is_empty()).collect();
+    execute(
+        conn,
+        &format!("alter table {LOADING} {}", changes.join(", ")),
+    )
+    .await
+}
+
 /// Runs one statement that is made up here (DDL that names tables).
 async fn execute(conn: &mut PgConnection, statement: &str) -> Result<(), sqlx::Error> {
     sqlx::query(statement).execute(&mut *conn).await?;
     Ok(())
+}
+
+/// Sets up the import's transaction: no NOTICE for each invalid geometry
+/// (ST_IsValid explains every one), and no JIT compilation. PostGIS
+/// declares its functions costly, so the planner would have each statement
+/// over the records compiled first: 0.1-0.2 s a statement, more than the
+/// Austin file's checks take without it; the work is in PostGIS, which
+/// compiling does not speed up.
+pub async fn settings(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    execute(conn, "set local client_min_messages = warning").await?;
+    execute(conn, "set local jit = off").await
 }
 
 /// Keeps other imports out until this one commits (readers are not

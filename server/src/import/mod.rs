@@ -412,6 +412,7 @@ pub async fn import_parcels(
     )
     .fetch_one(&mut *tx)
     .await?;
+    merge::settings(&mut tx).await?;
     merge::lock_parcels(&mut tx).await?;
     let first = merge::FirstLoad::begin(&mut tx, import_id).await?;
 
